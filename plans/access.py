@@ -1,0 +1,84 @@
+"""Who may see or change what: one helper per object type.
+
+Every view gets its province, plan or agency through these helpers. A province the user may not
+see answers 404 (its existence is not revealed); a user who may see but not change it gets
+PermissionDenied (403) on a write.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from plans.models import Agency, Plan, Profile, Province
+
+
+def role_of(user) -> str | None:
+    """Return the user's role, ``admin`` for superusers, None for anonymous or unassigned."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Profile.Role.ADMIN
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def _profile(user):
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def sees_all_provinces(user) -> bool:
+    if role_of(user) == Profile.Role.ADMIN:
+        return True
+    profile = _profile(user) if user.is_authenticated else None
+    return bool(profile and profile.all_provinces)
+
+
+def provinces_for_user(user):
+    """Return the provinces whose dashboards ``user`` may read."""
+    if user.is_authenticated and sees_all_provinces(user):
+        return Province.objects.all()
+    if not user.is_authenticated or role_of(user) is None:
+        if settings.PUBLIC_DASHBOARD:
+            return Province.objects.all()
+        return Province.objects.none()
+    return Province.objects.filter(profiles__user=user)
+
+
+def can_write(user) -> bool:
+    """Return True if the user's role may enter results (officers and admins)."""
+    return role_of(user) in (Profile.Role.OFFICER, Profile.Role.ADMIN)
+
+
+def get_province_for_user(user, code: str, *, write: bool = False) -> Province:
+    """Return the province ``code`` if ``user`` may read it (and write, if asked), else raise.
+
+    Anonymous users are expected to have been sent to the login page by the view's decorator.
+    """
+    if write:
+        if not user.is_authenticated or role_of(user) is None:
+            raise Http404
+        province = get_object_or_404(provinces_for_user(user), code=code)
+        if not can_write(user):
+            raise PermissionDenied
+        return province
+    return get_object_or_404(provinces_for_user(user), code=code)
+
+
+def get_plan_for_user(user, code: str, year: int, *, write: bool = False) -> Plan:
+    """Return the plan of province ``code`` for ``year`` that ``user`` may read (or write)."""
+    province = get_province_for_user(user, code, write=write)
+    return get_object_or_404(
+        Plan.objects.select_related("province", "closed_by"), province=province, year=year
+    )
+
+
+def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = False) -> Agency:
+    """Return the agency ``agency_code`` of province ``code`` that ``user`` may read (or write)."""
+    province = get_province_for_user(user, code, write=write)
+    return get_object_or_404(
+        Agency.objects.select_related("province", "parent"), province=province, code=agency_code
+    )

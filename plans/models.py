@@ -1,0 +1,505 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Floor
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from plans.tiers import TIER_ORDER, Tier, TiersError, format_tiers, parse_tiers, tiers_in_words
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class Province(models.Model):
+    """A province, keyed by its official statistics-office code (``33`` Hưng Yên)."""
+
+    code = models.CharField(
+        _("mã tỉnh"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{1,8}$", _("Mã tỉnh chỉ gồm chữ số, ví dụ 91."))],
+        help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê, ví dụ 91 (Kiên Giang)."),
+    )
+    name = models.CharField(_("tên tỉnh"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("tỉnh")
+        verbose_name_plural = _("tỉnh")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A reporting agency: the provincial committee, a department, a district or commune."""
+
+    Tier = Tier
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("tỉnh")
+    )
+    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    tier = models.CharField(_("cấp"), max_length=12, choices=Tier.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
+    )
+    active_from = models.PositiveSmallIntegerField(
+        _("hoạt động từ năm"), null=True, blank=True, validators=year_validators
+    )
+    active_to = models.PositiveSmallIntegerField(
+        _("hoạt động đến năm"), null=True, blank=True, validators=year_validators
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["province", "tier", "name"]
+        indexes = [
+            # Scope of a target: a province's agencies of some tiers, filtered by year.
+            models.Index(fields=["province", "tier"], name="agency_province_tier"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__in=TIER_ORDER), name="agency_tier_valid"),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_to__isnull=True)
+                | Q(active_from__lte=F("active_to")),
+                name="agency_active_range",
+                violation_error_message=_("Năm bắt đầu hoạt động phải trước hoặc bằng năm kết thúc."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.province_id and self.parent.province_id != self.province_id:
+            raise ValidationError({"parent": _("Đơn vị cấp trên phải thuộc cùng tỉnh.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Một đơn vị không thể là cấp trên của chính nó.")})
+
+    def is_active_in(self, year: int) -> bool:
+        """Return True if the agency exists in ``year``."""
+        return (self.active_from is None or self.active_from <= year) and (
+            self.active_to is None or year <= self.active_to
+        )
+
+    @staticmethod
+    def active_in(year: int) -> Q:
+        """Return the filter for agencies active in ``year`` (a blank bound is open)."""
+        return (Q(active_from__isnull=True) | Q(active_from__lte=year)) & (
+            Q(active_to__isnull=True) | Q(active_to__gte=year)
+        )
+
+
+class Profile(models.Model):
+    """What a user may do, and for which provinces."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Cán bộ nhập liệu")
+        LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+        ADMIN = "admin", _("Quản trị")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("tài khoản"),
+    )
+    role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
+    provinces = models.ManyToManyField(
+        Province, blank=True, related_name="profiles", verbose_name=_("các tỉnh")
+    )
+    all_provinces = models.BooleanField(
+        _("tất cả các tỉnh"),
+        default=False,
+        help_text=_("Người dùng cấp trung ương: xem được mọi tỉnh."),
+    )
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["officer", "leader", "admin"]), name="profile_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Plan(models.Model):
+    """A province's IT-application plan for one year, with its targets."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        OPEN = "open", _("Đang thực hiện")
+        CLOSED = "closed", _("Đã tổng kết")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tỉnh")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=year_validators)
+    title = models.CharField(_("tên kế hoạch"), max_length=300, blank=True)
+    document_number = models.CharField(
+        _("số văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: 123/KH-UBND.")
+    )
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    tasks = models.TextField(
+        _("nhiệm vụ không định lượng"),
+        blank=True,
+        help_text=_("Các mục tiêu, nhiệm vụ không có số liệu, mỗi dòng một nhiệm vụ."),
+    )
+    is_sample = models.BooleanField(
+        _("dữ liệu mẫu"), default=False, help_text=_("Số liệu minh họa, không phải số liệu công bố.")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tổng kết"),
+    )
+    closed_at = models.DateTimeField(_("thời điểm tổng kết"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch năm")
+        verbose_name_plural = _("kế hoạch năm")
+        ordering = ["province__name", "-year"]
+        constraints = [
+            # Importing targets relies on one plan per province and year.
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="plan_one_per_province_year",
+                violation_error_message=_("Tỉnh này đã có kế hoạch cho năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="plan_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "open", "closed"]), name="plan_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.default_title()
+
+    def default_title(self):
+        return _("Kế hoạch ứng dụng CNTT năm %(year)s – tỉnh %(province)s") % {
+            "year": self.year,
+            "province": self.province.name if self.province_id else "",
+        }
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+
+class Target(models.Model):
+    """One numeric target of a plan: indicator, scope, comparator and value."""
+
+    class Comparator(models.TextChoices):
+        GTE = ">=", _("≥ (từ … trở lên)")
+        GT = ">", _("> (trên)")
+        LTE = "<=", _("≤ (không quá)")
+        LT = "<", _("< (dưới)")
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", _("%")
+        COUNT = "count", _("số lượng")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("kế hoạch")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("chỉ tiêu")
+    )
+    tiers = models.CharField(
+        _("phạm vi (các cấp)"),
+        max_length=60,
+        help_text=_("Các cấp nối bằng dấu +, ví dụ department+district, hoặc all."),
+    )
+    comparator = models.CharField(
+        _("so sánh"), max_length=2, choices=Comparator.choices, default=Comparator.GTE
+    )
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=1)
+    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    note = models.CharField(
+        _("ghi chú"), max_length=500, blank=True, help_text=_("Ví dụ: chỉ tiêu như văn bản ghi.")
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu kế hoạch")
+        verbose_name_plural = _("chỉ tiêu kế hoạch")
+        ordering = ["position", "indicator__code", "tiers"]
+        constraints = [
+            # targets.csv is keyed on (province, year, indicator, tiers); tiers is stored in
+            # canonical order so that "district+department" and "department+district" collide.
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "tiers"],
+                name="target_one_per_plan_indicator_tiers",
+                violation_error_message=_("Kế hoạch đã có chỉ tiêu này cho cùng phạm vi."),
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=[">=", ">", "<=", "<"]), name="target_comparator_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=["percent", "count"]), name="target_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit="count") | Q(value__gte=0, value__lte=100),
+                name="target_percent_0_100",
+                violation_error_message=_("Chỉ tiêu phần trăm phải nằm trong khoảng 0–100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit="percent") | Q(value__gte=0, value=Floor(F("value"))),
+                name="target_count_whole",
+                violation_error_message=_("Chỉ tiêu số lượng phải là số nguyên không âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.tiers} {self.comparator} {self.value_display()}"
+
+    def clean(self):
+        errors = {}
+        try:
+            self.tiers = format_tiers(parse_tiers(self.tiers))
+        except TiersError as exc:
+            errors["tiers"] = str(exc)
+        if self.value is not None:
+            if self.unit == self.Unit.PERCENT and not (0 <= self.value <= 100):
+                errors["value"] = _(
+                    "Chỉ tiêu phần trăm phải nằm trong khoảng 0–100 (nhận được %(value)s). "
+                    "“Trên 100%%” không thể đạt được: hãy ghi 100."
+                ) % {"value": self.value}
+            elif self.unit == self.Unit.COUNT and (
+                self.value < 0 or self.value != self.value.to_integral_value()
+            ):
+                errors["value"] = _(
+                    "Chỉ tiêu số lượng phải là số nguyên không âm (nhận được %(value)s)."
+                ) % {"value": self.value}
+        if (
+            self.indicator_id
+            and self.indicator.kind == Indicator.Kind.COUNT
+            and self.unit == self.Unit.PERCENT
+        ):
+            errors["unit"] = _(
+                "Chỉ tiêu %(code)s là loại số lượng nên chỉ nhận đơn vị số lượng, không nhận %%."
+            ) % {"code": self.indicator.code}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tier_list(self) -> tuple[str, ...]:
+        return parse_tiers(self.tiers)
+
+    def scope_in_words(self) -> str:
+        return tiers_in_words(self.tier_list)
+
+    def value_display(self) -> Decimal:
+        """Return the value without a trailing .0 for whole numbers."""
+        return self.value.normalize() if self.value == self.value.to_integral() else self.value
+
+
+class Result(models.Model):
+    """What one agency reported for one indicator in one year.
+
+    ``value`` holds a yes/no answer (1 or 0) or a count; ``numerator`` and ``denominator`` hold
+    a ratio. ``version`` grows by one on every change so that a stale save is detected.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"), validators=year_validators)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="results", verbose_name=_("đơn vị")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="results", verbose_name=_("chỉ tiêu")
+    )
+    value = models.PositiveBigIntegerField(_("giá trị"), null=True, blank=True)
+    numerator = models.PositiveBigIntegerField(_("tử số"), null=True, blank=True)
+    denominator = models.PositiveBigIntegerField(_("mẫu số"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    is_sample = models.BooleanField(_("dữ liệu mẫu"), default=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        ordering = ["year", "agency__code", "indicator__code"]
+        indexes = [
+            # Progress aggregates: one indicator, one year, grouped by agency tier.
+            models.Index(fields=["year", "indicator"], name="result_year_indicator"),
+        ]
+        constraints = [
+            # results.csv is keyed on (year, agency, indicator); the unique index also serves
+            # the agency page (agency first).
+            models.UniqueConstraint(
+                fields=["agency", "year", "indicator"],
+                name="result_one_per_agency_year_indicator",
+                violation_error_message=_("Đơn vị đã có kết quả chỉ tiêu này cho năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="result_year_range"
+            ),
+            # Either a single value (yes/no, count) or a full ratio, never a mix.
+            models.CheckConstraint(
+                condition=(
+                    Q(value__isnull=False, numerator__isnull=True, denominator__isnull=True)
+                    | Q(value__isnull=True, numerator__isnull=False, denominator__isnull=False)
+                ),
+                name="result_value_or_ratio",
+                violation_error_message=_("Nhập hoặc giá trị, hoặc cả tử số và mẫu số."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__lte=F("denominator")),
+                name="result_numerator_le_denominator",
+                violation_error_message=_("Tử số không được lớn hơn mẫu số."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.agency.code} {self.indicator.code}: {self.display_value()}"
+
+    def clean(self):
+        if not (self.indicator_id and self.agency_id):
+            return
+        errors = result_errors(
+            kind=self.indicator.kind,
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+        )
+        if self.year and not self.agency.is_active_in(self.year):
+            errors.setdefault("year", []).append(
+                _("Đơn vị %(agency)s không hoạt động trong năm %(year)s.")
+                % {"agency": self.agency.code, "year": self.year}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def display_value(self) -> str:
+        if self.numerator is not None:
+            return f"{self.numerator}/{self.denominator}"
+        if self.indicator.kind == Indicator.Kind.YES_NO:
+            return str(_("Có") if self.value else _("Không"))
+        return str(self.value)
+
+    def as_dict(self) -> dict:
+        """Return the reported figures, as kept in the change history."""
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "note": self.note,
+        }
+
+
+def result_errors(*, kind, value, numerator, denominator) -> dict[str, list]:
+    """Return the field errors of a result's figures for an indicator of ``kind``."""
+    errors: dict[str, list] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if kind == Indicator.Kind.RATIO:
+        if value is not None:
+            add("value", _("Chỉ tiêu tỉ lệ nhập tử số và mẫu số, không nhập giá trị."))
+        if numerator is None:
+            add("numerator", _("Chưa nhập tử số."))
+        if denominator is None:
+            add("denominator", _("Chưa nhập mẫu số."))
+        if numerator is not None and denominator is not None and numerator > denominator:
+            add(
+                "numerator",
+                _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).")
+                % {"numerator": numerator, "denominator": denominator},
+            )
+    else:
+        if numerator is not None or denominator is not None:
+            add("numerator", _("Chỉ tiêu này chỉ nhập giá trị, không nhập tử số và mẫu số."))
+        if value is None:
+            add("value", _("Chưa nhập giá trị."))
+        elif kind == Indicator.Kind.YES_NO and value not in (0, 1):
+            add("value", _("Chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không)."))
+    for field, number in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        if number is not None and number < 0:
+            add(field, _("Số liệu không được âm."))
+    return errors
+
+
+class Change(models.Model):
+    """One change to a result or a target: who, when, how, and the old and new figures."""
+
+    class Channel(models.TextChoices):
+        GRID = "grid", _("bảng nhập theo cấp")
+        AGENCY = "agency", _("trang đơn vị")
+        UPLOAD = "upload", _("tải tệp lên")
+        ADMIN = "admin", _("trang quản trị")
+        COMMAND = "command", _("lệnh quản trị")
+        DEMO = "demo", _("dữ liệu mẫu")
+
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thay đổi"),
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    channel = models.CharField(_("cách thay đổi"), max_length=10, choices=Channel.choices)
+    old = models.JSONField(_("giá trị cũ"), null=True, blank=True)
+    new = models.JSONField(_("giá trị mới"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi")
+        verbose_name_plural = _("lịch sử thay đổi")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__isnull=False) | Q(target__isnull=False) | Q(plan__isnull=False),
+                name="change_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"

@@ -1,0 +1,191 @@
+"""The progress arithmetic of FORMATS.md: numbers in, numbers out.
+
+No database and no request here. Everything that shows or exports a figure — dashboard,
+export, report, admin — computes it through :func:`compute`.
+
+Exactness: the status is decided on fractions (``100 × num`` against ``value × den``), never on
+floats; a percentage is rounded to one decimal place, halves away from zero, only for display.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+YES_NO = "yes_no"
+RATIO = "ratio"
+COUNT = "count"
+PERCENT = "percent"
+KINDS = (YES_NO, RATIO, COUNT)
+UNITS = (PERCENT, COUNT)
+COMPARATORS = (">=", ">", "<=", "<")
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Đạt")
+    NOT_MET = "not_met", _("Chưa đạt")
+    NO_DATA = "no_data", _("Chưa có số liệu")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the agencies in a target's scope reported, added up.
+
+    ``value_sum`` is the number of "yes" answers (yes/no) or the sum of counts; ``numerator_sum``
+    and ``denominator_sum`` are the sums of a ratio's parts.
+    """
+
+    agencies_in_scope: int = 0
+    agencies_reporting: int = 0
+    value_sum: int = 0
+    numerator_sum: int = 0
+    denominator_sum: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(
+            self.agencies_in_scope + other.agencies_in_scope,
+            self.agencies_reporting + other.agencies_reporting,
+            self.value_sum + other.value_sum,
+            self.numerator_sum + other.numerator_sum,
+            self.denominator_sum + other.denominator_sum,
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The achievement of one target."""
+
+    unit: str
+    comparator: str
+    target: Decimal
+    numerator: int | None
+    denominator: int | None
+    agencies_reporting: int
+    agencies_in_scope: int
+    status: str
+
+    @property
+    def achieved(self) -> Fraction | None:
+        """Return the exact achieved value (a percentage or a count), None without data."""
+        if self.status == Status.NO_DATA:
+            return None
+        if self.unit == PERCENT:
+            return Fraction(100 * self.numerator, self.denominator)
+        return Fraction(self.numerator)
+
+    @property
+    def achieved_rounded(self) -> Decimal | None:
+        """Return the achieved value as shown: one decimal for a percent, whole for a count."""
+        achieved = self.achieved
+        if achieved is None:
+            return None
+        return round_half_away(achieved, 1 if self.unit == PERCENT else 0)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.agencies_reporting == self.agencies_in_scope
+
+    @property
+    def is_provisional(self) -> bool:
+        return not self.is_complete
+
+    @property
+    def is_met(self) -> bool:
+        return self.status == Status.MET
+
+
+def round_half_away(number: Fraction | Decimal | int, places: int) -> Decimal:
+    """Return ``number`` rounded to ``places`` decimals, halves away from zero (6.25 → 6.3)."""
+    number = Fraction(number)
+    quantum = Decimal(1).scaleb(-places)
+    # Exact decimal of the fraction to enough places that only the rounding digit matters:
+    # scale, round the exact fraction half away from zero as integers, then scale back.
+    scaled = number * 10**places
+    whole, remainder = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * remainder >= scaled.denominator:
+        whole += 1
+    sign = -1 if scaled < 0 else 1
+    return (Decimal(sign * whole).scaleb(-places)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def meets(comparator: str, achieved: Fraction, target: Decimal | int) -> bool:
+    """Return True if ``achieved <comparator> target`` holds, compared exactly."""
+    target = Fraction(target)
+    if comparator == ">=":
+        return achieved >= target
+    if comparator == ">":
+        return achieved > target
+    if comparator == "<=":
+        return achieved <= target
+    if comparator == "<":
+        return achieved < target
+    raise ValueError(f"unknown comparator {comparator!r}")
+
+
+def compute(*, kind: str, unit: str, comparator: str, target: Decimal, tally: Tally) -> Progress:
+    """Return the progress of a target of ``unit`` on an indicator of ``kind`` from ``tally``.
+
+    | kind, unit      | numerator               | denominator                  |
+    | yes_no, percent | agencies that said yes  | all agencies in scope        |
+    | yes_no, count   | agencies that said yes  | —                            |
+    | ratio, percent  | sum of numerators       | sum of denominators          |
+    | ratio, count    | sum of numerators       | —                            |
+    | count, count    | sum of values           | —                            |
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
+    if kind == COUNT and unit == PERCENT:
+        raise ValueError("a count indicator takes only count targets")
+
+    if kind == RATIO:
+        numerator = tally.numerator_sum
+        denominator = tally.denominator_sum if unit == PERCENT else None
+    else:
+        numerator = tally.value_sum
+        # Yes/no percent: agencies that have not reported count as "not confirmed".
+        denominator = tally.agencies_in_scope if unit == PERCENT else None
+
+    if tally.agencies_reporting == 0 or (unit == PERCENT and not denominator):
+        return Progress(
+            unit=unit,
+            comparator=comparator,
+            target=Decimal(target),
+            numerator=None,
+            denominator=None,
+            agencies_reporting=tally.agencies_reporting,
+            agencies_in_scope=tally.agencies_in_scope,
+            status=Status.NO_DATA,
+        )
+    achieved = Fraction(100 * numerator, denominator) if unit == PERCENT else Fraction(numerator)
+    status = Status.MET if meets(comparator, achieved, Decimal(target)) else Status.NOT_MET
+    return Progress(
+        unit=unit,
+        comparator=comparator,
+        target=Decimal(target),
+        numerator=numerator,
+        denominator=denominator,
+        agencies_reporting=tally.agencies_reporting,
+        agencies_in_scope=tally.agencies_in_scope,
+        status=status,
+    )
+
+
+def agency_achieved(
+    *, kind: str, unit: str, value: int | None, numerator: int | None, denominator: int | None
+) -> Fraction | None:
+    """Return one agency's own figure on a target's scale (for drill-down lists), or None."""
+    if kind == RATIO:
+        if numerator is None:
+            return None
+        if unit == PERCENT:
+            return Fraction(100 * numerator, denominator) if denominator else None
+        return Fraction(numerator)
+    if value is None:
+        return None
+    if kind == YES_NO and unit == PERCENT:
+        return Fraction(100 * value)
+    return Fraction(value)
