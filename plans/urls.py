@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from plans.views import home
 
@@ -6,4 +6,6 @@ app_name = "plans"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("entry/", include("plans.urls_entry")),
+    path("dashboard/", include("plans.urls_dashboard")),
 ]
