@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -9,6 +9,6 @@ urlpatterns = [
     path("", include("plans.urls")),
 ]
 
-admin.site.site_header = "egov-targets"
-admin.site.site_title = "egov-targets"
-admin.site.index_title = settings.ADMIN_INDEX_TITLE if hasattr(settings, "ADMIN_INDEX_TITLE") else "egov-targets"
+admin.site.site_header = _("Quản trị – Chỉ tiêu ứng dụng CNTT")
+admin.site.site_title = _("Quản trị egov-targets")
+admin.site.index_title = _("Danh mục, đơn vị, kế hoạch và kết quả")
