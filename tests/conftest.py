@@ -15,6 +15,17 @@ from plans.models import Agency, Plan, Profile, Province
 PASSWORD = "Mật-khẩu-thử-2017"
 
 
+def pytest_configure(config):
+    """Run the suite with production settings, except that tests speak plain HTTP.
+
+    The test client and the live server have no TLS-terminating proxy in front of them, so the
+    HTTPS redirect is switched off; everything else (DEBUG off, secure headers) stays as deployed.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 def make_user(username, role, provinces=(), **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     profile = Profile.objects.create(user=user, role=role)

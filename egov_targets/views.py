@@ -1,0 +1,42 @@
+"""Site-wide views: health check and error pages."""
+
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@never_cache
+def healthz(request):
+    """Answer 200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """Render the 500 page, or the 503 page when the database is the cause.
+
+    Both templates are self-contained: they touch neither the database nor the session, so they
+    render even when those are down.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError):
+        body = loader.get_template("503.html").render()
+        return HttpResponse(body, status=503, headers={"Retry-After": "60"})
+    return HttpResponse(loader.get_template(template_name).render(), status=500)
+
+
+def csrf_failure(request, reason=""):
+    """Explain an expired or refused form in Vietnamese instead of Django's English page."""
+    return HttpResponse(
+        loader.get_template("403_csrf.html").render({}, request), status=403
+    )
