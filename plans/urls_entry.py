@@ -1,1 +1,28 @@
-urlpatterns = []
+from django.urls import path
+
+from plans.views import entry
+
+# Included under the ``plans`` namespace at entry/. Fixed words come before <str:tier> so
+# that "upload" or "agency" is never read as a tier.
+urlpatterns = [
+    path("<str:province_code>/<int:year>/", entry.entry_year, name="entry_year"),
+    path("<str:province_code>/<int:year>/close/", entry.entry_close, name="entry_close"),
+    path("<str:province_code>/<int:year>/reopen/", entry.entry_reopen, name="entry_reopen"),
+    path("<str:province_code>/<int:year>/upload/", entry.entry_upload, name="entry_upload"),
+    path(
+        "<str:province_code>/<int:year>/template.<str:file_format>",
+        entry.entry_template,
+        name="entry_template",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/",
+        entry.entry_agency,
+        name="entry_agency",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/history/",
+        entry.entry_history,
+        name="entry_history",
+    ),
+    path("<str:province_code>/<int:year>/<str:tier>/", entry.entry_grid, name="entry_grid"),
+]

@@ -1,0 +1,227 @@
+"""The results grid: agencies by indicators, parsed from one POST without a field per Form.
+
+A Django ``Form`` with 9,000 fields is slow to build and to render, so the grid is a small
+purpose-built form. Each cell posts its figures and, in a hidden ``-o`` input, the version and
+figures it was shown with. That lets a save tell the cells the user changed from the ones they
+left alone, and tell the service which version each change started from.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from plans.models import Agency, Result
+from plans.services.results import ResultEntry, ResultsRefused
+
+MAX_DIGITS = 15
+NOTE_MAX_LENGTH = 500
+
+
+def _note_hash(note: str) -> str:
+    return hashlib.sha256(note.encode()).hexdigest()[:12]
+
+
+def _text(number) -> str:
+    return "" if number is None else str(number)
+
+
+def make_token(result: Result | None) -> str:
+    """Return the hidden ``-o`` value of a cell showing ``result`` (None: an empty cell)."""
+    if result is None:
+        return "0||||" + _note_hash("")
+    return "|".join(
+        [
+            str(result.version),
+            _text(result.value),
+            _text(result.numerator),
+            _text(result.denominator),
+            _note_hash(result.note),
+        ]
+    )
+
+
+def parse_whole(text: str) -> int | None:
+    """Return the whole number typed in ``text`` (None when blank), or raise ValueError."""
+    text = text.replace("\u00a0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(
+            _("“%(text)s” không phải số nguyên không âm: chỉ gõ chữ số, ví dụ 412.")
+            % {"text": text[:20]}
+        )
+    if len(text) > MAX_DIGITS:
+        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": MAX_DIGITS})
+    return int(text)
+
+
+@dataclass
+class Cell:
+    """One agency's result for one indicator, as shown and as posted."""
+
+    agency: Agency
+    indicator: Indicator
+    result: Result | None
+    targeted: bool = False
+    value: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    note: str = ""
+    token: str = ""
+    errors: list[str] = field(default_factory=list)
+    changed: bool = False
+
+    def __post_init__(self):
+        result = self.result
+        if result is not None:
+            self.value = _text(result.value)
+            self.numerator = _text(result.numerator)
+            self.denominator = _text(result.denominator)
+            self.note = result.note
+        self.token = make_token(result)
+
+    @property
+    def prefix(self) -> str:
+        return f"r{self.agency.pk}-{self.indicator.pk}"
+
+    @property
+    def kind(self) -> str:
+        return self.indicator.kind
+
+    @property
+    def label(self) -> str:
+        """Return what a screen reader announces for the cell: agency and indicator."""
+        return f"{self.agency.name} – {self.indicator.code}"
+
+    def read(self, data, *, with_notes: bool) -> ResultEntry | None:
+        """Read the cell from ``data``; return the entry if the user changed it, else None."""
+        token = data.get(f"{self.prefix}-o")
+        if token is None:
+            # Not on the page that was posted: leave the result alone.
+            return None
+        self.value = data.get(f"{self.prefix}-v", "").strip()
+        self.numerator = data.get(f"{self.prefix}-n", "").strip()
+        self.denominator = data.get(f"{self.prefix}-d", "").strip()
+        note = data.get(f"{self.prefix}-note") if with_notes else None
+        if note is not None:
+            self.note = note.strip()
+        parts = token.split("|")
+        if len(parts) != 5 or not parts[0].isdigit():
+            self.errors.append(_("Dữ liệu của ô bị hỏng; hãy tải lại trang rồi nhập lại."))
+            return None
+        self.token = token
+        expected_version = int(parts[0])
+        shown = tuple(parts[1:4])
+        posted = (self.value, self.numerator, self.denominator)
+        if self.kind == Indicator.Kind.RATIO:
+            posted = ("", self.numerator, self.denominator)
+        else:
+            posted = (self.value, "", "")
+        note_changed = note is not None and _note_hash(self.note) != parts[4]
+        if posted == shown and not note_changed:
+            return None
+        self.changed = True
+
+        numbers = {}
+        for name, text in zip(("value", "numerator", "denominator"), posted, strict=True):
+            try:
+                numbers[name] = parse_whole(text)
+            except ValueError as exc:
+                self.errors.append(str(exc))
+        if self.errors:
+            return None
+        if all(n is None for n in numbers.values()):
+            if expected_version == 0:
+                # Typed a note into an empty cell, or typed and erased: figures are needed.
+                if note_changed and self.note:
+                    self.errors.append(_("Nhập số liệu trước khi ghi chú."))
+                return None
+            self.errors.append(
+                _(
+                    "Không xoá được kết quả đã lưu bằng cách để trống ô. Hãy nhập số liệu đúng, "
+                    "hoặc nhờ quản trị viên xoá kết quả này."
+                )
+            )
+            return None
+        if len(self.note) > NOTE_MAX_LENGTH:
+            self.errors.append(
+                _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
+                % {"length": len(self.note), "max": NOTE_MAX_LENGTH}
+            )
+            return None
+        return ResultEntry(
+            agency=self.agency,
+            indicator=self.indicator,
+            note=note if note is None else self.note,
+            expected_version=expected_version,
+            **numbers,
+        )
+
+
+@dataclass
+class Row:
+    agency: Agency
+    cells: list[Cell]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(cell.errors for cell in self.cells)
+
+
+class ResultGrid:
+    """Results of ``agencies`` for ``indicators`` in one year, for display and for a save."""
+
+    def __init__(self, *, agencies, indicators, results, targeted_ids=(), with_notes=True):
+        self.indicators = list(indicators)
+        self.with_notes = with_notes
+        self.targeted_ids = set(targeted_ids)
+        by_key = {(r.agency_id, r.indicator_id): r for r in results}
+        self.rows = [
+            Row(
+                agency=agency,
+                cells=[
+                    Cell(
+                        agency=agency,
+                        indicator=indicator,
+                        result=by_key.get((agency.pk, indicator.pk)),
+                        targeted=indicator.pk in self.targeted_ids,
+                    )
+                    for indicator in self.indicators
+                ],
+            )
+            for agency in agencies
+        ]
+        self.entries: list[ResultEntry] = []
+        self.message = ""
+
+    def cells(self):
+        for row in self.rows:
+            yield from row.cells
+
+    def read(self, data) -> bool:
+        """Read a POST; keep the changed cells' entries; return True if every cell is valid."""
+        self.entries = [
+            entry
+            for cell in self.cells()
+            if (entry := cell.read(data, with_notes=self.with_notes)) is not None
+        ]
+        return not self.errors()
+
+    def errors(self) -> list[Cell]:
+        return [cell for cell in self.cells() if cell.errors]
+
+    def refuse(self, refusal: ResultsRefused) -> None:
+        """Mark the cells the service refused; a stale cell now names the version it saw."""
+        self.message = refusal.message
+        cells = {(cell.agency.pk, cell.indicator.pk): cell for cell in self.cells()}
+        for key, messages in refusal.problems.items():
+            cell = cells.get(key)
+            if cell is not None:
+                cell.errors.extend(messages)
+        for key, result in refusal.current.items():
+            cell = cells.get(key)
+            if cell is not None:
+                # The user has now seen the newer figures: saving again overwrites them.
+                cell.token = make_token(result)

@@ -1,0 +1,308 @@
+"""Recording results from the browser: one cell (agency page) or many (a tier's grid).
+
+Every write goes through :func:`results_record_grid`: one transaction, one ``Change`` per
+changed result, and optimistic concurrency on ``Result.version`` so that nobody's newer save is
+overwritten silently. The caller says which version of each result it started from
+(``expected_version``, 0 when it saw no result); a result saved by someone else since then is
+refused with their figures beside the caller's.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from plans.models import Agency, Change, Plan, Result, result_errors
+
+CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY)
+
+
+@dataclass
+class ResultEntry:
+    """What a user wants one result to be, and the version of it they saw (0: none)."""
+
+    agency: Agency
+    indicator: Indicator
+    value: int | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    # None keeps the stored note (the grid may be shown without its note inputs).
+    note: str | None = None
+    expected_version: int = 0
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.agency.pk, self.indicator.pk)
+
+    def figures(self) -> tuple:
+        return (self.value, self.numerator, self.denominator)
+
+
+class ResultsRefused(Exception):
+    """Nothing was saved: the plan is closed, or some entries are wrong or stale.
+
+    ``problems`` maps (agency id, indicator id) to messages; ``current`` maps the key of each
+    stale entry to the result as it now stands, so that the page can show it and let the user
+    save again deliberately.
+    """
+
+    def __init__(self, message="", *, problems=None, current=None):
+        self.message = message
+        self.problems = problems or {}
+        self.current = current or {}
+        super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
+
+
+def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
+    """Return a result's figures as a person reads them: "Có", "412/430", "3", "(trống)"."""
+    if kind == Indicator.Kind.RATIO:
+        if numerator is None and denominator is None:
+            return _("(trống)")
+        parts = ("" if n is None else formats.number_format(n) for n in (numerator, denominator))
+        return "/".join(parts)
+    if value is None:
+        return _("(trống)")
+    if kind == Indicator.Kind.YES_NO:
+        return _("Có") if value == 1 else _("Không")
+    return formats.number_format(value)
+
+
+def plan_closed_message(plan: Plan) -> str:
+    """Return why ``plan``'s results may not change: who closed it, and when."""
+    if plan.closed_by_id:
+        return _(
+            "Kế hoạch năm %(year)s của tỉnh %(province)s đã được %(who)s tổng kết lúc %(when)s: "
+            "kết quả chỉ còn để xem. Chỉ quản trị viên mới mở lại được."
+        ) % {
+            "year": plan.year,
+            "province": plan.province.name,
+            "who": plan.closed_by.get_full_name() or plan.closed_by.get_username(),
+            "when": formats.date_format(plan.closed_at, "SHORT_DATETIME_FORMAT")
+            if plan.closed_at
+            else "",
+        }
+    return _(
+        "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "
+        "Chỉ quản trị viên mới mở lại được."
+    ) % {"year": plan.year, "province": plan.province.name}
+
+
+def _conflict_message(entry: ResultEntry, current: Result | None) -> str:
+    kind = entry.indicator.kind
+    yours = figures_in_words(
+        kind=kind, value=entry.value, numerator=entry.numerator, denominator=entry.denominator
+    )
+    if current is None:
+        return _(
+            "Kết quả này đã bị xoá sau khi bạn mở trang. Giá trị của bạn: %(yours)s. "
+            "Ô chưa được lưu; hãy kiểm tra rồi lưu lại."
+        ) % {"yours": yours}
+    theirs = figures_in_words(
+        kind=kind, value=current.value, numerator=current.numerator,
+        denominator=current.denominator,
+    )
+    who = current.updated_by.get_username() if current.updated_by else _("người khác")
+    return _(
+        "%(who)s đã lưu ô này lúc %(when)s, sau khi bạn mở trang. Giá trị của họ: %(theirs)s; "
+        "giá trị của bạn: %(yours)s. Ô chưa được lưu: ô đang hiện giá trị của bạn, bấm Lưu lần "
+        "nữa nếu vẫn muốn ghi đè."
+    ) % {
+        "who": who,
+        "when": formats.date_format(current.updated_at, "SHORT_DATETIME_FORMAT"),
+        "theirs": theirs,
+        "yours": yours,
+    }
+
+
+def _entry_problems(entry: ResultEntry, year: int, province_id: int) -> list[str]:
+    messages = []
+    if entry.agency.province_id != province_id:
+        messages.append(
+            _("Đơn vị %(agency)s không thuộc tỉnh của kế hoạch.") % {"agency": entry.agency.code}
+        )
+    if not entry.agency.is_active_in(year):
+        messages.append(
+            _("Đơn vị %(agency)s không hoạt động trong năm %(year)s.")
+            % {"agency": entry.agency.code, "year": year}
+        )
+    errors = result_errors(
+        kind=entry.indicator.kind,
+        value=entry.value,
+        numerator=entry.numerator,
+        denominator=entry.denominator,
+    )
+    for field_messages in errors.values():
+        messages.extend(str(m) for m in field_messages)
+    if entry.note is not None and len(entry.note) > 500:
+        messages.append(
+            _("Ghi chú dài %(length)s ký tự; tối đa 500.") % {"length": len(entry.note)}
+        )
+    return messages
+
+
+def results_record_grid(
+    *, plan: Plan, entries: list[ResultEntry], user, channel: str
+) -> list[Result]:
+    """Write every entry that changes a result of ``plan``'s year, all or nothing.
+
+    Entries equal to what is stored are left untouched (no write, no history). Raise
+    ResultsRefused, writing nothing, when the plan is closed, an entry is invalid, or a result
+    was changed by someone else since the version the entry names. Return the results written.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    keys = {entry.key for entry in entries}
+    if len(keys) != len(entries):
+        raise ValueError("the same result twice in one save")
+
+    with transaction.atomic():
+        # Read the status again, locked, so that closing the plan and saving cannot interleave.
+        locked = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("province", "closed_by")
+            .get(pk=plan.pk)
+        )
+        if locked.status == Plan.Status.CLOSED:
+            plan.status, plan.closed_by_id, plan.closed_at = (
+                locked.status, locked.closed_by_id, locked.closed_at
+            )
+            raise ResultsRefused(plan_closed_message(locked))
+        if not entries:
+            return []
+
+        stored = {
+            (r.agency_id, r.indicator_id): r
+            for r in Result.objects.filter(
+                year=plan.year,
+                agency_id__in={e.agency.pk for e in entries},
+                indicator_id__in={e.indicator.pk for e in entries},
+            ).select_related("updated_by")
+        }
+        problems, current, to_create, to_update = {}, {}, [], []
+        for entry in entries:
+            result = stored.get(entry.key)
+            messages = _entry_problems(entry, plan.year, plan.province_id)
+            if messages:
+                problems[entry.key] = messages
+                continue
+            note = entry.note if entry.note is not None else (result.note if result else "")
+            if result and (result.value, result.numerator, result.denominator) == (
+                entry.figures()
+            ) and result.note == note:
+                # Already so (perhaps someone saved the same figures): nothing to write.
+                continue
+            seen = result.version if result else 0
+            if seen != entry.expected_version:
+                problems[entry.key] = [_conflict_message(entry, result)]
+                current[entry.key] = result
+                continue
+            if result:
+                to_update.append((entry, result, note))
+            else:
+                to_create.append((entry, note))
+        if problems:
+            raise ResultsRefused(problems=problems, current=current)
+
+        changes, written = [], []
+        for entry, result, note in to_update:
+            old = result.as_dict()
+            updated = Result.objects.filter(pk=result.pk, version=result.version).update(
+                value=entry.value,
+                numerator=entry.numerator,
+                denominator=entry.denominator,
+                note=note,
+                updated_by=user,
+                version=F("version") + 1,
+            )
+            if not updated:
+                # Saved by someone else between our read and our write: give it all back.
+                fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
+                raise ResultsRefused(
+                    problems={entry.key: [_conflict_message(entry, fresh)]},
+                    current={entry.key: fresh},
+                )
+            result.value, result.numerator, result.denominator = entry.figures()
+            result.note, result.updated_by, result.version = note, user, result.version + 1
+            written.append(result)
+            changes.append(
+                Change(result=result, plan=plan, changed_by=user, channel=channel,
+                       old=old, new=result.as_dict())
+            )
+        if to_create:
+            new_results = [
+                Result(
+                    year=plan.year,
+                    agency=entry.agency,
+                    indicator=entry.indicator,
+                    value=entry.value,
+                    numerator=entry.numerator,
+                    denominator=entry.denominator,
+                    note=note,
+                    updated_by=user,
+                )
+                for entry, note in to_create
+            ]
+            try:
+                with transaction.atomic():
+                    Result.objects.bulk_create(new_results)
+            except IntegrityError:
+                # Someone created one of these results since the page was opened.
+                raise ResultsRefused(
+                    _(
+                        "Trong lúc bạn nhập, người khác đã lưu kết quả cho một số ô còn trống. "
+                        "Chưa có gì được lưu; hãy tải lại trang để xem giá trị của họ."
+                    )
+                ) from None
+            written.extend(new_results)
+            changes.extend(
+                Change(result=result, plan=plan, changed_by=user, channel=channel,
+                       old=None, new=result.as_dict())
+                for result in new_results
+            )
+        Change.objects.bulk_create(changes)
+    return written
+
+
+def result_record(
+    *,
+    agency: Agency,
+    indicator: Indicator,
+    year: int,
+    value: int | None,
+    numerator: int | None,
+    denominator: int | None,
+    note: str | None,
+    user,
+    channel: str,
+    expected_version: int,
+) -> Result | None:
+    """Record one agency's result for ``indicator`` in ``year``; see results_record_grid.
+
+    Return the result written, or None when it already held these figures.
+    """
+    plan = Plan.objects.filter(province_id=agency.province_id, year=year).first()
+    if plan is None:
+        raise ResultsRefused(
+            _("Tỉnh %(province)s chưa có kế hoạch năm %(year)s nên chưa nhập được kết quả.")
+            % {"province": agency.province.name, "year": year}
+        )
+    written = results_record_grid(
+        plan=plan,
+        entries=[
+            ResultEntry(
+                agency=agency,
+                indicator=indicator,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                note=note,
+                expected_version=expected_version,
+            )
+        ],
+        user=user,
+        channel=channel,
+    )
+    return written[0] if written else None
