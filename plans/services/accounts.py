@@ -1,0 +1,99 @@
+"""Creating user accounts with their role and provinces."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from plans.models import Profile, Province
+
+# 18 random bytes: a 24-character password, about 144 bits of entropy.
+GENERATED_PASSWORD_BYTES = 18
+
+
+def password_generate() -> str:
+    """Return a new strong random password."""
+    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+
+
+def account_create(
+    *, username: str, role: str, province_codes, password: str | None = None
+) -> tuple:
+    """Create a user with a profile of ``role`` for the provinces ``province_codes``.
+
+    Return ``(user, generated_password)``: the password is generated (and returned, to be shown
+    once) only when ``password`` is None. An admin is also staff and superuser. Raise
+    ValidationError, keyed by argument, listing every problem; nothing is written then.
+    """
+    User = get_user_model()
+    username = (username or "").strip()
+    codes = list(dict.fromkeys(code.strip() for code in province_codes or () if code.strip()))
+    errors: dict[str, list] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if not username:
+        add("username", _("Chưa nhập tên đăng nhập."))
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError:
+            add(
+                "username",
+                _("Tên đăng nhập “%(username)s” chỉ được gồm chữ, chữ số và các ký tự @ . + - _.")
+                % {"username": username},
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            add("username", _("Tên đăng nhập “%(username)s” đã có người dùng.") % {
+                "username": username
+            })
+    if role not in Profile.Role.values:
+        add(
+            "role",
+            _("Vai trò “%(role)s” không hợp lệ. Chọn một trong: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Profile.Role.values)},
+        )
+    provinces = list(Province.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {province.code for province in provinces})
+    if unknown:
+        add(
+            "province_codes",
+            _("Không có tỉnh nào mang mã %(codes)s.") % {"codes": ", ".join(unknown)},
+        )
+    elif role in (Profile.Role.OFFICER, Profile.Role.LEADER) and not codes:
+        add(
+            "province_codes",
+            _("Vai trò %(role)s cần ít nhất một tỉnh (--province MÃ_TỈNH).")
+            % {"role": Profile.Role(role).label},
+        )
+    generated = None
+    if password is None:
+        password = generated = password_generate()
+    elif username:
+        try:
+            validate_password(password, user=User(username=username))
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    is_admin = role == Profile.Role.ADMIN
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, password=password, is_staff=is_admin, is_superuser=is_admin
+            )
+            profile = Profile.objects.create(user=user, role=role)
+            profile.provinces.set(provinces)
+    except IntegrityError as exc:
+        # Created by someone else between our check and our insert.
+        raise ValidationError(
+            {"username": _("Tên đăng nhập “%(username)s” đã có người dùng.") % {
+                "username": username
+            }}
+        ) from exc
+    return user, generated

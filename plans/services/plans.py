@@ -1,0 +1,269 @@
+"""Writes to plans and their targets: copy to the next year, close, reopen, and the audit of
+edits made in the admin.
+
+Every function here is keyword-only, runs in one transaction and leaves a ``Change`` row saying
+who did what, when, through which channel, with the old and new values.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.access import can_write, provinces_for_user, role_of
+from plans.models import MAX_YEAR, Change, Plan, Profile, Target
+
+
+def _number_text(value) -> str:
+    """Return a target value as plain text: ``80``, ``12.5`` (never ``8E+1``)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def target_snapshot(target: Target) -> dict:
+    """Return the target's fields as kept in the change history (``indicator`` loaded)."""
+    return {
+        "indicator": target.indicator.code,
+        "tiers": target.tiers,
+        "comparator": target.comparator,
+        "value": _number_text(target.value),
+        "unit": target.unit,
+        "note": target.note,
+        "position": target.position,
+    }
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    """Return the plan's status fields as kept in the change history."""
+    return {
+        "status": plan.status,
+        "closed_by": plan.closed_by.get_username() if plan.closed_by_id else None,
+        "closed_at": plan.closed_at.isoformat() if plan.closed_at else None,
+    }
+
+
+def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+    """Create the province's plan for the year after ``plan`` with copies of its targets.
+
+    The copy is a draft with no document number or date (a new year has a new document); results
+    are not copied. Refuse with ValidationError if that year is out of range or already has a
+    plan; nothing is written then.
+    """
+    next_year = plan.year + 1
+    province = plan.province
+    refused = ValidationError(
+        _("Không sao chép được: tỉnh %(province)s đã có kế hoạch năm %(year)s.")
+        % {"province": province.name, "year": next_year},
+        code="exists",
+    )
+    if next_year > MAX_YEAR:
+        raise ValidationError(
+            _("Không sao chép được: năm %(year)s vượt quá năm %(max)s.")
+            % {"year": next_year, "max": MAX_YEAR},
+            code="year_range",
+        )
+    if Plan.objects.filter(province=province, year=next_year).exists():
+        raise refused
+    targets = list(plan.targets.select_related("indicator").order_by("position", "pk"))
+    try:
+        with transaction.atomic():
+            copy = Plan.objects.create(
+                province=province,
+                year=next_year,
+                tasks=plan.tasks,
+                is_sample=plan.is_sample,
+                status=Plan.Status.DRAFT,
+            )
+            copies = Target.objects.bulk_create(
+                Target(
+                    plan=copy,
+                    indicator=target.indicator,
+                    tiers=target.tiers,
+                    comparator=target.comparator,
+                    value=target.value,
+                    unit=target.unit,
+                    note=target.note,
+                    position=target.position,
+                )
+                for target in targets
+            )
+            changes = [
+                Change(
+                    plan=copy,
+                    changed_by=user,
+                    channel=channel,
+                    old=None,
+                    new={"status": copy.status, "copied_from": plan.year},
+                )
+            ]
+            changes += [
+                Change(
+                    target=target,
+                    plan=copy,
+                    changed_by=user,
+                    channel=channel,
+                    old=None,
+                    new=target_snapshot(target),
+                )
+                for target in copies
+            ]
+            Change.objects.bulk_create(changes)
+    except IntegrityError as exc:
+        # Someone created that year's plan between our check and our insert.
+        raise refused from exc
+    return copy
+
+
+def plans_copy_to_next_year(*, plans, user, channel: str = Change.Channel.ADMIN) -> list[Plan]:
+    """Copy every plan of ``plans`` to its next year, all or nothing.
+
+    Raise ValidationError listing every refused plan; then no plan is copied.
+    """
+    plans = list(plans)
+    copies, errors = [], []
+    with transaction.atomic():
+        for plan in plans:
+            try:
+                copies.append(plan_copy_to_next_year(plan=plan, user=user, channel=channel))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            # Undo the copies already made when this block ends.
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError(errors)
+    return copies
+
+
+def _lock(plan: Plan) -> Plan:
+    """Return ``plan`` re-read and locked for the rest of the transaction."""
+    return Plan.objects.select_for_update().select_related("closed_by").get(pk=plan.pk)
+
+
+def _copy_status(source: Plan, plan: Plan) -> None:
+    plan.status = source.status
+    plan.closed_by = source.closed_by
+    plan.closed_at = source.closed_at
+
+
+def plan_close(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+    """Close ``plan`` after its year-end review: its results become read-only.
+
+    Only officers of the plan's province and admins may close; raise PermissionDenied otherwise,
+    and ValidationError if the plan is already closed.
+    """
+    if not can_write(user) or not provinces_for_user(user).filter(pk=plan.province_id).exists():
+        raise PermissionDenied(_("Bạn không có quyền tổng kết kế hoạch này."))
+    with transaction.atomic():
+        locked = _lock(plan)
+        if locked.is_closed:
+            raise ValidationError(
+                _("Kế hoạch đã được tổng kết từ trước, bởi %(user)s.")
+                % {"user": locked.closed_by or _("(không rõ)")},
+                code="closed",
+            )
+        old = plan_snapshot(locked)
+        locked.status = Plan.Status.CLOSED
+        locked.closed_by = user
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "closed_by", "closed_at"])
+        Change.objects.create(
+            plan=locked, changed_by=user, channel=channel, old=old, new=plan_snapshot(locked)
+        )
+    _copy_status(locked, plan)
+    return plan
+
+
+def plan_reopen(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+    """Reopen a closed ``plan`` so that its results can be changed again; admins only.
+
+    Raise PermissionDenied for anyone but an admin, ValidationError if the plan is not closed.
+    """
+    if role_of(user) != Profile.Role.ADMIN:
+        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+    with transaction.atomic():
+        locked = _lock(plan)
+        if not locked.is_closed:
+            raise ValidationError(
+                _("Kế hoạch chưa tổng kết nên không cần mở lại."), code="not_closed"
+            )
+        old = plan_snapshot(locked)
+        locked.status = Plan.Status.OPEN
+        locked.closed_by = None
+        locked.closed_at = None
+        locked.save(update_fields=["status", "closed_by", "closed_at"])
+        Change.objects.create(
+            plan=locked, changed_by=user, channel=channel, old=old, new=plan_snapshot(locked)
+        )
+    _copy_status(locked, plan)
+    return plan
+
+
+def plan_status_record(
+    *, plan: Plan, old_status: str | None, user, channel: str = Change.Channel.ADMIN
+) -> None:
+    """Record that ``plan`` (saved or about to be) went from ``old_status`` to its status.
+
+    Used by edits that set the status directly (the admin's change form): closing stamps who
+    closed and when, leaving the closed status clears them. ``old_status`` None means the plan
+    is new. Leaving the closed status is refused (PermissionDenied) to anyone but an admin.
+    """
+    if old_status == plan.status:
+        return
+    if old_status == Plan.Status.CLOSED and role_of(user) != Profile.Role.ADMIN:
+        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+    with transaction.atomic():
+        old = None
+        if old_status is not None:
+            old = {"status": old_status}
+            if old_status == Plan.Status.CLOSED:
+                old.update(
+                    {k: v for k, v in plan_snapshot(plan).items() if k != "status"}
+                )
+        if plan.status == Plan.Status.CLOSED:
+            plan.closed_by = user
+            plan.closed_at = timezone.now()
+        else:
+            plan.closed_by = None
+            plan.closed_at = None
+        if plan.pk:
+            plan.save(update_fields=["status", "closed_by", "closed_at"])
+        else:
+            plan.save()
+        Change.objects.create(
+            plan=plan, changed_by=user, channel=channel, old=old, new=plan_snapshot(plan)
+        )
+
+
+def target_changes_record(
+    *,
+    plan: Plan,
+    created=(),
+    changed=(),
+    deleted=(),
+    user,
+    channel: str = Change.Channel.ADMIN,
+) -> list[Change]:
+    """Record the targets of ``plan`` that were created, changed or deleted.
+
+    ``created``: saved targets; ``changed``: pairs (saved target, snapshot before the change);
+    ``deleted``: snapshots of targets that are gone (their history stays on the plan). A change
+    that leaves every recorded field as it was is not recorded.
+    """
+    changes = [
+        Change(target=t, plan=plan, changed_by=user, channel=channel, old=None,
+               new=target_snapshot(t))
+        for t in created
+    ]
+    for target, old in changed:
+        new = target_snapshot(target)
+        if new != old:
+            changes.append(
+                Change(target=target, plan=plan, changed_by=user, channel=channel, old=old,
+                       new=new)
+            )
+    changes += [
+        Change(plan=plan, changed_by=user, channel=channel, old=old, new=None) for old in deleted
+    ]
+    with transaction.atomic():
+        return Change.objects.bulk_create(changes)
