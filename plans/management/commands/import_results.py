@@ -1,0 +1,21 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plans.management.commands.import_agencies import ImportCommand
+from plans.services.imports import results_import
+
+
+class Command(ImportCommand):
+    help = gettext_lazy("Nhập kết quả thực hiện (results.csv) theo FORMATS.md.")
+    service = staticmethod(results_import)
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--sample",
+            action="store_true",
+            help=_("Đánh dấu các kết quả là dữ liệu mẫu, không phải số liệu công bố."),
+        )
+
+    def service_options(self, options) -> dict:
+        return {"is_sample": options["sample"]}

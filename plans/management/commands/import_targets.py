@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from plans.management.commands.import_agencies import ImportCommand
+from plans.services.imports import targets_import
+
+
+class Command(ImportCommand):
+    help = _("Nhập chỉ tiêu kế hoạch (targets.csv) theo FORMATS.md; tạo kế hoạch năm nếu chưa có.")
+    service = staticmethod(targets_import)

@@ -1,0 +1,1066 @@
+"""Import agencies, targets and results from the CSV/XLSX files of FORMATS.md.
+
+Every import is all-or-nothing: rows are read and checked in chunks of a few thousand (a handful
+of queries per chunk, never one per row), written while no error has been found, and if any row
+anywhere is wrong the whole import is rolled back and :class:`ImportRefused` carries every error
+with its line number. Re-importing the same file finds every row unchanged and writes nothing.
+
+Management commands and the web upload page call these functions as they are.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from plans.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Agency,
+    Change,
+    Plan,
+    Province,
+    Result,
+    Target,
+    result_errors,
+)
+from plans.services._csv import FileError, read_table
+from plans.tiers import TIER_ORDER, TiersError, format_tiers, parse_tiers
+
+AGENCY_COLUMNS = (
+    "province_code", "province_name", "agency_code", "agency_name", "tier", "parent_code",
+    "active_from", "active_to",
+)
+TARGET_COLUMNS = (
+    "province_code", "year", "indicator_code", "tiers", "comparator", "value", "unit", "note",
+)
+RESULT_COLUMNS = (
+    "year", "agency_code", "indicator_code", "value", "numerator", "denominator", "note",
+)
+
+# Rows checked and written together: large enough that the per-chunk queries are cheap per
+# row, small enough that memory stays flat whatever the size of the file.
+CHUNK_SIZE = 5000
+# A report is read by a person; past this many errors the rest are only counted.
+MAX_ERRORS = 1000
+# PositiveBigIntegerField holds up to 2**63 - 1; 18 digits always fit.
+MAX_DIGITS = 18
+# Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
+TARGET_MAX_WHOLE_DIGITS = 13
+
+YES = frozenset({"1", "yes", "có", "true"})
+NO = frozenset({"0", "no", "không", "false"})
+COMPARATORS = tuple(Target.Comparator.values)
+UNITS = tuple(Target.Unit.values)
+
+WHOLE = re.compile(r"[0-9]+")
+PERCENT_VALUE = re.compile(r"[0-9]+(\.[0-9])?")
+DECIMAL_VALUE = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+@dataclass
+class RowError:
+    line: int  # physical line number in the file (header is line 1); 0 = whole file
+    message: str
+
+
+@dataclass
+class ImportReport:
+    kind: str  # "agencies" | "targets" | "results"
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRefused(Exception):
+    """The file has errors: nothing was written; ``report.errors`` says what and where."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(
+            _("Tệp bị từ chối: %(count)s lỗi, không có dữ liệu nào được ghi.")
+            % {"count": len(report.errors)}
+        )
+        self.report = report
+
+
+class _Invalid(ValueError):
+    """One value of a row is wrong; the message says which and why."""
+
+
+class _Rows:
+    """The data rows of one import, and the errors found in them.
+
+    Iterating yields ``(line, fields)`` for the rows whose field count matches the header;
+    the others, and a file that cannot be read, are recorded as errors.
+    """
+
+    def __init__(self, report: ImportReport, source, columns):
+        self.report = report
+        self.columns = columns
+        self.source = source
+        self.unlisted = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        try:
+            for line, fields, width in read_table(self.source, columns=self.columns):
+                self.report.rows += 1
+                if fields is None:
+                    self.error(
+                        line,
+                        _("Dòng có %(found)s trường nhưng tiêu đề có %(expected)s cột. Kiểm tra "
+                          "dấu phẩy thừa hoặc thiếu (một giá trị có dấu phẩy phải đặt trong "
+                          "ngoặc kép).") % {"found": width, "expected": len(self.columns)},
+                    )
+                    continue
+                yield line, fields
+        except FileError as exc:
+            self.error(0, exc.message)
+
+    def error(self, line: int, message: str) -> None:
+        if len(self.report.errors) < MAX_ERRORS:
+            self.report.errors.append(RowError(line=line, message=str(message)))
+        else:
+            self.unlisted += 1
+
+    def errors_of(self, line: int, problems: Iterable[str]) -> bool:
+        """Record each of ``problems`` for ``line``; return True if there was any."""
+        found = False
+        for message in problems:
+            self.error(line, message)
+            found = True
+        return found
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.report.errors)
+
+    def finish(self) -> ImportReport:
+        """Return the report, or raise ImportRefused (rolling back) if any error was found."""
+        if self.unlisted:
+            self.report.errors.append(
+                RowError(
+                    line=0,
+                    message=_("Còn %(count)s lỗi khác không liệt kê. Hãy sửa các lỗi trên rồi "
+                              "nhập lại để xem tiếp.") % {"count": self.unlisted},
+                )
+            )
+        if self.report.errors:
+            raise ImportRefused(self.report)
+        return self.report
+
+
+class _Check:
+    """Collect the problems of one row: each parser raises _Invalid, recorded here."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def __call__(self, parse, *args, **kwargs):
+        try:
+            return parse(*args, **kwargs)
+        except _Invalid as exc:
+            self.problems.append(str(exc))
+            return _BAD
+
+    def add(self, message) -> None:
+        self.problems.append(str(message))
+
+
+# Returned by a parser that failed, so that later checks can tell "wrong" from "blank".
+_BAD = object()
+
+
+def _required(text: str, column: str, *, max_length: int | None = None) -> str:
+    if not text:
+        raise _Invalid(_("Cột %(column)s không được để trống.") % {"column": column})
+    return _limited(text, column, max_length=max_length)
+
+
+def _limited(text: str, column: str, *, max_length: int | None) -> str:
+    if max_length is not None and len(text) > max_length:
+        raise _Invalid(
+            _("Cột %(column)s dài %(length)s ký tự, tối đa %(max)s.")
+            % {"column": column, "length": len(text), "max": max_length}
+        )
+    return text
+
+
+def _whole(text: str, column: str) -> int | None:
+    """Return the whole number written in ``text`` (digits only), or None if blank."""
+    if not text:
+        return None
+    if not WHOLE.fullmatch(text) or len(text) > MAX_DIGITS:
+        if WHOLE.fullmatch(text):
+            raise _Invalid(
+                _("Cột %(column)s: số %(value)s quá lớn.") % {"column": column, "value": text}
+            )
+        raise _Invalid(
+            _("Cột %(column)s: “%(value)s” không phải số nguyên không âm; chỉ ghi chữ số, "
+              "ví dụ 12.") % {"column": column, "value": text}
+        )
+    return int(text)
+
+
+def _year(text: str, column: str = "year", *, required: bool = True) -> int | None:
+    if not text and not required:
+        return None
+    if not text:
+        raise _Invalid(_("Cột %(column)s không được để trống.") % {"column": column})
+    if not WHOLE.fullmatch(text):
+        raise _Invalid(
+            _("Cột %(column)s: “%(value)s” không phải năm; ghi bốn chữ số, ví dụ 2017.")
+            % {"column": column, "value": text}
+        )
+    year = int(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _Invalid(
+            _("Cột %(column)s: năm %(value)s nằm ngoài khoảng %(min)s–%(max)s.")
+            % {"column": column, "value": text, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return year
+
+
+def _choice(text: str, column: str, choices: Iterable[str]) -> str:
+    if text not in choices:
+        raise _Invalid(
+            _("Cột %(column)s: “%(value)s” không hợp lệ; chỉ nhận %(choices)s.")
+            % {"column": column, "value": text, "choices": ", ".join(choices)}
+        )
+    return text
+
+
+def _allowed(provinces) -> set[int] | None:
+    return None if provinces is None else {int(pk) for pk in provinces}
+
+
+def _channel(channel: str) -> str:
+    if channel not in Change.Channel.values:
+        raise ValueError(f"unknown change channel {channel!r}")
+    return channel
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [str(m) for messages in error.message_dict.values() for m in messages]
+    return [str(m) for m in error.messages]
+
+
+def _chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+@dataclass
+class _AgencyRow:
+    line: int
+    province_code: str
+    province_name: str
+    code: str
+    name: str
+    tier: str
+    parent_code: str
+    active_from: int | None
+    active_to: int | None
+
+
+def _agency_row(line: int, fields: list[str], check: _Check) -> _AgencyRow:
+    province_code, province_name, code, name, tier, parent_code, active_from, active_to = fields
+    check(_required, province_code, "province_code")
+    if province_code and (not WHOLE.fullmatch(province_code) or len(province_code) > 8):
+        check.add(
+            _("Cột province_code: “%(value)s” không hợp lệ; mã tỉnh chỉ gồm chữ số, ví dụ 91.")
+            % {"value": province_code}
+        )
+    check(_required, province_name, "province_name", max_length=120)
+    check(_required, code, "agency_code", max_length=40)
+    check(_required, name, "agency_name", max_length=255)
+    tier = check(_choice, tier.lower(), "tier", TIER_ORDER)
+    check(_limited, parent_code, "parent_code", max_length=40)
+    active_from = check(_year, active_from, "active_from", required=False)
+    active_to = check(_year, active_to, "active_to", required=False)
+    if (
+        isinstance(active_from, int) and isinstance(active_to, int) and active_from > active_to
+    ):
+        check.add(
+            _("Năm bắt đầu hoạt động (%(start)s) sau năm kết thúc (%(end)s).")
+            % {"start": active_from, "end": active_to}
+        )
+    if parent_code and parent_code == code:
+        check.add(_("Đơn vị %(code)s không thể là cấp trên của chính nó.") % {"code": code})
+    return _AgencyRow(
+        line, province_code, province_name, code, name, tier, parent_code,
+        active_from if active_from is not _BAD else None,
+        active_to if active_to is not _BAD else None,
+    )
+
+
+def agencies_import(
+    *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
+    provinces=None,
+) -> ImportReport:
+    """Create or update the agencies (and their provinces) listed in an ``agencies.csv``.
+
+    A province unknown to the system is created with its name, unless ``provinces`` restricts
+    the caller to some provinces. Agencies are matched on ``agency_code``; no Change rows are
+    kept for agencies.
+    """
+    _channel(channel)
+    report = ImportReport(kind="agencies", dry_run=dry_run)
+    allowed = _allowed(provinces)
+    with transaction.atomic():
+        rows = _Rows(report, source, AGENCY_COLUMNS)
+        parsed: list[_AgencyRow] = []
+        bad_lines: set[int] = set()
+        for line, fields in rows:
+            check = _Check()
+            row = _agency_row(line, fields, check)
+            if rows.errors_of(line, check.problems):
+                bad_lines.add(line)
+            parsed.append(row)
+
+        plan = _agencies_plan(parsed, bad_lines, rows, allowed)
+        report.created, report.updated, report.unchanged = (
+            len(plan.created), len(plan.updated), plan.unchanged
+        )
+        if not rows.failed and not dry_run:
+            _agencies_write(plan)
+        return rows.finish()
+
+
+@dataclass
+class _AgenciesPlan:
+    """What an agencies import would write."""
+
+    new_provinces: dict  # code -> name
+    provinces: dict  # code -> Province (existing)
+    created: list  # _AgencyRow
+    updated: list  # (Agency, _AgencyRow)
+    unchanged: int
+
+
+def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
+    """Check the rows against each other and the database: five queries."""
+    province_codes = {row.province_code for row in parsed if row.province_code}
+    province_names = {row.province_name for row in parsed if row.province_name}
+    known_provinces = {p.code: p for p in Province.objects.filter(code__in=province_codes)}
+    names_in_use = dict(
+        Province.objects.filter(name__in=province_names).values_list("name", "code")
+    )
+    codes = {row.code for row in parsed} | {row.parent_code for row in parsed if row.parent_code}
+    existing = {
+        agency.code: agency
+        for agency in Agency.objects.filter(code__in=codes).select_related("province", "parent")
+    }
+    # The whole hierarchy of the provinces concerned, to refuse a loop of parents.
+    parents = dict(
+        Agency.objects.filter(province__code__in=province_codes).values_list(
+            "code", "parent__code"
+        )
+    )
+
+    in_file: dict[str, _AgencyRow] = {}
+    province_named: dict[str, _AgencyRow] = {}
+    code_of_name: dict[str, _AgencyRow] = {}
+    for row in parsed:
+        problems = []
+        if row.code in in_file:
+            problems.append(
+                _("Mã đơn vị %(code)s đã có ở dòng %(first)s; mỗi đơn vị chỉ ghi một dòng.")
+                % {"code": row.code, "first": in_file[row.code].line}
+            )
+        elif row.code:
+            in_file[row.code] = row
+        problems += _province_problems(
+            row, known_provinces, names_in_use, province_named, code_of_name, allowed
+        )
+        agency = existing.get(row.code)
+        if agency and row.province_code and agency.province.code != row.province_code:
+            problems.append(
+                _("Mã đơn vị %(code)s đã thuộc tỉnh %(other)s (%(other_code)s); mã đơn vị là duy "
+                  "nhất trong cả hệ thống.")
+                % {"code": row.code, "other": agency.province.name,
+                   "other_code": agency.province.code}
+            )
+        if rows.errors_of(row.line, problems):
+            bad_lines.add(row.line)
+
+    for row in parsed:
+        problems = _parent_problems(row, in_file, existing)
+        if rows.errors_of(row.line, problems):
+            bad_lines.add(row.line)
+    parents.update({row.code: row.parent_code or None for row in in_file.values()})
+    for row in in_file.values():
+        loop = _parent_loop(row.code, parents)
+        if loop and rows.errors_of(
+            row.line,
+            [_("Các đơn vị cấp trên tạo thành vòng lặp: %(loop)s.") % {"loop": " → ".join(loop)}],
+        ):
+            bad_lines.add(row.line)
+
+    created, updated, unchanged = [], [], 0
+    for row in in_file.values():
+        agency = existing.get(row.code)
+        if agency is None:
+            created.append(row)
+        elif (
+            agency.name, agency.tier, agency.parent.code if agency.parent else "",
+            agency.active_from, agency.active_to,
+        ) != (row.name, row.tier, row.parent_code, row.active_from, row.active_to):
+            updated.append((agency, row))
+        else:
+            unchanged += 1
+    new_provinces = {
+        row.province_code: row.province_name
+        for row in parsed
+        if row.province_code not in known_provinces and row.line not in bad_lines
+    }
+    return _AgenciesPlan(new_provinces, known_provinces, created, updated, unchanged)
+
+
+def _province_problems(row, known, names_in_use, province_named, code_of_name, allowed):
+    if not row.province_code or not row.province_name:
+        return []
+    problems = []
+    province = known.get(row.province_code)
+    first = province_named.setdefault(row.province_code, row)
+    if province is not None and province.name != row.province_name:
+        problems.append(
+            _("Tỉnh mã %(code)s đã có tên “%(name)s” trong hệ thống, dòng này ghi “%(given)s”; "
+              "một tỉnh chỉ có một tên.")
+            % {"code": row.province_code, "name": province.name, "given": row.province_name}
+        )
+    elif first.province_name != row.province_name:
+        problems.append(
+            _("Tỉnh mã %(code)s đã được ghi tên “%(name)s” ở dòng %(first)s, dòng này ghi "
+              "“%(given)s”; một tỉnh chỉ có một tên.")
+            % {"code": row.province_code, "name": first.province_name, "first": first.line,
+               "given": row.province_name}
+        )
+    other_code = names_in_use.get(row.province_name)
+    named_first = code_of_name.setdefault(row.province_name, row)
+    if other_code is not None and other_code != row.province_code:
+        problems.append(
+            _("Tên tỉnh “%(name)s” đã dùng cho tỉnh mã %(other)s.")
+            % {"name": row.province_name, "other": other_code}
+        )
+    elif named_first.province_code != row.province_code:
+        problems.append(
+            _("Tên tỉnh “%(name)s” đã được ghi cho tỉnh mã %(other)s ở dòng %(first)s.")
+            % {"name": row.province_name, "other": named_first.province_code,
+               "first": named_first.line}
+        )
+    if allowed is not None and (province is None or province.pk not in allowed):
+        problems.append(
+            _("Tỉnh %(code)s (%(name)s) không thuộc các tỉnh bạn được phân quyền.")
+            % {"code": row.province_code, "name": row.province_name}
+        )
+    return problems
+
+
+def _parent_problems(row, in_file, existing) -> list[str]:
+    if not row.parent_code or row.parent_code == row.code:
+        return []
+    parent_row = in_file.get(row.parent_code)
+    if parent_row is not None:
+        parent_province = parent_row.province_code
+    elif row.parent_code in existing:
+        parent_province = existing[row.parent_code].province.code
+    else:
+        return [
+            _("Không có đơn vị cấp trên mã %(code)s, cả trong hệ thống lẫn trong tệp.")
+            % {"code": row.parent_code}
+        ]
+    if row.province_code and parent_province != row.province_code:
+        return [
+            _("Đơn vị cấp trên %(parent)s thuộc tỉnh %(other)s, không cùng tỉnh %(province)s.")
+            % {"parent": row.parent_code, "other": parent_province,
+               "province": row.province_code}
+        ]
+    return []
+
+
+def _parent_loop(code: str, parents: dict) -> list[str] | None:
+    """Return the loop of parents starting at ``code`` (A → B → A), or None."""
+    path = [code]
+    current = parents.get(code)
+    while current:
+        if current == code:
+            return path + [code]
+        if current in path or len(path) > len(parents):
+            return None  # a loop further up, reported on its own members
+        path.append(current)
+        current = parents.get(current)
+    return None
+
+
+def _agencies_write(plan: _AgenciesPlan) -> None:
+    """Create the new provinces and agencies, then set every parent: a few bulk queries."""
+    provinces = dict(plan.provinces)
+    new = [Province(code=code, name=name) for code, name in plan.new_provinces.items()]
+    for province in Province.objects.bulk_create(new):
+        provinces[province.code] = province
+
+    fields = ["name", "tier", "active_from", "active_to"]
+    agencies = {}
+    created = Agency.objects.bulk_create(
+        [
+            Agency(province=provinces[row.province_code], code=row.code,
+                   **{name: getattr(row, name) for name in fields})
+            for row in plan.created
+        ],
+        batch_size=1000,
+    )
+    agencies.update({agency.code: agency for agency in created})
+    for agency, row in plan.updated:
+        for name in fields:
+            setattr(agency, name, getattr(row, name))
+        agencies[agency.code] = agency
+    # New agencies were created without a parent: a parent may be another new agency.
+    wanted = {row.code: row.parent_code for row in plan.created if row.parent_code}
+    wanted.update({agency.code: row.parent_code for agency, row in plan.updated})
+    parent_ids = dict(
+        Agency.objects.filter(code__in={code for code in wanted.values() if code})
+        .values_list("code", "id")
+    )
+    for code, parent_code in wanted.items():
+        agencies[code].parent_id = parent_ids[parent_code] if parent_code else None
+    Agency.objects.bulk_update(
+        [agencies[code] for code in wanted], [*fields, "parent"], batch_size=500
+    )
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _TargetRow:
+    line: int
+    province_code: str
+    year: int
+    indicator: Indicator
+    tiers: str
+    comparator: str
+    value: Decimal
+    unit: str
+    note: str
+
+    @property
+    def key(self):
+        return (self.province_code, self.year, self.indicator.code, self.tiers)
+
+    def as_dict(self) -> dict:
+        return _target_dict(self)
+
+
+def _target_dict(target) -> dict:
+    """Return a target's figures as kept in the change history."""
+    return {
+        "indicator": target.indicator.code,
+        "tiers": target.tiers,
+        "comparator": target.comparator,
+        "value": _plain(target.value),
+        "unit": target.unit,
+        "note": target.note,
+    }
+
+
+def _plain(value: Decimal) -> str:
+    """Return ``value`` as written in a file: ``80``, ``12.5`` (never ``8E+1``)."""
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
+def _target_value(text: str, unit) -> Decimal:
+    if not text:
+        raise _Invalid(_("Cột value không được để trống."))
+    if unit == Target.Unit.COUNT:
+        if not WHOLE.fullmatch(text):
+            raise _Invalid(
+                _("Chỉ tiêu số lượng phải là số nguyên không âm, chỉ gồm chữ số (nhận được "
+                  "“%(value)s”).") % {"value": text}
+            )
+    elif not PERCENT_VALUE.fullmatch(text):
+        if DECIMAL_VALUE.fullmatch(text):
+            raise _Invalid(
+                _("Chỉ tiêu phần trăm ghi tối đa một chữ số thập phân (nhận được %(value)s).")
+                % {"value": text}
+            )
+        raise _Invalid(
+            _("Cột value: “%(value)s” không phải số; ghi chữ số, phần thập phân sau dấu chấm, "
+              "ví dụ 80 hoặc 12.5.") % {"value": text}
+        )
+    if len(text.partition(".")[0].lstrip("0")) > TARGET_MAX_WHOLE_DIGITS:
+        raise _Invalid(_("Cột value: số %(value)s quá lớn.") % {"value": text})
+    return Decimal(text)
+
+
+def _target_row(line, fields, check: _Check, indicators: dict) -> _TargetRow | None:
+    province_code, year, indicator_code, tiers, comparator, value, unit, note = fields
+    check(_required, province_code, "province_code")
+    year = check(_year, year)
+    indicator = indicators.get(indicator_code)
+    if indicator_code and indicator is None:
+        check.add(
+            _("Không có chỉ tiêu mã “%(code)s” trong danh mục.") % {"code": indicator_code}
+        )
+    check(_required, indicator_code, "indicator_code")
+    try:
+        tiers = format_tiers(parse_tiers(tiers))
+    except TiersError as exc:
+        check.add(exc)
+        tiers = _BAD
+    comparator = check(_choice, comparator, "comparator", COMPARATORS)
+    unit = check(_choice, unit.lower(), "unit", UNITS)
+    if unit is not _BAD:
+        value = check(_target_value, value, unit)
+    check(_limited, note, "note", max_length=500)
+    if check.problems:
+        return None
+    target = Target(indicator=indicator, tiers=tiers, comparator=comparator, value=value,
+                    unit=unit, note=note)
+    try:
+        target.clean()
+    except ValidationError as exc:
+        for message in _messages(exc):
+            check.add(message)
+        return None
+    return _TargetRow(line, province_code, year, indicator, tiers, comparator, value, unit, note)
+
+
+def targets_import(
+    *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
+    provinces=None,
+) -> ImportReport:
+    """Create or update the targets of a ``targets.csv``, creating missing plans (as drafts).
+
+    Targets are matched on (province, year, indicator, set of tiers); a created or changed
+    target gets a Change entry, and so does a plan created for it.
+    """
+    channel = _channel(channel)
+    report = ImportReport(kind="targets", dry_run=dry_run)
+    allowed = _allowed(provinces)
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    with transaction.atomic():
+        rows = _Rows(report, source, TARGET_COLUMNS)
+        parsed: list[_TargetRow] = []
+        first_line: dict[tuple, int] = {}
+        for line, fields in rows:
+            check = _Check()
+            row = _target_row(line, fields, check, indicators)
+            if row is not None:
+                if row.key in first_line:
+                    check.add(
+                        _("Chỉ tiêu %(code)s cấp %(tiers)s năm %(year)s của tỉnh %(province)s "
+                          "đã có ở dòng %(first)s.")
+                        % {"code": row.indicator.code, "tiers": row.tiers, "year": row.year,
+                           "province": row.province_code, "first": first_line[row.key]}
+                    )
+                first_line.setdefault(row.key, line)
+            if not rows.errors_of(line, check.problems):
+                parsed.append(row)
+
+        provinces_by_code = {
+            p.code: p
+            for p in Province.objects.filter(code__in={row.province_code for row in parsed})
+        }
+        plans = {
+            (plan.province.code, plan.year): plan
+            for plan in Plan.objects.filter(
+                province__code__in=provinces_by_code, year__in={row.year for row in parsed}
+            ).select_related("province")
+        }
+        existing = {
+            (t.plan.province.code, t.plan.year, t.indicator.code,
+             format_tiers(parse_tiers(t.tiers))): t
+            for t in Target.objects.filter(plan__in=list(plans.values())).select_related(
+                "plan__province", "indicator"
+            )
+        }
+        new_plans: dict[tuple, Plan] = {}
+        created, updated = [], []
+        for row in parsed:
+            province = provinces_by_code.get(row.province_code)
+            if province is None:
+                rows.error(row.line, _("Không có tỉnh mã %(code)s trong hệ thống.")
+                           % {"code": row.province_code})
+                continue
+            if allowed is not None and province.pk not in allowed:
+                rows.error(
+                    row.line,
+                    _("Tỉnh %(code)s (%(name)s) không thuộc các tỉnh bạn được phân quyền.")
+                    % {"code": province.code, "name": province.name},
+                )
+                continue
+            target = existing.get(row.key)
+            if target is not None and _target_dict(target) == row.as_dict():
+                report.unchanged += 1
+                continue
+            plan = plans.get((row.province_code, row.year))
+            if plan is not None and plan.is_closed:
+                rows.error(
+                    row.line,
+                    _("Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết, không thể sửa "
+                      "chỉ tiêu.") % {"year": row.year, "province": province.name},
+                )
+                continue
+            if plan is None:
+                plan = new_plans.setdefault(
+                    (row.province_code, row.year),
+                    Plan(province=province, year=row.year, status=Plan.Status.DRAFT),
+                )
+            if target is None:
+                created.append((plan, row))
+            else:
+                updated.append((target, row))
+        report.created, report.updated = len(created), len(updated)
+        if not rows.failed and not dry_run:
+            _targets_write(new_plans.values(), created, updated, user=user, channel=channel)
+        return rows.finish()
+
+
+def _targets_write(new_plans, created, updated, *, user, channel) -> None:
+    plans = Plan.objects.bulk_create(list(new_plans))
+    changes = [
+        Change(plan=plan, changed_by=user, channel=channel, old=None,
+               new={"province": plan.province.code, "year": plan.year, "status": plan.status})
+        for plan in plans
+    ]
+    targets = Target.objects.bulk_create(
+        [
+            Target(plan=plan, indicator=row.indicator, tiers=row.tiers,
+                   comparator=row.comparator, value=row.value, unit=row.unit, note=row.note)
+            for plan, row in created
+        ]
+    )
+    changes += [
+        Change(target=target, plan=target.plan, changed_by=user, channel=channel, old=None,
+               new=_target_dict(target))
+        for target in targets
+    ]
+    fields = ["comparator", "value", "unit", "note"]
+    for target, row in updated:
+        old = _target_dict(target)
+        for name in fields:
+            setattr(target, name, getattr(row, name))
+        changes.append(
+            Change(target=target, plan=target.plan, changed_by=user, channel=channel, old=old,
+                   new=_target_dict(target))
+        )
+    Target.objects.bulk_update([target for target, _row in updated], fields, batch_size=500)
+    Change.objects.bulk_create(changes, batch_size=1000)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def results_import(
+    *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
+    provinces=None, is_sample: bool = False,
+) -> ImportReport:
+    """Create or update the results of a ``results.csv``, chunk by chunk.
+
+    Results are matched on (year, agency, indicator). A created or changed result is stamped
+    with ``user``, ``is_sample`` and a new version, and gets a Change entry with its old and
+    new figures. Results of a closed plan's province and year are refused.
+    """
+    channel = _channel(channel)
+    report = ImportReport(kind="results", dry_run=dry_run)
+    with transaction.atomic():
+        rows = _Rows(report, source, RESULT_COLUMNS)
+        importer = _ResultsImporter(
+            rows, user=user, channel=channel, dry_run=dry_run,
+            allowed=_allowed(provinces), is_sample=is_sample,
+        )
+        for chunk in _chunks(rows):
+            importer.import_chunk(chunk)
+        return rows.finish()
+
+
+@dataclass
+class _ResultRow:
+    line: int
+    year: int
+    agency_code: str
+    indicator: Indicator
+    value: int | None
+    numerator: int | None
+    denominator: int | None
+    note: str
+    agency: Agency | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "note": self.note,
+        }
+
+
+class _ResultsImporter:
+    """Check and write the results of one file, a chunk at a time.
+
+    What is remembered from one chunk to the next is bounded by the database, not the file:
+    the agencies and plans met so far, and which (agency, year, indicator) keys were seen, as
+    one bit per indicator in an integer per agency and year.
+    """
+
+    def __init__(self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample):
+        self.rows = rows
+        self.report = rows.report
+        self.user = user
+        self.channel = channel
+        self.dry_run = dry_run
+        self.allowed = allowed
+        self.is_sample = is_sample
+        indicators = list(Indicator.objects.order_by("pk"))
+        self.indicators = {indicator.code: indicator for indicator in indicators}
+        self.indicator_bit = {indicator.pk: 1 << i for i, indicator in enumerate(indicators)}
+        self.agencies: dict[str, Agency | None] = {}
+        self.plan_closed: dict[tuple[int, int], bool] = {}
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def import_chunk(self, chunk: list[tuple[int, list[str]]]) -> None:
+        parsed = [row for row in (self._parse(line, fields) for line, fields in chunk) if row]
+        self._load_agencies({row.agency_code for row in parsed})
+        valid = [row for row in parsed if self._check_agency(row)]
+        self._load_plans({(row.agency.province_id, row.year) for row in valid})
+        valid = [row for row in valid if self._check_plan(row) and self._check_unique(row)]
+        existing = self._existing(valid)
+
+        created, updated = [], []
+        for row in valid:
+            result = existing.get((row.agency.pk, row.year, row.indicator.pk))
+            if result is None:
+                created.append(row)
+            elif result.as_dict() != row.as_dict() or result.is_sample != self.is_sample:
+                updated.append((result, row))
+            else:
+                self.report.unchanged += 1
+        self.report.created += len(created)
+        self.report.updated += len(updated)
+        # After the first error nothing more is written: the whole import will roll back.
+        if not self.rows.failed and not self.dry_run:
+            self._write(created, updated)
+
+    def _parse(self, line: int, fields: list[str]) -> _ResultRow | None:
+        year, agency_code, indicator_code, value, numerator, denominator, note = fields
+        check = _Check()
+        year = check(_year, year)
+        check(_required, agency_code, "agency_code")
+        indicator = self.indicators.get(indicator_code)
+        if indicator is None:
+            check(_required, indicator_code, "indicator_code")
+            if indicator_code:
+                check.add(
+                    _("Không có chỉ tiêu mã “%(code)s” trong danh mục.") % {"code": indicator_code}
+                )
+        else:
+            value, numerator, denominator = self._figures(
+                check, indicator, value, numerator, denominator
+            )
+        check(_limited, note, "note", max_length=500)
+        if self.rows.errors_of(line, check.problems):
+            return None
+        return _ResultRow(line, year, agency_code, indicator, value, numerator, denominator, note)
+
+    def _figures(self, check: _Check, indicator: Indicator, value, numerator, denominator):
+        """Return the parsed (value, numerator, denominator) for ``indicator``'s kind."""
+        kind = indicator.kind
+        blank_columns = ("value",) if kind == Indicator.Kind.RATIO else ("numerator", "denominator")
+        texts = {"value": value, "numerator": numerator, "denominator": denominator}
+        for column in blank_columns:
+            if texts[column]:
+                check.add(
+                    _("Cột %(column)s phải để trống với chỉ tiêu %(code)s (loại %(kind)s), nhận "
+                      "được “%(value)s”.")
+                    % {"column": column, "code": indicator.code,
+                       "kind": indicator.get_kind_display(), "value": texts[column]}
+                )
+        if check.problems:
+            return None, None, None
+        if kind == Indicator.Kind.YES_NO:
+            figures = (check(_yes_no, value), None, None)
+        elif kind == Indicator.Kind.RATIO:
+            figures = (None, check(_whole, numerator, "numerator"),
+                       check(_whole, denominator, "denominator"))
+        else:
+            figures = (check(_whole, value, "value"), None, None)
+        if check.problems:
+            return None, None, None
+        errors = result_errors(
+            kind=kind, value=figures[0], numerator=figures[1], denominator=figures[2]
+        )
+        for messages in errors.values():
+            for message in messages:
+                check.add(message)
+        return figures
+
+    def _load_agencies(self, codes: set[str]) -> None:
+        missing = codes - self.agencies.keys()
+        if not missing:
+            return
+        found = Agency.objects.filter(code__in=missing).select_related("province").only(
+            "code", "province__code", "province__name", "active_from", "active_to"
+        )
+        for agency in found:
+            self.agencies[agency.code] = agency
+        for code in missing - self.agencies.keys():
+            self.agencies[code] = None
+
+    def _check_agency(self, row: _ResultRow) -> bool:
+        agency = self.agencies.get(row.agency_code)
+        if agency is None:
+            self.rows.error(
+                row.line,
+                _("Không có đơn vị mã %(code)s trong hệ thống.") % {"code": row.agency_code},
+            )
+            return False
+        if self.allowed is not None and agency.province_id not in self.allowed:
+            self.rows.error(
+                row.line,
+                _("Đơn vị %(code)s thuộc tỉnh %(province)s, không thuộc tỉnh bạn được phân quyền.")
+                % {"code": agency.code, "province": agency.province.name},
+            )
+            return False
+        if not agency.is_active_in(row.year):
+            self.rows.error(
+                row.line,
+                _("Đơn vị %(code)s không hoạt động trong năm %(year)s (hoạt động %(span)s).")
+                % {"code": agency.code, "year": row.year, "span": _active_span(agency)},
+            )
+            return False
+        row.agency = agency
+        return True
+
+    def _load_plans(self, keys: set[tuple[int, int]]) -> None:
+        missing = keys - self.plan_closed.keys()
+        if not missing:
+            return
+        for key in missing:
+            self.plan_closed[key] = False
+        closed = Plan.objects.filter(
+            province_id__in={province_id for province_id, _year in missing},
+            year__in={year for _province_id, year in missing},
+            status=Plan.Status.CLOSED,
+        ).values_list("province_id", "year")
+        for key in closed:
+            if key in missing:
+                self.plan_closed[key] = True
+
+    def _check_plan(self, row: _ResultRow) -> bool:
+        if self.plan_closed[row.agency.province_id, row.year]:
+            self.rows.error(
+                row.line,
+                _("Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết, không thể sửa kết "
+                  "quả.") % {"year": row.year, "province": row.agency.province.name},
+            )
+            return False
+        return True
+
+    def _check_unique(self, row: _ResultRow) -> bool:
+        key = (row.agency.pk, row.year)
+        bit = self.indicator_bit[row.indicator.pk]
+        seen = self.seen.get(key, 0)
+        if seen & bit:
+            self.rows.error(
+                row.line,
+                _("Kết quả năm %(year)s của đơn vị %(agency)s, chỉ tiêu %(code)s đã có ở một dòng "
+                  "trước trong tệp; mỗi kết quả chỉ ghi một dòng.")
+                % {"year": row.year, "agency": row.agency_code, "code": row.indicator.code},
+            )
+            return False
+        self.seen[key] = seen | bit
+        return True
+
+    def _existing(self, rows: list[_ResultRow]) -> dict:
+        """Return the stored results of ``rows`` by key, locked until the import commits."""
+        if not rows:
+            return {}
+        results = Result.objects.filter(
+            agency_id__in={row.agency.pk for row in rows},
+            year__in={row.year for row in rows},
+            indicator_id__in={row.indicator.pk for row in rows},
+        )
+        if not self.dry_run:
+            # Nobody may change these results between this check and our write.
+            results = results.select_for_update()
+        return {(r.agency_id, r.year, r.indicator_id): r for r in results}
+
+    def _write(self, created: list[_ResultRow], updated: list) -> None:
+        user, is_sample = self.user, self.is_sample
+        results = Result.objects.bulk_create(
+            [
+                Result(year=row.year, agency_id=row.agency.pk, indicator_id=row.indicator.pk,
+                       value=row.value, numerator=row.numerator, denominator=row.denominator,
+                       note=row.note, is_sample=is_sample, updated_by=user)
+                for row in created
+            ]
+        )
+        changes = [
+            Change(result=result, changed_by=user, channel=self.channel, old=None,
+                   new=result.as_dict())
+            for result in results
+        ]
+        now = timezone.now()
+        for result, row in updated:
+            old = result.as_dict()
+            result.value, result.numerator, result.denominator, result.note = (
+                row.value, row.numerator, row.denominator, row.note
+            )
+            result.is_sample = is_sample
+            result.updated_by = user
+            result.updated_at = now
+            result.version += 1
+            changes.append(
+                Change(result=result, changed_by=user, channel=self.channel, old=old,
+                       new=result.as_dict())
+            )
+        Result.objects.bulk_update(
+            [result for result, _row in updated],
+            ["value", "numerator", "denominator", "note", "is_sample", "updated_by",
+             "updated_at", "version"],
+            batch_size=500,
+        )
+        Change.objects.bulk_create(changes)
+
+
+def _yes_no(text: str) -> int:
+    word = text.lower()
+    if word in YES:
+        return 1
+    if word in NO:
+        return 0
+    if not text:
+        raise _Invalid(_("Cột value không được để trống."))
+    raise _Invalid(
+        _("Cột value: “%(value)s” không phải câu trả lời có/không; ghi 1, 0, yes, no, có, "
+          "không, true hoặc false.") % {"value": text}
+    )
+
+
+def _active_span(agency: Agency) -> str:
+    start = agency.active_from or "…"
+    end = agency.active_to or "…"
+    return f"{start}–{end}"
