@@ -19,6 +19,19 @@ def password_generate() -> str:
     return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
 
 
+def _password_messages(exc: ValidationError) -> list[str]:
+    """Return the validators' messages, in Vietnamese where Django's own catalogue lacks it."""
+    messages = []
+    for error in exc.error_list:
+        if error.code == "password_too_short":
+            messages.append(
+                _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.") % error.params
+            )
+        else:
+            messages.extend(error.messages)
+    return messages
+
+
 def account_create(
     *, username: str, role: str, province_codes, password: str | None = None
 ) -> tuple:
@@ -77,7 +90,7 @@ def account_create(
         try:
             validate_password(password, user=User(username=username))
         except ValidationError as exc:
-            errors.setdefault("password", []).extend(exc.messages)
+            errors.setdefault("password", []).extend(_password_messages(exc))
     if errors:
         raise ValidationError(errors)
 

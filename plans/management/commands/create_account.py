@@ -1,0 +1,61 @@
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from plans.models import Profile
+from plans.services.accounts import account_create
+
+
+class Command(BaseCommand):
+    help = _(
+        "Tạo tài khoản với vai trò và các tỉnh được giao. Không có --password-stdin thì tạo "
+        "một mật khẩu mạnh và in ra một lần."
+    )
+    # Tests pass their own stdin through call_command(stdin=...).
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser):
+        parser.add_argument("username", help=_("Tên đăng nhập."))
+        parser.add_argument("--role", required=True, choices=Profile.Role.values)
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            dest="provinces",
+            metavar="CODE",
+            help=_("Mã tỉnh được giao (lặp lại cho nhiều tỉnh), ví dụ 91."),
+        )
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help=_("Đọc mật khẩu từ dòng đầu của đầu vào chuẩn thay vì tạo mật khẩu."),
+        )
+
+    def handle(self, *args, username, role, provinces, password_stdin, **options):
+        password = None
+        if password_stdin:
+            stdin = options.get("stdin") or sys.stdin
+            password = stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CommandError(_("Không đọc được mật khẩu từ đầu vào chuẩn (dòng trống)."))
+        try:
+            user, generated = account_create(
+                username=username, role=role, province_codes=provinces, password=password
+            )
+        except ValidationError as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
+        self.stdout.write(
+            _("Đã tạo tài khoản %(username)s, vai trò %(role)s, tỉnh: %(provinces)s.")
+            % {
+                "username": user.get_username(),
+                "role": Profile.Role(role).label,
+                "provinces": ", ".join(sorted(provinces)) or _("(không giới hạn)"),
+            }
+        )
+        if generated:
+            self.stdout.write(
+                _("Mật khẩu (chỉ hiện lần này, hãy lưu lại): %(password)s")
+                % {"password": generated}
+            )
