@@ -1,5 +1,29 @@
-from django.http import HttpResponse
+from django.db.models import Count
+from django.shortcuts import render
+
+from plans.access import provinces_for_user
+from plans.models import Plan
 
 
 def home(request):
-    return HttpResponse("egov-targets")
+    """List the provinces the user may see, each with its plans, newest year first.
+
+    Two queries besides the session's: the provinces, and their plans with a count of targets.
+    """
+    provinces = list(provinces_for_user(request.user).order_by("name"))
+    plans_by_province = {province.pk: [] for province in provinces}
+    plans = (
+        Plan.objects.filter(province__in=[province.pk for province in provinces])
+        .annotate(target_count=Count("targets"))
+        .order_by("province_id", "-year")
+    )
+    if provinces:
+        provinces_by_id = {province.pk: province for province in provinces}
+        for plan in plans:
+            # The province is already loaded: the plan's title names it without a query.
+            plan.province = provinces_by_id[plan.province_id]
+            plans_by_province[plan.province_id].append(plan)
+    sections = [
+        {"province": province, "plans": plans_by_province[province.pk]} for province in provinces
+    ]
+    return render(request, "plans/home.html", {"sections": sections})
