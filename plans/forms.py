@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Result
+from plans.models import Agency, Result, result_errors
 from plans.services.results import ResultEntry, ResultsRefused
 
 MAX_DIGITS = 15
@@ -145,11 +145,14 @@ class Cell:
                 )
             )
             return None
+        for messages in result_errors(kind=self.kind, **numbers).values():
+            self.errors.extend(str(message) for message in messages)
         if len(self.note) > NOTE_MAX_LENGTH:
             self.errors.append(
                 _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
                 % {"length": len(self.note), "max": NOTE_MAX_LENGTH}
             )
+        if self.errors:
             return None
         return ResultEntry(
             agency=self.agency,

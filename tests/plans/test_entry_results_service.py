@@ -1,0 +1,179 @@
+"""results_record_grid / result_record: all or nothing, versions, history."""
+
+import pytest
+from django.utils import timezone
+
+from plans.models import Change, Plan, Result
+from plans.services.results import (
+    ResultEntry,
+    ResultsRefused,
+    result_record,
+    results_record_grid,
+)
+
+
+def entry(agency, indicator, **figures):
+    return ResultEntry(agency=agency, indicator=indicator, **figures)
+
+
+def test_it_creates_results_and_records_each_change(plan_a, agencies_a, indicator, officer_a):
+    snv, sttt = agencies_a["91-SNV"], agencies_a["91-STTTT"]
+    written = results_record_grid(
+        plan=plan_a,
+        entries=[
+            entry(snv, indicator("LAN"), value=1),
+            entry(sttt, indicator("OFFICIAL_EMAIL"), numerator=412, denominator=430, note="x"),
+        ],
+        user=officer_a,
+        channel=Change.Channel.GRID,
+    )
+    assert len(written) == 2
+    email = Result.objects.get(agency=sttt, indicator=indicator("OFFICIAL_EMAIL"), year=2017)
+    assert (email.numerator, email.denominator, email.note, email.version) == (412, 430, "x", 1)
+    assert email.updated_by == officer_a
+    change = Change.objects.get(result=email)
+    assert change.old is None
+    assert change.new == {"value": None, "numerator": 412, "denominator": 430, "note": "x"}
+    assert change.channel == "grid" and change.changed_by == officer_a and change.plan == plan_a
+
+
+def test_it_updates_with_the_version_seen_and_bumps_it(plan_a, agencies_a, indicator, officer_a):
+    snv = agencies_a["91-SNV"]
+    result = Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0)
+    result_record(
+        agency=snv, indicator=indicator("LAN"), year=2017, value=1, numerator=None,
+        denominator=None, note=None, user=officer_a, channel="agency", expected_version=1,
+    )
+    result.refresh_from_db()
+    assert (result.value, result.version) == (1, 2)
+    change = Change.objects.get(result=result)
+    assert change.old["value"] == 0 and change.new["value"] == 1 and change.channel == "agency"
+
+
+def test_it_refuses_a_stale_version_with_their_value_and_yours(
+    plan_a, agencies_a, indicator, officer_a, admin_user
+):
+    snv = agencies_a["91-SNV"]
+    Result.objects.create(
+        year=2017, agency=snv, indicator=indicator("OFFICIAL_EMAIL"), numerator=40,
+        denominator=50, version=2, updated_by=admin_user,
+    )
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a,
+            entries=[entry(snv, indicator("OFFICIAL_EMAIL"), numerator=30, denominator=50,
+                           expected_version=1)],
+            user=officer_a, channel="grid",
+        )
+    (message,) = refused.value.problems[(snv.pk, indicator("OFFICIAL_EMAIL").pk)]
+    assert "admin" in message and "40/50" in message and "30/50" in message
+    assert Result.objects.get(agency=snv).numerator == 40
+    assert not Change.objects.exists()
+
+
+def test_it_refuses_creating_a_result_someone_else_created(
+    plan_a, agencies_a, indicator, officer_a
+):
+    snv = agencies_a["91-SNV"]
+    Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0)
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1, expected_version=0)],
+            user=officer_a, channel="grid",
+        )
+    assert "Không" in refused.value.problems[(snv.pk, indicator("LAN").pk)][0]
+
+
+def test_it_accepts_a_stale_version_when_the_figures_already_agree(
+    plan_a, agencies_a, indicator, officer_a
+):
+    snv = agencies_a["91-SNV"]
+    Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=1, version=3)
+    written = results_record_grid(
+        plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1, expected_version=1)],
+        user=officer_a, channel="grid",
+    )
+    assert written == [] and not Change.objects.exists()
+
+
+def test_it_saves_nothing_when_one_entry_is_wrong(plan_a, agencies_a, indicator, officer_a):
+    snv, sttt = agencies_a["91-SNV"], agencies_a["91-STTTT"]
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a,
+            entries=[
+                entry(snv, indicator("LAN"), value=1),
+                entry(sttt, indicator("OFFICIAL_EMAIL"), numerator=31, denominator=30),
+                entry(sttt, indicator("LAN"), value=2),
+            ],
+            user=officer_a, channel="grid",
+        )
+    problems = refused.value.problems
+    assert "Tử số (31) không được lớn hơn mẫu số (30)." in problems[
+        (sttt.pk, indicator("OFFICIAL_EMAIL").pk)
+    ]
+    assert (sttt.pk, indicator("LAN").pk) in problems
+    assert (snv.pk, indicator("LAN").pk) not in problems
+    assert not Result.objects.exists() and not Change.objects.exists()
+
+
+def test_it_refuses_an_agency_inactive_in_the_year(agencies_a, indicator, officer_a, province_a):
+    plan_2021 = Plan.objects.create(province=province_a, year=2021, status="open")
+    gone = agencies_a["91-H900"]  # active until 2020
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_2021, entries=[entry(gone, indicator("LAN"), value=1)],
+            user=officer_a, channel="grid",
+        )
+    assert "không hoạt động trong năm 2021" in refused.value.problems[(gone.pk, indicator("LAN").pk)][0]
+
+
+def test_it_refuses_an_agency_of_another_province(plan_a, agencies_b, indicator, officer_a):
+    outsider = agencies_b["33-SNV"]
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a, entries=[entry(outsider, indicator("LAN"), value=1)],
+            user=officer_a, channel="grid",
+        )
+    assert "không thuộc tỉnh" in refused.value.problems[(outsider.pk, indicator("LAN").pk)][0]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_any_write_to_a_closed_plan_saying_who_closed_it(
+    plan_a, agencies_a, indicator, officer_a, admin_user
+):
+    Plan.objects.filter(pk=plan_a.pk).update(
+        status="closed", closed_by=admin_user, closed_at=timezone.now()
+    )
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a, entries=[entry(agencies_a["91-SNV"], indicator("LAN"), value=1)],
+            user=officer_a, channel="grid",
+        )
+    assert "đã được admin tổng kết" in refused.value.message
+    assert not Result.objects.exists()
+
+
+def test_it_keeps_the_stored_note_when_the_entry_has_none(plan_a, agencies_a, indicator, officer_a):
+    snv = agencies_a["91-SNV"]
+    Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0, note="cũ")
+    results_record_grid(
+        plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1, note=None, expected_version=1)],
+        user=officer_a, channel="grid",
+    )
+    assert Result.objects.get(agency=snv).note == "cũ"
+
+
+def test_it_refuses_an_unknown_channel(plan_a, officer_a):
+    with pytest.raises(ValueError):
+        results_record_grid(plan=plan_a, entries=[], user=officer_a, channel="upload")
+
+
+def test_result_record_refuses_a_year_without_plan(agencies_a, indicator, officer_a):
+    with pytest.raises(ResultsRefused) as refused:
+        result_record(
+            agency=agencies_a["91-SNV"], indicator=indicator("LAN"), year=2019, value=1,
+            numerator=None, denominator=None, note="", user=officer_a, channel="agency",
+            expected_version=0,
+        )
+    assert "chưa có kế hoạch năm 2019" in refused.value.message
