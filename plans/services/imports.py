@@ -149,6 +149,8 @@ class _Rows:
 
     def finish(self) -> ImportReport:
         """Return the report, or raise ImportRefused (rolling back) if any error was found."""
+        # Rows are checked in several passes; a person reads the errors in file order.
+        self.report.errors.sort(key=lambda error: error.line)
         if self.unlisted:
             self.report.errors.append(
                 RowError(

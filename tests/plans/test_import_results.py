@@ -1,0 +1,426 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from indicators.models import Indicator
+from plans.models import Change, Plan, Result
+from plans.services import imports
+from plans.services.imports import ImportRefused, results_import
+
+HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
+
+
+def csv_file(*lines: str) -> bytes:
+    return ("\n".join((HEADER, *lines)) + "\n").encode("utf-8")
+
+
+def refused(**kwargs) -> list[tuple[int, str]]:
+    """Run the import expecting a refusal; return its (line, message) pairs."""
+    with pytest.raises(ImportRefused) as excinfo:
+        results_import(**kwargs)
+    return [(error.line, error.message) for error in excinfo.value.report.errors]
+
+
+@pytest.fixture
+def count_indicator(db):
+    return Indicator.objects.create(
+        code="SERVICES_COUNT", name_vi="Số dịch vụ công mức độ 4", name_en="Level-4 services",
+        group="services", kind="count",
+    )
+
+
+@pytest.fixture
+def good_file(agencies_a):
+    return csv_file(
+        "2017,91-SNV,LAN,1,,,",
+        "2017,91-STTTT,LAN,không,,,",
+        "2017,91-SNV,OFFICIAL_EMAIL,,412,430,Theo báo cáo quý IV",
+        "2017,91-H899,ONE_STOP_SHOP,yes,,,",
+    )
+
+
+def test_it_creates_results_with_a_change_each(good_file, officer_a, indicator):
+    report = results_import(source=good_file, user=officer_a, channel="upload")
+
+    assert (report.rows, report.created, report.updated, report.unchanged) == (4, 4, 0, 0)
+    assert report.ok and not report.dry_run
+    email = Result.objects.get(agency__code="91-SNV", indicator=indicator("OFFICIAL_EMAIL"))
+    assert (email.numerator, email.denominator, email.value) == (412, 430, None)
+    assert email.note == "Theo báo cáo quý IV"
+    assert (email.version, email.updated_by, email.is_sample) == (1, officer_a, False)
+    lan = Result.objects.get(agency__code="91-STTTT", indicator=indicator("LAN"))
+    assert lan.value == 0
+    change = Change.objects.get(result=email)
+    assert change.old is None
+    assert change.new == {"value": None, "numerator": 412, "denominator": 430,
+                          "note": "Theo báo cáo quý IV"}
+    assert (change.changed_by, change.channel) == (officer_a, "upload")
+    assert Change.objects.filter(result__isnull=False).count() == 4
+
+
+def test_it_changes_nothing_when_the_same_file_is_imported_again(good_file, officer_a):
+    results_import(source=good_file, user=officer_a)
+    changes = Change.objects.count()
+
+    report = results_import(source=good_file, user=officer_a)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
+    assert Change.objects.count() == changes
+    assert set(Result.objects.values_list("version", flat=True)) == {1}
+
+
+def test_it_updates_a_changed_row_with_a_new_version_and_its_old_figures(
+    good_file, officer_a, admin_user, indicator
+):
+    results_import(source=good_file, user=officer_a)
+    changed = csv_file(
+        "2017,91-SNV,LAN,1,,,",
+        "2017,91-STTTT,LAN,không,,,",
+        "2017,91-SNV,OFFICIAL_EMAIL,,420,430,Đã cấp thêm",
+        "2017,91-H899,ONE_STOP_SHOP,yes,,,",
+    )
+
+    report = results_import(source=changed, user=admin_user, channel="admin")
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
+    email = Result.objects.get(agency__code="91-SNV", indicator=indicator("OFFICIAL_EMAIL"))
+    assert (email.numerator, email.version, email.updated_by) == (420, 2, admin_user)
+    change = Change.objects.filter(result=email).first()
+    assert change.old == {"value": None, "numerator": 412, "denominator": 430,
+                          "note": "Theo báo cáo quý IV"}
+    assert change.new == {"value": None, "numerator": 420, "denominator": 430,
+                          "note": "Đã cấp thêm"}
+    assert (change.changed_by, change.channel) == (admin_user, "admin")
+    assert Result.objects.exclude(pk=email.pk).filter(version=1).count() == 3
+
+
+def test_it_marks_sample_results_and_unmarks_them_when_real_figures_arrive(good_file):
+    results_import(source=good_file, is_sample=True)
+    assert set(Result.objects.values_list("is_sample", flat=True)) == {True}
+
+    report = results_import(source=good_file, is_sample=False)
+
+    assert report.updated == 4
+    assert set(Result.objects.values_list("is_sample", "version")) == {(False, 2)}
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [("1", 1), ("0", 0), ("yes", 1), ("NO", 0), ("Có", 1), ("KHÔNG", 0), ("True", 1),
+     ("false", 0), (" có ", 1), ("co\u0301", 1), ("kho\u0302ng", 0)],
+)
+def test_it_reads_every_spelling_of_yes_and_no(agencies_a, indicator, word, expected):
+    results_import(source=csv_file(f"2017,91-SNV,LAN,{word},,,"))
+
+    assert Result.objects.get(indicator=indicator("LAN")).value == expected
+
+
+def test_it_refuses_an_unknown_yes_no_word(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,LAN,ok,,,"))
+
+    assert errors == [(2, "Cột value: “ok” không phải câu trả lời có/không; ghi 1, 0, yes, no, "
+                          "có, không, true hoặc false.")]
+    assert not Result.objects.exists()
+
+
+def test_it_accepts_a_count_with_surrounding_spaces(agencies_a, count_indicator):
+    results_import(source=csv_file("2017,91-SNV,SERVICES_COUNT, 3 ,,,"))
+
+    assert Result.objects.get(indicator=count_indicator).value == 3
+
+
+@pytest.mark.parametrize("text", ["+3", "3.0", "1e3", "-1", "2.5", "3 4", "ba"])
+def test_it_refuses_a_whole_number_not_written_as_digits(agencies_a, count_indicator, text):
+    errors = refused(source=csv_file(f"2017,91-SNV,SERVICES_COUNT,{text},,,"))
+
+    assert errors == [(2, f"Cột value: “{text}” không phải số nguyên không âm; chỉ ghi chữ số, "
+                          "ví dụ 12.")]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_a_number_too_large_to_store(agencies_a, count_indicator):
+    errors = refused(source=csv_file("2017,91-SNV,SERVICES_COUNT,9999999999999999999,,,"))
+
+    assert errors == [(2, "Cột value: số 9999999999999999999 quá lớn.")]
+
+
+def test_it_refuses_numerator_above_denominator(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,31,30,"))
+
+    assert errors == [(2, "Tử số (31) không được lớn hơn mẫu số (30).")]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_a_ratio_without_its_denominator(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,31,,"))
+
+    assert errors == [(2, "Chưa nhập mẫu số.")]
+
+
+def test_it_refuses_a_yes_no_without_a_value(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,LAN,,,,"))
+
+    assert errors == [(2, "Cột value không được để trống.")]
+
+
+def test_it_refuses_a_column_that_must_be_blank(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,1,31,40,",
+                                     "2017,91-SNV,LAN,1,1,,"))
+
+    assert errors == [
+        (2, "Cột value phải để trống với chỉ tiêu OFFICIAL_EMAIL (loại Tỉ lệ (tử số/mẫu số)), "
+            "nhận được “1”."),
+        (3, "Cột numerator phải để trống với chỉ tiêu LAN (loại Có/không), nhận được “1”."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_an_unknown_agency(agencies_a):
+    errors = refused(source=csv_file("2017,91-KHONGCO,LAN,1,,,"))
+
+    assert errors == [(2, "Không có đơn vị mã 91-KHONGCO trong hệ thống.")]
+
+
+def test_it_refuses_a_result_of_an_agency_not_active_that_year(agencies_a):
+    errors = refused(source=csv_file("2017,91-X30736,LAN,1,,,", "2021,91-H900,LAN,1,,,"))
+
+    assert errors == [
+        (2, "Đơn vị 91-X30736 không hoạt động trong năm 2017 (hoạt động 2018–2025)."),
+        (3, "Đơn vị 91-H900 không hoạt động trong năm 2021 (hoạt động …–2020)."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_an_unknown_indicator(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,WIFI,1,,,"))
+
+    assert errors == [(2, "Không có chỉ tiêu mã “WIFI” trong danh mục.")]
+
+
+@pytest.mark.parametrize("year", ["1999", "2101"])
+def test_it_refuses_a_year_out_of_range(agencies_a, year):
+    errors = refused(source=csv_file(f"{year},91-SNV,LAN,1,,,"))
+
+    assert errors == [(2, f"Cột year: năm {year} nằm ngoài khoảng 2000–2100.")]
+
+
+def test_it_refuses_a_year_not_written_as_digits(agencies_a):
+    errors = refused(source=csv_file("2017.0,91-SNV,LAN,1,,,"))
+
+    assert errors == [(2, "Cột year: “2017.0” không phải năm; ghi bốn chữ số, ví dụ 2017.")]
+
+
+def test_it_refuses_results_of_a_closed_plan(agencies_a, plan_a):
+    plan_a.status = Plan.Status.CLOSED
+    plan_a.save()
+
+    errors = refused(source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
+
+    assert errors == [
+        (2, "Kế hoạch năm 2017 của tỉnh Kiên Giang đã tổng kết, không thể sửa kết quả."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_a_row_of_a_province_the_caller_may_not_write(
+    agencies_a, agencies_b, province_a
+):
+    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
+
+    errors = refused(source=source, provinces=[province_a.pk])
+
+    assert errors == [
+        (3, "Đơn vị 33-SNV thuộc tỉnh Hưng Yên, không thuộc tỉnh bạn được phân quyền."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_accepts_rows_of_the_callers_provinces(agencies_a, agencies_b, province_a, province_b):
+    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
+
+    report = results_import(source=source, provinces=[province_a.pk, province_b.pk])
+
+    assert report.created == 2
+
+
+def test_it_refuses_the_same_key_twice(agencies_a):
+    source = csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", " 2017 ,91-SNV,LAN,0,,,")
+
+    errors = refused(source=source)
+
+    assert errors == [
+        (4, "Kết quả năm 2017 của đơn vị 91-SNV, chỉ tiêu LAN đã có ở một dòng trước trong "
+            "tệp; mỗi kết quả chỉ ghi một dòng."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_finds_the_same_key_in_different_chunks(agencies_a, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
+                      "2017,91-SNV,LAN,1,,,")
+
+    errors = refused(source=source)
+
+    assert [line for line, _message in errors] == [5]
+    assert not Result.objects.exists()
+
+
+def test_it_rolls_back_chunks_already_written_when_a_later_row_is_wrong(
+    agencies_a, monkeypatch
+):
+    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
+                      "2017,91-H899,LAN,2,,,")
+
+    errors = refused(source=source)
+
+    assert errors == [(5, "Cột value: “2” không phải câu trả lời có/không; ghi 1, 0, yes, no, "
+                          "có, không, true hoặc false.")]
+    assert not Result.objects.exists()
+    assert not Change.objects.exists()
+
+
+def test_it_refuses_a_row_with_more_or_fewer_fields_than_the_header(agencies_a):
+    source = csv_file("2017,91-SNV,LAN,1,,", "2017,91-STTTT,LAN,1,,,,")
+
+    errors = refused(source=source)
+
+    assert errors == [
+        (2, "Dòng có 6 trường nhưng tiêu đề có 7 cột. Kiểm tra dấu phẩy thừa hoặc thiếu (một "
+            "giá trị có dấu phẩy phải đặt trong ngoặc kép)."),
+        (3, "Dòng có 8 trường nhưng tiêu đề có 7 cột. Kiểm tra dấu phẩy thừa hoặc thiếu (một "
+            "giá trị có dấu phẩy phải đặt trong ngoặc kép)."),
+    ]
+
+
+def test_it_reports_every_wrong_row_with_its_line_number(agencies_a, plan_a):
+    source = csv_file(
+        "2017,91-SNV,LAN,1,,,",
+        "2017,91-KHONGCO,LAN,1,,,",
+        "2017,91-STTTT,OFFICIAL_EMAIL,,50,40,",
+        "2017,91-UBND,LAN,1,,,",
+        "20x7,,LAN,1,,,",
+    )
+
+    errors = refused(source=source)
+
+    assert errors == [
+        (3, "Không có đơn vị mã 91-KHONGCO trong hệ thống."),
+        (4, "Tử số (50) không được lớn hơn mẫu số (40)."),
+        (6, "Cột year: “20x7” không phải năm; ghi bốn chữ số, ví dụ 2017."),
+        (6, "Cột agency_code không được để trống."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_lists_a_thousand_errors_and_counts_the_rest(agencies_a, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ERRORS", 3)
+    source = csv_file(*[f"2017,91-SNV,LAN,{n},,," for n in range(2, 7)])
+
+    errors = refused(source=source)
+
+    assert [line for line, _message in errors] == [2, 3, 4, 0]
+    assert errors[-1][1] == ("Còn 2 lỗi khác không liệt kê. Hãy sửa các lỗi trên rồi nhập lại để "
+                             "xem tiếp.")
+
+
+def test_it_counts_but_writes_nothing_in_a_dry_run(good_file):
+    report = results_import(source=good_file, dry_run=True)
+
+    assert report.dry_run and report.ok
+    assert (report.rows, report.created) == (4, 4)
+    assert not Result.objects.exists()
+    assert not Change.objects.exists()
+
+
+def test_it_refuses_in_a_dry_run_too(agencies_a):
+    errors = refused(source=csv_file("2017,91-KHONGCO,LAN,1,,,"), dry_run=True)
+
+    assert errors == [(2, "Không có đơn vị mã 91-KHONGCO trong hệ thống.")]
+
+
+def test_it_reports_counts_of_an_update_in_a_dry_run_without_writing(good_file):
+    results_import(source=good_file)
+    changed = good_file.replace(b"412,430", b"413,430")
+
+    report = results_import(source=changed, dry_run=True)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
+    assert set(Result.objects.values_list("version", flat=True)) == {1}
+
+
+def test_it_refuses_an_unknown_change_channel(good_file):
+    with pytest.raises(ValueError):
+        results_import(source=good_file, channel="fax")
+
+
+def test_it_queries_a_constant_number_of_times_per_chunk(
+    agencies_a, django_assert_max_num_queries
+):
+    lines = [f"2017,{code},{ind},1,,," for code in ("91-SNV", "91-STTTT", "91-UBND")
+             for ind in ("LAN", "FIBRE", "WEB_PORTAL", "DOC_MANAGEMENT")]
+    # Indicators, agencies, closed plans, existing results, insert of results, insert of
+    # changes, and the savepoint around them: whatever the number of rows in the chunk.
+    with django_assert_max_num_queries(8):
+        report = results_import(source=csv_file(*lines))
+    assert report.created == 12
+
+
+def test_the_command_imports_and_prints_a_summary(good_file, tmp_path, capsys):
+    path = tmp_path / "results.csv"
+    path.write_bytes(good_file)
+
+    call_command("import_results", str(path))
+
+    assert capsys.readouterr().out == "Đã nhập 4 dòng: tạo 4, sửa 0, giữ nguyên 0.\n"
+    assert Result.objects.count() == 4
+    assert set(Change.objects.values_list("channel", flat=True)) == {"command"}
+
+
+def test_the_command_marks_sample_data(good_file, tmp_path):
+    path = tmp_path / "results.csv"
+    path.write_bytes(good_file)
+
+    call_command("import_results", str(path), "--sample")
+
+    assert set(Result.objects.values_list("is_sample", flat=True)) == {True}
+
+
+def test_the_command_dry_run_writes_nothing(good_file, tmp_path, capsys):
+    path = tmp_path / "results.csv"
+    path.write_bytes(good_file)
+
+    call_command("import_results", str(path), "--dry-run")
+
+    assert capsys.readouterr().out == (
+        "Kiểm tra 4 dòng (chạy thử, không ghi gì): sẽ tạo 4, sửa 0, giữ nguyên 0.\n"
+    )
+    assert not Result.objects.exists()
+
+
+def test_the_command_prints_every_error_and_fails(agencies_a, tmp_path, capsys):
+    path = tmp_path / "results.csv"
+    path.write_bytes(csv_file("2017,91-SNV,LAN,1,,,", "2017,91-KHONGCO,LAN,1,,,",
+                              "2017,91-SNV,OFFICIAL_EMAIL,,5,4,"))
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_results", str(path))
+
+    assert str(excinfo.value) == (
+        f"Tệp {path} bị từ chối: 2 lỗi, không có dữ liệu nào được ghi."
+    )
+    assert capsys.readouterr().err.splitlines() == [
+        "dòng 3: Không có đơn vị mã 91-KHONGCO trong hệ thống.",
+        "dòng 4: Tử số (5) không được lớn hơn mẫu số (4).",
+    ]
+    assert not Result.objects.exists()
+
+
+def test_the_command_explains_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_results", str(tmp_path / "khong-co.csv"))
+
+    assert str(excinfo.value) == (
+        f"Không mở được tệp {tmp_path / 'khong-co.csv'}: No such file or directory."
+    )
