@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
 
+from indicators.models import Indicator
 from plans import progress
 from plans.models import Agency, Plan, Result, Target
 
@@ -119,3 +120,173 @@ def plan_progress(plan: Plan) -> list[TargetProgress]:
         "indicator__code", "tiers"
     )
     return targets_progress(targets)
+
+
+# Dashboard reads: agencies' own figures, indicators reported without a target, sample marks.
+
+
+@dataclass(frozen=True)
+class AgencyFigure:
+    """One agency in a target's scope and what it reported (``result`` is None if nothing).
+
+    ``achieved`` is the agency's own figure on the target's scale; ``lagging`` is True when that
+    figure falls short of the target, False when it does not, None when the comparison means
+    nothing for one agency (a count target summed over the province) or there is no figure.
+    """
+
+    agency: Agency
+    result: Result | None
+    achieved: object
+    lagging: bool | None
+
+
+def _agency_lagging(target: Target, result: Result | None, achieved) -> bool | None:
+    if result is None or achieved is None:
+        return None
+    if target.unit == progress.PERCENT:
+        return not progress.meets(target.comparator, achieved, target.value)
+    if target.indicator.kind == progress.YES_NO:
+        # A count of agencies that said yes: a "no" holds the count back when more is wanted.
+        wants_more = target.comparator in (">=", ">")
+        return (result.value == 0) if wants_more else (result.value == 1)
+    return None
+
+
+def _lagging_order(figure: AgencyFigure, comparator: str):
+    """Sort key: lagging agencies first, then the weakest figure first, then by name."""
+    rank = {True: 0, None: 1, False: 2}[figure.lagging]
+    achieved = figure.achieved if figure.achieved is not None else 0
+    # With "at most" targets the weakest figure is the highest one.
+    weakness = -achieved if comparator in ("<=", "<") else achieved
+    return (rank, weakness, figure.agency.name, figure.agency.code)
+
+
+def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
+    """Return {target id: (reported, not_reported)} for ``targets`` of ``plan``: two queries.
+
+    ``reported`` lists the agencies in scope that reported, lagging ones first; ``not_reported``
+    lists the others by name. ``targets`` need their ``indicator`` loaded.
+    """
+    targets = list(targets)
+    if not targets:
+        return {}
+    tiers = set().union(*(target.tier_list for target in targets))
+    agencies = list(
+        Agency.objects.filter(province_id=plan.province_id, tier__in=tiers)
+        .filter(Agency.active_in(plan.year))
+        .order_by("name", "code")
+    )
+    results = {
+        (result.agency_id, result.indicator_id): result
+        for result in Result.objects.filter(
+            year=plan.year,
+            agency__province_id=plan.province_id,
+            agency__tier__in=tiers,
+            indicator_id__in={target.indicator_id for target in targets},
+        ).order_by()
+    }
+    answers = {}
+    for target in targets:
+        reported, not_reported = [], []
+        scope = set(target.tier_list)
+        for agency in agencies:
+            if agency.tier not in scope:
+                continue
+            result = results.get((agency.pk, target.indicator_id))
+            if result is None:
+                not_reported.append(AgencyFigure(agency, None, None, None))
+                continue
+            achieved = progress.agency_achieved(
+                kind=target.indicator.kind,
+                unit=target.unit,
+                value=result.value,
+                numerator=result.numerator,
+                denominator=result.denominator,
+            )
+            reported.append(
+                AgencyFigure(agency, result, achieved, _agency_lagging(target, result, achieved))
+            )
+        reported.sort(key=lambda figure: _lagging_order(figure, target.comparator))
+        answers[target.pk] = (reported, not_reported)
+    return answers
+
+
+@dataclass(frozen=True)
+class UntargetedFigure:
+    """An indicator reported in a province and year that the plan sets no target for.
+
+    ``progress`` is computed over the reporting agencies only (there is no scope without a
+    target) and its status means nothing: show the figure, never a status.
+    """
+
+    indicator: object
+    progress: progress.Progress
+
+
+def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) -> list:
+    """Return the indicators with results in ``province_id`` and ``year`` but no target: one query.
+
+    Only results of agencies active in ``year`` count, as for targets.
+    """
+    indicators = (
+        Indicator.objects.filter(
+            results__year=year,
+            results__agency__province_id=province_id,
+        )
+        .filter(
+            Q(results__agency__active_from__isnull=True)
+            | Q(results__agency__active_from__lte=year)
+        )
+        .filter(
+            Q(results__agency__active_to__isnull=True) | Q(results__agency__active_to__gte=year)
+        )
+        .exclude(pk__in=list(exclude_indicator_ids))
+        .annotate(
+            reporting=Count("results"),
+            value_sum=Sum("results__value"),
+            numerator_sum=Sum("results__numerator"),
+            denominator_sum=Sum("results__denominator"),
+        )
+        .order_by("position", "code")
+    )
+    answers = []
+    for indicator in indicators:
+        tally = progress.Tally(
+            agencies_in_scope=indicator.reporting,
+            agencies_reporting=indicator.reporting,
+            value_sum=indicator.value_sum or 0,
+            numerator_sum=indicator.numerator_sum or 0,
+            denominator_sum=indicator.denominator_sum or 0,
+        )
+        # Yes/no and ratio indicators read best as a share; counts as a sum.
+        unit = progress.COUNT if indicator.kind == progress.COUNT else progress.PERCENT
+        answers.append(
+            UntargetedFigure(
+                indicator=indicator,
+                progress=progress.compute(
+                    kind=indicator.kind, unit=unit, comparator=">=", target=0, tally=tally
+                ),
+            )
+        )
+    return answers
+
+
+def has_sample_results(*, province_id: int, year: int) -> bool:
+    """Return True if any result of the province and year is sample data: one query."""
+    return Result.objects.filter(
+        year=year, agency__province_id=province_id, is_sample=True
+    ).exists()
+
+
+def result_years(province_ids) -> dict[int, set[int]]:
+    """Return {province id: years with at least one result}: one query."""
+    years = defaultdict(set)
+    rows = (
+        Result.objects.filter(agency__province_id__in=province_ids)
+        .values_list("agency__province_id", "year")
+        .distinct()
+        .order_by()
+    )
+    for province_id, year in rows:
+        years[province_id].add(year)
+    return years

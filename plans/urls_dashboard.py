@@ -1,1 +1,36 @@
-urlpatterns = []
+"""The leaders' dashboard, included under ``dashboard/`` in the ``plans`` namespace."""
+
+from django.urls import path
+
+from plans.views import dashboard
+
+urlpatterns = [
+    path("", dashboard.dashboard_index, name="dashboard_index"),
+    path("compare/<int:year>/", dashboard.dashboard_compare, name="dashboard_compare"),
+    path(
+        "<str:province_code>/trend/<str:indicator_code>/",
+        dashboard.dashboard_trend,
+        name="dashboard_trend",
+    ),
+    path("<str:province_code>/<int:year>/", dashboard.dashboard_plan, name="dashboard_plan"),
+    path(
+        "<str:province_code>/<int:year>/target/<int:target_id>/",
+        dashboard.dashboard_target,
+        name="dashboard_target",
+    ),
+    path(
+        "<str:province_code>/<int:year>/report/",
+        dashboard.dashboard_report,
+        name="dashboard_report",
+    ),
+    path(
+        "<str:province_code>/<int:year>/progress.csv",
+        dashboard.dashboard_csv,
+        name="dashboard_csv",
+    ),
+    path(
+        "<str:province_code>/<int:year>/progress.xlsx",
+        dashboard.dashboard_xlsx,
+        name="dashboard_xlsx",
+    ),
+]

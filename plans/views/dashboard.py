@@ -1,0 +1,364 @@
+"""The leaders' progress dashboard: read-only pages, a printable report and downloads.
+
+Every page gets its province or plan through :mod:`plans.access` and its figures through
+:mod:`plans.selectors` (progress of any set of targets in a constant number of queries).
+Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from indicators.models import Indicator
+from plans import charts, progress, reports, selectors
+from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
+from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
+from plans.templatetags.progress_tags import number_text
+
+GROUP_ORDER = [choice.value for choice in Indicator.Group]
+
+
+def dashboard_view(view):
+    """Let the view answer readers only: log in first unless dashboards are public; GET only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated and not settings.PUBLIC_DASHBOARD:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return require_safe(wrapped)
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+
+
+def _row_order(item: selectors.TargetProgress):
+    target = item.target
+    return (
+        GROUP_ORDER.index(target.indicator.group),
+        target.position,
+        target.indicator.position,
+        target.indicator.code,
+        target.tiers,
+    )
+
+
+def _groups(rows):
+    """Return [(group label, rows, met, total)] in catalogue group order, empty groups left out."""
+    groups = []
+    for group in Indicator.Group:
+        members = [row for row in rows if row.target.indicator.group == group.value]
+        if members:
+            met = sum(1 for row in members if row.progress.is_met)
+            groups.append({"label": group.label, "rows": members, "met": met,
+                           "total": len(members)})
+    return groups
+
+
+def _province_year_context(request, province_code: str, year: int) -> dict:
+    """Return what the dashboard and the report show for one province and year.
+
+    Queries: the user's profile, the province, the plan, the plan's targets, agency counts,
+    result sums, indicators reported without a target, and whether any result is sample data.
+    """
+    _check_year(year)
+    province = get_province_for_user(request.user, province_code)
+    plan = province.plans.filter(year=year).first()
+    rows = sorted(selectors.plan_progress(plan), key=_row_order) if plan else []
+    untargeted = selectors.untargeted_figures(
+        province_id=province.pk,
+        year=year,
+        exclude_indicator_ids={row.target.indicator_id for row in rows},
+    )
+    if plan is None and not untargeted:
+        raise Http404
+    sample = (plan is not None and plan.is_sample) or selectors.has_sample_results(
+        province_id=province.pk, year=year
+    )
+    return {
+        "province": province,
+        "year": year,
+        "plan": plan,
+        "groups": _groups(rows),
+        "met": sum(1 for row in rows if row.progress.is_met),
+        "total": len(rows),
+        "provisional": sum(1 for row in rows if row.progress.is_provisional),
+        "untargeted": untargeted,
+        "sample": sample,
+    }
+
+
+@dashboard_view
+def dashboard_index(request):
+    """List the provinces the user may read with their years, latest first; jump to one."""
+    provinces = list(provinces_for_user(request.user))
+    province_ids = [province.pk for province in provinces]
+    years = selectors.result_years(province_ids)
+    for province_id, year in Plan.objects.filter(province_id__in=province_ids).values_list(
+        "province_id", "year"
+    ):
+        years[province_id].add(year)
+
+    chosen_code, chosen_year = request.GET.get("province"), request.GET.get("year")
+    error = None
+    if chosen_code or chosen_year:
+        by_code = {province.code: province for province in provinces}
+        province = by_code.get(chosen_code or "")
+        if province is None:
+            error = _("Hãy chọn một tỉnh trong danh sách.")
+        elif not (chosen_year or "").isdigit() or int(chosen_year) not in years[province.pk]:
+            error = _("Tỉnh %(province)s chưa có kế hoạch hay số liệu cho năm %(year)s.") % {
+                "province": province.name,
+                "year": chosen_year or "—",
+            }
+        else:
+            return redirect("plans:dashboard_plan", province.code, int(chosen_year))
+
+    entries = [
+        {"province": province, "years": sorted(years[province.pk], reverse=True)}
+        for province in provinces
+    ]
+    all_years = sorted(set().union(*years.values()) if years else set(), reverse=True)
+    return render(
+        request,
+        "plans/dashboard_index.html",
+        {
+            "entries": entries,
+            "all_years": all_years,
+            "compare_years": all_years if len(provinces) > 1 else [],
+            "error": error,
+            "chosen_code": chosen_code or "",
+            "chosen_year": chosen_year or "",
+        },
+    )
+
+
+@dashboard_view
+def dashboard_plan(request, province_code: str, year: int):
+    """Show a province's targets of a year: headline, one row per target, untargeted figures."""
+    context = _province_year_context(request, province_code, year)
+    context["sees_several"] = provinces_for_user(request.user)[:2].count() > 1
+    return render(request, "plans/dashboard_plan.html", context)
+
+
+@dashboard_view
+def dashboard_report(request, province_code: str, year: int):
+    """Show the province-year dashboard as an A4 report in administrative style."""
+    context = _province_year_context(request, province_code, year)
+    today = timezone.localdate()
+    context["place_date"] = _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": context["province"].name,
+        "day": f"{today.day:02d}",
+        "month": f"{today.month:02d}",
+        "year": today.year,
+    }
+    plan = context["plan"]
+    context["tasks"] = [line.strip() for line in (plan.tasks if plan else "").splitlines()
+                        if line.strip()]
+    return render(request, "plans/dashboard_report.html", context)
+
+
+@dashboard_view
+def dashboard_target(request, province_code: str, year: int, target_id: int):
+    """Show one target: the agencies in scope, lagging first, and the same target over the years.
+
+    Queries: profile, province, plan, target, the same target in every plan of the province,
+    agency counts and result sums for those, agencies in scope, their results.
+    """
+    _check_year(year)
+    plan = get_plan_for_user(request.user, province_code, year)
+    target = get_object_or_404(plan.targets.select_related("indicator", "plan"), pk=target_id)
+    history = selectors.targets_progress(
+        Target.objects.filter(
+            plan__province_id=plan.province_id, indicator_id=target.indicator_id,
+            tiers=target.tiers,
+        )
+        .select_related("plan", "indicator")
+        .order_by("-plan__year")
+    )
+    current = next(item for item in history if item.target.pk == target.pk)
+    reported, not_reported = selectors.scope_figures(plan, [target])[target.pk]
+    return render(
+        request,
+        "plans/dashboard_target.html",
+        {
+            "province": plan.province,
+            "plan": plan,
+            "year": year,
+            "row": current,
+            "target": target,
+            "reported": reported,
+            "lagging": sum(1 for figure in reported if figure.lagging),
+            "not_reported": not_reported,
+            "history": [item for item in history if item.target.pk != target.pk],
+        },
+    )
+
+
+@dashboard_view
+def dashboard_trend(request, province_code: str, indicator_code: str):
+    """Show an indicator's achievement by year against each year's target, chart and table.
+
+    Queries: profile, province, indicator, the province's targets on it in every year, agency
+    counts and result sums for all of them at once.
+    """
+    province = get_province_for_user(request.user, province_code)
+    indicator = get_object_or_404(Indicator, code=indicator_code)
+    rows = selectors.targets_progress(
+        Target.objects.filter(plan__province=province, indicator=indicator)
+        .select_related("plan", "indicator")
+        .order_by("plan__year", "tiers", "unit")
+    )
+    charts_by_unit = []
+    for unit, unit_label in ((progress.PERCENT, _("Tỉ lệ (%)")), (progress.COUNT, _("Số lượng"))):
+        unit_rows = [row for row in rows if row.target.unit == unit]
+        if not unit_rows:
+            continue
+        first, last = unit_rows[0].target.plan.year, unit_rows[-1].target.plan.year
+        years = list(range(first, last + 1))
+        series = {}
+        for row in unit_rows:
+            line = series.setdefault(
+                row.target.tiers, charts.Series(label=row.target.scope_in_words())
+            )
+            line.achieved[row.target.plan.year] = row.progress.achieved_rounded
+            line.targets[row.target.plan.year] = row.target.value
+        title = _("%(indicator)s – tỉnh %(province)s, %(first)s–%(last)s (%(unit)s)") % {
+            "indicator": indicator.name,
+            "province": province.name,
+            "first": first,
+            "last": last,
+            "unit": unit_label,
+        }
+        charts_by_unit.append(
+            charts.trend_svg(
+                series=list(series.values()),
+                years=years,
+                unit=unit,
+                title=title,
+                format_number=lambda value: number_text(value, 0),
+                target_label=_("Chỉ tiêu của từng năm"),
+            )
+        )
+    return render(
+        request,
+        "plans/dashboard_trend.html",
+        {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit},
+    )
+
+
+def _compare_sort_key(province_id, cells):
+    """Sort rows by one province: not met first, then met, then no data, then no target;
+    within a status by achieved value, weakest first."""
+    rank = {progress.Status.NOT_MET: 0, progress.Status.MET: 1, progress.Status.NO_DATA: 2}
+
+    def key(row):
+        item = cells[row["key"]].get(province_id)
+        if item is None:
+            return (3, 0)
+        return (rank[item.progress.status], item.progress.achieved or 0)
+
+    return key
+
+
+@dashboard_view
+def dashboard_compare(request, year: int):
+    """Show the provinces the user may read side by side, per indicator and scope, for a year.
+
+    Queries: profile, the provinces, every target of the year in those provinces, agency counts
+    and result sums for all of them at once.
+    """
+    _check_year(year)
+    provinces = list(provinces_for_user(request.user))
+    if not provinces:
+        raise Http404
+    items = selectors.targets_progress(
+        Target.objects.filter(plan__year=year, plan__province__in=provinces).select_related(
+            "plan__province", "indicator"
+        )
+    )
+    columns = [p for p in provinces if any(i.target.plan.province_id == p.pk for i in items)]
+    cells, rows = {}, {}
+    for item in items:
+        key = (item.target.indicator.code, item.target.tiers)
+        cells.setdefault(key, {})[item.target.plan.province_id] = item
+        rows.setdefault(key, {"key": key, "target": item.target, "order": _row_order(item)})
+    rows = sorted(rows.values(), key=lambda row: row["order"][:1] + row["order"][2:])
+
+    sort, direction = request.GET.get("sort", ""), request.GET.get("dir", "asc")
+    by_code = {province.code: province for province in columns}
+    if sort in by_code:
+        rows.sort(key=_compare_sort_key(by_code[sort].pk, cells), reverse=direction == "desc")
+    else:
+        sort = ""
+    table = [
+        {"target": row["target"], "cells": [cells[row["key"]].get(p.pk) for p in columns]}
+        for row in rows
+    ]
+    headers = []
+    for province in columns:
+        active = sort == province.code
+        next_dir = "desc" if active and direction != "desc" else "asc"
+        headers.append(
+            {
+                "province": province,
+                "url": f"?sort={province.code}&dir={next_dir}",
+                "aria_sort": ("descending" if direction == "desc" else "ascending")
+                if active
+                else None,
+            }
+        )
+    return render(
+        request,
+        "plans/dashboard_compare.html",
+        {"year": year, "headers": headers, "table": table, "sort": sort},
+    )
+
+
+@dashboard_view
+def dashboard_csv(request, province_code: str, year: int):
+    """Download the progress of a province and year, byte for byte what export_progress writes."""
+    from plans.exports import progress_csv
+
+    _check_year(year)
+    province = get_province_for_user(request.user, province_code)
+    response = HttpResponse(
+        progress_csv(province=province, year=year).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="progress-{province.code}-{year}.csv"'
+    )
+    return response
+
+
+@dashboard_view
+def dashboard_xlsx(request, province_code: str, year: int):
+    """Download the progress as a workbook: a summary sheet and one sheet per target.
+
+    Queries: profile, province, plan, targets, agency counts, result sums, agencies, results.
+    """
+    _check_year(year)
+    province = get_province_for_user(request.user, province_code)
+    plan = province.plans.filter(year=year).first()
+    rows = selectors.plan_progress(plan) if plan else []
+    figures = selectors.scope_figures(plan, [row.target for row in rows]) if plan else {}
+    content = reports.progress_xlsx(province=province, year=year, rows=rows, figures=figures)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="progress-{province.code}-{year}.xlsx"'
+    )
+    return response
+
