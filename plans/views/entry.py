@@ -15,10 +15,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.models import Indicator
 from plans import selectors
@@ -91,11 +90,15 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
     return True
 
 
+# Each view checks the method after the access helper: a stranger gets 404 whatever the method.
+
+
 @login_required
-@require_GET
 def entry_year(request, province_code, year):
     """Show the year at a glance: who reported what, the plan's status and progress."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET",):
+        return HttpResponseNotAllowed(("GET",))
     agencies = list(
         _active_agencies(plan)
         .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
@@ -144,10 +147,11 @@ def entry_year(request, province_code, year):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def entry_grid(request, province_code, year, tier):
     """Show, and save, the results of one tier's agencies for the year: a row per agency."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(("GET", "POST"))
     if tier not in TIER_ORDER:
         raise Http404
     with_notes = request.GET.get("notes") == "1"
@@ -186,10 +190,11 @@ def entry_grid(request, province_code, year, tier):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def entry_agency(request, province_code, year, agency_code):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(("GET", "POST"))
     agency = get_agency_for_user(request.user, province_code, agency_code, write=True)
     if not agency.is_active_in(plan.year):
         raise Http404
@@ -235,10 +240,11 @@ def entry_agency(request, province_code, year, agency_code):
 
 
 @login_required
-@require_GET
 def entry_history(request, province_code, year, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET",):
+        return HttpResponseNotAllowed(("GET",))
     agency = get_agency_for_user(request.user, province_code, agency_code, write=True)
     changes = Change.objects.filter(result__agency=agency).select_related(
         "result__indicator", "changed_by"
@@ -282,10 +288,11 @@ def _figures_text(indicator: Indicator, figures: dict | None) -> str:
 
 
 @login_required
-@require_POST
 def entry_close(request, province_code, year):
     """Close the plan after its year-end review: its results become read-only."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("POST",):
+        return HttpResponseNotAllowed(("POST",))
     try:
         plan_close(plan=plan, user=request.user)
     except ValidationError as exc:
@@ -299,10 +306,11 @@ def entry_close(request, province_code, year):
 
 
 @login_required
-@require_POST
 def entry_reopen(request, province_code, year):
     """Reopen a closed plan (admins only; plan_reopen refuses anyone else with 403)."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("POST",):
+        return HttpResponseNotAllowed(("POST",))
     try:
         plan_reopen(plan=plan, user=request.user)
     except ValidationError as exc:
@@ -316,10 +324,11 @@ def entry_reopen(request, province_code, year):
 
 
 @login_required
-@require_GET
 def entry_template(request, province_code, year, file_format):
     """Download results.csv (or .xlsx) pre-filled with the year's agencies and indicators."""
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET",):
+        return HttpResponseNotAllowed(("GET",))
     if file_format not in ("csv", "xlsx"):
         raise Http404
     agencies = list(_active_agencies(plan))
@@ -377,7 +386,6 @@ def _xlsx(rows) -> bytes:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def entry_upload(request, province_code, year):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
 
@@ -385,6 +393,8 @@ def entry_upload(request, province_code, year):
     from scratch, so anything that changed in between is checked again.
     """
     plan = get_plan_for_user(request.user, province_code, year, write=True)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(("GET", "POST"))
     context = {
         "plan": plan,
         "province": plan.province,
