@@ -414,7 +414,8 @@ def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
             bad_lines.add(row.line)
     parents.update({row.code: row.parent_code or None for row in in_file.values()})
     for row in in_file.values():
-        loop = _parent_loop(row.code, parents)
+        # An agency that is its own parent was reported above.
+        loop = _parent_loop(row.code, parents) if row.parent_code != row.code else None
         if loop and rows.errors_of(
             row.line,
             [_("Các đơn vị cấp trên tạo thành vòng lặp: %(loop)s.") % {"loop": " → ".join(loop)}],
@@ -760,7 +761,8 @@ def _targets_write(new_plans, created, updated, *, user, channel) -> None:
                new=_target_dict(target))
         for target in targets
     ]
-    fields = ["comparator", "value", "unit", "note"]
+    # tiers too: a target stored as "all" (not through Target.clean) is rewritten canonically.
+    fields = ["tiers", "comparator", "value", "unit", "note"]
     for target, row in updated:
         old = _target_dict(target)
         for name in fields:
