@@ -7,7 +7,9 @@ from django.core.management.base import CommandError
 from plans.models import Agency, Change, Province
 from plans.services.imports import ImportRefused, agencies_import
 
-HEADER = "province_code,province_name,agency_code,agency_name,tier,parent_code,active_from,active_to"
+HEADER = (
+    "province_code,province_name,agency_code,agency_name,tier,parent_code,active_from,active_to"
+)
 
 
 def csv_file(*lines: str) -> bytes:
