@@ -50,6 +50,8 @@ def read_table(source, *, columns: Sequence[str]) -> Iterator:
     start = stream.read(4)
     if start.startswith(XLSX_SIGNATURE):
         raw_rows = _xlsx_rows(stream, start)
+        # Excel does not keep empty cells at the end of a row: a short row is padded.
+        pad = True
     elif start.startswith(XLS_SIGNATURE):
         raise FileError(
             _(
@@ -66,12 +68,13 @@ def read_table(source, *, columns: Sequence[str]) -> Iterator:
         )
     else:
         raw_rows = _csv_rows(stream, start)
+        pad = False
 
     first = next(raw_rows, None)
     if first is None:
         raise FileError(_("Tệp rỗng: không có dòng tiêu đề."))
     header = first[1]
-    return _data_rows(raw_rows, _column_order(header, columns), len(header))
+    return _data_rows(raw_rows, _column_order(header, columns), len(header), pad=pad)
 
 
 def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
@@ -102,10 +105,12 @@ def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
     return [names.index(column) for column in columns]
 
 
-def _data_rows(raw_rows, order: list[int], width: int) -> Iterator:
+def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator:
     for line, fields in raw_rows:
         if not any(fields):
             continue
+        if pad and len(fields) < width:
+            fields += [""] * (width - len(fields))
         if len(fields) != width:
             yield line, None, len(fields)
             continue
@@ -122,8 +127,9 @@ def _csv_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
             line = reader.line_num + 1
     except csv.Error as exc:
         raise FileError(
-            _("Dòng %(line)s không đọc được như CSV (%(reason)s). Hãy kiểm tra dấu ngoặc kép.")
-            % {"line": reader.line_num or 1, "reason": exc}
+            _("Dòng %(line)s không đọc được như CSV: có thể thiếu dấu ngoặc kép đóng, hoặc dấu "
+              "ngoặc kép nằm giữa một giá trị không đặt trong ngoặc kép.")
+            % {"line": reader.line_num or 1}
         ) from exc
 
 
@@ -146,7 +152,7 @@ def _decoded_lines(stream, start: bytes) -> Iterator[str]:
         for raw in lines:
             number += 1
             try:
-                yield raw.decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise FileError(
                     _(
@@ -156,6 +162,17 @@ def _decoded_lines(stream, start: bytes) -> Iterator[str]:
                     )
                     % {"line": number}
                 ) from exc
+            if "\x00" in text:
+                # UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+                raise FileError(
+                    _(
+                        "Tệp không phải UTF-8 (dòng %(line)s có ký tự NUL, thường gặp khi tệp "
+                        "được lưu bằng UTF-16). Khi lưu trong Excel, hãy chọn “CSV UTF-8 (phân "
+                        "tách bằng dấu phẩy)”."
+                    )
+                    % {"line": number}
+                )
+            yield text
         if not chunk:
             return
 
