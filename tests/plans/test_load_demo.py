@@ -117,6 +117,38 @@ def test_it_puts_back_a_changed_sample_result_and_records_it(demo):
     )
 
 
+def test_it_keeps_the_results_of_a_closed_plan(demo):
+    result = Result.objects.get(
+        year=2016, agency__code="91-SNV", indicator__code="SPECIALIZED_NETWORK"
+    )
+    assert result.value == 1
+    Result.objects.filter(pk=result.pk).update(value=0)
+
+    output = load_demo("--no-accounts")
+
+    result.refresh_from_db()
+    assert result.value == 0
+    assert "Kế hoạch năm 2016 của tỉnh Kiên Giang đã tổng kết: giữ nguyên kết quả." in output
+
+
+def test_it_restores_and_closes_again_a_reopened_past_plan(demo):
+    plan = plan_of("91", 2016)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.OPEN, closed_at=None)
+    Result.objects.filter(
+        year=2016, agency__code="91-SNV", indicator__code="SPECIALIZED_NETWORK"
+    ).update(value=0)
+
+    output = load_demo("--no-accounts")
+
+    assert "Kết quả mẫu Kiên Giang 2016: 428 dòng — tạo mới 0, cập nhật 1, giữ nguyên 427." in (
+        output
+    )
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.CLOSED
+    assert plan.closed_at is not None
+    assert Change.objects.filter(plan=plan, new__status=Plan.Status.CLOSED).count() == 2
+
+
 def test_it_refuses_to_load_over_a_conflicting_agency_and_writes_nothing(db):
     other = Province.objects.create(code="01", name="Hà Nội")
     Agency.objects.create(province=other, code="91-SNV", name="Sở Nội vụ", tier="department")
