@@ -24,6 +24,7 @@ from plans import selectors
 from plans.access import get_agency_for_user, get_plan_for_user, role_of
 from plans.forms import ResultGrid
 from plans.models import Agency, Change, Plan, Profile, Result
+from plans.services import imports
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import (
     ResultsRefused,
@@ -471,15 +472,13 @@ def _upload_confirm(request, plan, context):
 
 def _import(request, plan, data: bytes, *, dry_run: bool):
     """Return (report, refused) for importing ``data`` into ``plan``'s province."""
-    from plans.services import imports
-
     try:
         report = imports.results_import(
             source=data,
             user=request.user,
             channel=Change.Channel.UPLOAD,
             dry_run=dry_run,
-            provinces=[plan.province],
+            provinces=[plan.province_id],
         )
     except imports.ImportRefused as refusal:
         return refusal.report, True

@@ -125,7 +125,8 @@ def test_it_refuses_an_agency_inactive_in_the_year(agencies_a, indicator, office
             plan=plan_2021, entries=[entry(gone, indicator("LAN"), value=1)],
             user=officer_a, channel="grid",
         )
-    assert "không hoạt động trong năm 2021" in refused.value.problems[(gone.pk, indicator("LAN").pk)][0]
+    (message,) = refused.value.problems[(gone.pk, indicator("LAN").pk)]
+    assert "không hoạt động trong năm 2021" in message
 
 
 def test_it_refuses_an_agency_of_another_province(plan_a, agencies_b, indicator, officer_a):

@@ -1,0 +1,152 @@
+"""Uploading results and downloading the pre-filled template: /entry/<province>/<year>/upload/."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from plans.models import Change, Plan, Result
+from plans.views.entry import UPLOAD_SESSION_KEY
+
+HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note\r\n"
+
+
+def upload_url():
+    return reverse("plans:entry_upload", args=["91", 2017])
+
+
+def template_url(file_format):
+    return reverse("plans:entry_template", args=["91", 2017, file_format])
+
+
+def csv_file(*rows, name="results.csv"):
+    return SimpleUploadedFile(name, (HEADER + "".join(r + "\r\n" for r in rows)).encode(),
+                              content_type="text/csv")
+
+
+@pytest.fixture
+def officer_client(client, officer_a):
+    client.force_login(officer_a)
+    return client
+
+
+def test_it_previews_a_good_file_without_writing(officer_client, plan_a, agencies_a):
+    response = officer_client.post(upload_url(), {"file": csv_file(
+        "2017,91-SNV,LAN,có,,,", "2017,91-STTTT,OFFICIAL_EMAIL,,412,430,theo báo cáo",
+    )})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tệp hợp lệ: 2 dòng — 2 kết quả mới" in html
+    assert "Xác nhận ghi tất cả" in html
+    assert not Result.objects.exists()
+    assert officer_client.session[UPLOAD_SESSION_KEY]["name"] == "results.csv"
+
+
+def test_it_writes_the_previewed_file_on_confirm(officer_client, plan_a, agencies_a, officer_a):
+    preview = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    sha = preview.context["confirm_sha256"]
+    response = officer_client.post(upload_url(), {"confirm": "1", "sha256": sha}, follow=True)
+    assert "Đã nhập tệp results.csv: 1 kết quả mới" in response.content.decode()
+    result = Result.objects.get()
+    assert result.value == 1 and result.updated_by == officer_a
+    assert Change.objects.get(result=result).channel == "upload"
+    assert UPLOAD_SESSION_KEY not in officer_client.session
+
+
+def test_it_lists_every_bad_row_with_its_line_and_writes_nothing(officer_client, plan_a,
+                                                                  agencies_a):
+    response = officer_client.post(upload_url(), {"file": csv_file(
+        "2017,91-SNV,LAN,1,,,",
+        "2017,91-STTTT,OFFICIAL_EMAIL,,431,430,",
+        "2017,91-KHONG,LAN,1,,,",
+    )})
+    assert response.status_code == 400
+    errors = {error.line: error.message for error in response.context["report"].errors}
+    assert set(errors) == {3, 4}
+    html = response.content.decode()
+    assert "Tệp có 2 lỗi nên chưa ghi gì" in html
+    assert "Xác nhận ghi tất cả" not in html
+    assert not Result.objects.exists()
+    assert UPLOAD_SESSION_KEY not in officer_client.session
+
+
+def test_it_refuses_another_provinces_agencies(officer_client, plan_a, agencies_a, agencies_b):
+    response = officer_client.post(upload_url(), {"file": csv_file("2017,33-SNV,LAN,1,,,")})
+    assert response.status_code == 400
+    assert "không thuộc tỉnh bạn được phân quyền" in response.content.decode()
+
+
+def test_it_accepts_excel(officer_client, plan_a, agencies_a):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["year", "agency_code", "indicator_code", "value", "numerator", "denominator",
+                  "note"])
+    sheet.append([2017, "91-SNV", "FIBRE", "không", None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("ket-qua.xlsx", buffer.getvalue())
+    preview = officer_client.post(upload_url(), {"file": upload})
+    assert preview.status_code == 200, preview.context["report"].errors
+    officer_client.post(upload_url(), {"confirm": "1",
+                                       "sha256": preview.context["confirm_sha256"]})
+    assert Result.objects.get().value == 0
+
+
+def test_confirm_without_a_preview_is_refused(officer_client, plan_a):
+    response = officer_client.post(upload_url(), {"confirm": "1", "sha256": "abc"})
+    assert response.status_code == 400
+    assert "Không tìm thấy tệp đã xem trước" in response.content.decode()
+
+
+def test_confirm_checks_the_file_again(officer_client, plan_a, agencies_a):
+    preview = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    # The plan is closed between the preview and the confirm.
+    Plan.objects.filter(pk=plan_a.pk).update(status="closed")
+    response = officer_client.post(upload_url(), {"confirm": "1",
+                                                  "sha256": preview.context["confirm_sha256"]})
+    assert response.status_code == 400
+    assert not Result.objects.exists()
+
+
+def test_it_refuses_a_missing_or_oversized_file(officer_client, plan_a, settings):
+    assert officer_client.post(upload_url()).status_code == 400
+    settings.UPLOAD_MAX_BYTES = 10
+    response = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    assert response.status_code == 400
+    assert "quá lớn" in response.content.decode()
+
+
+def test_the_csv_template_lists_every_active_agency_and_indicator(officer_client, plan_a,
+                                                                  agencies_a, indicator):
+    Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
+                          indicator=indicator("OFFICIAL_EMAIL"), numerator=3, denominator=4)
+    response = officer_client.get(template_url("csv"))
+    assert response["Content-Disposition"] == 'attachment; filename="results-91-2017.csv"'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    # 6 agencies active in 2017 (Vĩnh Quang starts in 2018) x 14 indicators.
+    assert len(rows) == 6 * 14
+    assert {row["agency_code"] for row in rows} == {
+        "91-UBND", "91-SNV", "91-STTTT", "91-H899", "91-H900", "91-X30733"
+    }
+    filled = [row for row in rows if row["numerator"]]
+    assert filled == [{"year": "2017", "agency_code": "91-SNV",
+                       "indicator_code": "OFFICIAL_EMAIL", "value": "", "numerator": "3",
+                       "denominator": "4", "note": ""}]
+
+
+def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies_a):
+    response = officer_client.get(template_url("xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("year", "agency_code", "indicator_code", "value", "numerator",
+                       "denominator", "note")
+    assert len(rows) == 1 + 6 * 14
+
+
+def test_an_unknown_template_format_is_404(officer_client, plan_a):
+    assert officer_client.get(template_url("pdf")).status_code == 404
