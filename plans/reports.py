@@ -1,4 +1,4 @@
-"""The progress workbook: a summary sheet with the columns of progress.csv, one sheet per target.
+"""The progress workbook: a summary sheet with the rows of progress.csv, one sheet per target.
 
 No text is ever written as a formula: agency names and notes come from uploaded files, and a
 name such as ``=HYPERLINK(...)`` must stay a name. Every text cell goes through
@@ -13,13 +13,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from plans import progress
+from plans.exports import PROGRESS_COLUMNS
 from plans.templatetags.progress_tags import agency_figure_text, target_text
 from plans.tiers import Tier, format_tiers
 
-SUMMARY_COLUMNS = [
-    "province_code", "year", "indicator_code", "tiers", "comparator", "target", "unit",
-    "achieved", "numerator", "denominator", "agencies_reporting", "agencies_in_scope", "status",
-]
 # Characters that make a spreadsheet read a cell as a formula (or a DDE command).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel forbids these in sheet names, and limits a name to 31 characters.
@@ -55,27 +52,6 @@ def write_row(sheet, row: int, values) -> None:
                 cell.number_format = "0.0"
         else:
             write_text(cell, value)
-
-
-def summary_values(*, province, year, item) -> list:
-    """Return one summary row: the values of progress.csv for a target, numbers as numbers."""
-    target, prog = item.target, item.progress
-    no_data = prog.status == progress.Status.NO_DATA
-    return [
-        province.code,
-        year,
-        target.indicator.code,
-        format_tiers(target.tier_list),
-        target.comparator,
-        int(target.value) if target.value == target.value.to_integral() else target.value,
-        target.unit,
-        None if no_data else prog.achieved_rounded,
-        None if no_data else prog.numerator,
-        None if no_data else prog.denominator,
-        prog.agencies_reporting,
-        prog.agencies_in_scope,
-        prog.status,
-    ]
 
 
 def sheet_name(position: int, code: str, taken: set) -> str:
@@ -154,26 +130,31 @@ def _target_sheet(sheet, *, item, reported, not_reported) -> None:
     _fit_columns(sheet, [14, 42, 20, 22, 9, 9, 9, 10, 14, 30])
 
 
-def progress_xlsx(*, province, year, rows, figures) -> bytes:
-    """Return the workbook of a province's progress in ``year``.
+def progress_xlsx(*, summary_rows, items, figures) -> bytes:
+    """Return the progress workbook of a province and year.
 
-    ``rows`` are the plan's ``TargetProgress`` in progress.csv order; ``figures`` maps a target
-    id to its (reported, not_reported) agencies, as :func:`plans.selectors.scope_figures` gives.
+    ``summary_rows`` are :func:`plans.exports.progress_rows` (the rows of progress.csv, typed);
+    ``items`` are the plan's ``TargetProgress``; ``figures`` maps a target id to its (reported,
+    not_reported) agencies, as :func:`plans.selectors.scope_figures` gives. A year without a
+    plan gives the summary's header alone.
     """
     book = Workbook()
     summary = book.active
     summary.title = _("Tổng hợp")[:SHEET_NAME_MAX]
-    write_row(summary, 1, SUMMARY_COLUMNS)
+    write_row(summary, 1, PROGRESS_COLUMNS)
     for cell in summary[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True)
-    for index, item in enumerate(rows, 2):
-        write_row(summary, index, summary_values(province=province, year=year, item=item))
+    for index, row in enumerate(summary_rows, 2):
+        write_row(summary, index, [row[column] for column in PROGRESS_COLUMNS])
     summary.freeze_panes = "A2"
     _fit_columns(summary, [13, 6, 26, 32, 10, 8, 8, 9, 11, 12, 18, 17, 9])
 
+    # One sheet per target, in the summary's order (indicator code, then tiers).
     taken = {summary.title.lower()}
-    for position, item in enumerate(rows, 1):
+    ordered = sorted(items, key=lambda item: (item.target.indicator.code,
+                                              format_tiers(item.target.tier_list)))
+    for position, item in enumerate(ordered, 1):
         sheet = book.create_sheet(sheet_name(position, item.target.indicator.code, taken))
         reported, not_reported = figures.get(item.target.pk, ([], []))
         _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported)

@@ -229,16 +229,14 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
     Only results of agencies active in ``year`` count, as for targets.
     """
     indicators = (
+        # One filter() call: separate calls on a multi-valued relation would join it twice
+        # and count every result several times.
         Indicator.objects.filter(
+            Q(results__agency__active_from__isnull=True)
+            | Q(results__agency__active_from__lte=year),
+            Q(results__agency__active_to__isnull=True) | Q(results__agency__active_to__gte=year),
             results__year=year,
             results__agency__province_id=province_id,
-        )
-        .filter(
-            Q(results__agency__active_from__isnull=True)
-            | Q(results__agency__active_from__lte=year)
-        )
-        .filter(
-            Q(results__agency__active_to__isnull=True) | Q(results__agency__active_to__gte=year)
         )
         .exclude(pk__in=list(exclude_indicator_ids))
         .annotate(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator
-from plans import charts, progress, reports, selectors
+from plans import charts, exports, progress, reports, selectors
 from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.templatetags.progress_tags import number_text
@@ -327,12 +327,10 @@ def dashboard_compare(request, year: int):
 @dashboard_view
 def dashboard_csv(request, province_code: str, year: int):
     """Download the progress of a province and year, byte for byte what export_progress writes."""
-    from plans.exports import progress_csv
-
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     response = HttpResponse(
-        progress_csv(province=province, year=year).encode("utf-8"),
+        exports.progress_csv(province=province, year=year).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
@@ -345,14 +343,17 @@ def dashboard_csv(request, province_code: str, year: int):
 def dashboard_xlsx(request, province_code: str, year: int):
     """Download the progress as a workbook: a summary sheet and one sheet per target.
 
-    Queries: profile, province, plan, targets, agency counts, result sums, agencies, results.
+    The summary rows come from the progress export itself, so that the workbook and
+    progress.csv cannot disagree. Queries: profile, province, plan, then targets, agency counts
+    and result sums twice (export rows, per-target sheets), agencies, results.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
-    rows = selectors.plan_progress(plan) if plan else []
-    figures = selectors.scope_figures(plan, [row.target for row in rows]) if plan else {}
-    content = reports.progress_xlsx(province=province, year=year, rows=rows, figures=figures)
+    summary_rows = exports.progress_rows(plan) if plan else []
+    items = selectors.plan_progress(plan) if plan else []
+    figures = selectors.scope_figures(plan, [item.target for item in items]) if plan else {}
+    content = reports.progress_xlsx(summary_rows=summary_rows, items=items, figures=figures)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -4,10 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from plans import exports
 from plans.models import Agency, Plan, Profile, Province, Result, Target
 from tests.conftest import PASSWORD, make_user
 
@@ -478,7 +480,7 @@ def test_it_shows_a_leader_only_their_provinces_in_the_comparison(client, leader
 
 
 def test_it_lets_a_user_of_all_provinces_compare(client, targets_a, targets_b):
-    user = make_user("central", Profile.Role.LEADER, all_provinces=False)
+    user = make_user("central", Profile.Role.LEADER)
     user.profile.all_provinces = True
     user.profile.save()
     login(client, user)
@@ -518,14 +520,37 @@ def test_it_renders_the_printable_report(client, leader_a, targets_a, plan_a):
 def test_it_downloads_the_workbook(client, leader_a, targets_a, django_assert_num_queries):
     login(client, leader_a)
     url = reverse("plans:dashboard_xlsx", args=["91", 2017])
-    # session, user, profile, province, plan, targets, agency counts, result sums, agencies,
-    # results
-    with django_assert_num_queries(10):
+    # session, user, profile, province, plan, then targets, agency counts and result sums for
+    # the export rows and again for the target sheets, agencies, results
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'filename="progress-91-2017.xlsx"' in response["Content-Disposition"]
     assert response.content[:2] == b"PK"
+
+
+def test_it_downloads_progress_csv_byte_for_byte_as_export_progress(client, leader_a,
+                                                                    targets_a, tmp_path):
+    login(client, leader_a)
+    response = client.get(reverse("plans:dashboard_csv", args=["91", 2017]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="progress-91-2017.csv"' in response["Content-Disposition"]
+    output = tmp_path / "progress.csv"
+    call_command("export_progress", "--province", "91", "--year", "2017", "--output",
+                 str(output))
+    assert response.content == output.read_bytes()
+    assert response.content.count(b"\n") == 6
+    assert b"SPECIALIZED_NETWORK,department+district,>,80,percent,75.0,3,4,4,4,not_met" in (
+        response.content
+    )
+
+
+def test_it_downloads_the_header_alone_for_a_year_without_plan(client, leader_a, province_a):
+    login(client, leader_a)
+    response = client.get(reverse("plans:dashboard_csv", args=["91", 2019]))
+    assert response.content.decode().splitlines() == [",".join(exports.PROGRESS_COLUMNS)]
 
 
 def test_it_downloads_an_empty_workbook_for_a_year_without_plan(client, leader_a, province_a):
