@@ -1,0 +1,339 @@
+"""The Django admin: where admins keep provinces, agencies, plans with their targets, results,
+the change history and accounts.
+
+Every changelist runs a constant number of queries (``list_select_related``, annotations).
+Writes that must leave a history go through the services of ``plans.services``.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from plans.forms_admin import (
+    PlanAdminForm,
+    ProfileInlineForm,
+    ResultAdminForm,
+    TargetAdminForm,
+    TargetInlineFormSet,
+)
+from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
+from plans.services.plans import (
+    plan_close,
+    plan_reopen,
+    plan_status_record,
+    plans_copy_to_next_year,
+    target_changes_record,
+    target_snapshot,
+)
+from plans.services.results import ResultsRefused, result_record
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "agency_count", "plan_count"]
+    search_fields = ["code", "name"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                agency_count=Count("agencies", distinct=True),
+                plan_count=Count("plans", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("số đơn vị"), ordering="agency_count")
+    def agency_count(self, province):
+        return province.agency_count
+
+    @admin.display(description=_("số kế hoạch"), ordering="plan_count")
+    def plan_count(self, province):
+        return province.plan_count
+
+
+class ActiveInYearFilter(admin.SimpleListFilter):
+    """Agencies active in a chosen year: the years that have a plan, and this year."""
+
+    title = _("hoạt động trong năm")
+    parameter_name = "active_in"
+
+    def lookups(self, request, model_admin):
+        years = set(Plan.objects.values_list("year", flat=True).distinct())
+        return [(str(year), str(year)) for year in sorted(years, reverse=True)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(Agency.active_in(int(value)))
+        return queryset
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province", "tier", "parent", "active_from", "active_to"]
+    list_display_links = ["code", "name"]
+    list_filter = ["province", "tier", ActiveInYearFilter]
+    list_select_related = ["province", "parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["province", "code", "name", "tier", "parent"]}),
+        (_("Thời gian hoạt động"), {"fields": ["active_from", "active_to"]}),
+    ]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    form = TargetAdminForm
+    formset = TargetInlineFormSet
+    fields = ["indicator", "tiers", "comparator", "value", "unit", "note", "position"]
+    extra = 1
+    ordering = ["position", "indicator__code", "tiers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    form = PlanAdminForm
+    inlines = [TargetInline]
+    list_display = [
+        "__str__", "province", "year", "document_number", "document_date", "status",
+        "target_count", "is_sample",
+    ]
+    list_filter = ["province", "year", "status", "is_sample"]
+    list_select_related = ["province"]
+    search_fields = ["title", "document_number", "province__name", "province__code"]
+    readonly_fields = ["closed_by", "closed_at"]
+    show_full_result_count = False
+    actions = ["copy_to_next_year", "close", "reopen"]
+    fieldsets = [
+        (None, {"fields": ["province", "year", "title", "document_number", "document_date"]}),
+        (_("Trạng thái"), {"fields": ["status", "closed_by", "closed_at", "is_sample"]}),
+        (_("Nhiệm vụ không định lượng"), {"fields": ["tasks"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("province", "closed_by")
+            .annotate(target_count=Count("targets"))
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The form checks that only an admin takes a plan out of the closed status.
+        form.user = request.user
+        return form
+
+    @admin.display(description=_("số chỉ tiêu"), ordering="target_count")
+    def target_count(self, plan):
+        return plan.target_count
+
+    def save_model(self, request, obj, form, change):
+        old_status = form.initial.get("status") if change else None
+        super().save_model(request, obj, form, change)
+        plan_status_record(plan=obj, old_status=old_status, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Target:
+            return super().save_formset(request, form, formset, change)
+        # The stored targets as they were before this save, for the history.
+        before = {
+            target.pk: target_snapshot(target)
+            for target in Target.objects.filter(plan=form.instance).select_related("indicator")
+        }
+        deleted = [before[form_.instance.pk] for form_ in formset.deleted_forms
+                   if form_.instance.pk in before]
+        formset.save()
+        changed = [(target, before[target.pk]) for target, _fields in formset.changed_objects]
+        target_changes_record(
+            plan=form.instance,
+            created=formset.new_objects,
+            changed=changed,
+            deleted=deleted,
+            user=request.user,
+        )
+
+    @admin.action(description=_("Sao chép sang năm sau"), permissions=["add"])
+    def copy_to_next_year(self, request, queryset):
+        try:
+            copies = plans_copy_to_next_year(
+                plans=queryset.select_related("province"), user=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            self.message_user(
+                request, gettext("Không kế hoạch nào được sao chép."), messages.ERROR
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Đã sao chép %(count)d kế hoạch sang năm sau (trạng thái dự thảo): %(plans)s.",
+                "Đã sao chép %(count)d kế hoạch sang năm sau (trạng thái dự thảo): %(plans)s.",
+                len(copies),
+            )
+            % {"count": len(copies), "plans": "; ".join(str(copy) for copy in copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Tổng kết (đóng) kế hoạch"), permissions=["change"])
+    def close(self, request, queryset):
+        self._each(request, queryset, plan_close, gettext("Đã tổng kết: %(plan)s."))
+
+    @admin.action(description=_("Mở lại kế hoạch đã tổng kết"), permissions=["change"])
+    def reopen(self, request, queryset):
+        self._each(request, queryset, plan_reopen, gettext("Đã mở lại: %(plan)s."))
+
+    def _each(self, request, queryset, service, success):
+        """Apply ``service`` to each selected plan and report each outcome."""
+        for plan in queryset.select_related("province", "closed_by"):
+            try:
+                service(plan=plan, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{plan}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, success % {"plan": plan}, messages.SUCCESS)
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    form = ResultAdminForm
+    list_display = [
+        "year", "agency", "agency_code", "indicator_code", "figures", "note", "version",
+        "updated_by", "updated_at",
+    ]
+    list_filter = [
+        ("agency__province", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "indicator__group",
+        "agency__tier",
+        "indicator",
+    ]
+    list_select_related = ["agency", "indicator", "updated_by"]
+    search_fields = ["agency__code", "agency__name"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
+    fields = [
+        "year", "agency", "indicator", "value", "numerator", "denominator", "note",
+        "is_sample", "version", "updated_by", "updated_at", "seen_version",
+    ]
+    show_full_result_count = False
+
+    @admin.display(description=_("mã đơn vị"), ordering="agency__code")
+    def agency_code(self, result):
+        return result.agency.code
+
+    @admin.display(description=_("chỉ tiêu"), ordering="indicator__code")
+    def indicator_code(self, result):
+        return result.indicator.code
+
+    @admin.display(description=_("số liệu"))
+    def figures(self, result):
+        return result.display_value()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A result's key never changes: correct the figures, or delete and add.
+        if obj is not None:
+            return ["year", "agency", "indicator", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        try:
+            written = result_record(
+                agency=obj.agency,
+                indicator=obj.indicator,
+                year=obj.year,
+                value=obj.value,
+                numerator=obj.numerator,
+                denominator=obj.denominator,
+                note=obj.note,
+                user=request.user,
+                channel=Change.Channel.ADMIN,
+                # The version this form was opened on: a newer save by someone else is refused.
+                expected_version=form.cleaned_data.get("seen_version") or 0,
+            )
+        except ResultsRefused as exc:
+            # The form checked plan and version; only a save racing this one lands here.
+            self.message_user(request, str(exc), messages.ERROR)
+            if obj.pk is None:
+                # The other save created it: the admin goes on to that result.
+                obj.pk = (
+                    Result.objects.filter(agency=obj.agency, indicator=obj.indicator, year=obj.year)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+            return
+        if written is not None:
+            obj.pk, obj.version = written.pk, written.version
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The history: read only."""
+
+    list_display = ["changed_at", "changed_by", "channel", "subject", "old", "new"]
+    list_filter = ["channel", "changed_at"]
+    list_select_related = [
+        "changed_by",
+        "result__agency",
+        "result__indicator",
+        "target__indicator",
+        "plan__province",
+    ]
+    search_fields = ["changed_by__username", "result__agency__code", "plan__province__name"]
+    date_hierarchy = "changed_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("đối tượng"))
+    def subject(self, change):
+        if change.result_id:
+            return change.result
+        if change.target_id:
+            return change.target
+        return change.plan
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    form = ProfileInlineForm
+    can_delete = False
+    verbose_name_plural = _("phân quyền")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "get_full_name", "role", "email", "is_staff", "is_active"]
+    list_filter = ["profile__role", "is_staff", "is_superuser", "is_active"]
+    list_select_related = ["profile"]
+
+    @admin.display(description=_("vai trò"), ordering="profile__role")
+    def role(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.get_role_display() if profile else "—"

@@ -1,0 +1,180 @@
+"""Forms of the Django admin: tiers as checkboxes, plan status rules, profile rules."""
+
+from django import forms
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from plans.access import role_of
+from plans.models import Plan, Profile, Result, Target
+from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
+
+
+class TiersField(forms.MultipleChoiceField):
+    """The four tiers as checkboxes, cleaned to the text form ``department+district``.
+
+    The ticked values are not checked here: ``Target.clean`` validates and normalises every
+    tiers text, whichever way it arrives, so that there is one message for a bad tier.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Tier.choices)
+        kwargs.setdefault("error_messages", {"required": _("Chọn ít nhất một cấp.")})
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            try:
+                return list(parse_tiers(value))
+            except TiersError:
+                return [part.strip() for part in value.split("+")]
+        return value
+
+    def to_python(self, value):
+        # Canonical order, so that two rows ticking the same tiers are seen as the same key.
+        rank = {tier: index for index, tier in enumerate(TIER_ORDER)}
+        values = sorted(super().to_python(value), key=lambda v: rank.get(v, len(rank)))
+        return "+".join(values)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def has_changed(self, initial, data):
+        initial_set = set(self.prepare_value(initial) or ())
+        data_set = set(self.prepare_value(data) or ())
+        return initial_set != data_set
+
+
+class TargetAdminForm(forms.ModelForm):
+    tiers = TiersField(label=Target._meta.get_field("tiers").verbose_name)
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "tiers", "comparator", "value", "unit", "note", "position"]
+
+
+class TargetInlineFormSet(BaseInlineFormSet):
+    """Inline targets of a plan; the indicator list is read once, not once per row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._indicator_choices = None
+
+    def indicator_choices(self):
+        if self._indicator_choices is None:
+            self._indicator_choices = [("", "---------")] + [
+                (indicator.pk, str(indicator)) for indicator in Indicator.objects.all()
+            ]
+        return self._indicator_choices
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("indicator")
+        if field is None:
+            return
+        widget = field.widget
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # A target row is no place to edit or delete the catalogue.
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+            widget = widget.widget
+        widget.choices = self.indicator_choices()
+
+
+class PlanAdminForm(forms.ModelForm):
+    """The plan form; only an admin may take a plan out of the closed status."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "province", "year", "title", "document_number", "document_date", "status",
+            "tasks", "is_sample",
+        ]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        was_closed = self.instance.pk and self.initial.get("status") == Plan.Status.CLOSED
+        user = getattr(self, "user", None)
+        if was_closed and status != Plan.Status.CLOSED and role_of(user) != Profile.Role.ADMIN:
+            raise forms.ValidationError(
+                _("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết.")
+            )
+        return status
+
+
+class ProfileInlineForm(forms.ModelForm):
+    """A user's profile; officers and leaders need a province unless they see all of them."""
+
+    class Meta:
+        model = Profile
+        fields = ["role", "provinces", "all_provinces"]
+        widgets = {"provinces": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if (
+            role in (Profile.Role.OFFICER, Profile.Role.LEADER)
+            and not cleaned.get("provinces")
+            and not cleaned.get("all_provinces")
+        ):
+            self.add_error(
+                "provinces",
+                _("Cán bộ nhập liệu và lãnh đạo cần ít nhất một tỉnh (hoặc “tất cả các tỉnh”)."),
+            )
+        return cleaned
+
+
+
+class ResultAdminForm(forms.ModelForm):
+    """A result in the admin; carries the version the form was opened on, so that a save made
+    by someone else in the meantime is refused instead of overwritten."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Result
+        fields = [
+            "year", "agency", "indicator", "value", "numerator", "denominator", "note",
+            "is_sample",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and cleaned.get("seen_version") != instance.version:
+            raise forms.ValidationError(
+                _(
+                    "%(who)s đã lưu kết quả này sau khi bạn mở trang (số liệu hiện tại: "
+                    "%(figures)s). Hãy mở lại trang để xem rồi sửa."
+                )
+                % {
+                    "who": instance.updated_by or _("Người khác"),
+                    "figures": instance.display_value(),
+                }
+            )
+        # On a change the key fields are read-only and only the instance has them.
+        year = cleaned.get("year", instance.year)
+        agency = cleaned.get("agency") or (instance.agency if instance.agency_id else None)
+        if year and agency:
+            plan = Plan.objects.filter(province_id=agency.province_id, year=year).first()
+            if plan is None:
+                raise forms.ValidationError(
+                    _("Tỉnh %(province)s chưa có kế hoạch năm %(year)s nên chưa nhập được "
+                      "kết quả.") % {"province": agency.province, "year": year}
+                )
+            if plan.is_closed:
+                raise forms.ValidationError(
+                    _("Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn "
+                      "để xem. Hãy mở lại kế hoạch trước khi sửa.")
+                    % {"province": agency.province, "year": year}
+                )
+        return cleaned
