@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.shortcuts import render
 
-from plans.access import provinces_for_user
+from plans.access import can_write, provinces_for_user
 from plans.models import Plan
 
 
@@ -26,4 +26,6 @@ def home(request):
     sections = [
         {"province": province, "plans": plans_by_province[province.pk]} for province in provinces
     ]
-    return render(request, "plans/home.html", {"sections": sections})
+    return render(
+        request, "plans/home.html", {"sections": sections, "can_enter": can_write(request.user)}
+    )

@@ -29,6 +29,8 @@ def test_it_lists_every_province_to_anonymous_visitors_when_dashboards_are_publi
 
     assert "Tỉnh Kiên Giang (mã 91)" in body and "Tỉnh Hưng Yên (mã 33)" in body
     assert "/admin/" not in body.split("<main", 1)[1]
+    assert reverse("plans:dashboard_plan", args=["33", 2017]) in body
+    assert "/entry/" not in body
 
 
 def test_it_shows_an_officer_only_the_plans_of_their_province(
@@ -51,6 +53,27 @@ def test_it_shows_an_officer_only_the_plans_of_their_province(
     assert "Đang thực hiện" in body and "Dự thảo" in body
     # Officers are not staff: no admin link.
     assert "Sửa trong trang quản trị" not in body
+    assert reverse("plans:entry_year", args=["91", 2017]) in body
+    assert reverse("plans:dashboard_plan", args=["91", 2018]) in body
+
+
+def test_it_offers_a_leader_the_dashboard_but_not_entry(client, leader_a, plan_a):
+    client.force_login(leader_a)
+
+    body = client.get(HOME).content.decode()
+
+    assert reverse("plans:dashboard_plan", args=["91", 2017]) in body
+    assert reverse("plans:entry_year", args=["91", 2017]) not in body
+
+
+def test_it_calls_the_entry_of_a_closed_plan_read_only(client, officer_a, plan_a):
+    plan_a.status = Plan.Status.CLOSED
+    plan_a.save()
+    client.force_login(officer_a)
+
+    body = client.get(HOME).content.decode()
+
+    assert "Kết quả (chỉ xem)" in body and "Đã tổng kết" in body
 
 
 def test_it_shows_an_admin_both_provinces_with_admin_links(
