@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -280,11 +282,31 @@ class ResultAdmin(admin.ModelAdmin):
             obj.pk, obj.version = written.pk, written.version
 
 
+# The keys kept in Change.old / Change.new, in words.
+CHANGE_FIELD_LABELS = {
+    "value": _("giá trị"),
+    "numerator": _("tử số"),
+    "denominator": _("mẫu số"),
+    "note": _("ghi chú"),
+    "status": _("trạng thái"),
+    "closed_by": _("người tổng kết"),
+    "closed_at": _("thời điểm tổng kết"),
+    "indicator": _("chỉ tiêu"),
+    "tiers": _("phạm vi"),
+    "comparator": _("so sánh"),
+    "unit": _("đơn vị"),
+    "position": _("thứ tự"),
+    "copied_from": _("sao chép từ kế hoạch năm"),
+}
+
+
 @admin.register(Change)
 class ChangeAdmin(admin.ModelAdmin):
     """The history: read only."""
 
-    list_display = ["changed_at", "changed_by", "channel", "subject", "old", "new"]
+    list_display = ["changed_at", "changed_by", "channel", "subject", "difference"]
+    readonly_fields = ["changed_at", "changed_by", "channel", "subject", "difference", "old", "new"]
+    fields = readonly_fields
     list_filter = ["channel", "changed_at"]
     list_select_related = [
         "changed_by",
@@ -304,6 +326,28 @@ class ChangeAdmin(admin.ModelAdmin):
         if change.target_id:
             return change.target
         return change.plan
+
+    @admin.display(description=_("thay đổi"))
+    def difference(self, change):
+        """Return what changed, one "field: old → new" per line; creation lists the values."""
+        old, new = change.old or {}, change.new or {}
+        lines = []
+        for key in list(dict.fromkeys([*old, *new])):
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            label = CHANGE_FIELD_LABELS.get(key, key)
+            if change.old is None:
+                lines.append(format_html("{}: {}", label, after))
+            elif change.new is None:
+                lines.append(format_html("{}: {} → {}", label, before, gettext("(đã xoá)")))
+            else:
+                blank = gettext("(trống)")
+                lines.append(format_html(
+                    "{}: {} → {}", label, blank if before in (None, "") else before,
+                    blank if after in (None, "") else after,
+                ))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def has_add_permission(self, request):
         return False

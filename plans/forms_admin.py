@@ -3,12 +3,15 @@
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
 from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
+
+INDICATOR_LABEL_CHARS = 48
 
 
 class TiersField(forms.MultipleChoiceField):
@@ -66,8 +69,10 @@ class TargetInlineFormSet(BaseInlineFormSet):
 
     def indicator_choices(self):
         if self._indicator_choices is None:
+            # Short labels leave the row room for the four tier boxes; the code names it.
             self._indicator_choices = [("", "---------")] + [
-                (indicator.pk, str(indicator)) for indicator in Indicator.objects.all()
+                (indicator.pk, Truncator(str(indicator)).chars(INDICATOR_LABEL_CHARS))
+                for indicator in Indicator.objects.all()
             ]
         return self._indicator_choices
 

@@ -655,3 +655,17 @@ def test_provinces_list_counts_agencies_and_plans(admin_client_, agencies_a, pla
     (province,) = response.context["cl"].result_list
     assert (province.agency_count, province.plan_count) == (7, 1)
     assert isinstance(province, Province)
+
+
+def test_the_history_shows_what_changed_in_words_and_escaped(admin_client_, plan_a, admin_user):
+    Change.objects.create(
+        plan=plan_a, channel="grid", changed_by=admin_user,
+        old={"numerator": 20, "denominator": 30, "note": ""},
+        new={"numerator": 25, "denominator": 30, "note": "<script>x</script>"},
+    )
+
+    body = admin_client_.get(reverse("admin:plans_change_changelist")).content.decode()
+
+    assert "tử số: 20 → 25" in body
+    assert "mẫu số" not in body.split('id="result_list"')[1]
+    assert "ghi chú: (trống) → &lt;script&gt;x&lt;/script&gt;" in body
