@@ -11,7 +11,7 @@ from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
 from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 
-INDICATOR_LABEL_CHARS = 48
+INDICATOR_LABEL_CHARS = 40
 
 
 class TiersField(forms.MultipleChoiceField):

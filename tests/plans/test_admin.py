@@ -669,3 +669,19 @@ def test_the_history_shows_what_changed_in_words_and_escaped(admin_client_, plan
     assert "tử số: 20 → 25" in body
     assert "mẫu số" not in body.split('id="result_list"')[1]
     assert "ghi chú: (trống) → &lt;script&gt;x&lt;/script&gt;" in body
+
+
+def test_an_admin_adds_an_account_with_its_profile(admin_client_, province_a):
+    url = reverse("admin:auth_user_add")
+    data = form_data(admin_client_.get(url), "user_form")
+    data.update({
+        "username": "canbo_moi", "password1": "Kiên-Giang-2017-một-cửa",
+        "password2": "Kiên-Giang-2017-một-cửa", "profile-0-role": "officer",
+        "profile-0-provinces": [str(province_a.pk)],
+    })
+
+    response = admin_client_.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    profile = Profile.objects.get(user__username="canbo_moi")
+    assert profile.role == "officer" and profile.provinces.get() == province_a
