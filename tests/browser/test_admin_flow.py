@@ -106,9 +106,9 @@ def test_it_refuses_a_percent_target_above_100_and_keeps_the_old_value(
     page.locator("#id_targets-0-value").fill("101")
     page.locator("input[name=_save]").click()
 
-    errors = page.locator(".errorlist")
-    errors.first.wait_for()
-    assert "Chỉ tiêu phần trăm phải nằm trong khoảng 0–100" in page.locator("#plan_form").inner_text()
+    page.locator(".errorlist").first.wait_for()
+    form_text = page.locator("#plan_form").inner_text()
+    assert "Chỉ tiêu phần trăm phải nằm trong khoảng 0–100" in form_text
     assert page.locator(".messagelist .success").count() == 0
     target_k1.refresh_from_db()
     assert target_k1.value == Decimal("80")
