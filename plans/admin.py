@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -28,6 +30,7 @@ from plans.services.plans import (
     plan_reopen,
     plan_status_record,
     plans_copy_to_next_year,
+    results_delete,
     target_changes_record,
     target_snapshot,
 )
@@ -280,6 +283,36 @@ class ResultAdmin(admin.ModelAdmin):
             return
         if written is not None:
             obj.pk, obj.version = written.pk, written.version
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The history is read-only, but results_delete keeps it (on the plan), not deletes it.
+        perms_needed.discard(Change._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        results_delete(results=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        results_delete(results=queryset.select_related("agency", "indicator"), user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            # results_delete refused (closed or missing plan): nothing was deleted.
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return redirect(reverse("admin:plans_result_change", args=[object_id]))
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ValidationError as exc:
+            # The "delete selected" action was refused by results_delete: nothing was deleted.
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return redirect(request.get_full_path())
 
 
 # The keys kept in Change.old / Change.new, in words.

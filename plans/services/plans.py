@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.access import can_write, provinces_for_user, role_of
-from plans.models import MAX_YEAR, Change, Plan, Profile, Target
+from plans.models import MAX_YEAR, Change, Plan, Profile, Result, Target
 
 
 def _number_text(value) -> str:
@@ -267,3 +267,60 @@ def target_changes_record(
     ]
     with transaction.atomic():
         return Change.objects.bulk_create(changes)
+
+
+def results_delete(*, results, user, channel: str = Change.Channel.ADMIN) -> int:
+    """Delete ``results`` (with agency and indicator loaded), keeping their history.
+
+    Each result's past changes move to its province-year plan, and a last change records the
+    deletion with the figures deleted. Refuse with ValidationError, deleting nothing, when a
+    result's plan is closed or missing (the history would have nowhere to stay). Return the
+    number of results deleted.
+    """
+    results = list(results)
+    if not results:
+        return 0
+    plans = {
+        (plan.province_id, plan.year): plan
+        for plan in Plan.objects.filter(
+            province_id__in={r.agency.province_id for r in results},
+            year__in={r.year for r in results},
+        )
+    }
+    errors = []
+    for result in results:
+        plan = plans.get((result.agency.province_id, result.year))
+        if plan is None:
+            errors.append(
+                _("Không xoá được kết quả %(result)s: tỉnh chưa có kế hoạch năm %(year)s để "
+                  "giữ lịch sử.") % {"result": result, "year": result.year}
+            )
+        elif plan.is_closed:
+            errors.append(
+                _("Không xoá được kết quả %(result)s: kế hoạch năm %(year)s đã tổng kết.")
+                % {"result": result, "year": result.year}
+            )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        changes = []
+        for result in results:
+            plan = plans[result.agency.province_id, result.year]
+            Change.objects.filter(result=result).update(result=None, plan=plan)
+            changes.append(
+                Change(
+                    plan=plan,
+                    changed_by=user,
+                    channel=channel,
+                    old={
+                        "agency": result.agency.code,
+                        "indicator": result.indicator.code,
+                        "year": result.year,
+                        **result.as_dict(),
+                    },
+                    new=None,
+                )
+            )
+        Change.objects.bulk_create(changes)
+        _total, per_model = Result.objects.filter(pk__in=[r.pk for r in results]).delete()
+    return per_model.get(Result._meta.label, 0)

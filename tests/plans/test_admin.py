@@ -685,3 +685,39 @@ def test_an_admin_adds_an_account_with_its_profile(admin_client_, province_a):
     assert response.status_code == 302, response.context["errors"]
     profile = Profile.objects.get(user__username="canbo_moi")
     assert profile.role == "officer" and profile.provinces.get() == province_a
+
+
+def test_deleting_a_result_in_the_admin_keeps_its_history(
+    admin_client_, plan_a, agencies_a, indicator
+):
+    result = Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
+                                   indicator=indicator("LAN"), value=1)
+    Change.objects.create(result=result, channel="grid", new=result.as_dict())
+    url = reverse("admin:plans_result_delete", args=[result.pk])
+    assert admin_client_.get(url).status_code == 200
+
+    response = admin_client_.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Result.objects.exists()
+    assert Change.objects.filter(plan=plan_a).count() == 2
+
+
+def test_deleting_a_result_of_a_closed_plan_is_refused_with_a_message(
+    admin_client_, admin_user, plan_a, agencies_a, indicator
+):
+    result = Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
+                                   indicator=indicator("LAN"), value=1)
+    plan_close(plan=plan_a, user=admin_user)
+
+    one = admin_client_.post(reverse("admin:plans_result_delete", args=[result.pk]),
+                             {"post": "yes"}, follow=True)
+    many = admin_client_.post(
+        reverse("admin:plans_result_changelist"),
+        {"action": "delete_selected", "_selected_action": [result.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert "kế hoạch năm 2017 đã tổng kết" in one.content.decode()
+    assert "kế hoạch năm 2017 đã tổng kết" in many.content.decode()
+    assert Result.objects.filter(pk=result.pk).exists()

@@ -10,6 +10,7 @@ from plans.services.plans import (
     plan_reopen,
     plan_status_record,
     plans_copy_to_next_year,
+    results_delete,
     target_changes_record,
     target_snapshot,
 )
@@ -226,3 +227,42 @@ def test_it_records_target_changes_but_not_untouched_targets(plan_a, targets_a, 
     change = changes.get(target=k1)
     assert (change.old["value"], change.new["value"]) == ("80", "85")
     assert changes.get(target__isnull=True).old == {"indicator": "LAN", "tiers": "commune"}
+
+
+def test_it_deletes_results_and_keeps_their_history_on_the_plan(
+    plan_a, agencies_a, indicator, admin_user
+):
+    result = Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
+                                   indicator=indicator("LAN"), value=1)
+    earlier = Change.objects.create(result=result, channel="grid", new=result.as_dict())
+
+    assert results_delete(results=[result], user=admin_user) == 1
+
+    assert not Result.objects.exists()
+    earlier.refresh_from_db()
+    assert earlier.result is None and earlier.plan == plan_a
+    last = Change.objects.get(new__isnull=True)
+    assert last.old["agency"] == "91-SNV" and last.old["value"] == 1
+    assert last.changed_by == admin_user and last.plan == plan_a
+
+
+def test_it_refuses_to_delete_results_of_a_closed_plan(plan_a, agencies_a, indicator,
+                                                       admin_user):
+    result = Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
+                                   indicator=indicator("LAN"), value=1)
+    plan_close(plan=plan_a, user=admin_user)
+
+    with pytest.raises(ValidationError, match="đã tổng kết"):
+        results_delete(results=[result], user=admin_user)
+
+    assert Result.objects.exists()
+
+
+def test_it_refuses_to_delete_results_without_a_plan(agencies_a, indicator, admin_user):
+    result = Result.objects.create(year=2019, agency=agencies_a["91-SNV"],
+                                   indicator=indicator("LAN"), value=1)
+
+    with pytest.raises(ValidationError, match="chưa có kế hoạch năm 2019"):
+        results_delete(results=[result], user=admin_user)
+
+    assert Result.objects.exists()
