@@ -9,6 +9,8 @@ left alone, and tell the service which version each change started from.
 import hashlib
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -163,6 +165,59 @@ class Cell:
         )
 
 
+def cell_inputs_html(cell: Cell, *, closed: bool, with_notes: bool) -> SafeString:
+    """Return the inputs of ``cell``, suited to its kind, with its error messages.
+
+    Built here rather than with a template include: a 150-agency grid has 2,100 cells, and
+    an include per cell costs seconds.
+    """
+    prefix = cell.prefix
+    label = escape(cell.label)
+    extra = ' disabled' if closed else ''
+    if cell.errors:
+        extra += f' aria-invalid="true" aria-describedby="{prefix}-err"'
+    parts = [f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">']
+    if cell.kind == Indicator.Kind.YES_NO:
+        options = [("", "–"), ("1", _("Có")), ("0", _("Không"))]
+        if cell.value not in ("", "0", "1"):
+            options.append((cell.value, cell.value))
+        parts.append(f'<select name="{prefix}-v" aria-label="{label}"{extra}>')
+        for value, text in options:
+            selected = " selected" if value == cell.value else ""
+            parts.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
+        parts.append("</select>")
+    elif cell.kind == Indicator.Kind.RATIO:
+        numerator_label = escape(_("%(label)s: tử số") % {"label": cell.label})
+        denominator_label = escape(_("%(label)s: mẫu số") % {"label": cell.label})
+        parts.append(
+            f'<span class="ratio"><input class="num" name="{prefix}-n" '
+            f'value="{escape(cell.numerator)}" inputmode="numeric" autocomplete="off" '
+            f'aria-label="{numerator_label}"{extra}><span aria-hidden="true">/</span>'
+            f'<input class="num" name="{prefix}-d" value="{escape(cell.denominator)}" '
+            f'inputmode="numeric" autocomplete="off" aria-label="{denominator_label}"{extra}>'
+            "</span>"
+        )
+    else:
+        parts.append(
+            f'<input class="num" name="{prefix}-v" value="{escape(cell.value)}" '
+            f'inputmode="numeric" autocomplete="off" aria-label="{label}"{extra}>'
+        )
+    if with_notes:
+        note_label = escape(_("%(label)s: ghi chú") % {"label": cell.label})
+        parts.append(
+            f'<input class="note" name="{prefix}-note" value="{escape(cell.note)}" '
+            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(_("ghi chú"))}" '
+            f'aria-label="{note_label}"{" disabled" if closed else ""}>'
+        )
+    elif cell.note:
+        parts.append(f'<span class="has-note" title="{escape(cell.note)}">'
+                     f'{escape(_("có ghi chú"))}</span>')
+    if cell.errors:
+        items = "".join(f"<li>{escape(error)}</li>" for error in cell.errors)
+        parts.append(f'<ul class="cell-errors" id="{prefix}-err">{items}</ul>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 @dataclass
 class Row:
     agency: Agency
@@ -171,6 +226,19 @@ class Row:
     @property
     def has_errors(self) -> bool:
         return any(cell.errors for cell in self.cells)
+
+    def cells_html(self, *, closed: bool, with_notes: bool) -> SafeString:
+        """Return the row's cells as table cells."""
+        parts = []
+        for cell in self.cells:
+            classes = f"kind-{cell.kind}"
+            if cell.errors:
+                classes += " invalid"
+            if cell.targeted:
+                classes += " targeted"
+            inputs = cell_inputs_html(cell, closed=closed, with_notes=with_notes)
+            parts.append(f'<td id="{cell.prefix}-cell" class="{classes}">{inputs}</td>')
+        return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
 
 
 class ResultGrid:
@@ -202,6 +270,12 @@ class ResultGrid:
     def cells(self):
         for row in self.rows:
             yield from row.cells
+
+    def rendered_rows(self, *, closed: bool):
+        """Return (row, its cells' HTML) pairs for the grid template."""
+        return [
+            (row, row.cells_html(closed=closed, with_notes=self.with_notes)) for row in self.rows
+        ]
 
     def read(self, data) -> bool:
         """Read a POST; keep the changed cells' entries; return True if every cell is valid."""

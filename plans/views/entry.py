@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans import selectors
 from plans.access import get_agency_for_user, get_plan_for_user, role_of
-from plans.forms import ResultGrid
+from plans.forms import ResultGrid, cell_inputs_html
 from plans.models import Agency, Change, Plan, Profile, Result
 from plans.services import imports
 from plans.services.plans import plan_close, plan_reopen
@@ -59,6 +59,9 @@ def _targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
 def _ordered_indicators(targeted_ids: set[int]) -> list[Indicator]:
     """Return the catalogue with the targeted indicators first, each part in catalogue order."""
     indicators = list(Indicator.objects.all())
+    for indicator in indicators:
+        # A zero-width space after each underscore lets a narrow column header wrap there.
+        indicator.breakable_code = indicator.code.replace("_", "_\u200b")
     return [i for i in indicators if i.pk in targeted_ids] + [
         i for i in indicators if i.pk not in targeted_ids
     ]
@@ -183,6 +186,7 @@ def entry_grid(request, province_code, year, tier):
             "tier": tier,
             "tier_label": Tier(tier).label,
             "grid": grid,
+            "rows": grid.rendered_rows(closed=plan.is_closed),
             "with_notes": with_notes,
             "closed_message": plan_closed_message(plan) if plan.is_closed else "",
         },
@@ -231,7 +235,10 @@ def entry_agency(request, province_code, year, agency_code):
             "province": plan.province,
             "agency": agency,
             "grid": grid,
-            "cells": grid.rows[0].cells,
+            "cells": [
+                (cell, cell_inputs_html(cell, closed=plan.is_closed, with_notes=True))
+                for cell in grid.rows[0].cells
+            ],
             "years": years,
             "across_years": across_years,
             "closed_message": plan_closed_message(plan) if plan.is_closed else "",

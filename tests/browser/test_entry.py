@@ -1,0 +1,157 @@
+"""Results entry in real Chromium: fill a grid, fix an error, conflicts, closed plans."""
+
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Agency, Plan, Result, Target
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def grid_path(tier="department", code="91", year=2017):
+    return reverse("plans:entry_grid", args=[code, year, tier])
+
+
+def field(agency, indicator, suffix):
+    return f"[name='r{agency.pk}-{indicator.pk}-{suffix}']"
+
+
+def test_an_officer_fills_a_grid_fixes_an_error_and_sees_the_progress(
+    page, live_server, login_with_form, officer_a, plan_a, agencies_a, indicator
+):
+    Target.objects.create(plan=plan_a, indicator=indicator("OFFICIAL_EMAIL"),
+                          tiers="department", comparator=">=", value=90)
+    Target.objects.create(plan=plan_a, indicator=indicator("ONE_STOP_SHOP"),
+                          tiers="department", comparator=">=", value=50)
+    snv, sttt = agencies_a["91-SNV"], agencies_a["91-STTTT"]
+    email, one_stop = indicator("OFFICIAL_EMAIL"), indicator("ONE_STOP_SHOP")
+    login_with_form(page, live_server, officer_a)
+
+    page.goto(live_server.url + grid_path())
+    # Targeted indicators come first.
+    first_columns = {
+        page.locator("thead th abbr").nth(i).inner_text().replace("\u200b", "") for i in (0, 1)
+    }
+    assert first_columns == {"OFFICIAL_EMAIL", "ONE_STOP_SHOP"}
+    page.select_option(field(snv, one_stop, "v"), "1")
+    page.fill(field(snv, email, "n"), "45")
+    page.fill(field(snv, email, "d"), "50")
+    page.fill(field(sttt, email, "n"), "61")
+    page.fill(field(sttt, email, "d"), "60")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+
+    summary = page.locator(".entry-error-summary")
+    assert "Chưa lưu gì: 1 ô có lỗi" in summary.inner_text()
+    invalid = page.locator(f"#r{sttt.pk}-{email.pk}-cell")
+    assert "Tử số (61) không được lớn hơn mẫu số (60)." in invalid.inner_text()
+    assert page.locator(field(sttt, email, "n")).get_attribute("aria-invalid") == "true"
+    assert not Result.objects.exists()
+    # What was typed elsewhere is still there.
+    assert page.locator(field(snv, email, "n")).input_value() == "45"
+
+    page.fill(field(sttt, email, "n"), "59")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+    assert "Đã lưu 3 kết quả." in page.locator(".messages").inner_text()
+    assert Result.objects.count() == 3
+
+    page.goto(live_server.url + reverse("plans:entry_year", args=["91", 2017]))
+    progress = page.locator(".progress-table").inner_text()
+    # (45 + 59) / (50 + 60) = 94.5 % >= 90; one of two departments has a one-stop shop: 50 %.
+    assert "94,5 %" in progress and "50,0 %" in progress
+    assert "Chưa đạt" not in progress
+
+
+def test_a_stale_save_gets_the_conflict_message(
+    browser, page, live_server, login, officer_a, admin_user, plan_a, agencies_a, indicator
+):
+    snv, email = agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL")
+    Result.objects.create(year=2017, agency=snv, indicator=email, numerator=10, denominator=20)
+    login(page, live_server, officer_a)
+    page.goto(live_server.url + grid_path())
+
+    other_context = browser.new_context(locale="vi-VN")
+    other_context.set_default_timeout(5_000)
+    other = other_context.new_page()
+    login(other, live_server, admin_user)
+    other.goto(live_server.url + grid_path())
+    other.fill(field(snv, email, "n"), "18")
+    other.get_by_role("button", name="Lưu các ô đã sửa").click()
+    assert "Đã lưu 1 kết quả." in other.locator(".messages").inner_text()
+    other_context.close()
+
+    page.fill(field(snv, email, "n"), "12")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+    message = page.locator(f"#r{snv.pk}-{email.pk}-cell").inner_text()
+    assert "admin đã lưu ô này" in message
+    assert "Giá trị của họ: 18/20; giá trị của bạn: 12/20." in message
+    assert Result.objects.get(agency=snv).numerator == 18
+
+
+def test_an_officer_of_another_province_gets_404(page, live_server, login, officer_b, plan_a,
+                                                 agencies_a):
+    login(page, live_server, officer_b)
+    response = page.goto(live_server.url + grid_path())
+    assert response.status == 404
+
+
+def test_a_closed_plans_grid_cannot_be_saved(page, live_server, login, officer_a, admin_user,
+                                             plan_a, agencies_a, indicator):
+    Plan.objects.filter(pk=plan_a.pk).update(
+        status="closed", closed_by=admin_user, closed_at=timezone.now()
+    )
+    login(page, live_server, officer_a)
+    page.goto(live_server.url + grid_path())
+    assert "đã được admin tổng kết" in page.locator(".entry-closed").inner_text()
+    assert page.get_by_role("button", name="Lưu các ô đã sửa").count() == 0
+    assert page.locator(field(agencies_a["91-SNV"], indicator("LAN"), "v")).is_disabled()
+
+
+def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, plan_a,
+                                         province_a, indicator):
+    Agency.objects.bulk_create(
+        Agency(province=province_a, code=f"91-X{i:05d}", name=f"UBND xã Thử Nghiệm {i:03d}",
+               tier="commune")
+        for i in range(150)
+    )
+    login(page, live_server, officer_a)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    started = time.perf_counter()
+    response = page.goto(live_server.url + grid_path("commune"))
+    loaded = time.perf_counter() - started
+    assert response.status == 200
+    assert page.locator("tbody tr").count() == 150
+    page.screenshot(path="test-artifacts/entry-grid-150.png")
+
+    # The header row stays in view when the grid scrolls.
+    scroller = page.locator(".grid-scroll")
+    header = page.locator("thead th").nth(3)
+    top_before = header.bounding_box()["y"]
+    scroller.evaluate("el => el.scrollTop = 2000")
+    assert abs(header.bounding_box()["y"] - top_before) < 2
+    # The agency column stays in view when it scrolls sideways.
+    name = page.locator("tbody th.agency-col").first
+    left_before = name.bounding_box()["x"]
+    scroller.evaluate("el => el.scrollLeft = 800")
+    assert abs(name.bounding_box()["x"] - left_before) < 2
+    page.screenshot(path="test-artifacts/entry-grid-150-scrolled.png")
+
+    # Tab goes from one cell's input to the next in the same row.
+    first = Agency.objects.get(code="91-X00000")
+    lan, fibre = indicator("LAN"), indicator("FIBRE")
+    page.focus(field(first, lan, "v"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == f"r{first.pk}-{fibre.pk}-v"
+
+    started = time.perf_counter()
+    page.select_option(field(first, lan, "v"), "1")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+    assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
+    saved = time.perf_counter() - started
+    print(f"\n150-commune grid: load {loaded:.2f} s, save and reload {saved:.2f} s")
