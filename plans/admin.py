@@ -33,6 +33,7 @@ from plans.services.plans import (
     results_delete,
     target_changes_record,
     target_snapshot,
+    targets_history_keep,
 )
 from plans.services.results import ResultsRefused, result_record
 
@@ -157,8 +158,10 @@ class PlanAdmin(admin.ModelAdmin):
             target.pk: target_snapshot(target)
             for target in Target.objects.filter(plan=form.instance).select_related("indicator")
         }
-        deleted = [before[form_.instance.pk] for form_ in formset.deleted_forms
-                   if form_.instance.pk in before]
+        doomed = [form_.instance for form_ in formset.deleted_forms
+                  if form_.instance.pk in before]
+        deleted = [before[target.pk] for target in doomed]
+        targets_history_keep(plan=form.instance, targets=doomed)
         formset.save()
         changed = [(target, before[target.pk]) for target, _fields in formset.changed_objects]
         target_changes_record(

@@ -235,6 +235,14 @@ def plan_status_record(
         )
 
 
+def targets_history_keep(*, plan: Plan, targets) -> None:
+    """Move the history of ``targets``, about to be deleted, onto their ``plan``.
+
+    A change row follows its target when the target is deleted; this keeps it on the plan.
+    """
+    Change.objects.filter(target__in=[t.pk for t in targets]).update(target=None, plan=plan)
+
+
 def target_changes_record(
     *,
     plan: Plan,

@@ -333,6 +333,8 @@ def test_it_records_target_changes_and_deletions_made_in_the_change_form(
                                 value=100, position=1)
     fibre = Target.objects.create(plan=plan_a, indicator=indicator("FIBRE"), tiers="commune",
                                   value=100, position=2)
+    # Its history from an import, which must outlive the target.
+    imported = Change.objects.create(target=fibre, channel="upload", new={"value": "100"})
     url = reverse("admin:plans_plan_change", args=[plan_a.pk])
     data = form_data(admin_client_.get(url), "plan_form")
     assert data["targets-0-id"] == str(lan.pk)
@@ -348,6 +350,8 @@ def test_it_records_target_changes_and_deletions_made_in_the_change_form(
     assert not Target.objects.filter(pk=fibre.pk).exists()
     changes = Change.objects.filter(plan=plan_a, channel="admin")
     assert changes.count() == 2
+    imported.refresh_from_db()
+    assert imported.target is None and imported.plan == plan_a
     changed = changes.get(target=lan)
     assert (changed.old["value"], changed.new["value"]) == ("100", "90")
     deleted = changes.get(target__isnull=True)
