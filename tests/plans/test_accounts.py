@@ -188,3 +188,12 @@ def test_it_logs_out_by_post(client, officer_a):
     response = client.post(reverse("logout"), follow=True)
 
     assert not response.context["user"].is_authenticated
+
+
+def test_the_admin_password_change_uses_the_vietnamese_page(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:password_change"))
+
+    assert response.status_code == 200
+    assert "Mật khẩu hiện tại" in response.content.decode()

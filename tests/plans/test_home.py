@@ -134,3 +134,11 @@ def test_an_officer_page_runs_five_queries(client, officer_a, plan_a, django_ass
     # session, user, the user's profile (role), the user's provinces, their plans
     with django_assert_num_queries(5):
         client.get(HOME)
+
+
+def test_an_anonymous_welcome_runs_no_query(client, plan_a, settings, django_assert_num_queries):
+    settings.PUBLIC_DASHBOARD = False
+
+    with django_assert_num_queries(0):
+        response = client.get(HOME)
+    assert response.status_code == 200
