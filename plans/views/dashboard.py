@@ -164,6 +164,17 @@ def dashboard_report(request, province_code: str, year: int):
     plan = context["plan"]
     context["tasks"] = [line.strip() for line in (plan.tasks if plan else "").splitlines()
                         if line.strip()]
+    # Sections after "I. Căn cứ" are numbered in order, leaving out those with nothing to say.
+    numerals = iter(["II", "III", "IV"])
+    context["numbers"] = {
+        section: next(numerals)
+        for section, present in (
+            ("results", context["total"]),
+            ("untargeted", context["untargeted"]),
+            ("tasks", context["tasks"]),
+        )
+        if present
+    }
     return render(request, "plans/dashboard_report.html", context)
 
 
@@ -245,7 +256,10 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 years=years,
                 unit=unit,
                 title=title,
-                format_number=lambda value: number_text(value, 0),
+                format_number=(
+                    percent_label if unit == progress.PERCENT
+                    else (lambda value: number_text(value, 0))
+                ),
                 target_label=_("Chỉ tiêu của từng năm"),
             )
         )
@@ -254,6 +268,11 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
         "plans/dashboard_trend.html",
         {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit},
     )
+
+
+def percent_label(value) -> str:
+    """Return an axis label of a percent chart: "75 %"."""
+    return _("%(number)s %%") % {"number": number_text(value, 0)}
 
 
 def _compare_sort_key(province_id, cells):

@@ -99,7 +99,7 @@ def test_it_works_without_javascript(browser, live_server, demo_leader):
         page.get_by_role("button", name="Xem").click()
         page.wait_for_url("**/dashboard/91/2017/")
         assert page.locator("tr.target-row").count() == 9
-        page.goto(f"{live_server.url}/dashboard/91/trend/ONE_STOP_SHOP/")
+        page.goto(f"{live_server.url}/dashboard/91/trend/SPECIALIZED_NETWORK/")
         assert page.locator("svg.trend polyline, svg.trend circle").count() >= 2
         page.screenshot(path=str(ARTIFACTS / "dashboard-trend.png"), full_page=True)
     finally:
