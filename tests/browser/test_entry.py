@@ -1,12 +1,16 @@
 """Results entry in real Chromium: fill a grid, fix an error, conflicts, closed plans."""
 
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Agency, Plan, Result, Target
+
+# The 150-commune test leaves screenshots here for people to look at.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
@@ -126,7 +130,8 @@ def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, pl
     loaded = time.perf_counter() - started
     assert response.status == 200
     assert page.locator("tbody tr").count() == 150
-    page.screenshot(path="test-artifacts/entry-grid-150.png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "entry-grid-150.png"))
 
     # The header row stays in view when the grid scrolls.
     scroller = page.locator(".grid-scroll")
@@ -139,7 +144,7 @@ def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, pl
     left_before = name.bounding_box()["x"]
     scroller.evaluate("el => el.scrollLeft = 800")
     assert abs(name.bounding_box()["x"] - left_before) < 2
-    page.screenshot(path="test-artifacts/entry-grid-150-scrolled.png")
+    page.screenshot(path=str(ARTIFACTS / "entry-grid-150-scrolled.png"))
 
     # Tab goes from one cell's input to the next in the same row.
     first = Agency.objects.get(code="91-X00000")
