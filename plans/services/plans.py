@@ -45,8 +45,8 @@ def plan_snapshot(plan: Plan) -> dict:
 def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
     """Create the province's plan for the year after ``plan`` with copies of its targets.
 
-    The copy is a draft with no document number or date (a new year has a new document); results
-    are not copied. Refuse with ValidationError if that year is out of range or already has a
+    The copy is a draft with no title, document number or date (a new year has a new document;
+    until it is named, the default title names the new year); results are not copied. Refuse with ValidationError if that year is out of range or already has a
     plan; nothing is written then.
     """
     next_year = plan.year + 1
