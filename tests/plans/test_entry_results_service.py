@@ -178,3 +178,59 @@ def test_result_record_refuses_a_year_without_plan(agencies_a, indicator, office
             expected_version=0,
         )
     assert "chưa có kế hoạch năm 2019" in refused.value.message
+
+
+def test_it_refuses_a_save_that_races_another_between_read_and_write(
+    plan_a, agencies_a, indicator, officer_a, admin_user, monkeypatch
+):
+    """The version check is in the UPDATE itself, not only in the read before it."""
+    from plans.services import results as service
+
+    snv, email = agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL")
+    stored = Result.objects.create(year=2017, agency=snv, indicator=email, numerator=1,
+                                   denominator=2)
+    checks = service._entry_problems
+
+    def check_then_someone_saves(*args):
+        Result.objects.filter(pk=stored.pk).update(numerator=2, version=2, updated_by=admin_user)
+        return checks(*args)
+
+    monkeypatch.setattr(service, "_entry_problems", check_then_someone_saves)
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a,
+            entries=[
+                entry(snv, indicator("LAN"), value=1),
+                entry(snv, email, numerator=0, denominator=2, expected_version=1),
+            ],
+            user=officer_a, channel="grid",
+        )
+    assert "Giá trị của họ: 2/2; giá trị của bạn: 0/2." in refused.value.problems[
+        (snv.pk, email.pk)
+    ][0]
+    assert refused.value.current[(snv.pk, email.pk)].version == 2
+    assert not Result.objects.filter(indicator=indicator("LAN")).exists()
+    assert not Change.objects.exists()
+
+
+def test_it_refuses_creating_a_result_created_meanwhile(
+    plan_a, agencies_a, indicator, officer_a, monkeypatch
+):
+    from plans.services import results as service
+
+    snv = agencies_a["91-SNV"]
+    checks = service._entry_problems
+
+    def check_then_someone_creates(*args):
+        Result.objects.get_or_create(year=2017, agency=snv, indicator=indicator("LAN"),
+                                     defaults={"value": 0})
+        return checks(*args)
+
+    monkeypatch.setattr(service, "_entry_problems", check_then_someone_creates)
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1)],
+            user=officer_a, channel="grid",
+        )
+    assert "người khác đã lưu kết quả" in refused.value.message
+    assert not Change.objects.exists()
