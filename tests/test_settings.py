@@ -1,0 +1,278 @@
+"""Settings read from the environment, checked as a deployment would see them.
+
+Each case starts Django in a subprocess with a clean environment, so that nothing from the test
+run (DEBUG, SECRET_KEY, DATABASE_URL, DJANGO_ALLOW_ASYNC_UNSAFE) leaks into it.
+"""
+
+import io
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command, get_commands
+from django.db import connection
+
+from plans.models import Plan, Target
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+HAS_DOTENV = (ROOT / ".env").exists()
+
+PRODUCTION_ENV = {
+    "DEBUG": "off",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "egov.example.gov.vn",
+    "CSRF_TRUSTED_ORIGINS": "https://egov.example.gov.vn",
+    "DATABASE_URL": "postgres://egov:secret@127.0.0.1:5432/egov?conn_max_age=60",
+}
+
+DUMP_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": db["ENGINE"],
+    "NAME": str(db["NAME"]),
+    "HOST": db.get("HOST", ""),
+    "PORT": str(db.get("PORT", "")),
+    "USER": db.get("USER", ""),
+    "CONN_MAX_AGE": db.get("CONN_MAX_AGE"),
+    "SECURE_PROXY_SSL_HEADER": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
+    "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
+}))
+"""
+
+
+def run_python(*args, **env):
+    """Run the project's Python with only ``env`` (plus PATH) in the environment."""
+    clean = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "egov_targets.settings",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def dump_settings(**env):
+    completed = run_python("-c", DUMP_SETTINGS, **env)
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_it_passes_the_deployment_checks_with_production_settings():
+    completed = run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "no issues" in completed.stdout
+
+
+def test_it_fails_the_deployment_checks_with_a_short_secret_key():
+    completed = run_python(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{**PRODUCTION_ENV, "SECRET_KEY": "short"},
+    )
+
+    assert completed.returncode != 0
+    assert "security.W009" in completed.stderr
+
+
+def test_it_refuses_to_start_with_debug_off_and_a_blank_secret_key():
+    completed = run_python("manage.py", "check", DEBUG="off", SECRET_KEY="")
+
+    assert completed.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in completed.stderr
+
+
+@pytest.mark.skipif(HAS_DOTENV, reason="a .env file beside manage.py may supply the variables")
+def test_it_refuses_to_start_without_secret_key_since_debug_defaults_to_off():
+    completed = run_python("manage.py", "check")
+
+    assert completed.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off (see .env.example)" in completed.stderr
+
+
+@pytest.mark.skipif(HAS_DOTENV, reason="a .env file beside manage.py may supply the variables")
+def test_it_defaults_to_debug_off_and_the_project_sqlite_file():
+    dumped = dump_settings(SECRET_KEY="x" * 60)
+
+    assert dumped["DEBUG"] is False
+    assert dumped["ENGINE"] == "django.db.backends.sqlite3"
+    assert dumped["NAME"] == str(ROOT / "db.sqlite3")
+
+
+def test_it_starts_in_development_without_secret_key_when_debug_is_on():
+    dumped = dump_settings(DEBUG="on", SECRET_KEY="")
+
+    assert dumped["DEBUG"] is True
+    assert dumped["STATICFILES"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_it_uses_the_postgresql_database_named_by_database_url():
+    dumped = dump_settings(**PRODUCTION_ENV)
+
+    assert dumped["ENGINE"] == "django.db.backends.postgresql"
+    assert (dumped["NAME"], dumped["HOST"], dumped["PORT"], dumped["USER"]) == (
+        "egov",
+        "127.0.0.1",
+        "5432",
+        "egov",
+    )
+    assert dumped["CONN_MAX_AGE"] == 60
+
+
+def test_it_uses_the_sqlite_file_named_by_database_url(tmp_path):
+    dumped = dump_settings(DEBUG="on", DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")
+
+    assert dumped["ENGINE"] == "django.db.backends.sqlite3"
+    assert dumped["NAME"] == f"{tmp_path}/other.sqlite3"
+
+
+def test_it_trusts_the_proxy_for_https_and_secures_cookies_in_production():
+    dumped = dump_settings(**PRODUCTION_ENV)
+
+    assert dumped["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert dumped["SECURE_SSL_REDIRECT"] is True
+    assert dumped["SESSION_COOKIE_SECURE"] is True
+    assert dumped["CSRF_COOKIE_SECURE"] is True
+    assert dumped["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_it_speaks_vietnamese_in_vietnam_time():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ is True
+    assert settings.USE_I18N is True
+    assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
+
+
+@pytest.mark.django_db
+def test_it_runs_the_suite_on_the_database_named_by_database_url():
+    url = os.environ.get("DATABASE_URL", "sqlite://")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    assert connection.vendor == expected
+
+
+def test_it_reads_every_variable_of_env_example_in_the_settings():
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    source = (ROOT / "egov_targets" / "settings.py").read_text(encoding="utf-8")
+    names = re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE)
+
+    assert names
+    assert [name for name in names if f'"{name}"' not in source] == []
+
+
+def readme_text():
+    return README.read_text(encoding="utf-8")
+
+
+def test_it_documents_only_management_commands_that_exist():
+    documented = set(re.findall(r"manage\.py ([a-z_]+)", readme_text()))
+
+    assert {
+        "import_agencies",
+        "import_targets",
+        "import_results",
+        "export_progress",
+        "load_demo",
+    } <= documented
+    assert sorted(documented - set(get_commands())) == []
+
+
+def test_it_documents_only_make_targets_that_exist():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][a-z0-9_-]*):", makefile, flags=re.MULTILINE))
+    documented = set(re.findall(r"\bmake ([a-z][a-z0-9_-]*)", readme_text()))
+
+    assert {"run", "test"} <= documented
+    assert sorted(documented - targets) == []
+
+
+def test_it_documents_every_variable_of_env_example():
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    names = re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE)
+
+    assert [name for name in names if name not in readme_text()] == []
+
+
+def test_it_documents_the_csv_columns_of_the_data_contract():
+    text = readme_text()
+
+    for header in (
+        "province_code,province_name,agency_code,agency_name,tier,parent_code,active_from,"
+        "active_to",
+        "province_code,year,indicator_code,tiers,comparator,value,unit,note",
+        "year,agency_code,indicator_code,value,numerator,denominator,note",
+        "province_code,year,indicator_code,tiers,comparator,target,unit,achieved,numerator,"
+        "denominator,agencies_reporting,agencies_in_scope,status",
+    ):
+        assert header in text
+
+
+def test_it_runs_load_demo_in_make_run_and_serves_on_loopback():
+    completed = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    lines = completed.stdout.splitlines()
+
+    assert completed.returncode == 0, completed.stderr
+    assert any("manage.py migrate" in line for line in lines)
+    assert any("manage.py load_demo" in line for line in lines)
+    assert any("manage.py runserver 127.0.0.1:8123" in line for line in lines)
+    assert not any("demo_accounts" in line for line in lines)
+
+
+def test_it_runs_the_whole_suite_with_production_like_settings_in_make_test():
+    completed = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    pytest_line = next(line for line in completed.stdout.splitlines() if "-m pytest" in line)
+
+    assert "DEBUG=off" in pytest_line
+    assert "SECRET_KEY=" in pytest_line
+
+
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+@pytest.mark.django_db
+def test_it_gives_the_progress_the_readme_shows_for_the_example_files():
+    for name in ("agencies", "targets", "results"):
+        call_command(f"import_{name}", str(EXAMPLES / f"{name}.csv"), stdout=io.StringIO())
+    again = io.StringIO()
+    call_command("import_results", str(EXAMPLES / "results.csv"), stdout=again)
+    exported = io.StringIO()
+    call_command("export_progress", "--province", "91", "--year", "2019", stdout=exported)
+
+    assert "tạo 0, sửa 0, giữ nguyên 9" in again.getvalue()
+    assert exported.getvalue() == (EXAMPLES / "progress.csv").read_text(encoding="utf-8")
+    assert exported.getvalue() in readme_text()
+
+
+@pytest.mark.django_db
+def test_it_refuses_the_readme_example_of_a_bad_targets_file_and_writes_nothing():
+    with pytest.raises(CommandError) as refused:
+        call_command("import_targets", str(EXAMPLES / "bad-targets.csv"), stdout=io.StringIO())
+
+    assert "2 lỗi, không có dữ liệu nào được ghi" in str(refused.value)
+    assert not Plan.objects.filter(year=2019).exists()
+    assert not Target.objects.exists()
