@@ -1,5 +1,6 @@
 """The dashboard pages: what they show, who may see them, and how many queries they take."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -98,6 +99,16 @@ def test_it_lets_anonymous_visitors_read_when_public(client, targets_a):
     response = client.get(plan_url())
     assert response.status_code == 200
     assert "Chưa đạt" in response.content.decode()
+    for url in (
+        reverse("plans:dashboard_index"),
+        reverse("plans:dashboard_target", args=["91", 2017, targets_a["K1"].pk]),
+        reverse("plans:dashboard_trend", args=["91", "SPECIALIZED_NETWORK"]),
+        reverse("plans:dashboard_compare", args=[2017]),
+        reverse("plans:dashboard_report", args=["91", 2017]),
+        reverse("plans:dashboard_csv", args=["91", 2017]),
+        reverse("plans:dashboard_xlsx", args=["91", 2017]),
+    ):
+        assert client.get(url).status_code == 200, url
 
 
 @override_settings(PUBLIC_DASHBOARD=True)
@@ -277,6 +288,29 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
     assert response.context["total"] == 6
 
 
+def test_it_writes_the_plan_date_in_the_active_language(client, leader_a, targets_a, plan_a):
+    plan_a.document_date = datetime.date(2016, 12, 21)
+    plan_a.save()
+    login(client, leader_a)
+    assert "21/12/2016" in client.get(plan_url()).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2016-12-21" in client.get(plan_url()).content.decode()
+    translation.activate("vi")
+
+
+def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, province_a,
+                                                   django_assert_num_queries):
+    login(client, leader_a)
+    url = reverse("plans:dashboard_report", args=["91", 2017])
+    # session, user, profile, province, plan, targets, agency counts, result sums,
+    # untargeted indicators, sample results
+    with django_assert_num_queries(10):
+        client.get(url)
+    add_agencies(province_a, 20, tier="commune")
+    with django_assert_num_queries(10):
+        client.get(url)
+
+
 # The target page -------------------------------------------------------------------------------
 
 
@@ -396,6 +430,20 @@ def test_it_lists_only_the_users_provinces_latest_year_first(client, leader_a, t
     assert entries[0]["years"] == [2018, 2017]
     assert response.context["compare_years"] == []
     assert "Hưng Yên" not in response.content.decode()
+
+
+def test_it_answers_the_index_in_constant_queries(client, admin_user, targets_a, plan_b,
+                                                  django_assert_num_queries):
+    login(client, admin_user)
+    # session, user, provinces, years with results, years with plans
+    with django_assert_num_queries(5):
+        client.get(reverse("plans:dashboard_index"))
+    for code in ("01", "02", "04"):
+        Plan.objects.create(province=Province.objects.create(code=code, name=f"Tỉnh {code}"),
+                            year=2018)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("plans:dashboard_index"))
+    assert len(response.context["entries"]) == 5
 
 
 def test_it_jumps_to_the_chosen_province_and_year(client, leader_a, targets_a):
