@@ -81,16 +81,26 @@ def pytest_collection_modifyitems(config, items):
     config.stash[_skipped_key] = len(browser_items)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def _warn_skipped(config):
     skipped = config.stash.get(_skipped_key, 0)
-    if skipped:
-        terminalreporter.write_sep(
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if skipped and reporter is not None:
+        reporter.write_sep(
             "!",
             f"{skipped} BROWSER TESTS SKIPPED: Chromium is not installed. "
             "Install it with: apt-get install -y --no-install-recommends chromium fonts-liberation",
             red=True,
             bold=True,
         )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    _warn_skipped(config)
+
+
+def pytest_unconfigure(config):
+    """Repeat the warning below pytest's closing line, where people look."""
+    _warn_skipped(config)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
