@@ -8,13 +8,17 @@ with its line number. Re-importing the same file finds every row unchanged and w
 Management commands and the web upload page call these functions as they are.
 """
 
+import csv
+import io
+import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -373,13 +377,15 @@ def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
     codes = {row.code for row in parsed} | {row.parent_code for row in parsed if row.parent_code}
     existing = {
         agency.code: agency
-        for agency in Agency.objects.filter(code__in=codes).select_related("province", "parent")
+        for agency in Agency.objects.filter(code__in=codes)
+        .select_related("province", "parent")
+        .order_by()
     }
     # The whole hierarchy of the provinces concerned, to refuse a loop of parents.
     parents = dict(
-        Agency.objects.filter(province__code__in=province_codes).values_list(
-            "code", "parent__code"
-        )
+        Agency.objects.filter(province__code__in=province_codes)
+        .order_by()
+        .values_list("code", "parent__code")
     )
 
     in_file: dict[str, _AgencyRow] = {}
@@ -801,25 +807,17 @@ def results_import(
         return rows.finish()
 
 
-@dataclass
+@dataclass(slots=True)
 class _ResultRow:
     line: int
     year: int
     agency_code: str
     indicator: Indicator
-    value: int | None
-    numerator: int | None
-    denominator: int | None
-    note: str
+    figures: tuple  # value, numerator, denominator, note
     agency: Agency | None = None
 
     def as_dict(self) -> dict:
-        return {
-            "value": self.value,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "note": self.note,
-        }
+        return _figures_dict(self.figures)
 
 
 class _ResultsImporter:
@@ -842,6 +840,8 @@ class _ResultsImporter:
         self.indicators = {indicator.code: indicator for indicator in indicators}
         self.indicator_bit = {indicator.pk: 1 << i for i, indicator in enumerate(indicators)}
         self.agencies: dict[str, Agency | None] = {}
+        # Year texts already found valid ("2017" -> 2017).
+        self.years: dict[str, int] = {}
         self.plan_closed: dict[tuple[int, int], bool] = {}
         self.seen: dict[tuple[int, int], int] = {}
 
@@ -855,11 +855,11 @@ class _ResultsImporter:
 
         created, updated = [], []
         for row in valid:
-            result = existing.get((row.agency.pk, row.year, row.indicator.pk))
-            if result is None:
+            stored = existing.get((row.agency.id, row.year, row.indicator.id))
+            if stored is None:
                 created.append(row)
-            elif result.as_dict() != row.as_dict() or result.is_sample != self.is_sample:
-                updated.append((result, row))
+            elif stored.figures != row.figures or stored.is_sample != self.is_sample:
+                updated.append((stored, row))
             else:
                 self.report.unchanged += 1
         self.report.created += len(created)
@@ -869,6 +869,22 @@ class _ResultsImporter:
             self._write(created, updated)
 
     def _parse(self, line: int, fields: list[str]) -> _ResultRow | None:
+        """Return the row's values, or None after recording what is wrong with it."""
+        year_text, agency_code, indicator_code, value, numerator, denominator, note = fields
+        # The common case, a correct row, is decided here with a few cheap tests; anything
+        # unusual (right or wrong) goes through the thorough checks below, which explain.
+        year = self.years.get(year_text)
+        indicator = self.indicators.get(indicator_code)
+        if year and agency_code and indicator and len(note) <= 500:
+            figures = _plain_figures(indicator.kind, value, numerator, denominator)
+            if figures is not None:
+                return _ResultRow(line, year, agency_code, indicator, (*figures, note))
+        row = self._parse_thoroughly(line, fields)
+        if row is not None:
+            self.years[year_text] = row.year
+        return row
+
+    def _parse_thoroughly(self, line: int, fields: list[str]) -> _ResultRow | None:
         year, agency_code, indicator_code, value, numerator, denominator, note = fields
         check = _Check()
         year = check(_year, year)
@@ -887,7 +903,7 @@ class _ResultsImporter:
         check(_limited, note, "note", max_length=500)
         if self.rows.errors_of(line, check.problems):
             return None
-        return _ResultRow(line, year, agency_code, indicator, value, numerator, denominator, note)
+        return _ResultRow(line, year, agency_code, indicator, (value, numerator, denominator, note))
 
     def _figures(self, check: _Check, indicator: Indicator, value, numerator, denominator):
         """Return the parsed (value, numerator, denominator) for ``indicator``'s kind."""
@@ -925,7 +941,8 @@ class _ResultsImporter:
         missing = codes - self.agencies.keys()
         if not missing:
             return
-        found = Agency.objects.filter(code__in=missing).select_related("province").only(
+        # No ordering: the model's default ordering would sort on joined columns for nothing.
+        found = Agency.objects.filter(code__in=missing).order_by().select_related("province").only(
             "code", "province__code", "province__name", "active_from", "active_to"
         )
         for agency in found:
@@ -968,7 +985,7 @@ class _ResultsImporter:
             province_id__in={province_id for province_id, _year in missing},
             year__in={year for _province_id, year in missing},
             status=Plan.Status.CLOSED,
-        ).values_list("province_id", "year")
+        ).order_by().values_list("province_id", "year")
         for key in closed:
             if key in missing:
                 self.plan_closed[key] = True
@@ -984,8 +1001,8 @@ class _ResultsImporter:
         return True
 
     def _check_unique(self, row: _ResultRow) -> bool:
-        key = (row.agency.pk, row.year)
-        bit = self.indicator_bit[row.indicator.pk]
+        key = (row.agency.id, row.year)
+        bit = self.indicator_bit[row.indicator.id]
         seen = self.seen.get(key, 0)
         if seen & bit:
             self.rows.error(
@@ -1002,52 +1019,250 @@ class _ResultsImporter:
         """Return the stored results of ``rows`` by key, locked until the import commits."""
         if not rows:
             return {}
+        # Agencies and years only: the unique index (agency, year, indicator) answers this with
+        # one range per agency and year, cheaper than a probe per indicator as well.
         results = Result.objects.filter(
-            agency_id__in={row.agency.pk for row in rows},
+            agency_id__in={row.agency.id for row in rows},
             year__in={row.year for row in rows},
-            indicator_id__in={row.indicator.pk for row in rows},
-        )
+        ).order_by()  # the default ordering joins agencies and indicators to sort
         if not self.dry_run:
             # Nobody may change these results between this check and our write.
             results = results.select_for_update()
-        return {(r.agency_id, r.year, r.indicator_id): r for r in results}
+        # Tuples, not model instances: at millions of rows the difference is most of the time.
+        return {
+            (agency_id, year, indicator_id): _Stored(pk, (value, numerator, denominator, note),
+                                                     is_sample, version)
+            for pk, agency_id, year, indicator_id, value, numerator, denominator, note,
+            is_sample, version in results.values_list(
+                "pk", "agency_id", "year", "indicator_id", "value", "numerator", "denominator",
+                "note", "is_sample", "version",
+            )
+        }
 
     def _write(self, created: list[_ResultRow], updated: list) -> None:
-        user, is_sample = self.user, self.is_sample
-        results = Result.objects.bulk_create(
-            [
-                Result(year=row.year, agency_id=row.agency.pk, indicator_id=row.indicator.pk,
-                       value=row.value, numerator=row.numerator, denominator=row.denominator,
-                       note=row.note, is_sample=is_sample, updated_by=user)
-                for row in created
-            ]
-        )
-        changes = [
-            Change(result=result, changed_by=user, channel=self.channel, old=None,
-                   new=result.as_dict())
-            for result in results
-        ]
+        """Insert the new results, update the changed ones, and record a Change for each."""
+        user_id = self.user.pk if self.user is not None else None
         now = timezone.now()
-        for result, row in updated:
-            old = result.as_dict()
-            result.value, result.numerator, result.denominator, result.note = (
-                row.value, row.numerator, row.denominator, row.note
+        ids = _insert_rows(
+            Result,
+            ["year", "agency", "indicator", "value", "numerator", "denominator", "note"],
+            [(row.year, row.agency.id, row.indicator.id, *row.figures) for row in created],
+            constants={"is_sample": self.is_sample, "version": 1, "updated_by": user_id,
+                       "updated_at": now},
+            return_ids=True,
+        )
+        changes = [(pk, None, row.figures) for pk, row in zip(ids, created, strict=True)]
+        results = []
+        for stored, row in updated:
+            value, numerator, denominator, note = row.figures
+            results.append(
+                Result(pk=stored.pk, value=value, numerator=numerator, denominator=denominator,
+                       note=note, is_sample=self.is_sample, version=stored.version + 1,
+                       updated_by_id=user_id, updated_at=now)
             )
-            result.is_sample = is_sample
-            result.updated_by = user
-            result.updated_at = now
-            result.version += 1
-            changes.append(
-                Change(result=result, changed_by=user, channel=self.channel, old=old,
-                       new=result.as_dict())
-            )
+            changes.append((stored.pk, stored.figures, row.figures))
         Result.objects.bulk_update(
-            [result for result, _row in updated],
-            ["value", "numerator", "denominator", "note", "is_sample", "updated_by",
-             "updated_at", "version"],
+            results,
+            ["value", "numerator", "denominator", "note", "is_sample", "version", "updated_by",
+             "updated_at"],
             batch_size=500,
         )
-        Change.objects.bulk_create(changes)
+        _insert_rows(
+            Change,
+            ["result", "old", "new"],
+            [(pk, old and _figures_json(old), _figures_json(new)) for pk, old, new in changes],
+            constants={"changed_by": user_id, "changed_at": now, "channel": self.channel},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A stored result, as much of it as an import compares and bumps."""
+
+    pk: int
+    figures: tuple  # value, numerator, denominator, note
+    is_sample: bool
+    version: int
+
+
+def _figures_dict(figures: tuple) -> dict:
+    """Return (value, numerator, denominator, note) as kept in the change history."""
+    return dict(zip(("value", "numerator", "denominator", "note"), figures, strict=True))
+
+
+def _figures_json(figures: tuple) -> str:
+    """Return ``_figures_dict(figures)`` as JSON text, as ``json.dumps`` writes it.
+
+    Written out directly: at millions of change entries, json.dumps of a dict is a good part
+    of the import's time, and these four keys never change.
+    """
+    value, numerator, denominator, note = figures
+    value = "null" if value is None else value
+    numerator = "null" if numerator is None else numerator
+    denominator = "null" if denominator is None else denominator
+    note = json.dumps(note) if note else '""'
+    return (f'{{"value": {value}, "numerator": {numerator}, "denominator": {denominator}, '
+            f'"note": {note}}}')
+
+
+
+# --- writing many rows fast ------------------------------------------------------------------
+#
+# The results import writes up to millions of results and as many change entries.
+# ``bulk_create`` spends most of that time building and preparing model instances, so these
+# functions write plain tuples: multi-row INSERT ... RETURNING (as bulk_create does) on SQLite,
+# COPY on PostgreSQL. Only the model's own tables and columns are used, and values the ORM
+# would convert (datetimes, JSON) are converted as their fields convert them.
+
+
+def _insert_rows(
+    model, fields: list[str], rows: list[tuple], *, constants: dict | None = None,
+    return_ids: bool = False,
+) -> list:
+    """Insert ``rows`` (values in the order of ``fields``) into ``model``'s table.
+
+    ``constants`` gives the value of other fields for every row (prepared once). A JSONField
+    in ``fields`` takes JSON text. Return the new primary keys in the order of ``rows`` if
+    ``return_ids``.
+    """
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    connection.ensure_connection()
+    constants = constants or {}
+    names = [*fields, *constants]
+    model_fields = [model._meta.get_field(name) for name in names]
+    # COPY through psycopg2's copy_expert; another driver gets the INSERT statements below.
+    copy = connection.vendor == "postgresql" and connection.Database.__name__ == "psycopg2"
+    fixed = tuple(
+        _prepared(model._meta.get_field(name), value, connection, copy=copy)
+        for name, value in constants.items()
+    )
+    if fixed:
+        rows = [(*row, *fixed) for row in rows]
+    if not copy and connection.vendor != "sqlite":
+        rows = _with_json_adapted(rows, model_fields[:len(fields)], connection)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(model_field.column) for model_field in model_fields]
+    if copy:
+        return _copy_rows(connection, model, model_fields, table, columns, rows, return_ids)
+
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    tail = f" RETURNING {quote(model._meta.pk.column)}" if return_ids else ""
+    if connection.vendor == "sqlite":
+        # Django's SQLite cursor rewrites every %s to ? with a regular expression, which on
+        # statements of thousands of values costs more than the insert: use the driver's
+        # cursor (same connection, same transaction) and its own placeholder.
+        cursor = connection.connection.cursor()
+        placeholder = "?"
+        max_params = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        cursor = connection.cursor()
+        placeholder = "%s"
+        max_params = connection.features.max_query_params or 65_535
+    one_row = "(" + ", ".join([placeholder] * len(names)) + ")"
+    answers = []
+    try:
+        if return_ids and not connection.features.can_return_rows_from_bulk_insert:
+            # A database without multi-row RETURNING: one statement per row.
+            for row in rows:
+                cursor.execute(head + one_row, row)
+                answers.append(cursor.lastrowid)
+            return answers
+        per_statement = max(1, min(2000, max_params // len(names)))
+        for start in range(0, len(rows), per_statement):
+            part = rows[start:start + per_statement]
+            params = [value for row in part for value in row]
+            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, params)
+            if return_ids:
+                answers.extend(answer for (answer,) in cursor.fetchall())
+    finally:
+        cursor.close()
+    return answers
+
+
+def _prepared(model_field, value, connection, *, copy: bool):
+    """Return ``value`` of ``model_field`` as the database takes it (in COPY's CSV if ``copy``)."""
+    if value is None:
+        return None
+    if copy and model_field.get_internal_type() == "DateTimeField":
+        return value.isoformat(sep=" ")
+    if copy and model_field.get_internal_type() == "JSONField":
+        return json.dumps(value)
+    return model_field.get_db_prep_save(value, connection)
+
+
+def _with_json_adapted(rows: list, model_fields: list, connection) -> list:
+    """Return ``rows`` with their JSON text adapted as JSONField does for this driver."""
+    indexes = [i for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
+    if not indexes:
+        return rows
+    adapted = []
+    for row in rows:
+        row = list(row)
+        for index in indexes:
+            if row[index] is not None:
+                row[index] = connection.ops.adapt_json_value(json.loads(row[index]), None)
+        adapted.append(row)
+    return adapted
+
+
+def _copy_rows(connection, model, model_fields, table, columns, rows, return_ids) -> list:
+    """Write ``rows`` with PostgreSQL's COPY; ids, if wanted, are drawn from the sequence first."""
+    ids = []
+    if return_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        columns = [connection.ops.quote_name(model._meta.pk.column), *columns]
+        model_fields = [model._meta.pk, *model_fields]
+    # CSV written by the csv module (in C): numbers bare, everything else quoted, None as "".
+    # FORCE_NULL reads "" as NULL in the nullable columns; the others (text) keep "".
+    text = io.StringIO()
+    csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    text.seek(0)
+    nullable = [column for column, field in zip(columns, model_fields, strict=True) if field.null]
+    options = "FORMAT csv" + (f", FORCE_NULL ({', '.join(nullable)})" if nullable else "")
+    with connection.connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({options})",
+                           text)
+    return ids
+
+
+def _digits(text: str) -> int | None:
+    """Return the whole number written in ``text`` if it is plain digits that fit, else None."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
+
+YES_NO_VALUES = {**dict.fromkeys(YES, 1), **dict.fromkeys(NO, 0)}
+
+
+def _plain_figures(kind: str, value: str, numerator: str, denominator: str) -> tuple | None:
+    """Return (value, numerator, denominator) of a plainly correct row, else None.
+
+    Only a shortcut: None means "check thoroughly", never "wrong".
+    """
+    if kind == Indicator.Kind.RATIO:
+        if value:
+            return None
+        top, bottom = _digits(numerator), _digits(denominator)
+        if top is None or bottom is None or top > bottom:
+            return None
+        return None, top, bottom
+    if numerator or denominator:
+        return None
+    if kind == Indicator.Kind.YES_NO:
+        answer = YES_NO_VALUES.get(value.lower())
+        return None if answer is None else (answer, None, None)
+    count = _digits(value)
+    return None if count is None else (count, None, None)
 
 
 def _yes_no(text: str) -> int:

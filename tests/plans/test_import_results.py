@@ -424,3 +424,30 @@ def test_the_command_explains_a_missing_file(db, tmp_path):
     assert str(excinfo.value) == (
         f"Không mở được tệp {tmp_path / 'khong-co.csv'}: No such file or directory."
     )
+
+
+def test_it_stores_notes_and_their_history_exactly_whatever_the_characters(
+    agencies_a, officer_a, indicator
+):
+    note = 'Sở "A", dòng một\ndòng hai \\ tab\t; =1+1 ""'
+    quoted = '"' + note.replace('"', '""') + '"'
+    source = csv_file(f"2017,91-SNV,OFFICIAL_EMAIL,,0,0,{quoted}", "2017,91-STTTT,LAN,1,,,")
+
+    results_import(source=source, user=officer_a)
+
+    email = Result.objects.get(indicator=indicator("OFFICIAL_EMAIL"))
+    assert (email.note, email.value, email.numerator, email.denominator) == (note, None, 0, 0)
+    assert Change.objects.get(result=email).new == {
+        "value": None, "numerator": 0, "denominator": 0, "note": note
+    }
+    lan = Result.objects.get(indicator=indicator("LAN"))
+    assert (lan.note, lan.numerator, lan.denominator) == ("", None, None)
+    assert lan.updated_at is not None and lan.updated_by == officer_a
+    assert Change.objects.get(result=lan).changed_at is not None
+
+
+def test_it_leaves_the_author_empty_when_no_user_is_given(good_file):
+    results_import(source=good_file)
+
+    assert set(Result.objects.values_list("updated_by", flat=True)) == {None}
+    assert set(Change.objects.values_list("changed_by", flat=True)) == {None}
