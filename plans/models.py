@@ -319,7 +319,7 @@ class Target(models.Model):
 
     def value_display(self) -> Decimal:
         """Return the value without a trailing .0 for whole numbers."""
-        return self.value.normalize() if self.value == self.value.to_integral() else self.value
+        return self.value.quantize(Decimal(1)) if self.value == self.value.to_integral() else self.value
 
 
 class Result(models.Model):
