@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
 
-CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY)
+CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY, Change.Channel.ADMIN)
 
 
 @dataclass
