@@ -239,9 +239,6 @@ class Scope:
             for position, code in enumerate(self.tier(tier))
         ]
 
-    def count(self, tiers: str) -> int:
-        return sum(len(self.tier(tier)) for tier in parse_tiers(tiers))
-
 
 # Per-agency sample figures ------------------------------------------------------------------
 #
@@ -266,6 +263,7 @@ def officials(tier: str, position: int, province_code: str = KIEN_GIANG) -> int:
             "province": 50,
             "department": 30 + (position * 11) % 50,
             "district": 80 + (position * 7) % 40,
+            # A multiple of 4, so that three quarters of it is whole (H4).
             "commune": 20 + 4 * (position % 4),
         }[tier]
     return {
@@ -355,17 +353,17 @@ def kien_giang_2016(agencies) -> list[DemoResult]:
 def _commune_mailboxes(position: int, communes: int) -> tuple[int, int]:
     """Return (officials with a mailbox, officials) of a Hưng Yên commune.
 
-    Each commune has 4k officials, 3k of them with a mailbox, moved by +2 / -2 in pairs of
+    A commune has 4k officials, 3k of them with a mailbox, moved by +2 / -2 in pairs of
     neighbours so that communes differ but the sum stays exactly three quarters (H4: 75 %).
     """
-    k = 5 + position % 4
+    total = officials("commune", position, HUNG_YEN)
     if position % 2 == 0 and position + 1 < communes:
         shift = 2
     elif position % 2 == 1:
         shift = -2
     else:
         shift = 0
-    return 3 * k + shift, 4 * k
+    return total * 3 // 4 + shift, total
 
 
 def hung_yen_2017(agencies) -> list[DemoResult]:
