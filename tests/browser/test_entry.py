@@ -1,12 +1,15 @@
 """Results entry in real Chromium: fill a grid, fix an error, conflicts, closed plans."""
 
+import importlib
 import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators.models import Indicator
 from plans.models import Agency, Plan, Result, Target
 
 # The 150-commune test leaves screenshots here for people to look at.
@@ -16,6 +19,18 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(transactional_db):
+    """Install the indicator catalogue if the previous test's flush took it away.
+
+    ``serialized_rollback`` restores it, except when ordinary (non-transactional) tests ran
+    earlier in the session: then the restore finds no serialized copy and the catalogue is gone.
+    """
+    if not Indicator.objects.exists():
+        catalogue = importlib.import_module("indicators.migrations.0002_standard_catalogue")
+        catalogue.install(apps, None)
 
 
 def grid_path(tier="department", code="91", year=2017):
