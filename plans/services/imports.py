@@ -525,38 +525,44 @@ def _parent_loop(code: str, parents: dict) -> list[str] | None:
 
 
 def _agencies_write(plan: _AgenciesPlan) -> None:
-    """Create the new provinces and agencies, then set every parent: a few bulk queries."""
+    """Create the new provinces and agencies, parents first, then update the changed ones."""
     provinces = dict(plan.provinces)
     new = [Province(code=code, name=name) for code, name in plan.new_provinces.items()]
     for province in Province.objects.bulk_create(new):
         provinces[province.code] = province
 
     fields = ["name", "tier", "active_from", "active_to"]
-    agencies = {}
-    created = Agency.objects.bulk_create(
-        [
-            Agency(province=provinces[row.province_code], code=row.code,
-                   **{name: getattr(row, name) for name in fields})
-            for row in plan.created
-        ],
-        batch_size=1000,
+    rows = [*plan.created, *(row for _agency, row in plan.updated)]
+    parent_ids = dict(
+        Agency.objects.filter(code__in={row.parent_code for row in rows if row.parent_code})
+        .order_by()
+        .values_list("code", "id")
     )
-    agencies.update({agency.code: agency for agency in created})
+    # A parent may be another new agency, anywhere in the file: create in rounds, each round
+    # the agencies whose parent exists by then (loops were refused, so every round has some).
+    waiting = plan.created
+    while waiting:
+        ready = [row for row in waiting if not row.parent_code or row.parent_code in parent_ids]
+        waiting = [row for row in waiting if row.parent_code and row.parent_code not in parent_ids]
+        if not ready:
+            raise RuntimeError("agencies left without a parent after the loop check")
+        created = Agency.objects.bulk_create(
+            [
+                Agency(province=provinces[row.province_code], code=row.code,
+                       parent_id=parent_ids.get(row.parent_code),
+                       **{name: getattr(row, name) for name in fields})
+                for row in ready
+            ],
+            batch_size=1000,
+        )
+        parent_ids.update({agency.code: agency.pk for agency in created})
+
     for agency, row in plan.updated:
         for name in fields:
             setattr(agency, name, getattr(row, name))
-        agencies[agency.code] = agency
-    # New agencies were created without a parent: a parent may be another new agency.
-    wanted = {row.code: row.parent_code for row in plan.created if row.parent_code}
-    wanted.update({agency.code: row.parent_code for agency, row in plan.updated})
-    parent_ids = dict(
-        Agency.objects.filter(code__in={code for code in wanted.values() if code})
-        .values_list("code", "id")
-    )
-    for code, parent_code in wanted.items():
-        agencies[code].parent_id = parent_ids[parent_code] if parent_code else None
+        agency.parent_id = parent_ids[row.parent_code] if row.parent_code else None
     Agency.objects.bulk_update(
-        [agencies[code] for code in wanted], [*fields, "parent"], batch_size=500
+        [agency for agency, _row in plan.updated], [*fields, "parent"], batch_size=500
     )
 
 

@@ -90,6 +90,19 @@ def test_it_moves_an_agency_to_a_new_parent_and_clears_a_parent(agencies_a):
     assert Agency.objects.get(code="91-SNV").parent is None
 
 
+def test_it_moves_an_agency_under_a_new_agency_listed_later(agencies_a):
+    source = csv_file(
+        "91,Kiên Giang,91-SNV,Sở Nội vụ,department,91-VP,,",
+        "91,Kiên Giang,91-VP,Văn phòng UBND tỉnh,department,91-UBND,,",
+    )
+
+    report = agencies_import(source=source)
+
+    assert (report.created, report.updated) == (1, 1)
+    assert Agency.objects.get(code="91-SNV").parent.code == "91-VP"
+    assert Agency.objects.get(code="91-VP").parent.code == "91-UBND"
+
+
 def test_it_compares_names_after_unicode_normalisation(agencies_a):
     decomposed = unicodedata.normalize("NFD", "Kiên Giang")
     assert decomposed != "Kiên Giang"
