@@ -1,0 +1,49 @@
+"""A province-year with something on every page: a target, a result with its history.
+
+Built from the standing fixtures of ``tests/conftest.py``: province A (91 Kiên Giang) with its
+2017 plan and agencies, province B (33 Hưng Yên) with its own plan, and the five visitors of
+the matrix (anonymous, officer_a, officer_b, leader_a, admin_user).
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from plans.models import Change, Plan, Result, Target
+
+TARGET_INDICATOR = "OFFICIAL_EMAIL"
+
+
+@pytest.fixture
+def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a):
+    """Return province A's 2017 plan with one target and one result (and its Change)."""
+    target = Target.objects.create(
+        plan=plan_a,
+        indicator=indicator(TARGET_INDICATOR),
+        tiers="department",
+        comparator=">=",
+        value=Decimal("80"),
+        unit="percent",
+    )
+    result = Result.objects.create(
+        year=2017,
+        agency=agencies_a["91-SNV"],
+        indicator=indicator(TARGET_INDICATOR),
+        numerator=40,
+        denominator=50,
+        updated_by=officer_a,
+    )
+    Change.objects.create(
+        result=result, plan=plan_a, changed_by=officer_a, channel=Change.Channel.GRID,
+        old=None, new=result.as_dict(),
+    )
+    plan_a.target = target
+    plan_a.result = result
+    return plan_a
+
+
+def row_counts() -> dict[str, int]:
+    """Return how many rows each written table holds: what a refused request must not change."""
+    return {
+        model.__name__: model.objects.count() for model in (Plan, Target, Result, Change)
+    }

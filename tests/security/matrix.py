@@ -1,0 +1,191 @@
+"""Every URL of the site, with concrete arguments and what each kind of visitor gets.
+
+The URLconf is walked programmatically (:func:`site_patterns`), so a URL added to the site
+without a row here makes ``test_url_matrix`` fail. Django's admin is the one exception: it is
+``django.contrib.admin``'s own ``AdminSite``, staff-only as a whole, so only its index and
+login have rows; ``test_it_keeps_non_staff_out_of_every_admin_page`` covers the rest.
+
+Outcomes (``OUTCOMES[name][visitor]`` is ``(GET, POST with an empty body, POST with junk)``):
+
+- a number: that status code, with no redirect;
+- ``LOGIN``: a redirect to the site's login page with ``?next=`` back to the page;
+- ``ADMIN_LOGIN``: a redirect to the admin's login page;
+- ``REDIRECT``: a redirect elsewhere on the site (a form's normal answer after saving).
+
+Visitors: ``anonymous`` (dashboards private, the default), ``anonymous_public`` (the same
+visitor with ``settings.PUBLIC_DASHBOARD = True``), ``officer_a`` (officer of province A, whose
+pages these are), ``officer_b`` (officer of another province), ``leader_a`` (leader of A: reads
+dashboards, changes nothing — issue 3; the entry pages, GET included, answer 403 because every
+entry view asks ``plans.access`` for write access) and ``admin_user`` (superuser).
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+REDIRECT = "redirect"
+
+VISITORS = ("anonymous", "anonymous_public", "officer_a", "officer_b", "leader_a", "admin_user")
+METHODS = ("get", "post-empty", "post-junk")
+
+# Placeholders resolved against the ``world`` fixture when the URL is built.
+TARGET_ID = object()
+
+# URL name -> the keyword arguments of a page of province A (91 Kiên Giang), year 2017.
+URL_KWARGS = {
+    "healthz": {},
+    "set_language": {},
+    "login": {},
+    "logout": {},
+    "password_change": {},
+    "password_change_done": {},
+    "password_reset": {},
+    "password_reset_done": {},
+    "password_reset_confirm": {"uidb64": "MQ", "token": "sai-ma"},
+    "password_reset_complete": {},
+    "plans:home": {},
+    "plans:entry_year": {"province_code": "91", "year": 2017},
+    "plans:entry_close": {"province_code": "91", "year": 2017},
+    "plans:entry_reopen": {"province_code": "91", "year": 2017},
+    "plans:entry_upload": {"province_code": "91", "year": 2017},
+    "plans:entry_template": {"province_code": "91", "year": 2017, "file_format": "xlsx"},
+    "plans:entry_agency": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:entry_history": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:entry_grid": {"province_code": "91", "year": 2017, "tier": "department"},
+    "plans:dashboard_index": {},
+    "plans:dashboard_compare": {"year": 2017},
+    "plans:dashboard_trend": {"province_code": "91", "indicator_code": "OFFICIAL_EMAIL"},
+    "plans:dashboard_plan": {"province_code": "91", "year": 2017},
+    "plans:dashboard_target": {"province_code": "91", "year": 2017, "target_id": TARGET_ID},
+    "plans:dashboard_report": {"province_code": "91", "year": 2017},
+    "plans:dashboard_csv": {"province_code": "91", "year": 2017},
+    "plans:dashboard_xlsx": {"province_code": "91", "year": 2017},
+    "admin:index": {},
+    "admin:login": {},
+}
+
+
+def row(anonymous, officer_a, officer_b, leader_a, admin_user, anonymous_public=None):
+    """Return one table row; ``anonymous_public`` defaults to what ``anonymous`` gets."""
+    return {
+        "anonymous": anonymous,
+        "anonymous_public": anonymous if anonymous_public is None else anonymous_public,
+        "officer_a": officer_a,
+        "officer_b": officer_b,
+        "leader_a": leader_a,
+        "admin_user": admin_user,
+    }
+
+
+# Shorthands for the three methods of a visitor who gets the same answer to all of them.
+def same(outcome):
+    return (outcome, outcome, outcome)
+
+
+# Dashboards: GET only (require_safe), so every POST is 405 before anything else.
+READER = (200, 405, 405)
+DASHBOARD = row(
+    anonymous=(LOGIN, 405, 405), anonymous_public=READER,
+    officer_a=READER, officer_b=(404, 405, 405), leader_a=READER, admin_user=READER,
+)
+# Dashboard pages that list only what the visitor may read, so another province's officer
+# gets his own list rather than a 404.
+DASHBOARD_LIST = row(
+    anonymous=(LOGIN, 405, 405), anonymous_public=READER,
+    officer_a=READER, officer_b=READER, leader_a=READER, admin_user=READER,
+)
+# Entry pages: the access helper runs before the method check, so a stranger gets 404 and a
+# leader 403 whatever the method; an anonymous visitor is sent to log in, public mode or not.
+ENTRY_STRANGERS = {
+    "anonymous": same(LOGIN), "anonymous_public": same(LOGIN),
+    "officer_b": same(404), "leader_a": same(403),
+}
+
+
+def entry(officer_a, admin_user=None):
+    return {**ENTRY_STRANGERS, "officer_a": officer_a,
+            "admin_user": officer_a if admin_user is None else admin_user}
+
+
+OUTCOMES = {
+    # Public: the health check only reads (the load balancer may POST or GET it).
+    "healthz": row(*[same(200)] * 5),
+    "set_language": row(*[same(REDIRECT)] * 5),
+    "login": row(*[same(200)] * 5),  # a junk or empty login is the form again, with errors
+    "logout": row(*[(405, REDIRECT, REDIRECT)] * 5),  # Django 5 logs out by POST only
+    "password_change": row(
+        same(LOGIN), same(200), same(200), same(200), same(200)
+    ),
+    "password_change_done": row(
+        same(LOGIN), (200, 405, 405), (200, 405, 405), (200, 405, 405), (200, 405, 405)
+    ),
+    "password_reset": row(*[same(200)] * 5),
+    "password_reset_done": row(*[(200, 405, 405)] * 5),
+    "password_reset_confirm": row(*[same(200)] * 5),  # an invalid link says so
+    "password_reset_complete": row(*[(200, 405, 405)] * 5),
+    # Home lists what the visitor may read; it has no form and answers any method alike.
+    "plans:home": row(*[same(200)] * 5),
+    "plans:entry_year": entry(officer_a=(200, 405, 405)),
+    # Closing has no fields: an empty POST is the real request (and writes, see WRITES).
+    "plans:entry_close": entry(officer_a=(405, REDIRECT, REDIRECT)),
+    # Only an admin may reopen; reopening an open plan is refused with a message.
+    "plans:entry_reopen": entry(officer_a=(405, 403, 403), admin_user=(405, REDIRECT, REDIRECT)),
+    # No file chosen, or a confirm without a previewed file: 400 with the reason.
+    "plans:entry_upload": entry(officer_a=(200, 400, 400)),
+    "plans:entry_template": entry(officer_a=(200, 405, 405)),
+    # An empty save changes no cell (back to the page); junk in a cell is refused with 400.
+    "plans:entry_agency": entry(officer_a=(200, REDIRECT, 400)),
+    "plans:entry_history": entry(officer_a=(200, 405, 405)),
+    "plans:entry_grid": entry(officer_a=(200, REDIRECT, 400)),
+    "plans:dashboard_index": DASHBOARD_LIST,
+    "plans:dashboard_compare": DASHBOARD_LIST,
+    "plans:dashboard_trend": DASHBOARD,
+    "plans:dashboard_plan": DASHBOARD,
+    "plans:dashboard_target": DASHBOARD,
+    "plans:dashboard_report": DASHBOARD,
+    "plans:dashboard_csv": DASHBOARD,
+    "plans:dashboard_xlsx": DASHBOARD,
+    # Django's admin: staff only. A logged-in non-staff user is sent to the admin login too,
+    # which then says the account may not enter; a logged-in admin is sent on to the index.
+    "admin:index": row(
+        same(ADMIN_LOGIN), same(ADMIN_LOGIN), same(ADMIN_LOGIN), same(ADMIN_LOGIN), same(200)
+    ),
+    "admin:login": row(
+        same(200), same(200), same(200), same(200), (REDIRECT, 200, 200)
+    ),
+}
+
+# (URL name, visitor) pairs whose POST legitimately writes: closing the plan (its status and
+# one Change). Every other cell of the matrix must leave every table as it was.
+WRITES = {("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user")}
+
+
+def walk(patterns, prefix="", namespace=""):
+    """Yield ``(route, name, pattern)`` for every URL pattern below ``patterns``."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def site_patterns():
+    """Return ``{name: route}`` of every URL of the site outside Django's admin."""
+    return {
+        name or route: route
+        for route, name, _pattern in walk(get_resolver().url_patterns)
+        if not (name or "").startswith("admin:") and not route.startswith("admin/")
+    }
+
+
+def admin_patterns():
+    """Return ``[(route, name)]`` of every URL under the admin."""
+    return [
+        (route, name)
+        for route, name, _pattern in walk(get_resolver().url_patterns)
+        if route.startswith("admin/")
+    ]
