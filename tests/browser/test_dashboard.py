@@ -4,11 +4,13 @@ Screenshots of the dashboard and of the printed report go to ``test-artifacts/``
 to look at.
 """
 
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from plans import exports
@@ -22,8 +24,20 @@ pytestmark = [
 ]
 
 
+def ensure_catalogue():
+    """Install the standard catalogue again if a transactional test before this one flushed it.
+
+    ``serialized_rollback`` restores it only when the test database was serialized at
+    creation, which depends on which tests pytest collected; the data migration's own function
+    makes the test independent of that.
+    """
+    migration = importlib.import_module("indicators.migrations.0002_standard_catalogue")
+    migration.install(django_apps, None)
+
+
 @pytest.fixture
 def demo_leader():
+    ensure_catalogue()
     call_command("load_demo", "--no-accounts", stdout=io.StringIO())
     return make_user("leader_kg", Profile.Role.LEADER, [Province.objects.get(code="91")])
 
