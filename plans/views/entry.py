@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans import selectors
 from plans.access import get_agency_for_user, get_plan_for_user, role_of
+from plans.exports import csv_safe
 from plans.forms import ResultGrid, cell_inputs_html
 from plans.models import Agency, Change, Plan, Profile, Result
+from plans.reports import write_text
 from plans.services import imports
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import (
@@ -366,7 +368,12 @@ def entry_template(request, province_code, year, file_format):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(TEMPLATE_COLUMNS)
-        writer.writerows(rows)
+        # Notes and codes come from uploaded files: a leading "'" keeps "=..." from being a
+        # formula when the template is opened in a spreadsheet.
+        writer.writerows(
+            [csv_safe(value) if isinstance(value, str) else value for value in row]
+            for row in rows
+        )
         # A byte-order mark so that Excel opens the Vietnamese names as UTF-8.
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -382,12 +389,21 @@ def entry_template(request, province_code, year, file_format):
 
 def _xlsx(rows) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    def text_cell(sheet, text):
+        # openpyxl writes a string starting with "=" as a formula; notes come from uploads.
+        cell = WriteOnlyCell(sheet)
+        write_text(cell, text)
+        return cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("results")
     sheet.append(TEMPLATE_COLUMNS)
     for row in rows:
-        sheet.append(row)
+        sheet.append(
+            [text_cell(sheet, value) if isinstance(value, str) else value for value in row]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
