@@ -258,49 +258,57 @@ def run_wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -
     }
 
 
-def bench_backend(backend: str, scale: str, data: Path, options) -> dict:
-    """Run every phase on one database; return the results."""
+def bench_backend(backend: str, scale: str, data: Path, options, result: dict, save) -> None:
+    """Run every phase on one database, filling ``result``; ``save()`` after each phase, so
+    that an interrupted run keeps what it measured."""
     opened = sqlite_database(scale) if backend == "sqlite" else postgres_cluster()
     with opened as (database_url, version):
         print(f"== {backend} {version}", flush=True)
-        result = {"backend": backend, "version": version}
-        result["setup"] = run_phase("setup", database_url, "--data", str(data))
-        print(f"   setup done in {result['setup']['process_seconds']:.1f} s", flush=True)
-        result["floor"] = run_phase("floor", database_url, "--file", str(data / "results.csv"))
-        print(f"   floor: {result['floor']['rows_per_s']:,.0f} rows/s", flush=True)
-        run_phase("wipe", database_url)
-        result["import_half"] = run_phase(
-            "import", database_url, "--file", str(data / "results_half.csv")
+        result.update(backend=backend, version=version)
+
+        def step(key, name, *args):
+            result[key] = run_phase(name, database_url, *args)
+            save()
+            return result[key]
+
+        setup = step("setup", "setup", "--data", str(data))
+        print(f"   setup done in {setup['process_seconds']:.1f} s", flush=True)
+        floor = step("floor", "floor", "--file", str(data / "results.csv"))
+        print(f"   floor: {floor['rows_per_s']:,.0f} rows/s", flush=True)
+        for key, file in (("import_half", "results_half.csv"), ("import_full", "results.csv")):
+            run_phase("wipe", database_url)
+            figures = step(key, "import", "--file", str(data / file))
+            print(f"   {file}: {figures['rows_per_s']:,.0f} rows/s, "
+                  f"{figures['max_rss_mib']:.0f} MiB", flush=True)
+        pages = step(
+            "pages", "pages", "--requests", str(options.requests), "--warmup",
+            str(options.warmup), "--explain", str(OUT_DIR / f"explain-{scale}-{backend}.txt"),
         )
-        print(f"   import (half): {result['import_half']['rows_per_s']:,.0f} rows/s, "
-              f"{result['import_half']['max_rss_mib']:.0f} MiB", flush=True)
-        run_phase("wipe", database_url)
-        result["import_full"] = run_phase(
-            "import", database_url, "--file", str(data / "results.csv")
-        )
-        print(f"   import (full): {result['import_full']['rows_per_s']:,.0f} rows/s, "
-              f"{result['import_full']['max_rss_mib']:.0f} MiB", flush=True)
-        explain = OUT_DIR / f"explain-{scale}-{backend}.txt"
-        result["pages"] = run_phase(
-            "pages", database_url, "--requests", str(options.requests),
-            "--warmup", str(options.warmup), "--explain", str(explain),
-        )
-        for name, page in result["pages"]["pages"].items():
+        for name, page in pages["pages"].items():
             print(f"   {name}: median {page['median_ms']:.1f} ms, {page['queries']} queries",
                   flush=True)
         if options.wrk_seconds:
-            cookie = result["pages"]["cookie"]
+            result["load"] = {}
             with gunicorn(database_url) as port:
-                result["load"] = {
-                    "plain": run_wrk(port, result["pages"]["pages"]["plain"]["path"], cookie,
-                                     options.wrk_seconds, options.connections),
-                    "dashboard": run_wrk(port, result["pages"]["pages"]["dashboard"]["path"],
-                                         cookie, options.wrk_seconds, options.connections),
-                }
-            for name, load in result["load"].items():
-                print(f"   load {name}: {load['requests_per_s']:,.0f} requests/s, "
-                      f"{load['non_2xx'] + load['socket_errors']} errors", flush=True)
-        return result
+                for name in ("plain", "dashboard"):
+                    load = result["load"][name] = run_wrk(
+                        port, pages["pages"][name]["path"], pages["cookie"],
+                        options.wrk_seconds, options.connections,
+                    )
+                    save()
+                    print(f"   load {name}: {load['requests_per_s']:,.1f} requests/s, "
+                          f"{load['non_2xx'] + load['socket_errors']} errors", flush=True)
+        if backend == "sqlite" and options.sqlite_analyze:
+            # Nothing in the project runs ANALYZE on SQLite, so its planner has no statistics;
+            # measure the pages again with them to show what they change.
+            run_phase("analyze", database_url)
+            analyzed = step(
+                "pages_analyzed", "pages", "--requests", str(options.requests), "--warmup",
+                str(options.warmup), "--explain",
+                str(OUT_DIR / f"explain-{scale}-{backend}-analyzed.txt"),
+            )
+            for name, page in analyzed["pages"].items():
+                print(f"   after ANALYZE, {name}: median {page['median_ms']:.1f} ms", flush=True)
 
 
 def profile_import(backend: str, scale: str, data: Path) -> None:
@@ -349,11 +357,17 @@ def orchestrate(options) -> None:
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "backends": {},
     }
+    results_file = OUT_DIR / f"results-{scale}.json"
+
+    def save():
+        results_file.write_text(json.dumps(report, indent=2) + "\n")
+
     for backend in options.backends:
-        report["backends"][backend] = bench_backend(backend, scale, data, options)
+        report["backends"][backend] = {}
+        bench_backend(backend, scale, data, options, report["backends"][backend], save)
     report["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     report["machine"]["load_average_at_end"] = os.getloadavg()
-    (OUT_DIR / f"results-{scale}.json").write_text(json.dumps(report, indent=2) + "\n")
+    save()
     summary = markdown(report)
     (OUT_DIR / f"report-{scale}.md").write_text(summary)
     print(summary)
@@ -438,6 +452,18 @@ def markdown(report: dict) -> str:
                 return f"met ({ratio:.1f}x)"
             return f"missed ({ratio:.1f}x, {ratio / GOALS[goal]:.1f} times the goal)"
         lines.append(row(f"{page} <= {GOALS[goal]:.0f}x plain", verdict))
+    analyzed = backends.get("sqlite", {}).get("pages_analyzed")
+    if analyzed:
+        lines.append(
+            "\n### SQLite with planner statistics (after `ANALYZE`)\n\n"
+            "| page | median ms | p95 ms | ratio | queries |\n|---|---|---|---|---|\n"
+        )
+        plain = analyzed["pages"]["plain"]["median_ms"]
+        for page, figures in analyzed["pages"].items():
+            lines.append(
+                f"| {page} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} | "
+                f"{figures['median_ms'] / plain:.1f}x | {figures['queries']} |\n"
+            )
     if all("load" in b for b in backends.values()):
         options = report["options"]
         lines.append(
@@ -618,6 +644,16 @@ def phase_wipe(options) -> dict:
     return {}
 
 
+def phase_analyze(options) -> dict:
+    """Gather the query planner's statistics (SQLite's ANALYZE; PostgreSQL's autovacuum does
+    it by itself)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {}
+
+
 def phase_import(options) -> dict:
     """Import a results file through the project's import service, as import_results does."""
     from django.db import connection
@@ -787,6 +823,7 @@ PHASES = {
     "floor": phase_floor,
     "wipe": phase_wipe,
     "import": phase_import,
+    "analyze": phase_analyze,
     "pages": phase_pages,
 }
 
@@ -818,6 +855,8 @@ def main():
     parser.add_argument("--wrk-seconds", type=int, default=30,
                         help="duration of each wrk run; 0 skips the load test")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
+    parser.add_argument("--sqlite-analyze", action=argparse.BooleanOptionalAction, default=True,
+                        help="on SQLite, also measure the pages after ANALYZE (default: on)")
     parser.add_argument("--profile-import", action="store_true",
                         help="only profile the import of results.csv (cProfile), nothing else")
     options = parser.parse_args()
