@@ -6,7 +6,10 @@
 - ``admin_user``: superuser
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from indicators.models import Indicator
@@ -33,6 +36,20 @@ def make_user(username, role, provinces=(), **extra):
     profile = Profile.objects.create(user=user, role=role)
     profile.provinces.set(provinces)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _standard_catalogue(request):
+    """Give transactional tests the catalogue that the data migration installs.
+
+    A transactional test (live server, several connections) ends by flushing every table, the
+    migration's rows included; the next one would find an empty catalogue.
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    migration = importlib.import_module("indicators.migrations.0002_standard_catalogue")
+    migration.install(django_apps, None)
 
 
 @pytest.fixture
