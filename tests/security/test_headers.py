@@ -1,0 +1,176 @@
+"""Security headers on every HTML page of the matrix, session expiry, password strength."""
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import PASSWORD
+from tests.security.matrix import OUTCOMES, VISITORS
+from tests.security.test_url_matrix import url_of, visitor_client
+
+
+class InlineCode(HTMLParser):
+    """Collect every piece of script a page carries inline, which the CSP would block."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script":
+            if "src" not in attributes:
+                self.in_script = True
+                self.found.append("<script> without src")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}=javascript:...>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+HTML_PAGES = [
+    (name, visitor)
+    for name, outcomes in OUTCOMES.items()
+    for visitor in VISITORS
+    if outcomes[visitor][0] == 200
+]
+
+
+@pytest.fixture
+def users(officer_a, officer_b, leader_a, admin_user):
+    return {"officer_a": officer_a, "officer_b": officer_b, "leader_a": leader_a,
+            "admin_user": admin_user}
+
+
+@pytest.mark.parametrize("name,visitor", HTML_PAGES, ids=[f"{n}-{v}" for n, v in HTML_PAGES])
+def test_every_page_carries_a_strict_csp_and_no_inline_script(
+    world, users, settings, name, visitor
+):
+    response = visitor_client(visitor, users, settings).get(url_of(name, world))
+    assert response.status_code == 200
+    policy = csp_directives(response["Content-Security-Policy"])
+    scripts = policy.get("script-src", policy.get("default-src"))
+    assert scripts == ["'self'"], scripts
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    if response["Content-Type"].startswith("text/html"):
+        parser = InlineCode()
+        parser.feed(response.content.decode())
+        assert not parser.found, f"{name}: {parser.found}"
+
+
+def test_it_has_a_page_in_every_kind_of_the_matrix():
+    """The CSP check above covers the public, entry, dashboard and admin pages."""
+    names = {name for name, _visitor in HTML_PAGES}
+    assert {"plans:home", "login", "plans:entry_grid", "plans:dashboard_plan",
+            "admin:index", "admin:login"} <= names
+
+
+def test_the_session_ends_after_eight_hours_and_with_the_browser():
+    assert django_settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert django_settings.SESSION_COOKIE_HTTPONLY is True
+    # Production settings (DEBUG off, as the suite runs): cookies only over HTTPS.
+    assert django_settings.DEBUG is False
+    assert django_settings.SESSION_COOKIE_SECURE is True
+    assert django_settings.CSRF_COOKIE_SECURE is True
+
+
+def test_the_login_cookie_is_a_browser_session_cookie(db, officer_a):
+    client = Client()
+    response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert cookie["secure"]
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_an_expired_session_is_sent_back_to_the_login_page(world, officer_a):
+    client = Client()
+    client.force_login(officer_a)
+    url = reverse("plans:entry_year", args=["91", 2017])
+    assert client.get(url).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "weak,message",
+    [
+        ("Ab1!", "This password is too short"),  # Django has no Vietnamese for it: see below
+        ("1234567890123", "hoàn toàn là số"),
+        ("password1234", "quá phổ biến"),
+        ("officer_a2017", "giống"),
+    ],
+    ids=["short", "numeric", "common", "like-the-username"],
+)
+def test_the_password_change_page_refuses_a_weak_password(
+    db, client, officer_a, weak, message
+):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert message in response.content.decode()
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(PASSWORD)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Django 5.2's Vietnamese catalogue lacks the plural 'This password is too short. It "
+    "must contain at least %(min_length)d characters.'; locale/vi must add it (see the report "
+    "of issue 5)",
+)
+def test_it_says_in_vietnamese_that_a_password_is_too_short(db, client, officer_a):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Ab1!", "new_password2": "Ab1!"},
+    )
+    assert "This password is too short" not in response.content.decode()
+
+
+def test_the_password_change_page_takes_a_strong_password(db, client, officer_a):
+    client.force_login(officer_a)
+    strong = "Rạch-Giá-mưa-tháng-7"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change_done")
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(strong)
