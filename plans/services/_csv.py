@@ -13,6 +13,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -209,7 +210,7 @@ def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             IndexError) as exc:
         raise FileError(
@@ -220,7 +221,7 @@ def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from exc
     try:
         for number, cells in enumerate(rows, start=1):
-            fields = [_cell_text(cell) for cell in cells]
+            fields = [_cell_text(cell.value, cell.number_format) for cell in cells]
             # Excel keeps formatted but empty cells at the end of a row; they are not fields.
             while fields and not fields[-1]:
                 fields.pop()
@@ -229,16 +230,19 @@ def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number_format: str | None = None) -> str:
     """Return a cell's value as the text a CSV would hold.
 
     Excel stores every number as a float, so 2017 arrives as 2017.0: whole floats are written
-    without the ``.0``; other floats keep their shortest exact form (2.5, 12.55).
+    without the ``.0``; other floats keep their shortest exact form (2.5, 12.55). A cell
+    formatted as a percentage shows 80% but holds 0.8: it is read as the 80 a person sees.
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float) and number_format and "%" in number_format:
+        value = float(Decimal(repr(value)) * 100)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime | date | time):

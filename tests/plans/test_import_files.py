@@ -2,13 +2,19 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
-from plans.models import Agency, Province, Result
+from plans.models import Agency, Province, Result, Target
 from plans.services import _csv
-from plans.services.imports import ImportRefused, agencies_import, results_import
+from plans.services.imports import (
+    ImportRefused,
+    agencies_import,
+    results_import,
+    targets_import,
+)
 
 RESULTS_HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
 AGENCIES_HEADER = (
@@ -254,6 +260,31 @@ def test_it_refuses_a_fraction_where_excel_holds_a_whole_number(agencies_a):
         (3, "Cột year: “2017.5” không phải năm; ghi bốn chữ số, ví dụ 2017."),
     ]
     assert not Result.objects.exists()
+
+
+def test_it_reads_a_cell_formatted_as_a_percentage_as_the_percentage_shown(province_a):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append("province_code,year,indicator_code,tiers,comparator,value,unit,note".split(","))
+    sheet.append(["91", 2017, "ONE_STOP_SHOP", "department", ">=", 0.5, "percent", "K3"])
+    sheet.append(["91", 2017, "LAN", "department", ">=", 0.125, "percent", ""])
+    sheet.append(["91", 2017, "FIBRE", "department", ">=", 0.1255, "percent", ""])
+    for row in (2, 3, 4):
+        sheet.cell(row=row, column=6).number_format = "0.0%"
+    output = io.BytesIO()
+    workbook.save(output)
+
+    errors = refused(targets_import, source=output.getvalue())
+
+    assert errors == [(4, "Chỉ tiêu phần trăm ghi tối đa một chữ số thập phân (nhận được "
+                          "12.55).")]
+    sheet.delete_rows(4)
+    output = io.BytesIO()
+    workbook.save(output)
+    targets_import(source=output.getvalue())
+    assert dict(Target.objects.values_list("indicator__code", "value")) == {
+        "ONE_STOP_SHOP": Decimal("50.0"), "LAN": Decimal("12.5")
+    }
 
 
 def test_it_refuses_an_xlsx_row_wider_than_the_header(agencies_a):
