@@ -578,10 +578,13 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, django_assert_nu
     assert response.content[:2] == b"PK"
 
 
-def test_it_downloads_progress_csv_byte_for_byte_as_export_progress(client, leader_a,
-                                                                    targets_a, tmp_path):
+def test_it_downloads_progress_csv_byte_for_byte_as_export_progress(
+    client, leader_a, targets_a, tmp_path, django_assert_num_queries
+):
     login(client, leader_a)
-    response = client.get(reverse("plans:dashboard_csv", args=["91", 2017]))
+    # session, user, profile, province, plan, targets, agency counts, result sums
+    with django_assert_num_queries(8):
+        response = client.get(reverse("plans:dashboard_csv", args=["91", 2017]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="progress-91-2017.csv"' in response["Content-Disposition"]
