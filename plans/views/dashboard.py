@@ -53,7 +53,11 @@ def _row_order(item: selectors.TargetProgress):
 
 
 def _groups(rows):
-    """Return [(group label, rows, met, total)] in catalogue group order, empty groups left out."""
+    """Return the rows by indicator group, in catalogue order, with how many are met.
+
+    Each group is a dict of ``label``, ``rows``, ``met`` and ``total``; empty groups are left
+    out.
+    """
     groups = []
     for group in Indicator.Group:
         members = [row for row in rows if row.target.indicator.group == group.value]
@@ -257,7 +261,7 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 unit=unit,
                 title=title,
                 format_number=(
-                    percent_label if unit == progress.PERCENT
+                    _percent_label if unit == progress.PERCENT
                     else (lambda value: number_text(value, 0))
                 ),
                 target_label=_("Chỉ tiêu của từng năm"),
@@ -270,14 +274,14 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
     )
 
 
-def percent_label(value) -> str:
+def _percent_label(value) -> str:
     """Return an axis label of a percent chart: "75 %"."""
     return _("%(number)s %%") % {"number": number_text(value, 0)}
 
 
 def _compare_sort_key(province_id, cells):
     """Sort rows by one province: not met first, then met, then no data, then no target;
-    within a status by achieved value, weakest first."""
+    within a status by achieved value, lowest first."""
     rank = {progress.Status.NOT_MET: 0, progress.Status.MET: 1, progress.Status.NO_DATA: 2}
 
     def key(row):
