@@ -2,13 +2,10 @@
 
 Mark every test here ``@pytest.mark.browser`` and give it a database the live server can see:
 
-    pytestmark = [
-        pytest.mark.browser,
-        pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    ]
+    pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-``serialized_rollback`` restores what the migrations installed (the indicator catalogue), which
-a transactional test's flush would otherwise remove for the next test.
+A transactional test ends by flushing every table; the root conftest installs the indicator
+catalogue again before each test that uses the live server.
 
 Helpers for other browser tests:
 

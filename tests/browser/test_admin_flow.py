@@ -12,10 +12,7 @@ from plans.models import Change, Target
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # .site-header's background in static/css/app.css (--brand: #9b1c1c); the browser's default
 # would be transparent, so this proves the stylesheet was served and applied.
