@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.test.utils import override_settings
 
 from tests.conftest import PASSWORD
 
@@ -67,8 +66,33 @@ def in_ci() -> bool:
 _skipped_key = pytest.StashKey[int]()
 
 
+def _django_order(item) -> int:
+    """Return 0 for a test in a rolled-back transaction, 1 for a transactional one, 2 for none.
+
+    The order pytest-django gives: a transactional test (live server) ends by flushing every
+    table, so the tests that rely on what the migrations installed must come before it.
+    """
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+        or (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or (marker and marker.args and marker.args[0])
+    )
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in item.fixturenames else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Skip browser tests when Chromium is missing, except in CI where they must run."""
+    """Put transactional tests after the others again; skip browser tests without Chromium.
+
+    pytest groups the tests that share Playwright's session-scoped ``browser_name`` parameter
+    after pytest-django has ordered the suite, which can move browser tests ahead of ordinary
+    database tests; their flush would then leave those tests without the indicator catalogue.
+    The sort is stable, so files keep their order within each group.
+    """
+    items.sort(key=_django_order)
     browser_items = [item for item in items if item.get_closest_marker("browser")]
     if not browser_items or chromium_path() or in_ci():
         return
@@ -123,24 +147,6 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_FLAGS,
     }
-
-
-@pytest.fixture(scope="session")
-def _http_live_server_settings():
-    """Let the browser keep its cookies over the live server's plain HTTP.
-
-    The suite keeps production settings (DEBUG off), where session and CSRF cookies are marked
-    Secure; the root conftest already switches the HTTPS redirect off.
-    """
-    override = override_settings(SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False)
-    override.enable()
-    yield
-    override.disable()
-
-
-@pytest.fixture(scope="session")
-def live_server(_http_live_server_settings, live_server):
-    return live_server
 
 
 @pytest.fixture(scope="session")
