@@ -19,7 +19,7 @@ from plans.services.results import ResultsRefused, result_record
 ROUNDS = 5
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor == "sqlite",
         reason="the SQLite test database lives in memory with a shared cache, where a second "

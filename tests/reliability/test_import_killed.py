@@ -41,7 +41,7 @@ POLL_SECONDS = 0.02
 WRITE_GRACE = 0.3
 STARTUP_TIMEOUT = 120
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def subprocess_env(database_url: str) -> dict:
