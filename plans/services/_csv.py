@@ -20,7 +20,23 @@ from django.utils.translation import gettext as _
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Files people upload by mistake, recognised by their first bytes.
+NOT_TABLES = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG (ảnh)",
+    b"\xff\xd8\xff": "JPEG (ảnh)",
+    b"GIF8": "GIF (ảnh)",
+}
 READ_SIZE = 1 << 16
+
+
+class Formula(str):
+    """The text of a workbook cell that holds a formula (``=1+1``), and the cell's name."""
+
+    def __new__(cls, text: str, cell: str):
+        formula = super().__new__(cls, text)
+        formula.cell = cell
+        return formula
 
 
 class FileError(Exception):
@@ -39,13 +55,13 @@ def clean(text: str) -> str:
 
 
 def read_table(source, *, columns: Sequence[str]) -> Iterator:
-    """Return an iterator of ``(line, fields, width)`` for the data rows of ``source``.
+    """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
     ``source`` is ``bytes`` or a binary file object. ``fields`` lists the values in the order of
-    ``columns``, or is ``None`` when the row has more or fewer fields than the header (``width``
-    is the number of fields the row has); fully blank rows are skipped. Raise
-    :class:`FileError` for an unreadable file or a header with missing, unknown or duplicated
-    columns; the iterator raises it for an undecodable line.
+    ``columns``; it is ``None`` when the row cannot be read as such, and ``problem`` says why
+    (more or fewer fields than the header, a formula in a workbook cell). Fully blank rows are
+    skipped. Raise :class:`FileError` for an unreadable file or a header with missing, unknown
+    or duplicated columns; the iterator raises it for an undecodable line.
     """
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     start = stream.read(4)
@@ -53,6 +69,15 @@ def read_table(source, *, columns: Sequence[str]) -> Iterator:
         raw_rows = _xlsx_rows(stream, start)
         # Excel does not keep empty cells at the end of a row: a short row is padded.
         pad = True
+    elif start.startswith(tuple(NOT_TABLES)):
+        kind = next(kind for signature, kind in NOT_TABLES.items() if start.startswith(signature))
+        raise FileError(
+            _(
+                "Tệp không phải UTF-8 mà là một tệp %(kind)s, không phải bảng số liệu. Hãy tải "
+                "lên bảng dưới dạng “CSV UTF-8 (phân tách bằng dấu phẩy)” hoặc Excel .xlsx."
+            )
+            % {"kind": kind}
+        )
     elif start.startswith(XLS_SIGNATURE):
         raise FileError(
             _(
@@ -111,14 +136,30 @@ def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator
     for line, fields in raw_rows:
         if not any(fields):
             continue
-        if pad and len(fields) < width:
-            fields += [""] * (width - len(fields))
+        if pad:
+            formulas = [field for field in fields if isinstance(field, Formula)]
+            if formulas:
+                yield line, None, _formulas_problem(formulas)
+                continue
+            if len(fields) < width:
+                fields += [""] * (width - len(fields))
         if len(fields) != width:
-            yield line, None, len(fields)
+            yield line, None, _(
+                "Dòng có %(found)s trường nhưng tiêu đề có %(expected)s cột. Kiểm tra dấu phẩy "
+                "thừa hoặc thiếu (một giá trị có dấu phẩy phải đặt trong ngoặc kép)."
+            ) % {"found": len(fields), "expected": width}
         elif in_order:
-            yield line, fields, width
+            yield line, fields, None
         else:
-            yield line, [fields[i] for i in order], width
+            yield line, [fields[i] for i in order], None
+
+
+def _formulas_problem(formulas: list["Formula"]) -> str:
+    cells = ", ".join(f"{formula.cell} ({formula})" for formula in formulas)
+    return _(
+        "Ô %(cells)s chứa công thức, không phải giá trị. Hãy chép các ô đó và dán đặc biệt "
+        "chỉ giá trị (Paste Special → Values), rồi tải lên lại."
+    ) % {"cells": cells}
 
 
 def _csv_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -208,7 +249,7 @@ def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
         # openpyxl needs to seek inside the zip; XLSX is compressed, so holding it is cheap.
         stream = io.BytesIO(start + stream.read())
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
@@ -221,7 +262,13 @@ def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from exc
     try:
         for number, cells in enumerate(rows, start=1):
-            fields = [_cell_text(cell.value, cell.number_format) for cell in cells]
+            fields = [
+                # A formula's result is whatever Excel last computed, if it saved one at all:
+                # refuse it rather than guess.
+                Formula(cell.value, cell.coordinate) if cell.data_type == "f"
+                else _cell_text(cell.value, cell.number_format)
+                for cell in cells
+            ]
             # Excel keeps formatted but empty cells at the end of a row; they are not fields.
             while fields and not fields[-1]:
                 fields.pop()

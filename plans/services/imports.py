@@ -107,8 +107,8 @@ class _Invalid(ValueError):
 class _Rows:
     """The data rows of one import, and the errors found in them.
 
-    Iterating yields ``(line, fields)`` for the rows whose field count matches the header;
-    the others, and a file that cannot be read, are recorded as errors.
+    Iterating yields ``(line, fields)`` for the rows that could be read; the others, and a
+    file that cannot be read, are recorded as errors.
     """
 
     def __init__(self, report: ImportReport, source, columns):
@@ -119,15 +119,10 @@ class _Rows:
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         try:
-            for line, fields, width in read_table(self.source, columns=self.columns):
+            for line, fields, problem in read_table(self.source, columns=self.columns):
                 self.report.rows += 1
-                if fields is None:
-                    self.error(
-                        line,
-                        _("Dòng có %(found)s trường nhưng tiêu đề có %(expected)s cột. Kiểm tra "
-                          "dấu phẩy thừa hoặc thiếu (một giá trị có dấu phẩy phải đặt trong "
-                          "ngoặc kép).") % {"found": width, "expected": len(self.columns)},
-                    )
+                if problem:
+                    self.error(line, problem)
                     continue
                 yield line, fields
         except FileError as exc:

@@ -342,6 +342,43 @@ def test_it_refuses_a_zip_that_is_not_a_workbook(db, source):
                           "Hãy lưu lại bằng Excel dưới dạng .xlsx hoặc “CSV UTF-8”.")]
 
 
+@pytest.mark.parametrize(
+    "source, kind",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG (ảnh)"),
+        (b"\xff\xd8\xff\xe0" + bytes(64), "JPEG (ảnh)"),
+        (b"GIF89a" + bytes(64), "GIF (ảnh)"),
+        (b"%PDF-1.4\n" + bytes(64), "PDF"),
+    ],
+)
+def test_it_names_an_image_or_a_pdf_for_what_it_is(db, source, kind):
+    errors = refused(results_import, source=source)
+
+    assert errors == [(0, f"Tệp không phải UTF-8 mà là một tệp {kind}, không phải bảng số liệu. "
+                          "Hãy tải lên bảng dưới dạng “CSV UTF-8 (phân tách bằng dấu phẩy)” "
+                          "hoặc Excel .xlsx.")]
+
+
+def test_it_refuses_a_formula_in_a_workbook_and_names_its_cells(agencies_a):
+    source = xlsx(
+        RESULTS_HEADER.split(","),
+        [2017, "91-SNV", "LAN", 1],
+        [2017, "91-UBND", "OFFICIAL_EMAIL", None, "=40+1", "=SUM(F1:F2)"],
+        [2017, "91-STTTT", "LAN", '=HYPERLINK("http://x.example/","1")'],
+    )
+
+    errors = refused(results_import, source=source)
+
+    assert errors == [
+        (3, "Ô E3 (=40+1), F3 (=SUM(F1:F2)) chứa công thức, không phải giá trị. Hãy chép các ô "
+            "đó và dán đặc biệt chỉ giá trị (Paste Special → Values), rồi tải lên lại."),
+        (4, "Ô D4 (=HYPERLINK(\"http://x.example/\",\"1\")) chứa công thức, không phải giá trị. "
+            "Hãy chép các ô đó và dán đặc biệt chỉ giá trị (Paste Special → Values), rồi tải "
+            "lên lại."),
+    ]
+    assert not Result.objects.exists()
+
+
 def test_it_refuses_an_old_xls_workbook(db):
     errors = refused(results_import, source=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
 
