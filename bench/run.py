@@ -348,6 +348,10 @@ def machine() -> dict:
 def orchestrate(options) -> None:
     scale = f"{options.provinces}p"
     data = OUT_DIR / f"data-{options.provinces}"
+    if options.report:
+        report = json.loads((OUT_DIR / f"results-{scale}.json").read_text())
+        print(markdown(report))
+        return
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     print(f"== generating {options.provinces} provinces into {data}", flush=True)
     subprocess.run(
@@ -389,6 +393,14 @@ def load_ratio(backend: dict) -> str:
     return f"{load['dashboard']['requests_per_s'] / load['plain']['requests_per_s']:.2f}"
 
 
+def safe(cell, backend: dict) -> str:
+    """Return ``cell(backend)``, or a dash for a figure a cut-short run did not reach."""
+    try:
+        return cell(backend)
+    except KeyError:
+        return "–"
+
+
 def markdown(report: dict) -> str:
     """Return the figures of a run as the Markdown tables of BENCHMARKS.md."""
     backends = report["backends"]
@@ -396,15 +408,15 @@ def markdown(report: dict) -> str:
     head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
 
     def row(label, cell):
-        return f"| {label} | " + " | ".join(cell(backends[name]) for name in names) + " |\n"
+        return f"| {label} | " + " | ".join(safe(cell, backends[name]) for name in names) + " |\n"
 
     dataset = report["dataset"]
     lines = [
         f"Dataset: {dataset['provinces']} provinces, {dataset['agencies']:,} agencies, "
         f"{dataset['targets']:,} targets, {dataset['results']:,} results. "
-        f"Run {report['started']} – {report['finished']}; load average "
+        f"Run {report['started']} – {report.get('finished', '(cut short)')}; load average "
         f"{report['machine']['load_average_at_start'][0]:.1f} at start, "
-        f"{report['machine']['load_average_at_end'][0]:.1f} at end.\n",
+        f"{report['machine'].get('load_average_at_end', [0])[0]:.1f} at end.\n",
         "\n### Import of results.csv\n\n",
         head,
         row("setup: agencies.csv (s)", lambda b: f"{b['setup']['agencies_seconds']:.1f}"),
@@ -431,6 +443,10 @@ def markdown(report: dict) -> str:
             lambda b: f"{b['floor']['max_rss_mib']:.0f}"),
         "\n### Server time per page (test client, in-process, DEBUG off)\n\n",
     ]
+    names = [name for name in names if "pages" in backends[name]]
+    if not names:
+        return "".join(lines)
+    head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
     first = backends[names[0]]["pages"]
     lines.append(
         f"Province {first['province']} ({first['agencies']} agencies), year {PAGE_YEAR}, "
@@ -477,7 +493,9 @@ def markdown(report: dict) -> str:
                 f"| {page} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} | "
                 f"{figures['median_ms'] / plain:.1f}x | {figures['queries']} |\n"
             )
-    if all("load" in b for b in backends.values()):
+    names = [name for name in names if "load" in backends[name]]
+    head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
+    if names:
         options = report["options"]
         lines.append(
             f"\n### Under load: gunicorn, 2 workers, `wrk -t 2 -c {options['connections']} "
@@ -874,6 +892,8 @@ def main():
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
     parser.add_argument("--sqlite-analyze", action=argparse.BooleanOptionalAction, default=True,
                         help="on SQLite, also measure the pages after ANALYZE (default: on)")
+    parser.add_argument("--report", action="store_true",
+                        help="only print the tables of the last run's results-<N>p.json")
     parser.add_argument("--profile-import", action="store_true",
                         help="only profile the import of results.csv (cProfile), nothing else")
     options = parser.parse_args()
