@@ -73,6 +73,7 @@ def test_it_updates_a_changed_row_with_a_new_version_and_its_old_figures(
     good_file, officer_a, admin_user, indicator
 ):
     results_import(source=good_file, user=officer_a)
+    first_saved = Result.objects.get(agency__code="91-SNV", indicator__code="OFFICIAL_EMAIL")
     changed = csv_file(
         "2017,91-SNV,LAN,1,,,",
         "2017,91-STTTT,LAN,không,,,",
@@ -85,6 +86,7 @@ def test_it_updates_a_changed_row_with_a_new_version_and_its_old_figures(
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     email = Result.objects.get(agency__code="91-SNV", indicator=indicator("OFFICIAL_EMAIL"))
     assert (email.numerator, email.version, email.updated_by) == (420, 2, admin_user)
+    assert email.updated_at > first_saved.updated_at
     change = Change.objects.filter(result=email).first()
     assert change.old == {"value": None, "numerator": 412, "denominator": 430,
                           "note": "Theo báo cáo quý IV"}
