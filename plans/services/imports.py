@@ -552,12 +552,15 @@ def _agencies_write(plan: _AgenciesPlan) -> None:
         )
         parent_ids.update({agency.code: agency.pk for agency in created})
 
-    for agency, row in plan.updated:
-        for name in fields:
-            setattr(agency, name, getattr(row, name))
-        agency.parent_id = parent_ids[row.parent_code] if row.parent_code else None
-    Agency.objects.bulk_update(
-        [agency for agency, _row in plan.updated], [*fields, "parent"], batch_size=500
+    _update_rows(
+        Agency,
+        [*fields, "parent"],
+        [
+            (*(getattr(row, name) for name in fields),
+             parent_ids[row.parent_code] if row.parent_code else None, agency.pk)
+            for agency, row in plan.updated
+        ],
+        constants={},
     )
 
 
