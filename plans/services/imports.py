@@ -820,9 +820,6 @@ class _ResultRow:
     figures: tuple  # value, numerator, denominator, note
     agency: Agency | None = None
 
-    def as_dict(self) -> dict:
-        return _figures_dict(self.figures)
-
 
 class _ResultsImporter:
     """Check and write the results of one file, a chunk at a time.
@@ -1081,16 +1078,11 @@ class _Stored:
     version: int
 
 
-def _figures_dict(figures: tuple) -> dict:
-    """Return (value, numerator, denominator, note) as kept in the change history."""
-    return dict(zip(("value", "numerator", "denominator", "note"), figures, strict=True))
-
-
 def _figures_json(figures: tuple) -> str:
-    """Return ``_figures_dict(figures)`` as JSON text, as ``json.dumps`` writes it.
+    """Return (value, numerator, denominator, note) as kept in the change history, in JSON.
 
-    Written out directly: at millions of change entries, json.dumps of a dict is a good part
-    of the import's time, and these four keys never change.
+    The same text as ``json.dumps(Result.as_dict())``, written out directly: at millions of
+    change entries, json.dumps of a dict is a good part of the import's time.
     """
     value, numerator, denominator, note = figures
     value = "null" if value is None else value

@@ -1,5 +1,9 @@
+import json
+
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management.base import CommandError
 
 from indicators.models import Indicator
@@ -453,3 +457,16 @@ def test_it_leaves_the_author_empty_when_no_user_is_given(good_file):
 
     assert set(Result.objects.values_list("updated_by", flat=True)) == {None}
     assert set(Change.objects.values_list("changed_by", flat=True)) == {None}
+
+
+@given(
+    value=st.none() | st.integers(min_value=0, max_value=2**63 - 1),
+    numerator=st.none() | st.integers(min_value=0, max_value=2**63 - 1),
+    denominator=st.none() | st.integers(min_value=0, max_value=2**63 - 1),
+    note=st.text(max_size=40),
+)
+def test_the_history_json_is_what_json_dumps_writes(value, numerator, denominator, note):
+    figures = (value, numerator, denominator, note)
+    result = Result(value=value, numerator=numerator, denominator=denominator, note=note)
+
+    assert imports._figures_json(figures) == json.dumps(result.as_dict())
