@@ -2,9 +2,9 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
-from django.core.management.base import CommandError
 
 from indicators.models import Indicator
 from plans.models import Change, Plan, Result
