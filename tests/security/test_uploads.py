@@ -99,8 +99,8 @@ def test_it_takes_a_file_just_at_the_size_limit_to_preview(client, upload, setti
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("anh.png", PNG, "Tệp không phải UTF-8"),
-        ("van-ban.pdf", PDF, "Tệp không phải UTF-8"),
+        ("anh.png", PNG, "tệp PNG (ảnh), không phải bảng số liệu"),
+        ("van-ban.pdf", PDF, "tệp PDF, không phải bảng số liệu"),
         ("ket-qua.xlsx", zip_of_text(), "Không đọc được tệp Excel"),
         ("ket-qua.xls", XLS, "Excel 97–2003 (.xls) không được hỗ trợ"),
         ("ket-qua.csv", b"", "Tệp rỗng"),
@@ -117,46 +117,24 @@ def test_it_refuses_a_file_that_is_not_a_results_table(client, upload, name, con
     assert_refused(response, client, before, message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plans/services/_csv.py reads a PNG or PDF as a CSV that is not UTF-8 and blames "
-    "Windows-1258; it should recognise the file by its signature (see the report of issue 5)",
-)
-@pytest.mark.parametrize("name,content,kind", [("anh.png", PNG, "PNG"),
-                                               ("van-ban.pdf", PDF, "PDF")])
-def test_it_names_an_image_or_pdf_for_what_it_is(client, upload, name, content, kind):
-    response = upload(name, content)
-    assert response.status_code == 400
-    assert kind in response.content.decode()
-
-
+# Row, and the cell the refusal must name.
 FORMULAS = {
-    "one-plus-one": ["2017", "91-SNV", "LAN", "=1+1", None, None, ""],
-    "hyperlink": ["2017", "91-SNV", "LAN", '=HYPERLINK("http://evil.example/","1")',
-                  None, None, ""],
-    "numerator": ["2017", "91-SNV", "OFFICIAL_EMAIL", None, "=40+1", 50, ""],
+    "one-plus-one": (["2017", "91-SNV", "LAN", "=1+1", None, None, ""], "D2"),
+    "hyperlink": (["2017", "91-SNV", "LAN", '=HYPERLINK("http://evil.example/","1")',
+                   None, None, ""], "D2"),
+    "numerator": (["2017", "91-SNV", "OFFICIAL_EMAIL", None, "=40+1", 50, ""], "E2"),
 }
 
 
-@pytest.mark.parametrize("row", FORMULAS.values(), ids=FORMULAS.keys())
-def test_it_refuses_a_workbook_with_a_formula_in_a_figure(client, upload, row):
+@pytest.mark.parametrize("row,cell", FORMULAS.values(), ids=FORMULAS.keys())
+def test_it_refuses_a_workbook_with_a_formula_in_a_figure(client, upload, row, cell):
     before = row_counts()
     response = upload("ket-qua.xlsx", xlsx([HEADER, row]))
-    assert_refused(response, client, before, "Tệp có 1 lỗi nên chưa ghi gì")
+    assert_refused(response, client, before, "Tệp có 1 lỗi nên chưa ghi gì",
+                   f"Ô {cell} (", "chứa công thức, không phải giá trị")
     # The wrong row is named by its line.
     assert '<td class="num">2</td>' in response.content.decode()
     assert Result.objects.filter(agency__code="91-SNV", indicator__code="LAN").count() == 0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="plans/services/_csv.py reads workbooks with data_only=True, so a formula cell "
-    "reads as its cached value or as blank; the refusal says 'blank', not 'formula' "
-    "(see the report of issue 5)",
-)
-def test_it_says_a_figure_is_a_formula(client, upload):
-    response = upload("ket-qua.xlsx", xlsx([HEADER, FORMULAS["one-plus-one"]]))
-    assert "công thức" in response.content.decode()
 
 
 def test_it_refuses_a_confirm_without_the_previewed_file(client, upload, world):
