@@ -52,7 +52,7 @@ def junk_body(world) -> dict:
         f"{prefix}-n": "-1",
         f"{prefix}-d": "abc",
         f"{prefix}-note": "<script>alert(1)</script>",
-        "junk": "\x00' OR 1=1 --",
+        "junk": "' OR 1=1 --",  # NUL: test_hostile_input.py
         "confirm": "1",
         "sha256": "0" * 64,
         "file": "không phải tệp",
