@@ -1,10 +1,13 @@
 # Two commands for people: `make run` and `make test`. See README.md.
+# Also: `make serve` (production: gunicorn, settings from the environment), `make bench`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # Written after a successful install; re-runs skip the install until pyproject.toml changes.
+# STAMP: the application and the test tools; SERVE_STAMP: the application alone (production).
 STAMP := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-app
 
 # Tests run with production-like settings (DEBUG off) and plain static storage, so that no
 # collectstatic is needed.
@@ -12,12 +15,17 @@ TEST_ENV := DEBUG=off SECRET_KEY=test-only-not-secret STATICFILES_BACKEND=django
 # The development server: DEBUG on serves static files and needs no SECRET_KEY.
 RUN_ENV := DEBUG=on
 
-.PHONY: run test venv lint
+.PHONY: run test venv lint serve bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	touch $(STAMP) $(SERVE_STAMP)
+
+$(SERVE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e .
+	touch $(SERVE_STAMP)
 
 venv: $(STAMP)
 
@@ -33,3 +41,23 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# Production: every setting from the environment or .env (DEBUG off, SECRET_KEY, ALLOWED_HOSTS,
+# CSRF_TRUSTED_ORIGINS, DATABASE_URL; see .env.example and README.md). Checks the deployment,
+# applies migrations, collects the hashed, compressed static files, then runs gunicorn on
+# $(BIND) behind the reverse proxy. `exec` hands the signals (TERM, HUP) to gunicorn itself.
+WORKERS ?= 3
+BIND ?= 127.0.0.1:$(PORT)
+serve: $(SERVE_STAMP)
+	$(PY) manage.py check --deploy
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	exec $(VENV)/bin/gunicorn egov_targets.wsgi --workers $(WORKERS) --bind $(BIND) \
+		--timeout 120 --access-logfile - --no-control-socket
+
+# The national-scale benchmark on SQLite and PostgreSQL (see BENCHMARKS.md); it needs wrk for
+# the load test (WRK_SECONDS=0 skips it). A quick run: make bench PROVINCES=3 WRK_SECONDS=5
+PROVINCES ?= 63
+WRK_SECONDS ?= 30
+bench: $(STAMP)
+	$(PY) bench/run.py --provinces $(PROVINCES) --wrk-seconds $(WRK_SECONDS)

@@ -1,0 +1,97 @@
+"""A province's data written back in the import formats of FORMATS.md (the CSV round trip).
+
+``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data`` writes them are read
+back by ``import_agencies``, ``import_targets`` and ``import_results``, in that order, into an
+empty database or over the same data (the imports are idempotent). They carry what the formats
+carry: not the plans' titles, document numbers and statuses, the accounts, the change history or
+the sample marks — a ``pg_dump`` keeps everything.
+
+Rows are streamed from the database in chunks: memory stays flat whatever the number of results.
+Text that a spreadsheet would read as a formula gets a leading apostrophe, as in every export.
+"""
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from plans.exports import csv_safe, plain_number
+from plans.models import Agency, Result, Target
+from plans.tiers import TIER_ORDER, format_tiers, parse_tiers
+
+AGENCY_COLUMNS = ("province_code", "province_name", "agency_code", "agency_name", "tier",
+                  "parent_code", "active_from", "active_to")
+TARGET_COLUMNS = ("province_code", "year", "indicator_code", "tiers", "comparator", "value",
+                  "unit", "note")
+RESULT_COLUMNS = ("year", "agency_code", "indicator_code", "value", "numerator", "denominator",
+                  "note")
+CHUNK = 5000
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _writer(file: TextIO, columns: tuple[str, ...]):
+    writer = csv.writer(file, lineterminator="\n")
+    writer.writerow(columns)
+    return writer
+
+
+def _in_provinces(queryset, field: str, provinces: Iterable[str] | None):
+    return queryset if provinces is None else queryset.filter(**{f"{field}__in": list(provinces)})
+
+
+def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``agencies.csv`` of ``provinces`` (codes; all when None); return the row count."""
+    writer = _writer(file, AGENCY_COLUMNS)
+    tier_rank = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
+    rows = _in_provinces(Agency.objects.all(), "province__code", provinces).values_list(
+        "province__code", "province__name", "code", "name", "tier", "parent__code",
+        "active_from", "active_to",
+    )
+    # Few enough to sort in memory (a province has hundreds of agencies, the country ~13,000).
+    count = 0
+    for row in sorted(rows, key=lambda row: (row[0], tier_rank.get(row[4], 9), row[2])):
+        province_code, province_name, code, name, tier, parent, active_from, active_to = row
+        writer.writerow((
+            province_code, csv_safe(province_name), csv_safe(code), csv_safe(name), tier,
+            csv_safe(_text(parent)), _text(active_from), _text(active_to),
+        ))
+        count += 1
+    return count
+
+
+def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``targets.csv`` of ``provinces`` (codes; all when None); return the row count."""
+    writer = _writer(file, TARGET_COLUMNS)
+    rows = _in_provinces(Target.objects.all(), "plan__province__code", provinces).values_list(
+        "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
+        "value", "unit", "note",
+    ).order_by("plan__province__code", "plan__year", "indicator__code", "tiers")
+    count = 0
+    for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
+        writer.writerow((
+            province_code, year, indicator, format_tiers(parse_tiers(tiers)), comparator,
+            plain_number(value), unit, csv_safe(note),
+        ))
+        count += 1
+    return count
+
+
+def write_results(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``results.csv`` of ``provinces`` (codes; all when None); return the row count.
+
+    Streams: the rows are read in chunks of 5,000 with a server-side cursor on PostgreSQL.
+    """
+    writer = _writer(file, RESULT_COLUMNS)
+    rows = _in_provinces(Result.objects.all(), "agency__province__code", provinces).values_list(
+        "year", "agency__code", "indicator__code", "value", "numerator", "denominator", "note",
+    ).order_by("year", "agency__code", "indicator__code")
+    count = 0
+    for year, agency, indicator, value, numerator, denominator, note in rows.iterator(CHUNK):
+        writer.writerow((
+            year, csv_safe(agency), indicator, _text(value), _text(numerator),
+            _text(denominator), csv_safe(note),
+        ))
+        count += 1
+    return count

@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plans.backup import write_agencies, write_results, write_targets
+from plans.models import Province
+
+FILES = (
+    ("agencies.csv", write_agencies),
+    ("targets.csv", write_targets),
+    ("results.csv", write_results),
+)
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Ghi đơn vị, chỉ tiêu và kết quả ra agencies.csv, targets.csv, results.csv trong thư mục "
+        "DIR, đúng định dạng nhập (FORMATS.md), để sao lưu hoặc chuyển sang máy khác."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", metavar="DIR",
+                            help=_("Thư mục ghi ba tệp (được tạo nếu chưa có)."))
+        parser.add_argument("--province", action="append", metavar="CODE",
+                            help=_("Chỉ xuất tỉnh này; lặp lại cho nhiều tỉnh. Mặc định: tất cả."))
+
+    def handle(self, *args, directory, province, **options):
+        provinces = None
+        if province:
+            provinces = sorted({code.strip() for code in province})
+            known = set(Province.objects.filter(code__in=provinces).values_list("code", flat=True))
+            unknown = [code for code in provinces if code not in known]
+            if unknown:
+                raise CommandError(
+                    _("Không có tỉnh mã %(codes)s.") % {"codes": ", ".join(unknown)}
+                )
+        folder = Path(directory)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # One snapshot for the three files (a repeatable read on PostgreSQL), so that no
+            # result names an agency or a year that the other files miss.
+            outermost = not connection.in_atomic_block
+            with transaction.atomic():
+                if outermost and connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                for name, write in FILES:
+                    with open(folder / name, "w", encoding="utf-8", newline="") as file:
+                        count = write(file, provinces=provinces)
+                    self.stdout.write(
+                        _("%(file)s: %(count)s dòng.")
+                        % {"file": folder / name, "count": count}
+                    )
+        except OSError as exc:
+            raise CommandError(
+                _("Không ghi được vào %(dir)s: %(reason)s.")
+                % {"dir": folder, "reason": exc.strerror or exc}
+            ) from exc
+
