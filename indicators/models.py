@@ -24,7 +24,10 @@ class Indicator(models.Model):
         validators=[
             RegexValidator(
                 r"^[A-Z][A-Z0-9_]*$",
-                _("Mã chỉ gồm chữ in hoa không dấu, chữ số và dấu gạch dưới, ví dụ OFFICIAL_EMAIL."),
+                _(
+                    "Mã chỉ gồm chữ in hoa không dấu, chữ số và dấu gạch dưới, ví dụ "
+                    "OFFICIAL_EMAIL."
+                ),
             )
         ],
     )

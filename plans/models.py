@@ -6,7 +6,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Floor
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
@@ -79,7 +78,9 @@ class Agency(models.Model):
                 | Q(active_to__isnull=True)
                 | Q(active_from__lte=F("active_to")),
                 name="agency_active_range",
-                violation_error_message=_("Năm bắt đầu hoạt động phải trước hoặc bằng năm kết thúc."),
+                violation_error_message=_(
+                    "Năm bắt đầu hoạt động phải trước hoặc bằng năm kết thúc."
+                ),
             ),
         ]
 
@@ -169,7 +170,9 @@ class Plan(models.Model):
         help_text=_("Các mục tiêu, nhiệm vụ không có số liệu, mỗi dòng một nhiệm vụ."),
     )
     is_sample = models.BooleanField(
-        _("dữ liệu mẫu"), default=False, help_text=_("Số liệu minh họa, không phải số liệu công bố.")
+        _("dữ liệu mẫu"),
+        default=False,
+        help_text=_("Số liệu minh họa, không phải số liệu công bố."),
     )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -319,7 +322,9 @@ class Target(models.Model):
 
     def value_display(self) -> Decimal:
         """Return the value without a trailing .0 for whole numbers."""
-        return self.value.quantize(Decimal(1)) if self.value == self.value.to_integral() else self.value
+        if self.value == self.value.to_integral():
+            return self.value.quantize(Decimal(1))
+        return self.value
 
 
 class Result(models.Model):

@@ -46,8 +46,9 @@ def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.AD
     """Create the province's plan for the year after ``plan`` with copies of its targets.
 
     The copy is a draft with no title, document number or date (a new year has a new document;
-    until it is named, the default title names the new year); results are not copied. Refuse with ValidationError if that year is out of range or already has a
-    plan; nothing is written then.
+    until it is named, the default title names the new year); results are not copied. Refuse
+    with ValidationError if that year is out of range or already has a plan; nothing is
+    written then.
     """
     next_year = plan.year + 1
     province = plan.province
