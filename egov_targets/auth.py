@@ -1,4 +1,12 @@
+"""Login throttling (django-axes): the backend, and how a failure is attributed."""
+
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+
+# The width of django-axes' AccessAttempt.username (and AccessLog, AccessFailureLog).
+AXES_USERNAME_MAX_LENGTH = 255
 
 
 class ThrottledLoginBackend(AxesStandaloneBackend):
@@ -13,3 +21,51 @@ class ThrottledLoginBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def axes_username(request, credentials=None):
+    """Return the submitted username cut to what django-axes can store.
+
+    django-axes records every failure with its username in a varchar(255); PostgreSQL refuses
+    a longer value, so a 300-character username answered 500 instead of a failed login.
+    Cutting it keeps the throttle working: every longer username sharing those 255 characters
+    counts as one, and none of them can belong to a user (Django's usernames are 150 at most).
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return username
+    return username[:AXES_USERNAME_MAX_LENGTH]
+
+
+def axes_client_ip(request):
+    """Return the address a failed login is counted against.
+
+    Without a reverse proxy (``TRUSTED_PROXY_COUNT`` 0) it is the connection's address, and
+    X-Forwarded-For is ignored: anyone can send that header, and trusting it would let a client
+    dodge the throttle by changing it on every attempt. Behind ``TRUSTED_PROXY_COUNT`` proxies,
+    each of which appends the address it received the request from, the client's address is
+    that many entries from the right; whatever the client put further left is never read.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if not forwarded:
+        return remote
+    # Fewer entries than proxies: the request entered after the first proxy, and the left-most
+    # entry was still written by a trusted one.
+    address = forwarded[-count] if len(forwarded) >= count else forwarded[0]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        # A proxy wrote something that is not an address (misconfiguration): fall back.
+        return remote

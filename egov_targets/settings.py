@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "egov_targets.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the session or the database: PostgreSQL refuses NUL in text.
+    "egov_targets.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov_targets.middleware.VietnameseFirstLocaleMiddleware",
@@ -72,6 +74,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A username longer than axes' varchar(255) would make PostgreSQL refuse the failure's record.
+AXES_USERNAME_CALLABLE = "egov_targets.auth.axes_username"
+# How many reverse proxies in front of the application append to X-Forwarded-For (nginx as the
+# README sets it up: 1). 0 (the default) ignores the header, which any client can forge, and
+# counts failures against the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more (see .env.example).")
+AXES_CLIENT_IP_CALLABLE = "egov_targets.auth.axes_client_ip"
 
 ROOT_URLCONF = "egov_targets.urls"
 
@@ -167,11 +178,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes the health check over plain HTTP, straight to the application.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # The header only allows preloading; submitting the domain to browsers' lists stays a manual act.
+    # The header only allows preloading; submitting the domain to browsers' lists stays a
+    # manual act.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOGGING = {
