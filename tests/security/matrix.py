@@ -39,10 +39,6 @@ URL_KWARGS = {
     "logout": {},
     "password_change": {},
     "password_change_done": {},
-    "password_reset": {},
-    "password_reset_done": {},
-    "password_reset_confirm": {"uidb64": "MQ", "token": "sai-ma"},
-    "password_reset_complete": {},
     "plans:home": {},
     "plans:entry_year": {"province_code": "91", "year": 2017},
     "plans:entry_close": {"province_code": "91", "year": 2017},
@@ -119,10 +115,6 @@ OUTCOMES = {
     "password_change_done": row(
         same(LOGIN), (200, 405, 405), (200, 405, 405), (200, 405, 405), (200, 405, 405)
     ),
-    "password_reset": row(*[same(200)] * 5),
-    "password_reset_done": row(*[(200, 405, 405)] * 5),
-    "password_reset_confirm": row(*[same(200)] * 5),  # an invalid link says so
-    "password_reset_complete": row(*[(200, 405, 405)] * 5),
     # Home lists what the visitor may read; it has no form and answers any method alike.
     "plans:home": row(*[same(200)] * 5),
     "plans:entry_year": entry(officer_a=(200, 405, 405)),
