@@ -49,7 +49,25 @@ print(json.dumps({
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
     "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
+    "SECURE_REDIRECT_EXEMPT": getattr(settings, "SECURE_REDIRECT_EXEMPT", []),
+    "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
+    "AXES_CLIENT_IP_CALLABLE": settings.AXES_CLIENT_IP_CALLABLE,
+    "AXES_USERNAME_CALLABLE": settings.AXES_USERNAME_CALLABLE,
+    "NUL_GUARD": settings.MIDDLEWARE.index("egov_targets.middleware.RejectNulMiddleware")
+    - settings.MIDDLEWARE.index("egov_targets.middleware.SecurityHeadersMiddleware"),
 }))
+"""
+
+# Plain HTTP to the application, as a load balancer's probe or a careless link would come,
+# under the production settings of a subprocess (the suite turns the HTTPS redirect off).
+PLAIN_HTTP = """
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+client = Client(HTTP_HOST="egov.example.gov.vn")
+for url in ("/healthz", "/", "/accounts/login/"):
+    response = client.get(url)
+    print(url, response.status_code, response.get("Location", ""))
 """
 
 
@@ -79,6 +97,18 @@ def test_it_passes_the_deployment_checks_with_production_settings():
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "no issues" in completed.stdout
+
+
+def test_it_passes_the_deployment_checks_without_a_proxy_or_with_two(tmp_path):
+    for count in ("0", "2"):
+        completed = run_python(
+            "manage.py", "check", "--deploy", "--fail-level", "WARNING",
+            **{**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": count,
+               "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+        )
+
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert "no issues" in completed.stdout
 
 
 def test_it_fails_the_deployment_checks_with_a_short_secret_key():
@@ -154,6 +184,45 @@ def test_it_trusts_the_proxy_for_https_and_secures_cookies_in_production():
     assert dumped["SESSION_COOKIE_SECURE"] is True
     assert dumped["CSRF_COOKIE_SECURE"] is True
     assert dumped["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert dumped["SECURE_REDIRECT_EXEMPT"] == [r"^healthz/?$"]
+
+
+def test_it_lets_only_healthz_through_over_plain_http_in_production(tmp_path):
+    completed = run_python(
+        "-c",
+        "import django; django.setup()\n" + PLAIN_HTTP,
+        **{**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "/healthz 200 ",
+        "/ 301 https://egov.example.gov.vn/",
+        "/accounts/login/ 301 https://egov.example.gov.vn/accounts/login/",
+    ]
+
+
+def test_it_guards_against_nul_and_long_usernames_in_production():
+    dumped = dump_settings(**PRODUCTION_ENV)
+
+    # Right after the security headers, so the 400 carries them; before sessions and axes.
+    assert dumped["NUL_GUARD"] == 1
+    assert dumped["AXES_USERNAME_CALLABLE"] == "egov_targets.auth.axes_username"
+
+
+def test_it_ignores_x_forwarded_for_unless_told_how_many_proxies_append_to_it():
+    assert dump_settings(**PRODUCTION_ENV)["TRUSTED_PROXY_COUNT"] == 0
+    dumped = dump_settings(**PRODUCTION_ENV, TRUSTED_PROXY_COUNT="1")
+
+    assert dumped["TRUSTED_PROXY_COUNT"] == 1
+    assert dumped["AXES_CLIENT_IP_CALLABLE"] == "egov_targets.auth.axes_client_ip"
+
+
+def test_it_refuses_to_start_with_a_negative_proxy_count():
+    completed = run_python("manage.py", "check", **PRODUCTION_ENV, TRUSTED_PROXY_COUNT="-1")
+
+    assert completed.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in completed.stderr
 
 
 def test_it_speaks_vietnamese_in_vietnam_time():
