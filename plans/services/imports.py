@@ -57,6 +57,10 @@ MAX_ERRORS = 1000
 MAX_DIGITS = 18
 # Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
 TARGET_MAX_WHOLE_DIGITS = 13
+# Past this many results written, a SQLite database gathers planner statistics again: without
+# them the dashboard's queries read a whole year of the country for one province
+# (BENCHMARKS.md: the province dashboard 152x the plain page before ANALYZE, 5.4x after).
+ANALYZE_AFTER_ROWS = 10_000
 
 YES = frozenset({"1", "yes", "có", "true"})
 NO = frozenset({"0", "no", "không", "false"})
@@ -81,6 +85,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Results rows with value, numerator, denominator and note all blank: the unfilled rows of
+    # a downloaded template. They are counted in ``rows`` and written nowhere.
+    skipped_blank: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
 
@@ -790,13 +797,16 @@ def _targets_write(new_plans, created, updated, *, user, channel) -> None:
 
 def results_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None, is_sample: bool = False,
+    provinces=None, years=None, is_sample: bool = False,
 ) -> ImportReport:
     """Create or update the results of a ``results.csv``, chunk by chunk.
 
     Results are matched on (year, agency, indicator). A created or changed result is stamped
     with ``user``, ``is_sample`` and a new version, and gets a Change entry with its old and
-    new figures. Results of a closed plan's province and year are refused.
+    new figures. Results of a closed plan's province and year are refused, and so are rows
+    outside ``provinces`` (ids) or ``years`` when they are given. A row whose value,
+    numerator, denominator and note are all blank is skipped and counted in
+    ``report.skipped_blank``.
     """
     channel = _channel(channel)
     report = ImportReport(kind="results", dry_run=dry_run)
@@ -805,10 +815,25 @@ def results_import(
         importer = _ResultsImporter(
             rows, user=user, channel=channel, dry_run=dry_run,
             allowed=_allowed(provinces), is_sample=is_sample,
+            years=None if years is None else {int(year) for year in years},
         )
         for chunk in _chunks(rows):
             importer.import_chunk(chunk)
-        return rows.finish()
+        rows.finish()
+    if not dry_run and report.created + report.updated > ANALYZE_AFTER_ROWS:
+        _gather_statistics(Result)
+    return report
+
+
+def _gather_statistics(model) -> None:
+    """Run ANALYZE on SQLite, whose planner has no statistics until asked to gather them.
+
+    PostgreSQL's autovacuum analyses a table after many rows change; SQLite never does.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @dataclass(slots=True)
@@ -829,7 +854,7 @@ class _ResultsImporter:
     one bit per indicator in an integer per agency and year.
     """
 
-    def __init__(self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample):
+    def __init__(self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample, years):
         self.rows = rows
         self.report = rows.report
         self.user = user
@@ -837,6 +862,7 @@ class _ResultsImporter:
         self.dry_run = dry_run
         self.allowed = allowed
         self.is_sample = is_sample
+        self.allowed_years = years
         indicators = list(Indicator.objects.order_by("pk"))
         self.indicators = {indicator.code: indicator for indicator in indicators}
         self.indicator_bit = {indicator.pk: 1 << i for i, indicator in enumerate(indicators)}
@@ -848,6 +874,8 @@ class _ResultsImporter:
 
     def import_chunk(self, chunk: list[tuple[int, list[str]]]) -> None:
         parsed = [row for row in (self._parse(line, fields) for line, fields in chunk) if row]
+        if self.allowed_years is not None:
+            parsed = [row for row in parsed if self._check_year(row)]
         self._load_agencies({row.agency_code for row in parsed})
         valid = [row for row in parsed if self._check_agency(row)]
         self._load_plans({(row.agency.province_id, row.year) for row in valid})
@@ -870,8 +898,15 @@ class _ResultsImporter:
             self._write(created, updated)
 
     def _parse(self, line: int, fields: list[str]) -> _ResultRow | None:
-        """Return the row's values, or None after recording what is wrong with it."""
+        """Return the row's values, or None after recording what is wrong with it.
+
+        Return None too for a row with no figures and no note: a downloaded template lists
+        every agency and indicator, and a person fills only some of them.
+        """
         year_text, agency_code, indicator_code, value, numerator, denominator, note = fields
+        if not (value or numerator or denominator or note):
+            self.report.skipped_blank += 1
+            return None
         # The common case, a correct row, is decided here with a few cheap tests; anything
         # unusual (right or wrong) goes through the thorough checks below, which explain.
         year = self.years.get(year_text)
@@ -937,6 +972,17 @@ class _ResultsImporter:
             for message in messages:
                 check.add(message)
         return figures
+
+    def _check_year(self, row: _ResultRow) -> bool:
+        if row.year in self.allowed_years:
+            return True
+        allowed = ", ".join(str(year) for year in sorted(self.allowed_years))
+        self.rows.error(
+            row.line,
+            _("Năm %(year)s không phải năm %(allowed)s đang nhập ở đây; hãy tải dòng này lên ở "
+              "trang của năm %(year)s.") % {"year": row.year, "allowed": allowed},
+        )
+        return False
 
     def _load_agencies(self, codes: set[str]) -> None:
         missing = codes - self.agencies.keys()

@@ -481,20 +481,21 @@ def _upload_confirm(request, plan, context):
         request,
         _(
             "Đã nhập tệp %(name)s: %(created)s kết quả mới, %(updated)s kết quả được sửa, "
-            "%(unchanged)s không đổi."
+            "%(unchanged)s không đổi, %(skipped)s dòng trống bỏ qua."
         )
         % {
             "name": kept["name"],
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,
+            "skipped": report.skipped_blank,
         },
     )
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
 
 
 def _import(request, plan, data: bytes, *, dry_run: bool):
-    """Return (report, refused) for importing ``data`` into ``plan``'s province."""
+    """Return (report, refused) for importing ``data`` into ``plan``'s province and year."""
     try:
         report = imports.results_import(
             source=data,
@@ -502,6 +503,7 @@ def _import(request, plan, data: bytes, *, dry_run: bool):
             channel=Change.Channel.UPLOAD,
             dry_run=dry_run,
             provinces=[plan.province_id],
+            years=[plan.year],
         )
     except imports.ImportRefused as refusal:
         return refusal.report, True

@@ -3,6 +3,8 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -163,10 +165,65 @@ def test_it_refuses_a_ratio_without_its_denominator(agencies_a):
     assert errors == [(2, "Chưa nhập mẫu số.")]
 
 
-def test_it_refuses_a_yes_no_without_a_value(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,LAN,,,,"))
+def test_it_refuses_a_yes_no_with_a_note_but_no_value(agencies_a):
+    errors = refused(source=csv_file("2017,91-SNV,LAN,,,,chưa xác minh"))
 
     assert errors == [(2, "Cột value không được để trống.")]
+
+
+def test_it_skips_rows_with_no_figures_and_no_note(agencies_a, count_indicator):
+    report = results_import(source=csv_file(
+        "2017,91-SNV,LAN,,,,",
+        "2017,91-SNV,OFFICIAL_EMAIL,,,,",
+        "2017,91-SNV,SERVICES_COUNT, , ,,",
+        "2017,91-STTTT,LAN,1,,,",
+    ))
+
+    assert (report.rows, report.created, report.skipped_blank) == (4, 1, 3)
+    assert list(Result.objects.values_list("agency__code", "indicator__code")) == [
+        ("91-STTTT", "LAN")
+    ]
+
+
+def test_a_blank_row_leaves_the_stored_result_as_it_is(agencies_a, indicator):
+    results_import(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,3,4,"))
+
+    report = results_import(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,,,"))
+
+    assert (report.created, report.updated, report.unchanged, report.skipped_blank) == (
+        0, 0, 0, 1
+    )
+    assert Result.objects.get().numerator == 3
+
+
+def test_a_row_with_some_figures_but_not_all_is_still_an_error(agencies_a):
+    errors = refused(source=csv_file(
+        "2017,91-SNV,OFFICIAL_EMAIL,,,5,",
+        "2017,91-SNV,ONLINE_MEETINGS,,,,họp trực tuyến chưa thống kê",
+        "2017,91-SNV,LAN,,,,",
+    ))
+
+    assert errors == [(2, "Chưa nhập tử số."), (3, "Chưa nhập tử số."),
+                      (3, "Chưa nhập mẫu số.")]
+
+
+def test_it_refuses_rows_of_another_year_when_years_are_restricted(agencies_a):
+    errors = refused(
+        source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", "2018,91-SNV,FIBRE,,,,"),
+        years=[2017],
+    )
+
+    assert errors == [
+        (3, "Năm 2018 không phải năm 2017 đang nhập ở đây; hãy tải dòng này lên ở trang của "
+            "năm 2018."),
+    ]
+    assert not Result.objects.exists()
+
+
+def test_it_accepts_any_year_without_a_restriction(agencies_a):
+    report = results_import(source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
+
+    assert report.created == 2
 
 
 def test_it_refuses_a_column_that_must_be_blank(agencies_a):
@@ -384,6 +441,20 @@ def test_the_command_imports_and_prints_a_summary(good_file, tmp_path, capsys):
     assert set(Change.objects.values_list("channel", flat=True)) == {"command"}
 
 
+def test_the_command_counts_the_blank_rows_it_skips(agencies_a, tmp_path, capsys):
+    path = tmp_path / "results.csv"
+    path.write_bytes(csv_file("2017,91-SNV,LAN,1,,,", "2017,91-SNV,FIBRE,,,,",
+                              "2017,91-SNV,OFFICIAL_EMAIL,,,,"))
+
+    call_command("import_results", str(path))
+
+    assert capsys.readouterr().out == (
+        "Đã nhập 3 dòng: tạo 1, sửa 0, giữ nguyên 0. Bỏ qua 2 dòng trống (không có value, "
+        "numerator, denominator, note).\n"
+    )
+    assert Result.objects.count() == 1
+
+
 def test_the_command_marks_sample_data(good_file, tmp_path):
     path = tmp_path / "results.csv"
     path.write_bytes(good_file)
@@ -470,3 +541,44 @@ def test_the_history_json_is_what_json_dumps_writes(value, numerator, denominato
     result = Result(value=value, numerator=numerator, denominator=denominator, note=note)
 
     assert imports._figures_json(figures) == json.dumps(result.as_dict())
+
+
+def statistics_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if query["sql"].strip().upper() == "ANALYZE"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_a_big_import_gathers_sqlite_planner_statistics(agencies_a, monkeypatch):
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_ROWS", 2)
+    lines = [f"2017,91-SNV,{code},1,,," for code in ("LAN", "FIBRE", "WEB_PORTAL")]
+
+    with CaptureQueriesContext(connection) as queries:
+        results_import(source=csv_file(*lines))
+
+    assert statistics_queries(queries) == ["ANALYZE"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s",
+                       [Result._meta.db_table])
+        assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_a_small_import_or_a_dry_run_leaves_the_statistics_alone(agencies_a, monkeypatch):
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_ROWS", 2)
+    lines = [f"2017,91-SNV,{code},1,,," for code in ("LAN", "FIBRE", "WEB_PORTAL")]
+
+    with CaptureQueriesContext(connection) as queries:
+        results_import(source=csv_file(*lines), dry_run=True)
+        results_import(source=csv_file(*lines[:2]))
+
+    assert statistics_queries(queries) == []
+
+
+def test_other_databases_are_left_to_their_own_statistics(db, monkeypatch):
+    # PostgreSQL's autovacuum analyses a table after many rows change.
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+
+    with CaptureQueriesContext(connection) as queries:
+        imports._gather_statistics(Result)
+
+    assert len(queries) == 0

@@ -55,11 +55,13 @@ class ImportCommand(BaseCommand):
             else _("Đã nhập %(rows)s dòng: tạo %(created)s, sửa %(updated)s, giữ nguyên "
                    "%(unchanged)s.")
         )
-        self.stdout.write(
-            summary
-            % {"rows": report.rows, "created": report.created, "updated": report.updated,
-               "unchanged": report.unchanged}
-        )
+        summary %= {"rows": report.rows, "created": report.created, "updated": report.updated,
+                    "unchanged": report.unchanged}
+        if report.skipped_blank:
+            # Only results files have blank rows to skip (a template's unfilled rows).
+            summary += " " + _("Bỏ qua %(skipped)s dòng trống (không có value, numerator, "
+                               "denominator, note).") % {"skipped": report.skipped_blank}
+        self.stdout.write(summary)
 
 
 class Command(ImportCommand):
