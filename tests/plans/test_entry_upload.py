@@ -148,5 +148,94 @@ def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies
     assert len(rows) == 1 + 6 * 14
 
 
+# 6 agencies active in 2017 x 14 indicators, of which the tests fill 2.
+TEMPLATE_ROWS = 6 * 14
+
+
+def filled_csv_template(officer_client) -> SimpleUploadedFile:
+    """Download the CSV template and fill two of its rows, as a person would in a spreadsheet."""
+    text = officer_client.get(template_url("csv")).content.decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    for row in rows:
+        if (row["agency_code"], row["indicator_code"]) == ("91-SNV", "LAN"):
+            row["value"] = "có"
+        elif (row["agency_code"], row["indicator_code"]) == ("91-STTTT", "OFFICIAL_EMAIL"):
+            row["numerator"], row["denominator"] = "412", "430"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile("results-91-2017.csv", ("\ufeff" + buffer.getvalue()).encode())
+
+
+def filled_xlsx_template(officer_client) -> SimpleUploadedFile:
+    """Download the XLSX template and fill two of its rows."""
+    workbook = load_workbook(io.BytesIO(officer_client.get(template_url("xlsx")).content))
+    sheet = workbook.active
+    columns = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(columns, row, strict=True))
+        key = (cells["agency_code"].value, cells["indicator_code"].value)
+        if key == ("91-SNV", "LAN"):
+            cells["value"].value = "có"
+        elif key == ("91-STTTT", "OFFICIAL_EMAIL"):
+            cells["numerator"].value, cells["denominator"].value = 412, 430
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("results-91-2017.xlsx", buffer.getvalue())
+
+
+@pytest.mark.parametrize("fill", [filled_csv_template, filled_xlsx_template])
+def test_a_downloaded_template_with_two_rows_filled_writes_those_two(
+    officer_client, plan_a, agencies_a, fill
+):
+    preview = officer_client.post(upload_url(), {"file": fill(officer_client)})
+
+    assert preview.status_code == 200, preview.context["report"].errors
+    report = preview.context["report"]
+    assert (report.rows, report.created, report.skipped_blank) == (
+        TEMPLATE_ROWS, 2, TEMPLATE_ROWS - 2
+    )
+    assert (
+        f"Tệp hợp lệ: {TEMPLATE_ROWS} dòng — 2 kết quả mới, 0 kết quả sẽ được sửa, 0 không "
+        f"đổi, {TEMPLATE_ROWS - 2} dòng trống bỏ qua."
+    ) in preview.content.decode()
+    assert not Result.objects.exists()
+
+    response = officer_client.post(
+        upload_url(), {"confirm": "1", "sha256": preview.context["confirm_sha256"]}, follow=True
+    )
+
+    assert (
+        f"2 kết quả mới, 0 kết quả được sửa, 0 không đổi, {TEMPLATE_ROWS - 2} dòng trống bỏ qua."
+    ) in response.content.decode()
+    assert sorted(
+        Result.objects.values_list("agency__code", "indicator__code", "value", "numerator",
+                                   "denominator")
+    ) == [("91-SNV", "LAN", 1, None, None), ("91-STTTT", "OFFICIAL_EMAIL", None, 412, 430)]
+
+
+def test_the_page_no_longer_asks_to_delete_unfilled_rows(officer_client, plan_a):
+    html = officer_client.get(upload_url()).content.decode()
+
+    assert "xoá các dòng" not in html
+    assert "được bỏ qua" in html
+
+
+def test_it_refuses_a_row_of_another_year_with_its_line(officer_client, plan_a, agencies_a):
+    response = officer_client.post(upload_url(), {"file": csv_file(
+        "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,",
+    )})
+
+    assert response.status_code == 400
+    errors = [(error.line, error.message) for error in response.context["report"].errors]
+    assert errors == [
+        (3, "Năm 2018 không phải năm 2017 đang nhập ở đây; hãy tải dòng này lên ở trang của "
+            "năm 2018.")
+    ]
+    assert "Năm 2018 không phải năm 2017" in response.content.decode()
+    assert not Result.objects.exists()
+
+
 def test_an_unknown_template_format_is_404(officer_client, plan_a):
     assert officer_client.get(template_url("pdf")).status_code == 404
