@@ -175,3 +175,106 @@ def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, pl
     assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
     saved = time.perf_counter() - started
     print(f"\n150-commune grid: load {loaded:.2f} s, save and reload {saved:.2f} s")
+
+
+@pytest.fixture
+def three_departments(agencies_a, province_a):
+    """The department grid of province A with a third row: Sở Nội vụ, Sở Thông tin…, Sở Y tế."""
+    Agency.objects.create(province=province_a, code="91-SYT", name="Sở Y tế", tier="department")
+    return [agencies_a["91-SNV"], agencies_a["91-STTTT"], Agency.objects.get(code="91-SYT")]
+
+
+def focused_name(page):
+    return page.evaluate("document.activeElement.name")
+
+
+def console_errors(page) -> list[str]:
+    """Collect the page's console errors (CSP violations among them) and uncaught exceptions."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_arrow_keys_and_enter_move_between_cells_like_a_spreadsheet(
+    page, live_server, login, officer_a, plan_a, three_departments, indicator
+):
+    snv, sttt, syt = three_departments
+    lan, fibre, email = indicator("LAN"), indicator("FIBRE"), indicator("OFFICIAL_EMAIL")
+    name = lambda agency, ind, suffix: f"r{agency.pk}-{ind.pk}-{suffix}"  # noqa: E731
+    errors = console_errors(page)
+    login(page, live_server, officer_a)
+    page.goto(live_server.url + grid_path())
+    # The script ran: it shows the keyboard hint it makes true.
+    assert page.locator("[data-keyboard-hint]").is_visible()
+
+    page.focus(field(snv, email, "n"))
+    page.keyboard.press("ArrowDown")
+    assert focused_name(page) == name(sttt, email, "n")
+    page.keyboard.press("Enter")
+    assert focused_name(page) == name(syt, email, "n")
+    # Enter on the last row stays there and submits nothing.
+    page.keyboard.press("Enter")
+    assert focused_name(page) == name(syt, email, "n")
+    page.keyboard.press("Shift+Enter")
+    assert focused_name(page) == name(sttt, email, "n")
+    page.keyboard.press("ArrowUp")
+    assert focused_name(page) == name(snv, email, "n")
+
+    # Typing is not broken: Left moves the caret until it reaches the start of the text.
+    page.keyboard.type("45")
+    page.keyboard.press("ArrowRight")
+    assert focused_name(page) == name(snv, email, "d")
+    page.keyboard.type("50")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert focused_name(page) == name(snv, email, "d")
+    page.keyboard.press("ArrowLeft")
+    assert focused_name(page) == name(snv, email, "n")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    assert focused_name(page) == name(snv, email, "n")
+    assert page.locator(field(snv, email, "n")).input_value() == "45"
+    assert page.locator(field(snv, email, "d")).input_value() == "50"
+
+    # A yes/no select: arrows move between cells and never change the answer.
+    page.focus(field(snv, lan, "v"))
+    page.keyboard.press("k")
+    page.keyboard.press("ArrowRight")
+    assert focused_name(page) == name(snv, fibre, "v")
+    page.keyboard.press("ArrowDown")
+    assert focused_name(page) == name(sttt, fibre, "v")
+    assert page.locator(field(sttt, fibre, "v")).input_value() == ""
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert focused_name(page) == name(sttt, lan, "v")
+    assert not Result.objects.exists()
+
+    # Ctrl+Enter saves.
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert "Đã lưu 2 kết quả." in page.locator(".messages").inner_text()
+    assert sorted(Result.objects.values_list("indicator__code", "value", "numerator")) == [
+        ("LAN", 0, None), ("OFFICIAL_EMAIL", None, 45)
+    ]
+    assert errors == []
+
+
+def test_the_grid_saves_without_javascript(browser, live_server, login, officer_a, plan_a,
+                                           three_departments, indicator):
+    snv, email = three_departments[0], indicator("OFFICIAL_EMAIL")
+    context = browser.new_context(locale="vi-VN", java_script_enabled=False)
+    context.set_default_timeout(5_000)
+    page = context.new_page()
+    login(page, live_server, officer_a)
+    page.goto(live_server.url + grid_path())
+    assert not page.locator("[data-keyboard-hint]").is_visible()
+
+    page.fill(field(snv, email, "n"), "3")
+    page.fill(field(snv, email, "d"), "4")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+
+    assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
+    assert Result.objects.get().denominator == 4
+    context.close()
