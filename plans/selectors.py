@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from indicators.models import Indicator
 from plans import progress
 from plans.models import Agency, Plan, Result, Target
+from plans.tiers import TIER_ORDER, tiers_in_words
 
 
 @dataclass(frozen=True)
@@ -212,25 +213,53 @@ def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
 
 
 @dataclass(frozen=True)
+class UntargetedLine:
+    """What the agencies of one tier reported for an indicator the plan sets no target for.
+
+    ``progress`` is computed over the tier's reporting agencies only (there is no scope without
+    a target) and its status means nothing: show the figure, never a status.
+    """
+
+    tier: str
+    progress: progress.Progress
+
+    def scope_in_words(self) -> str:
+        return tiers_in_words([self.tier])
+
+
+@dataclass(frozen=True)
 class UntargetedFigure:
     """An indicator reported in a province and year that the plan sets no target for.
 
-    ``progress`` is computed over the reporting agencies only (there is no scope without a
-    target) and its status means nothing: show the figure, never a status.
+    ``lines`` holds one line per tier with results, in tier order: a share of departments and
+    a share of communes are shares of different things (a plan sets them apart, "100 % of
+    departments, 75 % of communes"), so they are never added into one share. ``total`` is the
+    sum over the tiers of a count, or of the agencies that said yes (a count, not a share), when
+    more than one tier reported; None otherwise.
     """
 
     indicator: object
-    progress: progress.Progress
+    lines: tuple[UntargetedLine, ...]
+    total: progress.Progress | None
+
+    @property
+    def agencies_reporting(self) -> int:
+        return sum(line.progress.agencies_reporting for line in self.lines)
+
+
+def _untargeted_progress(kind: str, unit: str, tally: progress.Tally) -> progress.Progress:
+    return progress.compute(kind=kind, unit=unit, comparator=">=", target=0, tally=tally)
 
 
 def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) -> list:
     """Return the indicators with results in ``province_id`` and ``year`` but no target: one query.
 
-    Only results of agencies active in ``year`` count, as for targets.
+    The results are summed by indicator and tier. Only results of agencies active in ``year``
+    count, as for targets.
     """
-    indicators = (
+    rows = (
         # One filter() call: separate calls on a multi-valued relation would join it twice
-        # and count every result several times.
+        # and count every result several times. The tier annotation reuses that join.
         Indicator.objects.filter(
             Q(results__agency__active_from__isnull=True)
             | Q(results__agency__active_from__lte=year),
@@ -239,6 +268,7 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
             results__agency__province_id=province_id,
         )
         .exclude(pk__in=list(exclude_indicator_ids))
+        .annotate(tier=F("results__agency__tier"))
         .annotate(
             reporting=Count("results"),
             value_sum=Sum("results__value"),
@@ -247,25 +277,32 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
         )
         .order_by("position", "code")
     )
-    answers = []
-    for indicator in indicators:
-        tally = progress.Tally(
-            agencies_in_scope=indicator.reporting,
-            agencies_reporting=indicator.reporting,
-            value_sum=indicator.value_sum or 0,
-            numerator_sum=indicator.numerator_sum or 0,
-            denominator_sum=indicator.denominator_sum or 0,
+    tallies, indicators = defaultdict(dict), {}
+    for row in rows:
+        indicators.setdefault(row.pk, row)
+        tallies[row.pk][row.tier] = progress.Tally(
+            agencies_in_scope=row.reporting,
+            agencies_reporting=row.reporting,
+            value_sum=row.value_sum or 0,
+            numerator_sum=row.numerator_sum or 0,
+            denominator_sum=row.denominator_sum or 0,
         )
+    answers = []
+    for pk, indicator in indicators.items():
+        by_tier = tallies[pk]
         # Yes/no and ratio indicators read best as a share; counts as a sum.
         unit = progress.COUNT if indicator.kind == progress.COUNT else progress.PERCENT
-        answers.append(
-            UntargetedFigure(
-                indicator=indicator,
-                progress=progress.compute(
-                    kind=indicator.kind, unit=unit, comparator=">=", target=0, tally=tally
-                ),
-            )
+        lines = tuple(
+            UntargetedLine(tier, _untargeted_progress(indicator.kind, unit, by_tier[tier]))
+            for tier in TIER_ORDER
+            if tier in by_tier
         )
+        total = None
+        if len(lines) > 1 and indicator.kind != progress.RATIO:
+            total = _untargeted_progress(
+                indicator.kind, progress.COUNT, sum(by_tier.values(), progress.Tally())
+            )
+        answers.append(UntargetedFigure(indicator=indicator, lines=lines, total=total))
     return answers
 
 

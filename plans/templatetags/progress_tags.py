@@ -137,23 +137,29 @@ def untargeted_text(prog: progress.Progress, indicator) -> str:
     """Return the figure of an indicator reported without a target.
 
     Yes/no: the share of reporting agencies that said yes ("12/20 đơn vị có (60,0 %)"); ratio:
-    "412/430 (95,8 %)"; count: the sum.
+    "412/430 (95,8 %)"; count: the sum. A yes/no total over tiers (unit count): "29/168 đơn vị có".
     """
     rounded = prog.achieved_rounded
     if rounded is None:
         return DASH
+    if indicator.kind == progress.YES_NO and prog.unit == progress.COUNT:
+        # Summed over tiers: how many said yes, no share of unlike agencies.
+        return _("%(yes)s/%(reporting)s đơn vị có") % {
+            "yes": number_text(prog.numerator, 0),
+            "reporting": number_text(prog.agencies_reporting, 0),
+        }
+    if prog.unit == progress.COUNT:
+        return count_text(rounded, indicator)
     if indicator.kind == progress.YES_NO:
         return _("%(yes)s/%(reporting)s đơn vị có (%(share)s)") % {
             "yes": number_text(prog.numerator, 0),
             "reporting": number_text(prog.agencies_reporting, 0),
             "share": percent_text(rounded),
         }
-    if indicator.kind == progress.RATIO:
-        return _("%(ratio)s (%(share)s)") % {
-            "ratio": ratio_text(prog),
-            "share": percent_text(rounded),
-        }
-    return count_text(rounded, indicator)
+    return _("%(ratio)s (%(share)s)") % {
+        "ratio": ratio_text(prog),
+        "share": percent_text(rounded),
+    }
 
 
 @register.simple_tag

@@ -8,7 +8,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from plans.templatetags.progress_tags import achieved_text, completeness_text, target_text
+from plans.templatetags.progress_tags import (
+    achieved_text,
+    completeness_text,
+    target_text,
+    untargeted_text,
+)
 
 
 @pytest.fixture
@@ -76,3 +81,76 @@ def test_it_shows_hung_yen_2017_results_without_targets(client, admin_user, demo
     codes = [item.indicator.code for item in response.context["untargeted"]]
     assert {"LAN", "FIBRE", "OFFICIAL_EMAIL", "DIGITAL_SIGNATURE"} <= set(codes)
     assert "status-" not in response.content.decode().split("untargeted", 1)[1]
+
+
+def untargeted_lines(response):
+    """Return {indicator code: [(scope in words, figure, agencies reporting), ...]}."""
+    with translation.override("vi"):
+        return {
+            item.indicator.code: [
+                (line.scope_in_words(), untargeted_text(line.progress, item.indicator),
+                 line.progress.agencies_reporting)
+                for line in item.lines
+            ] + ([("Cộng các cấp", untargeted_text(item.total, item.indicator),
+                   item.total.agencies_reporting)] if item.total else [])
+            for item in response.context["untargeted"]
+        }
+
+
+# Hưng Yên 2017 as published (seeds README, H1-H5): each tier's figure on its own line.
+HUNG_YEN_2017_BY_TIER = {
+    # H1: 100 % of departments and districts have a LAN.
+    "LAN": [
+        ("sở, ban, ngành tỉnh", "18/18 đơn vị có (100,0 %)", 18),
+        ("UBND cấp huyện", "10/10 đơn vị có (100,0 %)", 10),
+        ("Cộng các cấp", "28/28 đơn vị có", 28),
+    ],
+    # H2: fibre to 100 % of communes.
+    "FIBRE": [("UBND cấp xã", "139/139 đơn vị có (100,0 %)", 139)],
+    # H5: digital signature certificates for 29 units.
+    "DIGITAL_SIGNATURE": [
+        ("UBND tỉnh", "1/1 đơn vị có (100,0 %)", 1),
+        ("sở, ban, ngành tỉnh", "18/18 đơn vị có (100,0 %)", 18),
+        ("UBND cấp huyện", "10/10 đơn vị có (100,0 %)", 10),
+        ("UBND cấp xã", "0/139 đơn vị có (0,0 %)", 139),
+        ("Cộng các cấp", "29/168 đơn vị có", 168),
+    ],
+    # H3: 100 % of officials of departments and districts; H4: 75 % in communes. Never the
+    # 83,7 % of all officials together.
+    "OFFICIAL_EMAIL": [
+        ("sở, ban, ngành tỉnh", "973/973 (100,0 %)", 18),
+        ("UBND cấp huyện", "955/955 (100,0 %)", 10),
+        ("UBND cấp xã", "2706/3608 (75,0 %)", 139),
+    ],
+}
+
+
+def test_it_shows_hung_yen_2017_untargeted_figures_per_tier_as_published(client, admin_user,
+                                                                         demo):
+    client.force_login(admin_user)
+    response = client.get(reverse("plans:dashboard_plan", args=["33", 2017]))
+    assert untargeted_lines(response) == HUNG_YEN_2017_BY_TIER
+    email = next(i for i in response.context["untargeted"] if i.indicator.code == "OFFICIAL_EMAIL")
+    assert [line.progress.achieved for line in email.lines] == [100, 100, 75]
+    html = response.content.decode()
+    assert "83,7 %" not in html
+    for lines in HUNG_YEN_2017_BY_TIER.values():
+        for scope, figure, _reporting in lines:
+            assert figure in html and scope in html
+
+
+def test_the_hung_yen_2017_report_shows_the_same_lines(client, admin_user, demo):
+    client.force_login(admin_user)
+    response = client.get(reverse("plans:dashboard_report", args=["33", 2017]))
+    assert response.status_code == 200
+    assert untargeted_lines(response) == HUNG_YEN_2017_BY_TIER
+    html = response.content.decode()
+    assert "2706/3608 (75,0 %)" in html and "29/168 đơn vị có" in html
+    assert "83,7 %" not in html
+
+
+def test_the_hung_yen_2017_dashboard_links_its_printable_report(client, admin_user, demo):
+    # No target, but results and tasks: the report has something to print.
+    client.force_login(admin_user)
+    html = client.get(reverse("plans:dashboard_plan", args=["33", 2017])).content.decode()
+    assert reverse("plans:dashboard_report", args=["33", 2017]) in html

@@ -205,9 +205,14 @@ def test_it_shows_indicators_reported_without_a_target_and_no_status(client, lea
     untargeted = response.context["untargeted"]
     assert [item.indicator.code for item in untargeted] == ["LAN"]
     html = response.content.decode()
-    assert "1/2 đơn vị có (50,0 %)" in html
     section = html.split("Chỉ tiêu có số liệu nhưng không có trong kế hoạch", 1)[1]
     assert "status-" not in section
+    # One line per tier, then the yes answers of both tiers counted.
+    assert "1/2 đơn vị có (50,0 %)" not in section
+    lines = [row.split("</tr>")[0] for row in section.split("<tr")[2:]]
+    assert "sở, ban, ngành tỉnh" in lines[0] and "1/1 đơn vị có (100,0 %)" in lines[0]
+    assert "UBND cấp huyện" in lines[1] and "0/1 đơn vị có (0,0 %)" in lines[1]
+    assert "Cộng các cấp" in lines[2] and "1/2 đơn vị có<" in lines[2]
 
 
 def test_it_shows_a_province_year_with_results_but_no_plan(client, officer_b, agencies_b,
@@ -262,7 +267,7 @@ def test_it_escapes_agency_and_plan_text(client, leader_a, targets_a, agencies_a
 
 def add_agencies(province, count, tier="department"):
     Agency.objects.bulk_create(
-        Agency(province=province, code=f"{province.code}-EXTRA{i}", name=f"Đơn vị {i}",
+        Agency(province=province, code=f"{province.code}-EXTRA-{tier}{i}", name=f"Đơn vị {i}",
                tier=tier)
         for i in range(count)
     )
@@ -280,12 +285,22 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
         plan=targets_a["K1"].plan, indicator=indicator("LAN"), tiers="department",
         value=Decimal("100"),
     )
+    add_agencies(province_a, 30, tier="commune")
+    # More agencies, tiers and indicators without a target: still one query for all of them.
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         add_result(agency, "LAN", indicator, value=1)
         add_result(agency, "FIBRE", indicator, value=1)
+        add_result(agency, "DIGITAL_SIGNATURE", indicator, value=0)
+        add_result(agency, "E_DOCUMENTS", indicator, numerator=1, denominator=2)
     with django_assert_num_queries(11):
         response = client.get(plan_url())
     assert response.context["total"] == 6
+    assert [(item.indicator.code, [line.tier for line in item.lines])
+            for item in response.context["untargeted"]] == [
+        ("FIBRE", ["department", "commune"]),
+        ("DIGITAL_SIGNATURE", ["department", "commune"]),
+        ("E_DOCUMENTS", ["department", "commune"]),
+    ]
 
 
 def test_it_writes_the_plan_date_in_the_active_language(client, leader_a, targets_a, plan_a):
@@ -299,7 +314,7 @@ def test_it_writes_the_plan_date_in_the_active_language(client, leader_a, target
 
 
 def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, province_a,
-                                                   django_assert_num_queries):
+                                                   indicator, django_assert_num_queries):
     login(client, leader_a)
     url = reverse("plans:dashboard_report", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums,
@@ -307,8 +322,12 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
     with django_assert_num_queries(10):
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
+    for agency in Agency.objects.filter(code__contains="EXTRA"):
+        add_result(agency, "FIBRE", indicator, value=1)
+        add_result(agency, "E_DOCUMENTS", indicator, numerator=1, denominator=2)
     with django_assert_num_queries(10):
-        client.get(url)
+        response = client.get(url)
+    assert len(response.context["untargeted"]) == 3
 
 
 # The target page -------------------------------------------------------------------------------

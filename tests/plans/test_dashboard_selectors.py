@@ -96,5 +96,89 @@ def test_it_counts_each_result_once_for_untargeted_indicators(agencies_a, indica
             province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
         )
     (figure,) = figures
-    assert figure.progress.agencies_reporting == 3
-    assert (figure.progress.numerator, figure.progress.denominator) == (9, 12)
+    assert figure.agencies_reporting == 3
+    # The commune is not active in 2017: two tiers, each its own share.
+    assert [(line.tier, line.progress.agencies_reporting, line.progress.numerator,
+             line.progress.denominator) for line in figure.lines] == [
+        ("department", 2, 6, 8), ("district", 1, 3, 4),
+    ]
+
+
+def test_it_breaks_untargeted_indicators_down_by_tier_in_tier_order(agencies_a, indicator):
+    result(agencies_a["91-X30733"], indicator, "OFFICIAL_EMAIL", numerator=3, denominator=4)
+    result(agencies_a["91-SNV"], indicator, "OFFICIAL_EMAIL", numerator=10, denominator=10)
+    result(agencies_a["91-STTTT"], indicator, "OFFICIAL_EMAIL", numerator=30, denominator=30)
+    result(agencies_a["91-UBND"], indicator, "DIGITAL_SIGNATURE", value=1)
+    result(agencies_a["91-SNV"], indicator, "DIGITAL_SIGNATURE", value=1)
+    result(agencies_a["91-STTTT"], indicator, "DIGITAL_SIGNATURE", value=0)
+    result(agencies_a["91-X30733"], indicator, "FIBRE", value=1)
+    figures = {
+        figure.indicator.code: figure
+        for figure in selectors.untargeted_figures(
+            province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
+        )
+    }
+    email = figures["OFFICIAL_EMAIL"]
+    # 100 % of departments and 75 % of communes, never 43/44 officials together.
+    assert [(line.tier, line.progress.achieved) for line in email.lines] == [
+        ("department", Fraction(100)), ("commune", Fraction(75)),
+    ]
+    assert [line.scope_in_words() for line in email.lines] == [
+        "sở, ban, ngành tỉnh", "UBND cấp xã",
+    ]
+    # A share summed over unlike tiers means nothing: no total for a ratio.
+    assert email.total is None
+    signature = figures["DIGITAL_SIGNATURE"]
+    assert [(line.tier, line.progress.numerator, line.progress.denominator)
+            for line in signature.lines] == [("province", 1, 1), ("department", 1, 2)]
+    # Yes answers add up across tiers as a count of agencies.
+    assert signature.total.unit == "count"
+    assert (signature.total.numerator, signature.total.agencies_reporting) == (2, 3)
+    # One tier: its line is the whole figure.
+    assert figures["FIBRE"].total is None
+    assert [line.tier for line in figures["FIBRE"].lines] == ["commune"]
+
+
+def test_it_sums_a_count_indicator_over_tiers(agencies_a):
+    from indicators.models import Indicator
+
+    services = Indicator.objects.create(code="SERVICES_COUNT", name_vi="Số dịch vụ",
+                                        name_en="Services", group="services", kind="count")
+    for code, value in (("91-UBND", 4), ("91-SNV", 2), ("91-STTTT", 3)):
+        Result.objects.create(year=2017, agency=agencies_a[code], indicator=services,
+                              value=value)
+    (figure,) = selectors.untargeted_figures(
+        province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
+    )
+    assert [(line.tier, line.progress.unit, line.progress.numerator)
+            for line in figure.lines] == [("province", "count", 4), ("department", "count", 5)]
+    assert figure.total.numerator == 9
+
+
+def test_it_reads_untargeted_indicators_in_one_query_whatever_their_number(
+    province_a, agencies_a, indicator, django_assert_num_queries
+):
+    def read():
+        with django_assert_num_queries(1):
+            return selectors.untargeted_figures(
+                province_id=province_a.pk, year=2017, exclude_indicator_ids=()
+            )
+
+    result(agencies_a["91-SNV"], indicator, "LAN", value=1)
+    assert len(read()) == 1
+    Agency.objects.bulk_create(
+        Agency(province=province_a, code=f"91-Q{i}", name=f"Đơn vị {i}",
+               tier=("department", "district", "commune")[i % 3])
+        for i in range(30)
+    )
+    codes = ["LAN", "FIBRE", "DIGITAL_SIGNATURE", "OFFICIAL_EMAIL", "E_DOCUMENTS"]
+    Result.objects.bulk_create(
+        Result(year=2017, agency=agency, indicator=indicator(code), numerator=1, denominator=2)
+        if indicator(code).kind == "ratio"
+        else Result(year=2017, agency=agency, indicator=indicator(code), value=1)
+        for agency in Agency.objects.filter(code__startswith="91-Q")
+        for code in codes
+    )
+    figures = read()
+    assert len(figures) == 5
+    assert all(len(figure.lines) == 3 for figure in figures)

@@ -124,11 +124,15 @@ def test_it_reads_untargeted_figures(agencies_a, indicator, db):
     )
     by_code = {figure.indicator.code: figure for figure in figures}
     with translation.override("vi"):
-        assert tags.untargeted_text(by_code["LAN"].progress, by_code["LAN"].indicator) == (
-            "2/3 đơn vị có (66,7 %)"
-        )
+        lan = by_code["LAN"]
+        assert [tags.untargeted_text(line.progress, lan.indicator) for line in lan.lines] == [
+            "1/2 đơn vị có (50,0 %)", "1/1 đơn vị có (100,0 %)",
+        ]
+        # Over the tiers: a count of agencies, no share.
+        assert tags.untargeted_text(lan.total, lan.indicator) == "2/3 đơn vị có"
         email = by_code["OFFICIAL_EMAIL"]
-        assert tags.untargeted_text(email.progress, email.indicator) == "9/10 (90,0 %)"
+        (line,) = email.lines
+        assert tags.untargeted_text(line.progress, email.indicator) == "9/10 (90,0 %)"
     only_email = selectors.untargeted_figures(
         province_id=agencies_a["91-SNV"].province_id, year=2017,
         exclude_indicator_ids=[indicator("LAN").pk],
