@@ -23,7 +23,8 @@
     if (!control) {
       return;
     }
-    control.focus();
+    // The focusin handler below scrolls: the browser's own scrolling would move the page too.
+    control.focus({ preventScroll: true });
     // As Tab does: typing replaces what the cell held.
     if (isText(control)) {
       control.select();
@@ -60,6 +61,45 @@
     // A closed plan's grid has no Save button: nothing to submit.
     if (button && !button.disabled) {
       form.requestSubmit ? form.requestSubmit(button) : button.click();
+    }
+  }
+
+  /*
+   * Show the focused cell whole, neither under the sticky header row or agency column nor with
+   * the grid's box (and so its header) scrolled out of the window, as the browser's own
+   * scrolling on Tab leaves it near the bottom of a long grid.
+   */
+  function reveal(event) {
+    var cell = event.target.closest("td");
+    var box = event.currentTarget.closest(".grid-scroll");
+    if (!cell || !box) {
+      return;
+    }
+    var actions = event.target.form && event.target.form.querySelector(".grid-actions");
+    var bottomLimit = window.innerHeight - (actions ? actions.offsetHeight : 0);
+    var outer = box.getBoundingClientRect();
+    if (outer.top < 0) {
+      window.scrollBy(0, outer.top);
+    } else if (outer.bottom > bottomLimit) {
+      window.scrollBy(0, Math.min(outer.top, outer.bottom - bottomLimit));
+    }
+    outer = box.getBoundingClientRect();
+    var head = box.querySelector("thead");
+    var first = cell.parentElement.firstElementChild;
+    var top = outer.top + box.clientTop + (head ? head.offsetHeight : 0);
+    var bottom = outer.top + box.clientTop + box.clientHeight;
+    var left = outer.left + box.clientLeft + (first && first !== cell ? first.offsetWidth : 0);
+    var right = outer.left + box.clientLeft + box.clientWidth;
+    var rect = cell.getBoundingClientRect();
+    if (rect.top < top) {
+      box.scrollTop -= top - rect.top;
+    } else if (rect.bottom > bottom) {
+      box.scrollTop += Math.min(rect.bottom - bottom, rect.top - top);
+    }
+    if (rect.left < left) {
+      box.scrollLeft -= left - rect.left;
+    } else if (rect.right > right) {
+      box.scrollLeft += Math.min(rect.right - right, rect.left - left);
     }
   }
 
@@ -121,6 +161,7 @@
     var grids = document.querySelectorAll("table[data-keyboard-grid]");
     for (var i = 0; i < grids.length; i += 1) {
       grids[i].addEventListener("keydown", onKeyDown);
+      grids[i].addEventListener("focusin", reveal);
     }
     var hints = document.querySelectorAll("[data-keyboard-hint]");
     for (var j = 0; j < hints.length; j += 1) {

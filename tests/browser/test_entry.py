@@ -278,3 +278,40 @@ def test_the_grid_saves_without_javascript(browser, live_server, login, officer_
     assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
     assert Result.objects.get().denominator == 4
     context.close()
+
+
+def test_keys_keep_the_focused_cell_clear_of_the_sticky_header_and_column(
+    page, live_server, login, officer_a, plan_a, province_a, indicator
+):
+    Agency.objects.bulk_create(
+        Agency(province=province_a, code=f"91-X{i:05d}", name=f"UBND xã Thử Nghiệm {i:03d}",
+               tier="commune")
+        for i in range(150)
+    )
+    first = Agency.objects.get(code="91-X00000")
+    login(page, live_server, officer_a)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + grid_path("commune"))
+
+    page.focus(field(first, indicator("LAN"), "v"))
+    for _ in range(60):
+        page.keyboard.press("ArrowDown")
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "entry-grid-150-keyboard.png"))
+
+    sixtieth = Agency.objects.get(code="91-X00060")
+    assert focused_name(page).startswith(f"r{sixtieth.pk}-")
+    header = page.locator("thead th").nth(1).bounding_box()
+    box = page.locator(".grid-scroll").bounding_box()
+    agency_column = page.locator(f"#r{sixtieth.pk}-{indicator('LAN').pk}-cell").evaluate(
+        "cell => cell.parentElement.firstElementChild.getBoundingClientRect().right"
+    )
+    cell = page.evaluate("document.activeElement.closest('td').getBoundingClientRect().toJSON()")
+    # The header row is in the window, and the cell is below it, right of the agency column,
+    # and inside the grid's box.
+    assert 0 <= header["y"] and header["y"] + header["height"] <= cell["top"] + 1
+    assert agency_column <= cell["left"] + 1
+    assert cell["bottom"] <= box["y"] + box["height"] + 1
+    assert cell["right"] <= box["x"] + box["width"] + 1
