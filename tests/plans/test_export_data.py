@@ -115,8 +115,7 @@ def test_an_unwritable_directory_is_a_clear_error(tmp_path):
         call_command("export_data", str(blocker / "sub"))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_three_files_come_from_one_snapshot(tmp_path):
+def test_outside_a_transaction_the_three_files_come_from_one_snapshot(transactional_db, tmp_path):
     # Outside the test's transaction the command opens its own (REPEATABLE READ on PostgreSQL).
     call_command("load_demo", "--no-accounts")
     files = export(tmp_path)
