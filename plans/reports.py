@@ -1,14 +1,20 @@
 """The progress workbook: a summary sheet with the rows of progress.csv, one sheet per target.
 
+The workbook is written in openpyxl's write-only mode: each row goes to a temporary file as it
+is appended, so memory stays flat however many agencies a province has. Rows are therefore
+written in order, and column widths and frozen panes are set before the first row.
+
 No text is ever written as a formula: agency names and notes come from uploaded files, and a
 name such as ``=HYPERLINK(...)`` must stay a name. Every text cell goes through
 :func:`write_text`.
 """
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +29,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 SHEET_NAME_MAX = 31
 BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True)
 
 
 def write_text(cell, text) -> None:
@@ -38,20 +45,30 @@ def write_text(cell, text) -> None:
         cell.quotePrefix = True
 
 
-def write_row(sheet, row: int, values) -> None:
-    """Write ``values`` into ``row``: numbers as numbers, everything else as guarded text."""
-    for column, value in enumerate(values, 1):
-        cell = sheet.cell(row=row, column=column)
+def row_cells(sheet, values, *, font=None, alignment=None) -> list:
+    """Return ``values`` as cells to append to the write-only ``sheet``.
+
+    Numbers stay numbers (a Decimal with decimals shows one: "0.0"), everything else is
+    guarded text, blanks stay empty; ``font`` and ``alignment`` style every non-empty cell.
+    """
+    cells = []
+    for value in values:
         if value is None or value == "":
+            cells.append(None)
             continue
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet)
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             cell.value = value
-        elif hasattr(value, "is_finite"):  # Decimal
-            cell.value = value
-            if value.as_tuple().exponent < 0:
+            if isinstance(value, Decimal) and value.as_tuple().exponent < 0:
                 cell.number_format = "0.0"
         else:
             write_text(cell, value)
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        cells.append(cell)
+    return cells
 
 
 def sheet_name(position: int, code: str, taken: set) -> str:
@@ -71,63 +88,64 @@ def _fit_columns(sheet, widths) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _target_sheet(sheet, *, item, reported, not_reported) -> None:
+def _words() -> dict:
+    """Return the words of the agency rows, translated once per workbook, not once per row."""
+    return {
+        "lagging": _("Chưa đạt"),
+        "not_lagging": _("Đạt"),
+        "silent": _("Chưa báo cáo"),
+        **{tier.value: str(tier.label) for tier in Tier},
+    }
+
+
+def _verdict(figure, words) -> str:
+    if figure.lagging is True:
+        return words["lagging"]
+    if figure.lagging is False:
+        return words["not_lagging"]
+    if figure.result is None:
+        return words["silent"]
+    return ""
+
+
+def _target_sheet(sheet, *, item, reported, not_reported, words) -> None:
     target, prog = item.target, item.progress
-    write_text(sheet.cell(row=1, column=1), target.indicator.name)
-    sheet.cell(row=1, column=1).font = BOLD
-    write_text(
-        sheet.cell(row=2, column=1),
+    _fit_columns(sheet, [14, 42, 20, 22, 9, 9, 9, 10, 14, 30])
+    sheet.freeze_panes = "A5"
+    sheet.append(row_cells(sheet, [target.indicator.name], font=BOLD))
+    sheet.append(row_cells(sheet, [
         _("Phạm vi: %(scope)s. Chỉ tiêu: %(target)s. Trạng thái: %(status)s.")
         % {
             "scope": target.scope_in_words(),
             "target": target_text(target),
             "status": progress.Status(prog.status).label,
         },
-    )
-    headers = [
+    ]))
+    sheet.append([])
+    sheet.append(row_cells(sheet, [
         _("Mã đơn vị"), _("Tên đơn vị"), _("Cấp"), _("Số liệu báo cáo"), _("Giá trị"),
         _("Tử số"), _("Mẫu số"), _("Đạt được"), _("Đánh giá"), _("Ghi chú"),
-    ]
-    write_row(sheet, 4, headers)
-    for cell in sheet[4]:
-        cell.font = BOLD
-    row = 5
+    ], font=BOLD))
+    places = 1 if target.unit == progress.PERCENT else 0
     for figure in reported + not_reported:
         result = figure.result
-        if figure.lagging is True:
-            verdict = _("Chưa đạt")
-        elif figure.lagging is False:
-            verdict = _("Đạt")
-        elif result is None:
-            verdict = _("Chưa báo cáo")
-        else:
-            verdict = ""
         achieved = (
-            progress.round_half_away(
-                figure.achieved, 1 if target.unit == progress.PERCENT else 0
-            )
+            progress.round_half_away(figure.achieved, places)
             if figure.achieved is not None
             else None
         )
-        write_row(
-            sheet,
-            row,
-            [
-                figure.agency.code,
-                figure.agency.name,
-                Tier(figure.agency.tier).label,
-                agency_figure_text(figure, target) if result else "",
-                result.value if result else None,
-                result.numerator if result else None,
-                result.denominator if result else None,
-                achieved,
-                verdict,
-                result.note if result else "",
-            ],
-        )
-        row += 1
-    sheet.freeze_panes = "A5"
-    _fit_columns(sheet, [14, 42, 20, 22, 9, 9, 9, 10, 14, 30])
+        sheet.append(row_cells(sheet, [
+            figure.agency.code,
+            figure.agency.name,
+            words[figure.agency.tier],
+            agency_figure_text(figure, target) if result else "",
+            result.value if result else None,
+            result.numerator if result else None,
+            result.denominator if result else None,
+            achieved,
+            _verdict(figure, words),
+            result.note if result else "",
+        ]))
 
 
 def progress_xlsx(*, summary_rows, items, figures) -> bytes:
@@ -138,26 +156,23 @@ def progress_xlsx(*, summary_rows, items, figures) -> bytes:
     not_reported) agencies, as :func:`plans.selectors.scope_figures` gives. A year without a
     plan gives the summary's header alone.
     """
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Tổng hợp")[:SHEET_NAME_MAX]
-    write_row(summary, 1, PROGRESS_COLUMNS)
-    for cell in summary[1]:
-        cell.font = BOLD
-        cell.alignment = Alignment(wrap_text=True)
-    for index, row in enumerate(summary_rows, 2):
-        write_row(summary, index, [row[column] for column in PROGRESS_COLUMNS])
-    summary.freeze_panes = "A2"
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
     _fit_columns(summary, [13, 6, 26, 32, 10, 8, 8, 9, 11, 12, 18, 17, 9])
+    summary.freeze_panes = "A2"
+    summary.append(row_cells(summary, PROGRESS_COLUMNS, font=BOLD, alignment=WRAP))
+    for row in summary_rows:
+        summary.append(row_cells(summary, [row[column] for column in PROGRESS_COLUMNS]))
 
     # One sheet per target, in the summary's order (indicator code, then tiers).
-    taken = {summary.title.lower()}
+    taken, words = {summary.title.lower()}, _words()
     ordered = sorted(items, key=lambda item: (item.target.indicator.code,
                                               format_tiers(item.target.tier_list)))
     for position, item in enumerate(ordered, 1):
         sheet = book.create_sheet(sheet_name(position, item.target.indicator.code, taken))
         reported, not_reported = figures.get(item.target.pk, ([], []))
-        _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported)
+        _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported,
+                      words=words)
 
     output = BytesIO()
     book.save(output)

@@ -36,12 +36,21 @@ def test_it_leaves_ordinary_text_without_quote_prefix():
 
 
 def test_it_writes_numbers_as_numbers_and_text_as_guarded_text():
-    sheet = Workbook().active
-    reports.write_row(sheet, 1, [3, Decimal("75.0"), "=2", None, ""])
-    assert sheet["A1"].data_type == "n" and sheet["A1"].value == 3
-    assert sheet["B1"].data_type == "n" and sheet["B1"].number_format == "0.0"
-    assert sheet["C1"].data_type == "s"
-    assert sheet["D1"].value is None and sheet["E1"].value is None
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("S")
+    sheet.append(reports.row_cells(sheet, [3, Decimal("75.0"), "=2", None, "", Decimal("4")]))
+    sheet.append(reports.row_cells(sheet, ["-1", 2.5], font=reports.BOLD))
+    output = io.BytesIO()
+    book.save(output)
+    loaded = load_workbook(output)["S"]
+    assert loaded["A1"].data_type == "n" and loaded["A1"].value == 3
+    assert loaded["B1"].data_type == "n" and loaded["B1"].number_format == "0.0"
+    assert loaded["C1"].data_type == "s" and loaded["C1"].value == "=2"
+    assert loaded["C1"].quotePrefix
+    assert loaded["D1"].value is None and loaded["E1"].value is None
+    assert loaded["F1"].value == 4 and loaded["F1"].number_format == "General"
+    assert loaded["A2"].value == "-1" and loaded["A2"].data_type == "s" and loaded["A2"].font.b
+    assert loaded["B2"].value == 2.5 and loaded["B2"].font.b
 
 
 def test_it_names_sheets_validly_and_uniquely():
@@ -144,3 +153,71 @@ def test_it_writes_the_header_alone_without_a_plan():
     assert [c.value for c in book.worksheets[0][1]] == list(exports.PROGRESS_COLUMNS)
     assert book.worksheets[0].max_row == 1
     assert len(book.worksheets) == 1
+
+
+def test_it_styles_headers_sizes_columns_and_freezes_panes(workbook_plan, indicator):
+    plan, _ = workbook_plan
+
+    def indicator_name(code):
+        return indicator(code).name_vi
+
+    _content, book = build(plan)
+    summary = book.worksheets[0]
+    assert all(cell.font.b and cell.alignment.wrap_text for cell in summary[1])
+    assert summary.freeze_panes == "A2"
+    assert summary.column_dimensions["D"].width == 32
+    sheet = book["3 SPECIALIZED_NETWORK"]
+    assert sheet["A1"].value == indicator_name("SPECIALIZED_NETWORK")
+    assert sheet["A1"].font.b
+    assert sheet["A2"].value.startswith("Phạm vi: sở, ban, ngành tỉnh và UBND cấp huyện.")
+    assert [cell.value for cell in sheet[4]][:3] == ["Mã đơn vị", "Tên đơn vị", "Cấp"]
+    assert all(cell.font.b for cell in sheet[4])
+    assert not sheet["A5"].font.b
+    assert sheet.freeze_panes == "A5"
+    assert sheet.column_dimensions["B"].width == 42
+
+
+def fake_target_figures(count: int):
+    """Return (items, figures) of one percent target with ``count`` agencies, no database."""
+    from fractions import Fraction
+
+    from indicators.models import Indicator
+
+    indicator = Indicator(code="OFFICIAL_EMAIL", name_vi="Hộp thư công vụ", kind="ratio",
+                          group="internal")
+    target = Target(pk=1, indicator=indicator, tiers="department", comparator=">=",
+                    value=Decimal("100"), unit="percent")
+    prog = selectors.progress.compute(
+        kind="ratio", unit="percent", comparator=">=", target=Decimal("100"),
+        tally=selectors.progress.Tally(count, count, 0, 9 * count, 10 * count),
+    )
+    reported = [
+        selectors.AgencyFigure(
+            agency=Agency(code=f"91-A{i:05d}", name=f"=Đơn vị số {i}", tier="department"),
+            result=Result(year=2017, numerator=9, denominator=10, note=f"-ghi chú {i}"),
+            achieved=Fraction(90),
+            lagging=True,
+        )
+        for i in range(count)
+    ]
+    return [selectors.TargetProgress(target, prog)], {1: (reported, [])}
+
+
+def peak_memory(count: int) -> int:
+    import tracemalloc
+
+    items, figures = fake_target_figures(count)
+    tracemalloc.start()
+    try:
+        reports.progress_xlsx(summary_rows=[], items=items, figures=figures)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_it_streams_the_workbook_in_memory_flat_in_the_number_of_agencies():
+    # The rows go to a temporary file as they are written: ten times the agencies costs
+    # no more than a few hundred kilobytes more (the compressed workbook itself grows).
+    # An in-memory workbook grows by about 6 MiB here.
+    small, large = peak_memory(200), peak_memory(2000)
+    assert large - small < 1024 * 1024, (small, large)
