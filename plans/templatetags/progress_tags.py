@@ -33,7 +33,8 @@ DASH = "—"
 
 def number_text(value, places=None) -> str:
     """Return ``value`` in the active language's format (``1.234,5`` in Vietnamese)."""
-    return formats.number_format(value, decimal_pos=places, use_l10n=True)
+    # Grouped whatever settings.USE_THOUSAND_SEPARATOR says: "23.171" reads, "23171" does not.
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def percent_text(value: Decimal) -> str:

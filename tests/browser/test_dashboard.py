@@ -101,6 +101,23 @@ def test_it_prints_the_report_on_a4(page, live_server, login, demo_leader):
     assert pdf.startswith(b"%PDF")
 
 
+def test_it_fits_a_phone_screen_with_tables_scrolling_sideways(page, live_server, login,
+                                                                demo_leader):
+    login(page, live_server, demo_leader)
+    page.set_viewport_size({"width": 390, "height": 800})
+    target = Target.objects.get(plan__province__code="91", plan__year=2017,
+                                indicator__code="OFFICIAL_EMAIL")
+    for path in ("/dashboard/91/2017/", f"/dashboard/91/2017/target/{target.pk}/"):
+        assert page.goto(f"{live_server.url}{path}").status == 200
+        # The page itself never gets wider than the screen; a wide table scrolls in its box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(f"{live_server.url}/dashboard/91/2017/")
+    assert page.locator(".table-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+    row = page.locator("tr.target-row", has_text="SPECIALIZED_NETWORK")
+    assert "80,0 %" in row.inner_text()
+    assert not row.locator("td.bar-cell").is_visible()
+
+
 def test_it_works_without_javascript(browser, live_server, demo_leader):
     context = browser.new_context(java_script_enabled=False, locale="vi-VN")
     try:

@@ -120,7 +120,7 @@ HUNG_YEN_2017_BY_TIER = {
     "OFFICIAL_EMAIL": [
         ("sở, ban, ngành tỉnh", "973/973 (100,0 %)", 18),
         ("UBND cấp huyện", "955/955 (100,0 %)", 10),
-        ("UBND cấp xã", "2706/3608 (75,0 %)", 139),
+        ("UBND cấp xã", "2.706/3.608 (75,0 %)", 139),
     ],
 }
 
@@ -145,7 +145,7 @@ def test_the_hung_yen_2017_report_shows_the_same_lines(client, admin_user, demo)
     assert response.status_code == 200
     assert untargeted_lines(response) == HUNG_YEN_2017_BY_TIER
     html = response.content.decode()
-    assert "2706/3608 (75,0 %)" in html and "29/168 đơn vị có" in html
+    assert "2.706/3.608 (75,0 %)" in html and "29/168 đơn vị có" in html
     assert "83,7 %" not in html
 
 

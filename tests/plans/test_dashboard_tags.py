@@ -138,3 +138,15 @@ def test_it_reads_untargeted_figures(agencies_a, indicator, db):
         exclude_indicator_ids=[indicator("LAN").pk],
     )
     assert [figure.indicator.code for figure in only_email] == ["OFFICIAL_EMAIL"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("vi", "6.104/6.152"), ("en", "6,104/6,152")]
+)
+def test_it_groups_thousands_in_the_active_language(language, expected):
+    prog = compute(agencies_in_scope=179, agencies_reporting=179, numerator_sum=6104,
+                   denominator_sum=6152)
+    with translation.override(language):
+        assert tags.ratio_text(prog) == expected
+    with translation.override("vi"):
+        assert tags.number_text(Decimal("23171.5"), 1) == "23.171,5"
