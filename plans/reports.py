@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from plans import progress
 from plans.exports import PROGRESS_COLUMNS
-from plans.templatetags.progress_tags import agency_figure_text, target_text
+from plans.templatetags.progress_tags import agency_figure_text, target_text, untargeted_text
 from plans.tiers import Tier, format_tiers
 
 # Characters that make a spreadsheet read a cell as a formula (or a DDE command).
@@ -94,6 +94,7 @@ def _words() -> dict:
         "lagging": _("Chưa đạt"),
         "not_lagging": _("Đạt"),
         "silent": _("Chưa báo cáo"),
+        "all_tiers": _("Cộng các cấp"),
         **{tier.value: str(tier.label) for tier in Tier},
     }
 
@@ -148,13 +149,44 @@ def _target_sheet(sheet, *, item, reported, not_reported, words) -> None:
         ]))
 
 
-def progress_xlsx(*, summary_rows, items, figures) -> bytes:
+def _untargeted_sheet(sheet, *, untargeted, words) -> None:
+    """Write the indicators reported without a target: one row per tier, then any total."""
+    _fit_columns(sheet, [22, 42, 20, 12, 10, 10, 10, 28])
+    sheet.freeze_panes = "A3"
+    sheet.append(row_cells(sheet, [
+        _("Chỉ tiêu có số liệu nhưng không có trong kế hoạch. Số liệu được tính riêng cho "
+          "từng cấp; không đánh giá đạt hay chưa đạt."),
+    ]))
+    sheet.append(row_cells(sheet, [
+        _("Mã chỉ tiêu"), _("Chỉ tiêu"), _("Phạm vi"), _("Số đơn vị báo cáo"), _("Tử số"),
+        _("Mẫu số"), _("Đạt được"), _("Số liệu các đơn vị đã báo cáo"),
+    ], font=BOLD, alignment=WRAP))
+    for item in untargeted:
+        indicator = item.indicator
+        lines = [(words[line.tier], line.progress, None) for line in item.lines]
+        if item.total is not None:
+            lines.append((words["all_tiers"], item.total, BOLD))
+        for scope, prog, font in lines:
+            sheet.append(row_cells(sheet, [
+                indicator.code,
+                indicator.name,
+                scope,
+                prog.agencies_reporting,
+                prog.numerator,
+                prog.denominator,
+                prog.achieved_rounded,
+                untargeted_text(prog, indicator),
+            ], font=font))
+
+
+def progress_xlsx(*, summary_rows, items, figures, untargeted=()) -> bytes:
     """Return the progress workbook of a province and year.
 
     ``summary_rows`` are :func:`plans.exports.progress_rows` (the rows of progress.csv, typed);
     ``items`` are the plan's ``TargetProgress``; ``figures`` maps a target id to its (reported,
-    not_reported) agencies, as :func:`plans.selectors.scope_figures` gives. A year without a
-    plan gives the summary's header alone.
+    not_reported) agencies, as :func:`plans.selectors.scope_figures` gives; ``untargeted`` are
+    :func:`plans.selectors.untargeted_figures`, written on a last sheet when there are any. A
+    year without a plan or results gives the summary's header alone.
     """
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
@@ -173,6 +205,10 @@ def progress_xlsx(*, summary_rows, items, figures) -> bytes:
         reported, not_reported = figures.get(item.target.pk, ([], []))
         _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported,
                       words=words)
+    if untargeted:
+        # Target sheets start with their number, so this name is never taken.
+        sheet = book.create_sheet(_("Ngoài kế hoạch")[:SHEET_NAME_MAX])
+        _untargeted_sheet(sheet, untargeted=untargeted, words=words)
 
     output = BytesIO()
     book.save(output)

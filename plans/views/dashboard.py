@@ -367,8 +367,9 @@ def dashboard_xlsx(request, province_code: str, year: int):
     """Download the progress as a workbook: a summary sheet and one sheet per target.
 
     The summary rows come from the progress export itself, so that the workbook and
-    progress.csv cannot disagree. Queries: profile, province, plan, then targets, agency counts
-    and result sums twice (export rows, per-target sheets), agencies, results.
+    progress.csv cannot disagree; indicators reported without a target get a last sheet.
+    Queries: profile, province, plan, then targets, agency counts and result sums twice
+    (export rows, per-target sheets), agencies, results, untargeted indicators.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
@@ -376,7 +377,14 @@ def dashboard_xlsx(request, province_code: str, year: int):
     summary_rows = exports.progress_rows(plan) if plan else []
     items = selectors.plan_progress(plan) if plan else []
     figures = selectors.scope_figures(plan, [item.target for item in items]) if plan else {}
-    content = reports.progress_xlsx(summary_rows=summary_rows, items=items, figures=figures)
+    untargeted = selectors.untargeted_figures(
+        province_id=province.pk,
+        year=year,
+        exclude_indicator_ids={item.target.indicator_id for item in items},
+    )
+    content = reports.progress_xlsx(
+        summary_rows=summary_rows, items=items, figures=figures, untargeted=untargeted
+    )
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

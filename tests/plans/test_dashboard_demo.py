@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from plans.templatetags.progress_tags import (
     achieved_text,
@@ -154,3 +155,15 @@ def test_the_hung_yen_2017_dashboard_links_its_printable_report(client, admin_us
     client.force_login(admin_user)
     html = client.get(reverse("plans:dashboard_plan", args=["33", 2017])).content.decode()
     assert reverse("plans:dashboard_report", args=["33", 2017]) in html
+
+
+def test_the_hung_yen_2017_workbook_lists_the_same_lines(client, admin_user, demo):
+    client.force_login(admin_user)
+    response = client.get(reverse("plans:dashboard_xlsx", args=["33", 2017]))
+    book = load_workbook(io.BytesIO(response.content))
+    # No target in the plan: the summary is progress.csv's header, the figures are per tier.
+    assert book.sheetnames == ["Tổng hợp", "Ngoài kế hoạch"]
+    rows = {}
+    for row in book["Ngoài kế hoạch"].iter_rows(min_row=3, values_only=True):
+        rows.setdefault(row[0], []).append((row[2], row[7], row[3]))
+    assert rows == HUNG_YEN_2017_BY_TIER

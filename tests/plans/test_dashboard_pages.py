@@ -1,6 +1,7 @@
 """The dashboard pages: what they show, who may see them, and how many queries they take."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from plans import exports
 from plans.models import Agency, Plan, Profile, Province, Result, Target
@@ -584,17 +586,30 @@ def test_it_renders_the_printable_report(client, leader_a, targets_a, plan_a):
 # Downloads -------------------------------------------------------------------------------------
 
 
-def test_it_downloads_the_workbook(client, leader_a, targets_a, django_assert_num_queries):
+def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indicator,
+                                   django_assert_num_queries):
     login(client, leader_a)
     url = reverse("plans:dashboard_xlsx", args=["91", 2017])
     # session, user, profile, province, plan, then targets, agency counts and result sums for
-    # the export rows and again for the target sheets, agencies, results
-    with django_assert_num_queries(13):
+    # the export rows and again for the target sheets, agencies, results, untargeted indicators
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'filename="progress-91-2017.xlsx"' in response["Content-Disposition"]
     assert response.content[:2] == b"PK"
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[-1] == "Ngoài kế hoạch"
+    # Constant: more agencies reporting more untargeted indicators add no query.
+    add_agencies(province_a, 25, tier="commune")
+    for agency in Agency.objects.filter(code__contains="EXTRA"):
+        add_result(agency, "FIBRE", indicator, value=1)
+        add_result(agency, "OFFICIAL_EMAIL", indicator, numerator=3, denominator=4)
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    sheet = load_workbook(io.BytesIO(response.content))["Ngoài kế hoạch"]
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [
+        "LAN", "LAN", "LAN", "FIBRE",
+    ]
 
 
 def test_it_downloads_progress_csv_byte_for_byte_as_export_progress(

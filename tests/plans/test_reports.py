@@ -221,3 +221,47 @@ def test_it_streams_the_workbook_in_memory_flat_in_the_number_of_agencies():
     # An in-memory workbook grows by about 6 MiB here.
     small, large = peak_memory(200), peak_memory(2000)
     assert large - small < 1024 * 1024, (small, large)
+
+
+def test_it_lists_untargeted_indicators_per_tier_on_a_last_sheet(workbook_plan, agencies_a,
+                                                                indicator):
+    plan, _ = workbook_plan
+    for code, numerator, denominator in (("91-SNV", 10, 10), ("91-X30733", 3, 4)):
+        Result.objects.create(year=2017, agency=agencies_a[code],
+                              indicator=indicator("OFFICIAL_EMAIL"), numerator=numerator,
+                              denominator=denominator)
+    for code, value in (("91-UBND", 1), ("91-SNV", 1), ("91-STTTT", 0)):
+        Result.objects.create(year=2017, agency=agencies_a[code],
+                              indicator=indicator("DIGITAL_SIGNATURE"), value=value)
+    items = selectors.plan_progress(plan)
+    untargeted = selectors.untargeted_figures(
+        province_id=plan.province_id, year=2017,
+        exclude_indicator_ids={item.target.indicator_id for item in items},
+    )
+    content = reports.progress_xlsx(
+        summary_rows=exports.progress_rows(plan), items=items,
+        figures=selectors.scope_figures(plan, [item.target for item in items]),
+        untargeted=untargeted,
+    )
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames[-1] == "Ngoài kế hoạch"
+    sheet = book["Ngoài kế hoạch"]
+    assert [cell.value for cell in sheet[2]][:4] == [
+        "Mã chỉ tiêu", "Chỉ tiêu", "Phạm vi", "Số đơn vị báo cáo",
+    ]
+    rows = [
+        (row[0], row[2], row[3], row[4], row[5], row[6], row[7])
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert rows == [
+        ("DIGITAL_SIGNATURE", "UBND tỉnh", 1, 1, 1, 100, "1/1 đơn vị có (100,0 %)"),
+        ("DIGITAL_SIGNATURE", "sở, ban, ngành tỉnh", 2, 1, 2, 50, "1/2 đơn vị có (50,0 %)"),
+        ("DIGITAL_SIGNATURE", "Cộng các cấp", 3, 2, None, 2, "2/3 đơn vị có"),
+        ("OFFICIAL_EMAIL", "sở, ban, ngành tỉnh", 1, 10, 10, 100, "10/10 (100,0 %)"),
+        ("OFFICIAL_EMAIL", "UBND cấp xã", 1, 3, 4, 75, "3/4 (75,0 %)"),
+    ]
+    total = next(row for row in sheet.iter_rows(min_row=3) if row[2].value == "Cộng các cấp")
+    assert total[2].font.b
+    # The summary stays progress.csv: no untargeted row there.
+    assert "OFFICIAL_EMAIL" not in [row[2] for row in book.worksheets[0].iter_rows(
+        values_only=True)]
