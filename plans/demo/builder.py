@@ -33,6 +33,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from plans.tiers import parse_tiers
@@ -83,6 +84,8 @@ class DemoPlan:
     year: int
     title: str
     tasks: str = ""
+    # The day the plan was adopted, when the article gives it.
+    document_date: date | None = None
     is_sample: bool = False
     closed: bool = False
     targets: tuple[DemoTarget, ...] = field(default_factory=tuple)
@@ -104,6 +107,8 @@ KIEN_GIANG_2017 = DemoPlan(
     title=(
         "Kế hoạch ứng dụng công nghệ thông tin trong hoạt động của cơ quan nhà nước năm 2017"
     ),
+    # Approved by the steering committee on 21 December 2016 (seeds/README.md).
+    document_date=date(2016, 12, 21),
     tasks="\n".join([
         "Tích hợp, kết nối các hệ thống thông tin, cơ sở dữ liệu, tạo lập môi trường chia sẻ "
         "thông tin qua mạng giữa các cơ quan.",

@@ -111,7 +111,8 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
     created; a draft is opened, as the plans of the articles were adopted. Each change leaves a
     Change row; a plan already as described is not written.
     """
-    wanted = {"title": spec.title, "tasks": spec.tasks, "is_sample": spec.is_sample}
+    wanted = {"title": spec.title, "tasks": spec.tasks, "is_sample": spec.is_sample,
+              "document_date": spec.document_date}
     plan = Plan.objects.filter(province=province, year=spec.year).first()
     changed = False
     if plan is None:
@@ -120,7 +121,8 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
         plan.save()
         Change.objects.create(
             plan=plan, channel=DEMO, old=None,
-            new={"province": province.code, "year": plan.year, "status": plan.status, **wanted},
+            new={"province": province.code, "year": plan.year, "status": plan.status,
+                 **_json(wanted)},
         )
         changed = True
     else:
@@ -133,8 +135,8 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
             differs = [name for name in wanted if old[name] != wanted[name]]
             Change.objects.create(
                 plan=plan, channel=DEMO,
-                old={name: old[name] for name in differs},
-                new={name: wanted[name] for name in differs},
+                old=_json({name: old[name] for name in differs}),
+                new=_json({name: wanted[name] for name in differs}),
             )
             changed = True
     if plan.status == Plan.Status.DRAFT:
@@ -142,6 +144,12 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
         plan_status_record(plan=plan, old_status=Plan.Status.DRAFT, user=None, channel=DEMO)
         changed = True
     return plan, changed
+
+
+def _json(values: dict) -> dict:
+    """Return ``values`` with dates as ISO text, for a Change's JSON."""
+    return {name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in values.items()}
 
 
 def demo_account_reset(*, username: str, role: str, province_codes) -> DemoAccount:

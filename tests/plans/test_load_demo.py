@@ -1,6 +1,7 @@
 """load_demo: the demo the dashboards open on, its figures, its idempotence and its accounts."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -188,6 +189,9 @@ def test_it_describes_the_kien_giang_2017_plan(demo):
     )
     assert plan.status == Plan.Status.OPEN
     assert plan.is_sample is False
+    # Adopted on 21 December 2016; the article gives no document number.
+    assert plan.document_date == datetime.date(2016, 12, 21)
+    assert plan.document_number == ""
     assert "Bảo đảm an toàn, an ninh thông tin." in plan.tasks.splitlines()
     assert len(plan.tasks.splitlines()) == 5
     # The targets are published; every result is sample data.
