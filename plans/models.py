@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Floor
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.models import Indicator
 from plans.tiers import TIER_ORDER, Tier, TiersError, format_tiers, parse_tiers, tiers_in_words
@@ -30,7 +31,7 @@ class Province(models.Model):
 
     class Meta:
         verbose_name = _("tỉnh")
-        verbose_name_plural = _("tỉnh")
+        verbose_name_plural = pgettext_lazy("plural", "tỉnh")
         ordering = ["name"]
 
     def __str__(self):
@@ -65,7 +66,7 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị")
         ordering = ["province", "tier", "name"]
         indexes = [
             # Scope of a target: a province's agencies of some tiers, filtered by year.
@@ -133,7 +134,7 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = _("phân quyền")
-        verbose_name_plural = _("phân quyền")
+        verbose_name_plural = pgettext_lazy("plural", "phân quyền")
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["officer", "leader", "admin"]), name="profile_role_valid"
@@ -186,7 +187,7 @@ class Plan(models.Model):
 
     class Meta:
         verbose_name = _("kế hoạch năm")
-        verbose_name_plural = _("kế hoạch năm")
+        verbose_name_plural = pgettext_lazy("plural", "kế hoạch năm")
         ordering = ["province__name", "-year"]
         constraints = [
             # Importing targets relies on one plan per province and year.
@@ -245,7 +246,12 @@ class Target(models.Model):
         _("so sánh"), max_length=2, choices=Comparator.choices, default=Comparator.GTE
     )
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=1)
-    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    unit = models.CharField(
+        pgettext_lazy("unit of measure", "đơn vị"),
+        max_length=10,
+        choices=Unit.choices,
+        default=Unit.PERCENT,
+    )
     note = models.CharField(
         _("ghi chú"), max_length=500, blank=True, help_text=_("Ví dụ: chỉ tiêu như văn bản ghi.")
     )
@@ -253,7 +259,7 @@ class Target(models.Model):
 
     class Meta:
         verbose_name = _("chỉ tiêu kế hoạch")
-        verbose_name_plural = _("chỉ tiêu kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu kế hoạch")
         ordering = ["position", "indicator__code", "tiers"]
         constraints = [
             # targets.csv is keyed on (province, year, indicator, tiers); tiers is stored in
@@ -359,7 +365,7 @@ class Result(models.Model):
 
     class Meta:
         verbose_name = _("kết quả")
-        verbose_name_plural = _("kết quả")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả")
         ordering = ["year", "agency__code", "indicator__code"]
         indexes = [
             # Progress aggregates: one indicator, one year, grouped by agency tier.
@@ -474,13 +480,28 @@ class Change(models.Model):
         DEMO = "demo", _("dữ liệu mẫu")
 
     result = models.ForeignKey(
-        Result, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        Result,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("kết quả"),
     )
     target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        Target,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("chỉ tiêu kế hoạch"),
     )
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("kế hoạch"),
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -497,7 +518,7 @@ class Change(models.Model):
 
     class Meta:
         verbose_name = _("lịch sử thay đổi")
-        verbose_name_plural = _("lịch sử thay đổi")
+        verbose_name_plural = pgettext_lazy("plural", "lịch sử thay đổi")
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
