@@ -419,11 +419,13 @@ def entry_upload(request, province_code, year):
     plan = get_plan_for_user(request.user, province_code, year, write=True)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(("GET", "POST"))
+    # The preview's session copy and the request's own limit both apply; show the smaller.
+    limit = min(UPLOAD_SESSION_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
     context = {
         "plan": plan,
         "province": plan.province,
         "closed_message": plan_closed_message(plan) if plan.is_closed else "",
-        "max_mb": UPLOAD_SESSION_MAX_BYTES // (1024 * 1024),
+        "max_bytes": limit,
     }
     if request.method == "GET":
         request.session.pop(UPLOAD_SESSION_KEY, None)
@@ -436,7 +438,6 @@ def entry_upload(request, province_code, year):
     if upload is None:
         context["file_error"] = _("Chưa chọn tệp. Hãy chọn tệp CSV hoặc Excel (.xlsx).")
         return render(request, "plans/entry_upload.html", context, status=400)
-    limit = min(UPLOAD_SESSION_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
     if upload.size > limit:
         context["file_error"] = _(
             "Tệp %(name)s quá lớn (%(size)s KB; tối đa %(max)s KB). Hãy chia thành nhiều tệp."
