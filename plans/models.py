@@ -368,8 +368,16 @@ class Result(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "kết quả")
         ordering = ["year", "agency__code", "indicator__code"]
         indexes = [
-            # Progress aggregates: one indicator, one year, grouped by agency tier.
-            models.Index(fields=["year", "indicator"], name="result_year_indicator"),
+            # Progress aggregates: the results of a year and some indicators, summed by agency
+            # province and tier (selectors.result_tallies; the comparison page reads a whole
+            # year of the country). Every column those sums read is in the key, so both
+            # databases answer from the index alone (PostgreSQL's index-only scan, SQLite's
+            # covering index) without visiting the table; INCLUDE would do on PostgreSQL
+            # only.
+            models.Index(
+                fields=["year", "indicator", "agency", "value", "numerator", "denominator"],
+                name="result_year_indicator_cover",
+            ),
         ]
         constraints = [
             # results.csv is keyed on (year, agency, indicator); the unique index also serves
