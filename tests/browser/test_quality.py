@@ -48,6 +48,24 @@ GOOD_CSV = (
 )
 
 
+DANGLING_IDREFS = """() => {
+    const missing = [];
+    for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls", "for"]) {
+        for (const el of document.querySelectorAll(`[${attr}]`)) {
+            for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                if (!document.getElementById(id)) missing.push(`${attr}=${id}`);
+            }
+        }
+    }
+    for (const link of document.querySelectorAll('a[href^="#"]:not([href="#"])')) {
+        if (!document.getElementById(link.getAttribute("href").slice(1))) {
+            missing.push(`href=${link.getAttribute("href")}`);
+        }
+    }
+    return missing;
+}"""
+
+
 def checkers() -> tuple[Path, list[str]]:
     """Return axe-core's script and the command that starts vnu.jar; skip (or fail in CI)."""
     missing = []
@@ -93,11 +111,16 @@ class PageChecker:
             page.screenshot(path=str(Path(self.screenshots) / f"{file.stem}.png"), full_page=True)
         page.add_script_tag(path=str(self.axe_js))
         violations = page.evaluate("async () => (await axe.run()).violations")
-        if violations:
-            self.axe_failures[name] = [
-                (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                for v in violations
-            ]
+        found = [
+            (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+        ]
+        # axe accepts an aria-describedby naming an id that is not there (a help text the
+        # template forgot to render); a screen reader then reads nothing.
+        if dangling := page.evaluate(DANGLING_IDREFS):
+            found.append(("dangling-idref", "serious", "points at no element", dangling[:3]))
+        if found:
+            self.axe_failures[name] = found
 
     def check_html(self, html: str, name: str, page):
         """Show ``html`` (a page the live server cannot easily be made to answer) and check it."""
