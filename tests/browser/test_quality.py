@@ -103,7 +103,8 @@ class PageChecker:
     def check(self, page, name: str):
         """Check the page as it stands (after a form was posted, say)."""
         assert name not in self.files.values(), f"two pages named {name}"
-        file = self.html_dir / f"{len(self.files):02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.html"
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower())
+        file = self.html_dir / f"{len(self.files):02d}-{slug}.html"
         # Saved before axe's own <script> is injected into the page.
         file.write_text(page.content(), encoding="utf-8")
         self.files[file] = name
@@ -161,9 +162,7 @@ def demo_users():
     return {
         "officer": make_user("canbo_q", Profile.Role.OFFICER, [kien_giang]),
         "leader": make_user("lanhdao_q", Profile.Role.LEADER, [kien_giang, hung_yen]),
-        "admin": make_user(
-            "quantri_q", Profile.Role.ADMIN, is_staff=True, is_superuser=True
-        ),
+        "admin": make_user("quantri_q", Profile.Role.ADMIN, is_staff=True, is_superuser=True),
         "locked": make_user("bi_khoa_q", Profile.Role.OFFICER, [kien_giang]),
     }
 
