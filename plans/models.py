@@ -368,15 +368,19 @@ class Result(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "kết quả")
         ordering = ["year", "agency__code", "indicator__code"]
         indexes = [
-            # Progress aggregates: the results of a year and some indicators, summed by agency
-            # province and tier (selectors.result_tallies; the comparison page reads a whole
-            # year of the country). Every column those sums read is in the key, so both
-            # databases answer from the index alone (PostgreSQL's index-only scan, SQLite's
-            # covering index) without visiting the table; INCLUDE would do on PostgreSQL
-            # only.
+            # Progress sums (selectors.result_tallies, untargeted_figures, has_sample_results):
+            # the results of a year, of one province's agencies (dashboards, exports) or of the
+            # whole country (the comparison page), summed by agency tier. Year first, then
+            # agency: a province is one short range per agency, the country one range. Every
+            # column those queries read is in the key, so both databases answer from the index
+            # alone (PostgreSQL's index-only scan, SQLite's covering index) without visiting
+            # the table; INCLUDE would do on PostgreSQL only.
             models.Index(
-                fields=["year", "indicator", "agency", "value", "numerator", "denominator"],
-                name="result_year_indicator_cover",
+                fields=[
+                    "year", "agency", "indicator", "value", "numerator", "denominator",
+                    "is_sample",
+                ],
+                name="result_year_agency_cover",
             ),
         ]
         constraints = [

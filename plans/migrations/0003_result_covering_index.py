@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='result',
-            index=models.Index(fields=['year', 'indicator', 'agency', 'value', 'numerator', 'denominator'], name='result_year_indicator_cover'),
+            index=models.Index(fields=['year', 'agency', 'indicator', 'value', 'numerator', 'denominator', 'is_sample'], name='result_year_agency_cover'),
         ),
     ]
