@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plans.forms_admin import (
@@ -134,6 +134,12 @@ class PlanAdmin(admin.ModelAdmin):
             .select_related("province", "closed_by")
             .annotate(target_count=Count("targets"))
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A row of targets needs the page's full width: no navigation sidebar on this page
+        # (the breadcrumbs lead back).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -330,7 +336,7 @@ CHANGE_FIELD_LABELS = {
     "indicator": _("chỉ tiêu"),
     "tiers": _("phạm vi"),
     "comparator": _("so sánh"),
-    "unit": _("đơn vị"),
+    "unit": pgettext_lazy("unit of measure", "đơn vị"),
     "position": _("thứ tự"),
     "copied_from": _("sao chép từ kế hoạch năm"),
 }
@@ -399,7 +405,7 @@ class ProfileInline(admin.StackedInline):
     model = Profile
     form = ProfileInlineForm
     can_delete = False
-    verbose_name_plural = _("phân quyền")
+    verbose_name_plural = pgettext_lazy("plural", "phân quyền")
 
 
 User = get_user_model()
@@ -409,9 +415,13 @@ admin.site.unregister(User)
 @admin.register(User)
 class AccountAdmin(UserAdmin):
     inlines = [ProfileInline]
-    list_display = ["username", "get_full_name", "role", "email", "is_staff", "is_active"]
+    list_display = ["username", "full_name", "role", "email", "is_staff", "is_active"]
     list_filter = ["profile__role", "is_staff", "is_superuser", "is_active"]
     list_select_related = ["profile"]
+
+    @admin.display(description=_("họ và tên"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
 
     @admin.display(description=_("vai trò"), ordering="profile__role")
     def role(self, user):

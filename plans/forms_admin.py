@@ -21,7 +21,9 @@ class TiersField(forms.MultipleChoiceField):
     tiers text, whichever way it arrives, so that there is one message for a bad tier.
     """
 
-    widget = forms.CheckboxSelectMultiple
+    # The admin's own "nowrap" class keeps each box on one line with its tier's name; in a
+    # narrow table column "sở, ban, ngành tỉnh" would otherwise break at every space.
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "nowrap"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", Tier.choices)
@@ -58,6 +60,13 @@ class TargetAdminForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = ["indicator", "tiers", "comparator", "value", "unit", "note", "position"]
+        # Narrower than the admin's defaults (20em text, a browser-wide number box), so that a
+        # row of the plan's targets fits beside the admin's sidebar.
+        widgets = {
+            "value": forms.NumberInput(attrs={"class": "vIntegerField"}),
+            "note": forms.TextInput(attrs={"size": 16}),
+            "position": forms.NumberInput(attrs={"class": "vPositiveSmallIntegerField"}),
+        }
 
 
 class TargetInlineFormSet(BaseInlineFormSet):

@@ -288,7 +288,13 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.tiers} {self.comparator} {self.value_display()}"
+        try:
+            scope = self.scope_in_words()
+        except TiersError:
+            # An unsaved target with a mistyped scope still needs a name in the error page.
+            scope = self.tiers
+        percent = " %" if self.unit == self.Unit.PERCENT else ""
+        return f"{self.indicator.code} ({scope}) {self.comparator} {self.value_display()}{percent}"
 
     def clean(self):
         errors = {}

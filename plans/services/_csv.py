@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -23,9 +24,9 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Files people upload by mistake, recognised by their first bytes.
 NOT_TABLES = {
     b"%PDF": "PDF",
-    b"\x89PNG": "PNG (ảnh)",
-    b"\xff\xd8\xff": "JPEG (ảnh)",
-    b"GIF8": "GIF (ảnh)",
+    b"\x89PNG": gettext_lazy("PNG (ảnh)"),
+    b"\xff\xd8\xff": gettext_lazy("JPEG (ảnh)"),
+    b"GIF8": gettext_lazy("GIF (ảnh)"),
 }
 READ_SIZE = 1 << 16
 
