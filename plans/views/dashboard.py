@@ -304,11 +304,16 @@ def dashboard_compare(request, year: int):
     provinces = list(provinces_for_user(request.user))
     if not provinces:
         raise Http404
-    items = selectors.targets_progress(
+    targets = list(
         Target.objects.filter(plan__year=year, plan__province__in=provinces).select_related(
-            "plan__province", "indicator"
+            "plan", "indicator"
         )
     )
+    # The provinces are loaded already: one object each, not one per target.
+    by_pk = {province.pk: province for province in provinces}
+    for target in targets:
+        target.plan.province = by_pk[target.plan.province_id]
+    items = selectors.targets_progress(targets)
     columns = [p for p in provinces if any(i.target.plan.province_id == p.pk for i in items)]
     cells, rows = {}, {}
     for item in items:
