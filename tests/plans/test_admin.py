@@ -1,12 +1,16 @@
+import re
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils import translation
+from django.utils.html import escape, strip_tags
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
@@ -725,3 +729,125 @@ def test_deleting_a_result_of_a_closed_plan_is_refused_with_a_message(
     assert "kế hoạch năm 2017 đã tổng kết" in one.content.decode()
     assert "kế hoạch năm 2017 đã tổng kết" in many.content.decode()
     assert Result.objects.filter(pk=result.pk).exists()
+
+
+# The admin in both languages ------------------------------------------------------------
+
+VIETNAMESE_LETTER = re.compile(
+    "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+
+
+@pytest.fixture
+def english(client):
+    """Make the test client ask for English, as the site's language switch does."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.parametrize(
+    "row, field, message",
+    [
+        (dict(code="OFFICIAL_EMAIL", value="101"),
+         "value", "A percentage target must be between 0 and 100 (got 101). “Above 100%” can "
+                  "never be met: write 100."),
+        (dict(code="PUBLIC_SERVICES_L4", value="2.5", unit="count"),
+         "value", "A count target must be a whole number of zero or more (got 2.5)."),
+        (dict(code="SERVICES_L4_COUNT", value="3", unit="percent"),
+         "unit", "Indicator SERVICES_L4_COUNT is a count, so its target must be a count, not %."),
+    ],
+    ids=["percent-101", "count-2.5", "percent-on-count-indicator"],
+)
+def test_it_refuses_an_invalid_target_in_english(
+    admin_client_, english, province_a, indicator, count_indicator, row, field, message
+):
+    row = dict(row)
+    data = plan_post_data(province_a, 2017, [target_row(indicator(row.pop("code")), **row)])
+
+    response = admin_client_.post(reverse("admin:plans_plan_add"), data)
+
+    assert response.status_code == 200
+    inline_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert [str(error) for error in inline_form.errors[field]] == [message]
+    assert "Please correct the error below." in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_the_admin_index_names_the_lists_in_the_plural_in_english(admin_client_, english):
+    text = strip_tags(admin_client_.get(reverse("admin:index")).content.decode())
+
+    for plural in ("Provinces", "Agencies", "Annual plans", "Results", "Change history",
+                   "Indicator catalogue"):
+        assert plural in text
+    for singular in ("Province\n", "Agency\n", "Annual plan\n", "Result\n"):
+        assert singular not in text
+
+
+def test_the_admin_index_names_the_lists_in_vietnamese(admin_client_):
+    text = strip_tags(admin_client_.get(reverse("admin:index")).content.decode())
+
+    for name in ("Tỉnh", "Đơn vị", "Kế hoạch năm", "Kết quả", "Lịch sử thay đổi",
+                 "Danh mục chỉ tiêu", "Người sử dụng"):
+        assert name in text
+
+
+def test_the_user_changelist_heads_the_full_name_column_in_either_language(
+    admin_client_, officer_a
+):
+    officer_a.first_name, officer_a.last_name = "An", "Nguyễn Văn"
+    officer_a.save()
+    url = reverse("admin:auth_user_changelist")
+
+    vietnamese = admin_client_.get(url).content.decode()
+    assert "Họ và tên" in vietnamese
+    assert "An Nguyễn Văn" in vietnamese
+    admin_client_.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = admin_client_.get(url).content.decode()
+    assert "Full name" in english
+    assert "Get full name" not in english and "Get full name" not in vietnamese
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_the_plan_page_names_the_target_unit_not_the_agency_in_english(
+    admin_client_, english, plan_a, indicator
+):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department+district",
+                          comparator=">=", value=Decimal("80"), unit="percent")
+
+    response = admin_client_.get(reverse("admin:plans_plan_change", args=[plan_a.pk]))
+
+    text = unescape(strip_tags(response.content.decode()))
+    assert "Unit" in text
+    assert "Agency" not in text and "Đơn vị" not in text
+    # The target's own line names its scope in words, not in the file format's codes.
+    assert "LAN (provincial departments and district People's Committees) >= 80 %" in text
+
+
+def test_the_plan_page_gives_its_targets_the_full_width(admin_client_, plan_a, indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department+district",
+                          comparator=">=", value=Decimal("80"), unit="percent")
+
+    response = admin_client_.get(reverse("admin:plans_plan_change", args=[plan_a.pk]))
+
+    html = response.content.decode()
+    assert 'id="nav-sidebar"' not in html
+    # The tier boxes keep their names on one line; the value box is the admin's narrow one.
+    assert 'id="id_targets-0-tiers" class="nowrap"' in html
+    assert 'class="vIntegerField"' in html and 'name="targets-0-value"' in html
+    changelist = admin_client_.get(reverse("admin:plans_plan_changelist")).content.decode()
+    assert 'id="nav-sidebar"' in changelist
+
+
+def test_the_english_admin_list_pages_have_no_vietnamese_words(
+    admin_client_, english, plan_a, agencies_a, indicator
+):
+    """Column headers, filters and actions; the names of things are data and stay as they are."""
+    for name in ("plans_plan", "plans_agency", "plans_result", "plans_province", "plans_change",
+                 "auth_user", "indicators_indicator"):
+        html = admin_client_.get(reverse(f"admin:{name}_changelist")).content.decode()
+        for part in re.findall(r'<(?:thead|div id="changelist-filter"|select name="action")'
+                               r'.*?</(?:thead|div|select)>', html, re.DOTALL):
+            for data in ("Kiên Giang", "Hưng Yên", *(a.name for a in agencies_a.values())):
+                part = part.replace(data, "")
+            assert VIETNAMESE_LETTER.findall(strip_tags(part)) == [], (name, strip_tags(part))
