@@ -2,9 +2,11 @@
 page, Vietnamese stays the default, and Django's own messages reach Vietnamese users in
 Vietnamese."""
 
+import ast
 import datetime
 import gettext
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from plans.models import Result, Target
+from plans.services._csv import FileError, read_table
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
@@ -293,3 +296,71 @@ def test_it_writes_numbers_and_dates_in_the_active_language(client, leader_a, da
     assert "75.0 %" in english
     assert "75,0 %" not in english
     assert "2016-12-21" in english
+
+
+# Django's own messages kept by makemessages ---------------------------------------------------
+
+DJANGO_STRINGS = Path(settings.BASE_DIR) / "egov_targets" / "django_strings.py"
+
+
+def django_strings():
+    """Return (msgctxt, msgid) of every message egov_targets/django_strings.py names, read
+    without importing it."""
+    marks = {"gettext_noop": 0, "ngettext_lazy": 0, "pgettext_lazy": 1}
+    found = set()
+    for node in ast.walk(ast.parse(DJANGO_STRINGS.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in marks:
+            context = node.args[0].value if node.func.id == "pgettext_lazy" else None
+            found.add((context, node.args[marks[node.func.id]].value))
+    return found
+
+
+def test_it_keeps_in_vietnamese_exactly_the_django_messages_it_names():
+    named = django_strings()
+    translated = {(e.get("msgctxt"), e["msgid"]) for e in messages(VI_PO) if all(e["msgstr"])}
+    assert len(named) > 100
+    # Every message translated in vi is named, so makemessages never marks it obsolete ...
+    assert translated - named == set()
+    # ... and every message named is translated.
+    assert named - translated == set()
+
+
+def test_it_keeps_the_django_messages_as_they_are_in_english():
+    named = django_strings()
+    for entry in messages(EN_PO):
+        if (entry.get("msgctxt"), entry["msgid"]) in named:
+            forms = [entry["msgid"], entry.get("msgid_plural", entry["msgid"])]
+            assert entry["msgstr"] == forms[: len(entry["msgstr"])], entry["msgid"]
+
+
+def test_it_never_imports_the_list_of_django_messages():
+    assert "egov_targets.django_strings" not in sys.modules
+
+
+# Words with two meanings, and plurals -------------------------------------------------------
+
+
+def test_it_tells_the_unit_of_measure_from_the_agency_in_english():
+    unit = Target._meta.get_field("unit").verbose_name
+    agency = Result._meta.get_field("agency").verbose_name
+    with translation.override("en"):
+        assert (str(unit), str(agency)) == ("unit", "agency")
+    with translation.override("vi"):
+        assert (str(unit), str(agency)) == ("đơn vị", "đơn vị")
+
+
+@pytest.mark.parametrize(
+    "model, singular, plural",
+    [(Result, "result", "results"), (Target, "plan target", "plan targets")],
+)
+def test_it_names_models_in_the_plural_in_english(model, singular, plural):
+    with translation.override("en"):
+        assert str(model._meta.verbose_name) == singular
+        assert str(model._meta.verbose_name_plural) == plural
+
+
+def test_it_names_a_picture_uploaded_by_mistake_in_english():
+    with translation.override("en"), pytest.raises(FileError) as error:
+        list(read_table(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, columns=["year"]))
+    assert "a PNG (image) file" in error.value.message
+    assert "ảnh" not in error.value.message
