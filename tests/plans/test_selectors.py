@@ -11,7 +11,7 @@ import pytest
 
 from plans.models import Agency, Plan, Result, Target
 from plans.progress import Status
-from plans.selectors import plan_progress, targets_progress
+from plans.selectors import plan_progress, result_tallies, targets_progress
 
 
 def add_target(plan, indicator, tiers, value, comparator=">=", unit="percent"):
@@ -228,6 +228,31 @@ def test_it_answers_targets_of_several_provinces_and_years_at_once(
     assert (a_2018.numerator, a_2018.denominator, a_2018.status) == (2, 2, Status.MET)
     b_2017 = answers[plan_b.province_id, 2017]
     assert (b_2017.numerator, b_2017.denominator, b_2017.status) == (1, 1, Status.MET)
+
+
+def test_it_sums_one_year_as_it_sums_that_year_among_several(
+    province_a, agencies_a, indicator
+):
+    # result_tallies leaves the year out of its GROUP BY when asked for one year (a PostgreSQL
+    # plan matter); the sums must be those of the same year asked together with others.
+    lan, email = indicator("LAN"), indicator("OFFICIAL_EMAIL")
+    for year in (2020, 2021):
+        for code in ("91-SNV", "91-STTTT", "91-H899", "91-H900", "91-X30733"):
+            report(agencies_a[code], lan, year, value=1 if code != "91-STTTT" else 0)
+            report(agencies_a[code], email, year, numerator=year - 2000, denominator=40)
+    ask = {"province_ids": {province_a.pk}, "indicator_ids": {lan.pk, email.pk}}
+
+    both = result_tallies(years={2020, 2021}, **ask)
+
+    for year in (2020, 2021):
+        alone = result_tallies(years={year}, **ask)
+        assert alone == {key: tally for key, tally in both.items() if key[1] == year}
+    # 91-H900 ended in 2020: counted in 2020, not in 2021.
+    district = (province_a.pk, 2020, lan.pk, "district")
+    assert both[district].agencies_reporting == 2
+    assert both[(province_a.pk, 2021, lan.pk, "district")].agencies_reporting == 1
+    email_2021 = both[(province_a.pk, 2021, email.pk, "department")]
+    assert (email_2021.numerator_sum, email_2021.denominator_sum) == (42, 80)
 
 
 def grow_province(province, ubnd, indicators, year, factor):
