@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from plans import charts, progress
 
@@ -27,7 +27,15 @@ COUNT_NOUNS = {
     "E_DOCUMENTS": gettext_lazy("văn bản"),
     "ONLINE_MEETINGS": gettext_lazy("cuộc họp"),
 }
-AGENCIES_NOUN = gettext_lazy("đơn vị")
+# "đơn vị" is also a unit of measure elsewhere: the context keeps the English "agencies".
+AGENCIES_NOUN = pgettext_lazy("count of agencies", "đơn vị")
+# The four comparators in words; only the one a target uses is translated.
+COMPARATOR_WORDS = {
+    ">": gettext_noop("trên %(value)s"),
+    ">=": gettext_noop("≥ %(value)s"),
+    "<=": gettext_noop("≤ %(value)s"),
+    "<": gettext_noop("dưới %(value)s"),
+}
 DASH = "—"
 
 
@@ -75,13 +83,7 @@ def target_text(target) -> str:
         amount = _("%(number)s %%") % {"number": number_text(value)}
     else:
         amount = count_text(value, target.indicator)
-    words = {
-        ">": _("trên %(value)s"),
-        ">=": _("≥ %(value)s"),
-        "<=": _("≤ %(value)s"),
-        "<": _("dưới %(value)s"),
-    }[target.comparator]
-    return words % {"value": amount}
+    return _(COMPARATOR_WORDS[target.comparator]) % {"value": amount}
 
 
 @register.filter

@@ -5,12 +5,14 @@ Every page gets its province or plan through :mod:`plans.access` and its figures
 Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -19,7 +21,13 @@ from indicators.models import Indicator
 from plans import charts, exports, progress, reports, selectors
 from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
-from plans.templatetags.progress_tags import number_text
+from plans.templatetags.progress_tags import (
+    achieved_text,
+    number_text,
+    status_class,
+    status_label,
+    target_text,
+)
 
 GROUP_ORDER = [choice.value for choice in Indicator.Group]
 
@@ -293,6 +301,52 @@ def _compare_sort_key(province_id, cells):
     return key
 
 
+@dataclass(frozen=True, slots=True)
+class CompareCell:
+    """One province's figure in the comparison table, in words, ready to print."""
+
+    status: str
+    url: str
+    achieved: str
+    target_words: str
+    status_class: str
+    status_label: str
+    provisional: bool
+
+
+def _compare_cells(items, year: int) -> dict:
+    """Return a :class:`CompareCell` per target progress, keyed by the target's pk.
+
+    The national page has hundreds of cells; the words that repeat (a target's words, a
+    status's label, a province's link prefix) are made once, not per cell in the template.
+    """
+    link_prefix, target_words, status_words = {}, {}, {}
+    cells = {}
+    for item in items:
+        target, prog = item.target, item.progress
+        province = target.plan.province
+        if province.pk not in link_prefix:
+            # The URL of a target with pk 0, cut before it: the same for every target.
+            sample = reverse("plans:dashboard_target", args=[province.code, year, 0])
+            link_prefix[province.pk] = sample[: sample.rindex("0/")]
+        key = (target.indicator_id, target.unit, target.comparator, target.value)
+        if key not in target_words:
+            target_words[key] = _("chỉ tiêu %(target)s") % {"target": target_text(target)}
+        if prog.status not in status_words:
+            status_words[prog.status] = (status_class(prog.status), status_label(prog.status))
+        css, label = status_words[prog.status]
+        cells[target.pk] = CompareCell(
+            status=prog.status,
+            url=f"{link_prefix[province.pk]}{target.pk}/",
+            achieved=achieved_text(prog, target.indicator),
+            target_words=target_words[key],
+            status_class=css,
+            status_label=label,
+            provisional=prog.is_provisional,
+        )
+    return cells
+
+
 @dashboard_view
 def dashboard_compare(request, year: int):
     """Show the provinces the user may read side by side, per indicator and scope, for a year.
@@ -314,7 +368,9 @@ def dashboard_compare(request, year: int):
     for target in targets:
         target.plan.province = by_pk[target.plan.province_id]
     items = selectors.targets_progress(targets)
-    columns = [p for p in provinces if any(i.target.plan.province_id == p.pk for i in items)]
+    with_targets = {item.target.plan.province_id for item in items}
+    columns = [p for p in provinces if p.pk in with_targets]
+    prepared = _compare_cells(items, year)
     cells, rows = {}, {}
     for item in items:
         key = (item.target.indicator.code, item.target.tiers)
@@ -328,10 +384,16 @@ def dashboard_compare(request, year: int):
         rows.sort(key=_compare_sort_key(by_code[sort].pk, cells), reverse=direction == "desc")
     else:
         sort = ""
-    table = [
-        {"target": row["target"], "cells": [cells[row["key"]].get(p.pk) for p in columns]}
-        for row in rows
-    ]
+    table = []
+    for row in rows:
+        by_province = cells[row["key"]]
+        line = [by_province.get(p.pk) for p in columns]
+        table.append(
+            {
+                "target": row["target"],
+                "cells": [prepared[item.target.pk] if item else None for item in line],
+            }
+        )
     headers = []
     for province in columns:
         active = sort == province.code

@@ -518,7 +518,12 @@ def test_it_compares_provinces_against_their_own_targets(client, admin_user, tar
     rows = {line["target"].indicator.code + " " + line["target"].tiers: line["cells"]
             for line in response.context["table"]}
     hy, kg = rows["SPECIALIZED_NETWORK department+district"]
-    assert hy.progress.status == "met" and kg.progress.status == "not_met"
+    assert hy.status == "met" and kg.status == "not_met"
+    sn_b = targets_b["SN"]
+    assert hy.url == reverse("plans:dashboard_target", args=["33", 2017, sn_b.pk])
+    assert hy.target_words == "chỉ tiêu ≥ 50 %"
+    assert hy.status_label == "Đạt" and hy.status_class == "status-met"
+    assert f'href="{hy.url}"' in response.content.decode()
     assert rows["ONE_STOP_SHOP department"][0] is None
     html = response.content.decode()
     assert 'class="cell status-met"' in html and 'class="cell status-not_met"' in html
@@ -529,11 +534,11 @@ def test_it_sorts_the_comparison_by_a_province(client, admin_user, targets_a, ta
     login(client, admin_user)
     url = reverse("plans:dashboard_compare", args=[2017])
     response = client.get(url, {"sort": "91"})
-    statuses = [line["cells"][1].progress.status for line in response.context["table"]]
+    statuses = [line["cells"][1].status for line in response.context["table"]]
     assert statuses == ["not_met", "met", "met", "met", "no_data"]
     assert 'aria-sort="ascending"' in response.content.decode()
     response = client.get(url, {"sort": "91", "dir": "desc"})
-    statuses = [line["cells"][1].progress.status for line in response.context["table"]]
+    statuses = [line["cells"][1].status for line in response.context["table"]]
     assert statuses == ["no_data", "met", "met", "met", "not_met"]
     # An unknown province is ignored: catalogue order.
     response = client.get(url, {"sort": "<x>"})
