@@ -292,9 +292,9 @@ def _compare_sort_key(province_id, cells):
     within a status by achieved value, lowest first."""
     rank = {progress.Status.NOT_MET: 0, progress.Status.MET: 1, progress.Status.NO_DATA: 2}
 
-    def key(row):
-        item = cells[row["key"]].get(province_id)
-        if item is None:
+    def key(line):
+        item, cell = cells[line["key"]][province_id]
+        if not cell.status:
             return (3, 0)
         return (rank[item.progress.status], item.progress.achieved or 0)
 
@@ -303,7 +303,12 @@ def _compare_sort_key(province_id, cells):
 
 @dataclass(frozen=True, slots=True)
 class CompareCell:
-    """One province's figure in the comparison table, in words, ready to print."""
+    """One province's figure in the comparison table, in words, ready to print.
+
+    A province that sets no target for the row's indicator and scope gets a cell too when its
+    agencies in that scope reported: the achieved value, uncoloured, without status or link
+    (``status`` and ``url`` empty).
+    """
 
     status: str
     url: str
@@ -314,16 +319,32 @@ class CompareCell:
     provisional: bool
 
 
-def _compare_cells(items, year: int) -> dict:
-    """Return a :class:`CompareCell` per target progress, keyed by the target's pk.
+def _compare_cells(items, year: int, stand_ins: set) -> list:
+    """Return a :class:`CompareCell` per target progress, in the order of ``items``.
 
-    The national page has hundreds of cells; the words that repeat (a target's words, a
-    status's label, a province's link prefix) are made once, not per cell in the template.
+    ``stand_ins`` holds the ids of the unsaved targets that stand for "no target here". The
+    national page has hundreds of cells; the words that repeat (a target's words, a status's
+    label, a province's link prefix) are made once, not per cell in the template.
     """
     link_prefix, target_words, status_words = {}, {}, {}
-    cells = {}
+    no_target = _("không đặt chỉ tiêu")
+    cells = []
     for item in items:
         target, prog = item.target, item.progress
+        if id(target) in stand_ins:
+            reported = prog.agencies_reporting > 0
+            cells.append(
+                CompareCell(
+                    status="",
+                    url="",
+                    achieved=achieved_text(prog, target.indicator) if reported else "",
+                    target_words=no_target,
+                    status_class="cell-none",
+                    status_label="",
+                    provisional=reported and prog.is_provisional,
+                )
+            )
+            continue
         province = target.plan.province
         if province.pk not in link_prefix:
             # The URL of a target with pk 0, cut before it: the same for every target.
@@ -335,21 +356,40 @@ def _compare_cells(items, year: int) -> dict:
         if prog.status not in status_words:
             status_words[prog.status] = (status_class(prog.status), status_label(prog.status))
         css, label = status_words[prog.status]
-        cells[target.pk] = CompareCell(
-            status=prog.status,
-            url=f"{link_prefix[province.pk]}{target.pk}/",
-            achieved=achieved_text(prog, target.indicator),
-            target_words=target_words[key],
-            status_class=css,
-            status_label=label,
-            provisional=prog.is_provisional,
+        cells.append(
+            CompareCell(
+                status=prog.status,
+                url=f"{link_prefix[province.pk]}{target.pk}/",
+                achieved=achieved_text(prog, target.indicator),
+                target_words=target_words[key],
+                status_class=css,
+                status_label=label,
+                provisional=prog.is_provisional,
+            )
         )
     return cells
+
+
+def _stand_in(row_target: Target, province, year: int) -> Target:
+    """Return an unsaved target of ``row_target``'s indicator, scope and unit in ``province``:
+    its progress is what the province achieved there without a target."""
+    return Target(
+        plan=Plan(province=province, year=year),
+        indicator=row_target.indicator,
+        tiers=row_target.tiers,
+        unit=row_target.unit,
+        comparator=">=",
+        value=0,
+    )
 
 
 @dashboard_view
 def dashboard_compare(request, year: int):
     """Show the provinces the user may read side by side, per indicator and scope, for a year.
+
+    A row is an indicator and scope that at least one province targets; a province without
+    that target shows what it achieved there, uncoloured. Provinces with neither a target nor
+    a result in the table are left out.
 
     Queries: profile, the provinces, every target of the year in those provinces, agency counts
     and result sums for all of them at once.
@@ -367,33 +407,46 @@ def dashboard_compare(request, year: int):
     by_pk = {province.pk: province for province in provinces}
     for target in targets:
         target.plan.province = by_pk[target.plan.province_id]
-    items = selectors.targets_progress(targets)
-    with_targets = {item.target.plan.province_id for item in items}
-    columns = [p for p in provinces if p.pk in with_targets]
-    prepared = _compare_cells(items, year)
-    cells, rows = {}, {}
-    for item in items:
-        key = (item.target.indicator.code, item.target.tiers)
-        cells.setdefault(key, {})[item.target.plan.province_id] = item
-        rows.setdefault(key, {"key": key, "target": item.target, "order": _row_order(item)})
-    rows = sorted(rows.values(), key=lambda row: row["order"][:1] + row["order"][2:])
+    rows, targeted = {}, set()
+    for target in targets:
+        key = (target.indicator.code, target.tiers)
+        rows.setdefault(key, target)
+        targeted.add((key, target.plan.province_id))
+    stand_ins = [
+        _stand_in(row_target, province, year)
+        for key, row_target in rows.items()
+        for province in provinces
+        if (key, province.pk) not in targeted
+    ]
+    items = selectors.targets_progress(targets + stand_ins)
+    stand_in_ids = {id(target) for target in stand_ins}
+    prepared = _compare_cells(items, year, stand_in_ids)
+
+    cells, shown, lines = {}, set(), {}
+    for item, cell in zip(items, prepared, strict=True):
+        target = item.target
+        key = (target.indicator.code, target.tiers)
+        cells.setdefault(key, {})[target.plan.province_id] = (item, cell)
+        if cell.status or cell.achieved:
+            shown.add(target.plan.province_id)
+        if id(target) not in stand_in_ids:
+            lines.setdefault(key, {"key": key, "target": target, "order": _row_order(item)})
+    columns = [p for p in provinces if p.pk in shown]
+    lines = sorted(lines.values(), key=lambda line: line["order"][:1] + line["order"][2:])
 
     sort, direction = request.GET.get("sort", ""), request.GET.get("dir", "asc")
     by_code = {province.code: province for province in columns}
     if sort in by_code:
-        rows.sort(key=_compare_sort_key(by_code[sort].pk, cells), reverse=direction == "desc")
+        lines.sort(key=_compare_sort_key(by_code[sort].pk, cells), reverse=direction == "desc")
     else:
         sort = ""
-    table = []
-    for row in rows:
-        by_province = cells[row["key"]]
-        line = [by_province.get(p.pk) for p in columns]
-        table.append(
-            {
-                "target": row["target"],
-                "cells": [prepared[item.target.pk] if item else None for item in line],
-            }
-        )
+    table = [
+        {
+            "target": line["target"],
+            "cells": [cells[line["key"]][p.pk][1] for p in columns],
+        }
+        for line in lines
+    ]
     headers = []
     for province in columns:
         active = sort == province.code

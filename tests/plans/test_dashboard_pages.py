@@ -524,7 +524,9 @@ def test_it_compares_provinces_against_their_own_targets(client, admin_user, tar
     assert hy.target_words == "chỉ tiêu ≥ 50 %"
     assert hy.status_label == "Đạt" and hy.status_class == "status-met"
     assert f'href="{hy.url}"' in response.content.decode()
-    assert rows["ONE_STOP_SHOP department"][0] is None
+    # Hưng Yên sets no one-stop-shop target and its departments reported nothing on it.
+    empty = rows["ONE_STOP_SHOP department"][0]
+    assert (empty.status, empty.achieved, empty.url) == ("", "", "")
     html = response.content.decode()
     assert 'class="cell status-met"' in html and 'class="cell status-not_met"' in html
     assert "không đặt chỉ tiêu" in html
@@ -543,6 +545,38 @@ def test_it_sorts_the_comparison_by_a_province(client, admin_user, targets_a, ta
     # An unknown province is ignored: catalogue order.
     response = client.get(url, {"sort": "<x>"})
     assert response.context["sort"] == ""
+
+
+def test_it_shows_what_a_province_achieved_where_it_set_no_target(
+    client, admin_user, targets_a, targets_b, agencies_b, indicator, django_assert_num_queries
+):
+    # Hưng Yên's department runs the one-stop shop: 1 of its 1 department, no target.
+    add_result(agencies_b["33-SNV"], "ONE_STOP_SHOP", indicator, value=1)
+    # A third province with results but no plan at all, and a fourth with nothing.
+    third = Province.objects.create(code="01", name="Hà Nội")
+    department = Agency.objects.create(province=third, code="01-STC", name="Sở Tài chính",
+                                       tier="department")
+    add_result(department, "ONE_STOP_SHOP", indicator, value=0)
+    Province.objects.create(code="02", name="Hà Giang")
+    login(client, admin_user)
+    url = reverse("plans:dashboard_compare", args=[2017])
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert [h["province"].code for h in response.context["headers"]] == ["01", "33", "91"]
+    rows = {line["target"].indicator.code + " " + line["target"].tiers: line["cells"]
+            for line in response.context["table"]}
+    hanoi, hy, kg = rows["ONE_STOP_SHOP department"]
+    assert (hy.status, hy.achieved, hy.url) == ("", "100,0 %", "")
+    assert hy.target_words == "không đặt chỉ tiêu" and hy.status_class == "cell-none"
+    assert (hanoi.status, hanoi.achieved) == ("", "0,0 %")
+    assert kg.status == "met"
+    html = response.content.decode()
+    assert '<td class="cell cell-none"><strong>100,0 %</strong>' in html
+    assert "Hà Giang" not in html
+    # Sorted by Hưng Yên, the rows it targets come first, those it does not last.
+    response = client.get(url, {"sort": "33"})
+    statuses = [line["cells"][1].status for line in response.context["table"]]
+    assert statuses[0] == "met" and set(statuses[1:]) == {""}
 
 
 def test_it_shows_a_leader_only_their_provinces_in_the_comparison(client, leader_a, targets_a,
