@@ -144,6 +144,23 @@ def targets_progress(targets) -> list[TargetProgress]:
     return answers
 
 
+GROUP_ORDER = [choice.value for choice in Indicator.Group]
+
+
+def display_order(item: TargetProgress):
+    """Sort key of a target on pages for people: by indicator group (infrastructure, internal,
+    services), then as the plan lists its targets, then the catalogue's order. Files keep
+    FORMATS.md's order (indicator code, then tiers)."""
+    target = item.target
+    return (
+        GROUP_ORDER.index(target.indicator.group),
+        target.position,
+        target.indicator.position,
+        target.indicator.code,
+        target.tiers,
+    )
+
+
 def plan_progress(plan: Plan) -> list[TargetProgress]:
     """Return the progress of every target of ``plan``, in order: three queries."""
     targets = plan.targets.select_related("indicator", "plan").order_by(

@@ -29,8 +29,6 @@ from plans.templatetags.progress_tags import (
     target_text,
 )
 
-GROUP_ORDER = [choice.value for choice in Indicator.Group]
-
 
 def dashboard_view(view):
     """Let the view answer readers only: log in first unless dashboards are public; GET only."""
@@ -47,17 +45,6 @@ def dashboard_view(view):
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
-
-
-def _row_order(item: selectors.TargetProgress):
-    target = item.target
-    return (
-        GROUP_ORDER.index(target.indicator.group),
-        target.position,
-        target.indicator.position,
-        target.indicator.code,
-        target.tiers,
-    )
 
 
 def _groups(rows):
@@ -85,7 +72,7 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
-    rows = sorted(selectors.plan_progress(plan), key=_row_order) if plan else []
+    rows = sorted(selectors.plan_progress(plan), key=selectors.display_order) if plan else []
     untargeted = selectors.untargeted_figures(
         province_id=province.pk,
         year=year,
@@ -430,7 +417,8 @@ def dashboard_compare(request, year: int):
         if cell.status or cell.achieved:
             shown.add(target.plan.province_id)
         if id(target) not in stand_in_ids:
-            lines.setdefault(key, {"key": key, "target": target, "order": _row_order(item)})
+            order = selectors.display_order(item)
+            lines.setdefault(key, {"key": key, "target": target, "order": order})
     columns = [p for p in provinces if p.pk in shown]
     lines = sorted(lines.values(), key=lambda line: line["order"][:1] + line["order"][2:])
 

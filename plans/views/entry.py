@@ -145,7 +145,7 @@ def entry_year(request, province_code, year):
             "rows": rows,
             "not_reported": [agency for agency in agencies if not agency.reported],
             "agency_count": len(agencies),
-            "progress": selectors.plan_progress(plan),
+            "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
             "closed_message": plan_closed_message(plan) if plan.is_closed else "",
             "is_admin": role_of(request.user) == Profile.Role.ADMIN,
         },

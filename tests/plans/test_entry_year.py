@@ -55,6 +55,18 @@ def test_it_shows_the_plans_progress(officer_client, plan_a, agencies_a, indicat
     assert "1/2" in html and "tạm tính" in html
 
 
+def test_it_lists_the_targets_in_the_dashboards_order(officer_client, plan_a, agencies_a,
+                                                       indicator):
+    # Created in code order; shown by group as on the dashboard: infrastructure (LAN), then
+    # internal (OFFICIAL_EMAIL), then services (ONE_STOP_SHOP).
+    for code in ("ONE_STOP_SHOP", "OFFICIAL_EMAIL", "LAN"):
+        Target.objects.create(plan=plan_a, indicator=indicator(code), tiers="department",
+                              comparator=">=", value=50)
+    response = officer_client.get(year_url())
+    codes = [item.target.indicator.code for item in response.context["progress"]]
+    assert codes == ["LAN", "OFFICIAL_EMAIL", "ONE_STOP_SHOP"]
+
+
 def test_it_links_to_each_tiers_grid_the_upload_and_the_templates(officer_client, plan_a,
                                                                    agencies_a):
     html = officer_client.get(year_url()).content.decode()
