@@ -125,19 +125,39 @@ def test_it_fails_the_deployment_checks_with_a_short_secret_key():
     assert "security.W009" in completed.stderr
 
 
-def test_it_refuses_to_start_with_debug_off_and_a_blank_secret_key():
-    completed = run_python("manage.py", "check", DEBUG="off", SECRET_KEY="")
+def test_it_fails_the_deployment_check_with_debug_off_and_a_blank_secret_key():
+    completed = run_python(
+        "manage.py", "check", "--deploy", **{**PRODUCTION_ENV, "SECRET_KEY": ""}
+    )
+
+    assert completed.returncode != 0
+    assert "egov_targets.E001" in completed.stderr
+    assert "SECRET_KEY must be set when DEBUG is off (see .env.example)" in completed.stderr
+
+
+def test_it_refuses_to_serve_with_debug_off_and_a_blank_secret_key():
+    # gunicorn and runserver load the WSGI module.
+    completed = run_python("-c", "import egov_targets.wsgi", DEBUG="off", SECRET_KEY="")
 
     assert completed.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in completed.stderr
 
 
 @pytest.mark.skipif(HAS_DOTENV, reason="a .env file beside manage.py may supply the variables")
-def test_it_refuses_to_start_without_secret_key_since_debug_defaults_to_off():
-    completed = run_python("manage.py", "check")
+def test_it_refuses_to_serve_without_secret_key_since_debug_defaults_to_off():
+    completed = run_python("-c", "import egov_targets.wsgi")
 
     assert completed.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off (see .env.example)" in completed.stderr
+
+
+@pytest.mark.skipif(HAS_DOTENV, reason="a .env file beside manage.py may supply the variables")
+def test_it_checks_migrations_without_any_environment():
+    # Commands that sign nothing need no secret: `makemigrations --check` as a hook runs it.
+    completed = run_python("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    assert "No changes detected" in completed.stdout
 
 
 @pytest.mark.skipif(HAS_DOTENV, reason="a .env file beside manage.py may supply the variables")
