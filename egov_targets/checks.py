@@ -1,7 +1,7 @@
 """System checks of the project's own settings, and the same test for the WSGI entry point."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 
 MISSING_SECRET_KEY = "SECRET_KEY must be set when DEBUG is off (see .env.example)."
@@ -20,8 +20,8 @@ def require_secret_key() -> None:
         raise ImproperlyConfigured(MISSING_SECRET_KEY)
 
 
-@register(Tags.security, deploy=True)
 def check_secret_key(app_configs, **kwargs):
+    """Report a missing SECRET_KEY (registered by egov_targets.apps as a deployment check)."""
     if secret_key_missing():
         return [Error(MISSING_SECRET_KEY, id="egov_targets.E001")]
     return []

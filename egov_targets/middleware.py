@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,38 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
+        return response
+
+
+class NoStoreMiddleware:
+    """Keep pages for signed-in users and every download out of caches: ``private, no-store``.
+
+    Such a page shows a province's unpublished figures and the user's name; a browser on a
+    shared office computer would show it again from its cache after logout, and a proxy could
+    hand it to someone else. A file download (a response with Content-Disposition: progress,
+    templates) holds the same figures, whoever asked. Anonymous pages (the login page, the
+    public dashboards) hold nothing personal and keep what their view set; Django's login page
+    and /healthz are never cached by their views. The directives are added to the view's own:
+    a stricter one it set (``no-cache``, ``max-age=0``) stays, and ``public`` gives way.
+
+    A signed-in user is recognised by the session cookie sent or set, not by ``request.user``:
+    resolving the user reads the database, which the 503 pages and /healthz must answer
+    without. A visitor with a session that is not signed in is treated the same way, which
+    costs nothing but a cache miss.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session_cookie = settings.SESSION_COOKIE_NAME
+        if (
+            "Content-Disposition" in response.headers
+            or session_cookie in request.COOKIES
+            or session_cookie in response.cookies
+        ):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

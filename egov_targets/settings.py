@@ -5,6 +5,8 @@ One module for every environment: development, tests, CI and production differ o
 their environment variables.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -40,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # The project package itself: its system checks (egov_targets.apps).
+    "egov_targets",
     "indicators",
     "plans",
 ]
@@ -50,6 +54,9 @@ MIDDLEWARE = [
     # Before anything reads the session or the database: PostgreSQL refuses NUL in text.
     "egov_targets.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session middleware, to see the session cookie it sets; static files never
+    # reach it and stay cacheable.
+    "egov_targets.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov_targets.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +119,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction begins: two deferred transactions that both read
+    # and then write deadlock, and SQLite fails one at once without waiting out the timeout.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # The test database is a file, not memory, so that two connections (the concurrent-save
+    # tests) can write in turn; one file per test process, so that two runs never share it.
+    # Django removes a leftover file of that name before the run and the file after it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"egov-targets-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,6 +176,60 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts ~9,000 fields
+# An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES (plans/uploads.py): the
+# check runs while Django receives it, before any middleware or view reads the request.
+FILE_UPLOAD_HANDLERS = [
+    "plans.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The work reading one table may cost (plans/services/_budget.py), counted while reading: a
+# file over any limit is refused with a message naming it, and nothing is written. "web" is an
+# upload on the website (a few seconds and a few tens of MB at worst); "command" is the import
+# commands, which must take the national results file (1.8 million rows, ~100 MB of CSV).
+# Each limit is read from READ_<PROFILE>_<LIMIT>, e.g. READ_WEB_MAX_ROWS; README.md lists them.
+
+
+def _read_budget(profile: str, **defaults: int) -> dict[str, int]:
+    return {
+        name: env.int(f"READ_{profile}_{name}".upper(), default=value)
+        for name, value in defaults.items()
+    }
+
+
+READ_BUDGETS = {
+    "web": _read_budget(
+        "web",
+        # Rows: CSV records, or the row elements of a sheet, blank ones included.
+        max_rows=200_000,
+        # Fields of one row, header included (the formats need at most 8).
+        max_columns=64,
+        # Characters of one cell (a note holds at most 500).
+        max_cell_chars=10_000,
+        # Characters of all cells together, a shared string counted at every use.
+        max_total_chars=20_000_000,
+        # Entries and characters of a workbook's shared-string table, held in memory.
+        max_shared_strings=200_000,
+        max_shared_chars=10_000_000,
+        # Uncompressed bytes of each part of a workbook (a sheet, the shared strings, ...).
+        max_part_bytes=32 * 1024 * 1024,
+        # Uncompressed over compressed size of a part of 1 MB or more; the XML of real
+        # tables shrinks 5 to 30 times.
+        max_compression_ratio=100,
+    ),
+    # The same limits for the import commands; 32,767 characters is Excel's own cell limit.
+    "command": _read_budget(
+        "command",
+        max_rows=5_000_000,
+        max_columns=256,
+        max_cell_chars=32_767,
+        max_total_chars=1_000_000_000,
+        max_shared_strings=10_000_000,
+        max_shared_chars=200_000_000,
+        max_part_bytes=2 * 1024 * 1024 * 1024,
+        max_compression_ratio=200,
+    ),
+}
 
 # Dashboards readable without login (entry never). Off by default.
 PUBLIC_DASHBOARD = env.bool("PUBLIC_DASHBOARD", default=False)

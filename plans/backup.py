@@ -1,21 +1,30 @@
 """A province's data written back in the import formats of FORMATS.md (the CSV round trip).
 
-``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data`` writes them are read
-back by ``import_agencies``, ``import_targets`` and ``import_results``, in that order, into an
-empty database or over the same data (the imports are idempotent). They carry what the formats
-carry: not the plans' titles, document numbers and statuses, the accounts, the change history or
-the sample marks — a ``pg_dump`` keeps everything.
+``indicators.csv``, ``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data``
+writes them are read back by ``import_indicators``, ``import_agencies``, ``import_targets`` and
+``import_results``, in that order, into an empty database or over the same data (the imports
+are idempotent). They carry what the formats carry: not the plans' titles, document numbers and
+statuses, the targets' order, the accounts, the change history or the sample marks — a
+``pg_dump`` keeps everything.
 
 Rows are streamed from the database in chunks: memory stays flat whatever the number of results.
-Text that a spreadsheet would read as a formula gets a leading apostrophe, as in every export.
+The text is written exactly as stored, with no formula guard (FORMATS.md: backups restore
+exactly): a leading apostrophe would be read back as part of a note or a name. The files are
+for the imports, not for spreadsheets; ``progress.csv`` and the entry templates are guarded.
+Fields holding a carriage return are quoted (``CsvWriter``). The imports trim every field and
+bring text to Unicode NFC: spaces around a note do not come back (the forms and the imports
+trim them anyway), and a decomposed (NFD) spelling comes back in NFC, as the data contract
+stores text.
 """
 
-import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from plans.exports import csv_safe, plain_number
+from indicators.models import Indicator
+from plans.csv_writing import CsvWriter
+from plans.exports import plain_number
 from plans.models import Agency, Result, Target
+from plans.services.indicator_import import INDICATOR_COLUMNS
 from plans.tiers import TIER_ORDER, format_tiers, parse_tiers
 
 AGENCY_COLUMNS = ("province_code", "province_name", "agency_code", "agency_name", "tier",
@@ -31,14 +40,29 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _writer(file: TextIO, columns: tuple[str, ...]):
-    writer = csv.writer(file, lineterminator="\n")
+def _writer(file: TextIO, columns: tuple[str, ...]) -> CsvWriter:
+    writer = CsvWriter(file)
     writer.writerow(columns)
     return writer
 
 
 def _in_provinces(queryset, field: str, provinces: Iterable[str] | None):
     return queryset if provinces is None else queryset.filter(**{f"{field}__in": list(provinces)})
+
+
+def write_indicators(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``indicators.csv``, the whole catalogue; return the row count.
+
+    Every province shares the catalogue, so ``provinces`` changes nothing: a one-province backup
+    carries the indicators that its targets and results name, the admins' own included.
+    """
+    writer = _writer(file, INDICATOR_COLUMNS)
+    rows = Indicator.objects.order_by("position", "code").values_list(*INDICATOR_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
 
 
 def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
@@ -54,8 +78,8 @@ def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> i
     for row in sorted(rows, key=lambda row: (row[0], tier_rank.get(row[4], 9), row[2])):
         province_code, province_name, code, name, tier, parent, active_from, active_to = row
         writer.writerow((
-            province_code, csv_safe(province_name), csv_safe(code), csv_safe(name), tier,
-            csv_safe(_text(parent)), _text(active_from), _text(active_to),
+            province_code, province_name, code, name, tier, _text(parent), _text(active_from),
+            _text(active_to),
         ))
         count += 1
     return count
@@ -72,7 +96,7 @@ def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> in
     for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
         writer.writerow((
             province_code, year, indicator, format_tiers(parse_tiers(tiers)), comparator,
-            plain_number(value), unit, csv_safe(note),
+            plain_number(value), unit, note,
         ))
         count += 1
     return count
@@ -90,8 +114,7 @@ def write_results(file: TextIO, *, provinces: Iterable[str] | None = None) -> in
     count = 0
     for year, agency, indicator, value, numerator, denominator, note in rows.iterator(CHUNK):
         writer.writerow((
-            year, csv_safe(agency), indicator, _text(value), _text(numerator),
-            _text(denominator), csv_safe(note),
+            year, agency, indicator, _text(value), _text(numerator), _text(denominator), note,
         ))
         count += 1
     return count

@@ -5,10 +5,10 @@ dashboard says. Lines end with ``\\n`` (as the import files may), and the text i
 a byte-order mark: the file is for programs as much as for people.
 """
 
-import csv
 import io
 from decimal import Decimal
 
+from plans.csv_writing import CsvWriter
 from plans.models import Plan, Province
 from plans.progress import PERCENT, Status
 from plans.selectors import plan_progress
@@ -30,6 +30,8 @@ def csv_safe(text: str) -> str:
     """Return ``text`` with a leading ``'`` if a spreadsheet would read it as a formula.
 
     Only for text cells: a number such as ``-1`` in a numeric column is left to the caller.
+    Only for files people open (progress.csv and .xlsx, the entry templates): the backups of
+    ``export_data`` are read back by the imports, which would keep the apostrophe.
     """
     if text and text.startswith(FORMULA_STARTS):
         return "'" + text
@@ -79,7 +81,7 @@ def progress_rows(plan: Plan) -> list[dict]:
 def progress_csv(*, province: Province, year: int) -> str:
     """Return ``progress.csv`` of ``province`` for ``year``: the header alone without a plan."""
     output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\n")
+    writer = CsvWriter(output)
     writer.writerow(PROGRESS_COLUMNS)
     plan = Plan.objects.select_related("province").filter(province=province, year=year).first()
     if plan is not None:

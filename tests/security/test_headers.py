@@ -170,3 +170,99 @@ def test_the_password_change_page_takes_a_strong_password(db, client, officer_a)
     assert response["Location"] == reverse("password_change_done")
     officer_a.refresh_from_db()
     assert officer_a.check_password(strong)
+
+
+# Caching: pages for signed-in users and every download are private and never stored --------
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip().lower() for part in response.get("Cache-Control", "").split(",")
+            if part.strip()}
+
+
+def assert_not_stored(response) -> None:
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_directives(response), response.get("Cache-Control")
+    assert "public" not in cache_directives(response)
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_keeps_a_dashboard_page_for_a_leader_out_of_caches(world, leader_a):
+    response = signed_in(leader_a).get(reverse("plans:dashboard_plan", args=["91", 2017]))
+    assert_not_stored(response)
+
+
+@pytest.mark.parametrize("name,args", [
+    ("plans:entry_year", ["91", 2017]),
+    ("plans:entry_grid", ["91", 2017, "department"]),
+    ("plans:entry_agency", ["91", 2017, "91-SNV"]),
+])
+def test_it_keeps_an_entry_page_for_an_officer_out_of_caches(world, officer_a, name, args):
+    assert_not_stored(signed_in(officer_a).get(reverse(name, args=args)))
+
+
+@pytest.mark.parametrize("name", ["plans:dashboard_csv", "plans:dashboard_xlsx"])
+def test_it_keeps_the_progress_downloads_out_of_caches(world, leader_a, name):
+    response = signed_in(leader_a).get(reverse(name, args=["91", 2017]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert_not_stored(response)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_it_keeps_the_entry_templates_out_of_caches(world, officer_a, file_format):
+    response = signed_in(officer_a).get(
+        reverse("plans:entry_template", args=["91", 2017, file_format])
+    )
+    assert response["Content-Disposition"].startswith("attachment")
+    assert_not_stored(response)
+
+
+def test_it_keeps_the_admin_out_of_caches(db, admin_user):
+    assert_not_stored(signed_in(admin_user).get(reverse("admin:index")))
+
+
+def test_it_keeps_a_public_download_out_of_caches_even_for_an_anonymous_visitor(
+    world, settings
+):
+    # A file is saved and forwarded; whoever asked, it is never kept by a cache on the way.
+    settings.PUBLIC_DASHBOARD = True
+    response = Client().get(reverse("plans:dashboard_csv", args=["91", 2017]))
+    assert_not_stored(response)
+
+
+def test_it_leaves_a_public_page_to_anonymous_visitors_cacheable(world, settings):
+    # Nothing personal on it: the middleware adds nothing (Django's Vary: Cookie still keeps
+    # a shared cache from serving it to a signed-in user).
+    settings.PUBLIC_DASHBOARD = True
+    response = Client().get(reverse("plans:dashboard_plan", args=["91", 2017]))
+    assert response.status_code == 200
+    assert "no-store" not in cache_directives(response)
+    assert "Cookie" in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("name", ["login", "healthz"])
+def test_the_login_page_and_the_health_check_are_never_cached_by_their_views(db, name):
+    response = Client().get(reverse(name))
+    assert response.status_code == 200
+    assert {"no-store", "no-cache", "max-age=0"} <= cache_directives(response)
+
+
+def test_it_keeps_the_stricter_directives_a_view_set(db, officer_a):
+    # Django's login page is never_cache; shown to a signed-in user it gains nothing looser.
+    response = signed_in(officer_a).get(reverse("login"))
+    assert {"private", "no-store", "no-cache", "max-age=0", "must-revalidate"} <= (
+        cache_directives(response)
+    )
+
+
+def test_the_response_that_signs_a_user_in_is_never_stored(db, officer_a):
+    # It sets the session cookie: a shared cache must not hand that cookie to anyone else.
+    response = Client().post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
+    assert response.status_code == 302
+    assert django_settings.SESSION_COOKIE_NAME in response.cookies
+    assert {"private", "no-store"} <= cache_directives(response)

@@ -5,10 +5,12 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.backup import write_agencies, write_results, write_targets
+from plans.backup import write_agencies, write_indicators, write_results, write_targets
 from plans.models import Province
 
+# In the order of a restore: each file names only what the ones before it created.
 FILES = (
+    ("indicators.csv", write_indicators),
     ("agencies.csv", write_agencies),
     ("targets.csv", write_targets),
     ("results.csv", write_results),
@@ -17,13 +19,15 @@ FILES = (
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Ghi đơn vị, chỉ tiêu và kết quả ra agencies.csv, targets.csv, results.csv trong thư mục "
-        "DIR, đúng định dạng nhập (FORMATS.md), để sao lưu hoặc chuyển sang máy khác."
+        "Ghi danh mục chỉ tiêu, đơn vị, chỉ tiêu kế hoạch và kết quả ra indicators.csv, "
+        "agencies.csv, targets.csv, results.csv trong thư mục DIR, đúng định dạng nhập "
+        "(FORMATS.md), để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, "
+        "import_agencies, import_targets rồi import_results."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("directory", metavar="DIR",
-                            help=_("Thư mục ghi ba tệp (được tạo nếu chưa có)."))
+                            help=_("Thư mục ghi bốn tệp (được tạo nếu chưa có)."))
         parser.add_argument("--province", action="append", metavar="CODE",
                             help=_("Chỉ xuất tỉnh này; lặp lại cho nhiều tỉnh. Mặc định: tất cả."))
 
@@ -40,7 +44,7 @@ class Command(BaseCommand):
         folder = Path(directory)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            # One snapshot for the three files (a repeatable read on PostgreSQL), so that no
+            # One snapshot for the four files (a repeatable read on PostgreSQL), so that no
             # result names an agency or a year that the other files miss.
             outermost = not connection.in_atomic_block
             with transaction.atomic():

@@ -1,0 +1,174 @@
+"""Import the indicator catalogue from an ``indicators.csv``, as ``export_data`` writes it.
+
+The catalogue is installed by a migration; admins add indicators to it. A backup carries the
+whole catalogue so that the targets and results naming an added indicator can be restored: this
+import runs first. Like the other imports it is all-or-nothing (any wrong line, nothing
+written, every error with its line) and idempotent (the same file again writes nothing).
+Indicators are matched on ``code``; no Change entries are kept, as for agencies (the history
+follows results, targets and plans).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from plans.models import Result, Target
+from plans.services.imports import (
+    ImportReport,
+    _Check,
+    _choice,
+    _Invalid,
+    _limited,
+    _required,
+    _Rows,
+)
+
+INDICATOR_COLUMNS = ("code", "name_vi", "name_en", "group", "kind", "numerator_label",
+                     "denominator_label", "position")
+# The fields an import sets, compared to tell an updated indicator from an unchanged one.
+FIELDS = INDICATOR_COLUMNS[1:]
+# PositiveSmallIntegerField: the range that both SQLite and PostgreSQL hold.
+MAX_POSITION = 32767
+
+
+@dataclass
+class _IndicatorRow:
+    line: int
+    code: str
+    name_vi: str
+    name_en: str
+    group: str
+    kind: str
+    numerator_label: str
+    denominator_label: str
+    position: int
+
+    def values(self) -> tuple:
+        return tuple(getattr(self, name) for name in FIELDS)
+
+
+def _max_length(name: str) -> int:
+    return Indicator._meta.get_field(name).max_length
+
+
+def _code(text: str) -> str:
+    code = _required(text, "code", max_length=_max_length("code"))
+    try:
+        Indicator._meta.get_field("code").run_validators(code)
+    except ValidationError as exc:
+        raise _Invalid(
+            _("Cột code: “%(value)s” không hợp lệ. %(reason)s")
+            % {"value": code, "reason": " ".join(exc.messages)}
+        ) from None
+    return code
+
+
+def _position(text: str) -> int:
+    """Return the display position written in ``text``; blank is 0, the model's default."""
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_POSITION:
+        raise _Invalid(
+            _("Cột position: “%(value)s” không hợp lệ; ghi số nguyên từ 0 đến %(max)s.")
+            % {"value": text, "max": MAX_POSITION}
+        )
+    return int(text)
+
+
+def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow | None:
+    code, name_vi, name_en, group, kind, numerator_label, denominator_label, position = fields
+    row = _IndicatorRow(
+        line,
+        code=check(_code, code),
+        name_vi=check(_required, name_vi, "name_vi", max_length=_max_length("name_vi")),
+        name_en=check(_required, name_en, "name_en", max_length=_max_length("name_en")),
+        group=check(_choice, group.lower(), "group", Indicator.Group.values),
+        kind=check(_choice, kind.lower(), "kind", Indicator.Kind.values),
+        numerator_label=check(_limited, numerator_label, "numerator_label",
+                              max_length=_max_length("numerator_label")),
+        denominator_label=check(_limited, denominator_label, "denominator_label",
+                                max_length=_max_length("denominator_label")),
+        position=check(_position, position),
+    )
+    return None if check.problems else row
+
+
+def indicators_import(*, source, dry_run: bool = False) -> ImportReport:
+    """Create or update the indicators listed in an ``indicators.csv``; nothing is deleted.
+
+    An indicator's ``kind`` may not change once targets or results use it (the progress rules
+    read those figures by kind), as in the admin; its code is the key and never changes.
+    """
+    report = ImportReport(kind="indicators", dry_run=dry_run)
+    with transaction.atomic():
+        rows = _Rows(report, source, INDICATOR_COLUMNS)
+        parsed: dict[str, _IndicatorRow] = {}
+        for line, fields in rows:
+            check = _Check()
+            row = _indicator_row(line, fields, check)
+            if row is not None and row.code in parsed:
+                check.add(
+                    _("Mã chỉ tiêu %(code)s đã có ở dòng %(first)s; mỗi chỉ tiêu chỉ ghi một "
+                      "dòng.") % {"code": row.code, "first": parsed[row.code].line}
+                )
+            if not rows.errors_of(line, check.problems):
+                parsed[row.code] = row
+
+        existing = Indicator.objects.filter(code__in=parsed).order_by()
+        if not dry_run:
+            # Nobody may change these indicators between this check and our write.
+            existing = existing.select_for_update()
+        existing = {indicator.code: indicator for indicator in existing}
+        created, updated = [], []
+        for row in parsed.values():
+            indicator = existing.get(row.code)
+            if indicator is None:
+                created.append(row)
+            elif tuple(getattr(indicator, name) for name in FIELDS) != row.values():
+                updated.append((indicator, row))
+            else:
+                report.unchanged += 1
+        _refuse_kind_changes(rows, updated)
+        report.created, report.updated = len(created), len(updated)
+        if not rows.failed and not dry_run:
+            _indicators_write(created, updated)
+        return rows.finish()
+
+
+def _refuse_kind_changes(rows: _Rows, updated: list) -> None:
+    """Record an error for each used indicator whose kind the file changes: one query."""
+    changed = {indicator.pk: row for indicator, row in updated if indicator.kind != row.kind}
+    if not changed:
+        return
+    used = (
+        Indicator.objects.filter(pk__in=changed)
+        .filter(
+            Exists(Target.objects.filter(indicator=OuterRef("pk")))
+            | Exists(Result.objects.filter(indicator=OuterRef("pk")))
+        )
+        .order_by()
+        .values_list("pk", "kind")
+    )
+    for pk, kind in used:
+        row = changed[pk]
+        rows.error(
+            row.line,
+            _("Chỉ tiêu %(code)s đã có chỉ tiêu kế hoạch hoặc kết quả: không thể đổi loại từ "
+              "%(old)s sang %(new)s.")
+            % {"code": row.code, "old": kind, "new": row.kind},
+        )
+
+
+def _indicators_write(created: list[_IndicatorRow], updated: list) -> None:
+    Indicator.objects.bulk_create(
+        [Indicator(code=row.code, **dict(zip(FIELDS, row.values(), strict=True)))
+         for row in created]
+    )
+    for indicator, row in updated:
+        for name, value in zip(FIELDS, row.values(), strict=True):
+            setattr(indicator, name, value)
+    Indicator.objects.bulk_update([indicator for indicator, _row in updated], list(FIELDS))
