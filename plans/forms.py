@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Result, result_errors
+from plans.parsing import ASCII_DIGITS, parse_ascii_int
 from plans.services.results import ResultEntry, ResultsRefused
 
 MAX_DIGITS = 15
@@ -49,14 +50,15 @@ def parse_whole(text: str) -> int | None:
     text = text.replace("\u00a0", "").replace(" ", "").strip()
     if not text:
         return None
-    if not text.isascii() or not text.isdigit():
+    number = parse_ascii_int(text, max_digits=MAX_DIGITS)
+    if number is None and ASCII_DIGITS.fullmatch(text):
+        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": MAX_DIGITS})
+    if number is None:
         raise ValueError(
             _("“%(text)s” không phải số nguyên không âm: chỉ gõ chữ số, ví dụ 412.")
             % {"text": text[:20]}
         )
-    if len(text) > MAX_DIGITS:
-        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": MAX_DIGITS})
-    return int(text)
+    return number
 
 
 @dataclass
@@ -110,11 +112,11 @@ class Cell:
         if note is not None:
             self.note = note.strip()
         parts = token.split("|")
-        if len(parts) != 5 or not parts[0].isdigit():
+        expected_version = parse_ascii_int(parts[0]) if len(parts) == 5 else None
+        if expected_version is None:
             self.errors.append(_("Dữ liệu của ô bị hỏng; hãy tải lại trang rồi nhập lại."))
             return None
         self.token = token
-        expected_version = int(parts[0])
         shown = tuple(parts[1:4])
         posted = (self.value, self.numerator, self.denominator)
         if self.kind == Indicator.Kind.RATIO:

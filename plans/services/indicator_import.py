@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Result, Target
+from plans.parsing import parse_ascii_int
 from plans.services.imports import (
     ImportReport,
     _Check,
@@ -71,12 +72,13 @@ def _position(text: str) -> int:
     """Return the display position written in ``text``; blank is 0, the model's default."""
     if not text:
         return 0
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_POSITION:
+    position = parse_ascii_int(text, max_digits=len(str(MAX_POSITION)))
+    if position is None or position > MAX_POSITION:
         raise _Invalid(
             _("Cột position: “%(value)s” không hợp lệ; ghi số nguyên từ 0 đến %(max)s.")
-            % {"value": text, "max": MAX_POSITION}
+            % {"value": text[:20], "max": MAX_POSITION}
         )
-    return int(text)
+    return position
 
 
 def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow | None:

@@ -19,6 +19,7 @@ from indicators.models import Indicator
 from plans import charts, comparison, exports, progress, reports, selectors
 from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
+from plans.parsing import parse_ascii_int
 from plans.templatetags.progress_tags import number_text
 
 
@@ -104,15 +105,16 @@ def dashboard_index(request):
     if chosen_code or chosen_year:
         by_code = {province.code: province for province in provinces}
         province = by_code.get(chosen_code or "")
+        year = parse_ascii_int(chosen_year, max_digits=4)
         if province is None:
             error = _("Hãy chọn một tỉnh trong danh sách.")
-        elif not (chosen_year or "").isdigit() or int(chosen_year) not in years[province.pk]:
+        elif year not in years[province.pk]:
             error = _("Tỉnh %(province)s chưa có kế hoạch hay số liệu cho năm %(year)s.") % {
                 "province": province.name,
                 "year": chosen_year or "—",
             }
         else:
-            return redirect("plans:dashboard_plan", province.code, int(chosen_year))
+            return redirect("plans:dashboard_plan", province.code, year)
 
     entries = [
         {"province": province, "years": sorted(years[province.pk], reverse=True)}

@@ -12,12 +12,9 @@ from indicators.models import Indicator
 from plans.models import Change, Plan, Result
 from plans.services import imports
 from plans.services.imports import ImportRefused, results_import
+from tests.factories import csv_file
 
 HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
-
-
-def csv_file(*lines: str) -> bytes:
-    return ("\n".join((HEADER, *lines)) + "\n").encode("utf-8")
 
 
 def refused(**kwargs) -> list[tuple[int, str]]:
@@ -38,6 +35,7 @@ def count_indicator(db):
 @pytest.fixture
 def good_file(agencies_a):
     return csv_file(
+        HEADER,
         "2017,91-SNV,LAN,1,,,",
         "2017,91-STTTT,LAN,không,,,",
         "2017,91-SNV,OFFICIAL_EMAIL,,412,430,Theo báo cáo quý IV",
@@ -49,7 +47,8 @@ def test_it_creates_results_with_a_change_each(good_file, officer_a, indicator):
     report = results_import(source=good_file, user=officer_a, channel="upload")
 
     assert (report.rows, report.created, report.updated, report.unchanged) == (4, 4, 0, 0)
-    assert report.ok and not report.dry_run
+    assert report.ok
+    assert not report.dry_run
     email = Result.objects.get(agency__code="91-SNV", indicator=indicator("OFFICIAL_EMAIL"))
     assert (email.numerator, email.denominator, email.value) == (412, 430, None)
     assert email.note == "Theo báo cáo quý IV"
@@ -81,6 +80,7 @@ def test_it_updates_a_changed_row_with_a_new_version_and_its_old_figures(
     results_import(source=good_file, user=officer_a)
     first_saved = Result.objects.get(agency__code="91-SNV", indicator__code="OFFICIAL_EMAIL")
     changed = csv_file(
+        HEADER,
         "2017,91-SNV,LAN,1,,,",
         "2017,91-STTTT,LAN,không,,,",
         "2017,91-SNV,OFFICIAL_EMAIL,,420,430,Đã cấp thêm",
@@ -118,13 +118,13 @@ def test_it_marks_sample_results_and_unmarks_them_when_real_figures_arrive(good_
      ("false", 0), (" có ", 1), ("co\u0301", 1), ("kho\u0302ng", 0)],
 )
 def test_it_reads_every_spelling_of_yes_and_no(agencies_a, indicator, word, expected):
-    results_import(source=csv_file(f"2017,91-SNV,LAN,{word},,,"))
+    results_import(source=csv_file(HEADER, f"2017,91-SNV,LAN,{word},,,"))
 
     assert Result.objects.get(indicator=indicator("LAN")).value == expected
 
 
 def test_it_refuses_an_unknown_yes_no_word(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,LAN,ok,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,LAN,ok,,,"))
 
     assert errors == [(2, "Cột value: “ok” không phải câu trả lời có/không; ghi 1, 0, yes, no, "
                           "có, không, true hoặc false.")]
@@ -132,14 +132,14 @@ def test_it_refuses_an_unknown_yes_no_word(agencies_a):
 
 
 def test_it_accepts_a_count_with_surrounding_spaces(agencies_a, count_indicator):
-    results_import(source=csv_file("2017,91-SNV,SERVICES_COUNT, 3 ,,,"))
+    results_import(source=csv_file(HEADER, "2017,91-SNV,SERVICES_COUNT, 3 ,,,"))
 
     assert Result.objects.get(indicator=count_indicator).value == 3
 
 
 @pytest.mark.parametrize("text", ["+3", "3.0", "1e3", "-1", "2.5", "3 4", "ba"])
 def test_it_refuses_a_whole_number_not_written_as_digits(agencies_a, count_indicator, text):
-    errors = refused(source=csv_file(f"2017,91-SNV,SERVICES_COUNT,{text},,,"))
+    errors = refused(source=csv_file(HEADER, f"2017,91-SNV,SERVICES_COUNT,{text},,,"))
 
     assert errors == [(2, f"Cột value: “{text}” không phải số nguyên không âm; chỉ ghi chữ số, "
                           "ví dụ 12.")]
@@ -147,32 +147,33 @@ def test_it_refuses_a_whole_number_not_written_as_digits(agencies_a, count_indic
 
 
 def test_it_refuses_a_number_too_large_to_store(agencies_a, count_indicator):
-    errors = refused(source=csv_file("2017,91-SNV,SERVICES_COUNT,9999999999999999999,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,SERVICES_COUNT,9999999999999999999,,,"))
 
     assert errors == [(2, "Cột value: số 9999999999999999999 quá lớn.")]
 
 
 def test_it_refuses_numerator_above_denominator(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,31,30,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,OFFICIAL_EMAIL,,31,30,"))
 
     assert errors == [(2, "Tử số (31) không được lớn hơn mẫu số (30).")]
     assert not Result.objects.exists()
 
 
 def test_it_refuses_a_ratio_without_its_denominator(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,31,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,OFFICIAL_EMAIL,,31,,"))
 
     assert errors == [(2, "Chưa nhập mẫu số.")]
 
 
 def test_it_refuses_a_yes_no_with_a_note_but_no_value(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,LAN,,,,chưa xác minh"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,LAN,,,,chưa xác minh"))
 
     assert errors == [(2, "Cột value không được để trống.")]
 
 
 def test_it_skips_rows_with_no_figures_and_no_note(agencies_a, count_indicator):
     report = results_import(source=csv_file(
+        HEADER,
         "2017,91-SNV,LAN,,,,",
         "2017,91-SNV,OFFICIAL_EMAIL,,,,",
         "2017,91-SNV,SERVICES_COUNT, , ,,",
@@ -186,9 +187,9 @@ def test_it_skips_rows_with_no_figures_and_no_note(agencies_a, count_indicator):
 
 
 def test_a_blank_row_leaves_the_stored_result_as_it_is(agencies_a, indicator):
-    results_import(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,3,4,"))
+    results_import(source=csv_file(HEADER, "2017,91-SNV,OFFICIAL_EMAIL,,3,4,"))
 
-    report = results_import(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,,,,"))
+    report = results_import(source=csv_file(HEADER, "2017,91-SNV,OFFICIAL_EMAIL,,,,"))
 
     assert (report.created, report.updated, report.unchanged, report.skipped_blank) == (
         0, 0, 0, 1
@@ -198,6 +199,7 @@ def test_a_blank_row_leaves_the_stored_result_as_it_is(agencies_a, indicator):
 
 def test_a_row_with_some_figures_but_not_all_is_still_an_error(agencies_a):
     errors = refused(source=csv_file(
+        HEADER,
         "2017,91-SNV,OFFICIAL_EMAIL,,,5,",
         "2017,91-SNV,ONLINE_MEETINGS,,,,họp trực tuyến chưa thống kê",
         "2017,91-SNV,LAN,,,,",
@@ -209,7 +211,8 @@ def test_a_row_with_some_figures_but_not_all_is_still_an_error(agencies_a):
 
 def test_it_refuses_rows_of_another_year_when_years_are_restricted(agencies_a):
     errors = refused(
-        source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", "2018,91-SNV,FIBRE,,,,"),
+        source=csv_file(HEADER,
+                        "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", "2018,91-SNV,FIBRE,,,,"),
         years=[2017],
     )
 
@@ -221,13 +224,13 @@ def test_it_refuses_rows_of_another_year_when_years_are_restricted(agencies_a):
 
 
 def test_it_accepts_any_year_without_a_restriction(agencies_a):
-    report = results_import(source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
+    report = results_import(source=csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
 
     assert report.created == 2
 
 
 def test_it_refuses_a_column_that_must_be_blank(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,OFFICIAL_EMAIL,1,31,40,",
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,OFFICIAL_EMAIL,1,31,40,",
                                      "2017,91-SNV,LAN,1,1,,"))
 
     assert errors == [
@@ -239,13 +242,13 @@ def test_it_refuses_a_column_that_must_be_blank(agencies_a):
 
 
 def test_it_refuses_an_unknown_agency(agencies_a):
-    errors = refused(source=csv_file("2017,91-KHONGCO,LAN,1,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-KHONGCO,LAN,1,,,"))
 
     assert errors == [(2, "Không có đơn vị mã 91-KHONGCO trong hệ thống.")]
 
 
 def test_it_refuses_a_result_of_an_agency_not_active_that_year(agencies_a):
-    errors = refused(source=csv_file("2017,91-X30736,LAN,1,,,", "2021,91-H900,LAN,1,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-X30736,LAN,1,,,", "2021,91-H900,LAN,1,,,"))
 
     assert errors == [
         (2, "Đơn vị 91-X30736 không hoạt động trong năm 2017 (hoạt động 2018–2025)."),
@@ -255,20 +258,20 @@ def test_it_refuses_a_result_of_an_agency_not_active_that_year(agencies_a):
 
 
 def test_it_refuses_an_unknown_indicator(agencies_a):
-    errors = refused(source=csv_file("2017,91-SNV,WIFI,1,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,WIFI,1,,,"))
 
     assert errors == [(2, "Không có chỉ tiêu mã “WIFI” trong danh mục.")]
 
 
 @pytest.mark.parametrize("year", ["1999", "2101"])
 def test_it_refuses_a_year_out_of_range(agencies_a, year):
-    errors = refused(source=csv_file(f"{year},91-SNV,LAN,1,,,"))
+    errors = refused(source=csv_file(HEADER, f"{year},91-SNV,LAN,1,,,"))
 
     assert errors == [(2, f"Cột year: năm {year} nằm ngoài khoảng 2000–2100.")]
 
 
 def test_it_refuses_a_year_not_written_as_digits(agencies_a):
-    errors = refused(source=csv_file("2017.0,91-SNV,LAN,1,,,"))
+    errors = refused(source=csv_file(HEADER, "2017.0,91-SNV,LAN,1,,,"))
 
     assert errors == [(2, "Cột year: “2017.0” không phải năm; ghi bốn chữ số, ví dụ 2017.")]
 
@@ -277,7 +280,7 @@ def test_it_refuses_results_of_a_closed_plan(agencies_a, plan_a):
     plan_a.status = Plan.Status.CLOSED
     plan_a.save()
 
-    errors = refused(source=csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
+    errors = refused(source=csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,"))
 
     assert errors == [
         (2, "Kế hoạch năm 2017 của tỉnh Kiên Giang đã tổng kết, không thể sửa kết quả."),
@@ -288,18 +291,19 @@ def test_it_refuses_results_of_a_closed_plan(agencies_a, plan_a):
 def test_it_refuses_a_row_of_a_province_the_caller_may_not_write(
     agencies_a, agencies_b, province_a
 ):
-    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
+    source = csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
 
     errors = refused(source=source, provinces=[province_a.pk])
 
     assert errors == [
-        (3, "Đơn vị 33-SNV thuộc tỉnh Hưng Yên, không thuộc tỉnh bạn được phân quyền."),
+        (3, "Đơn vị mã 33-SNV không có trong hệ thống hoặc không thuộc tỉnh bạn được phân "
+            "quyền."),
     ]
     assert not Result.objects.exists()
 
 
 def test_it_accepts_rows_of_the_callers_provinces(agencies_a, agencies_b, province_a, province_b):
-    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
+    source = csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2017,33-SNV,LAN,1,,,")
 
     report = results_import(source=source, provinces=[province_a.pk, province_b.pk])
 
@@ -307,7 +311,8 @@ def test_it_accepts_rows_of_the_callers_provinces(agencies_a, agencies_b, provin
 
 
 def test_it_refuses_the_same_key_twice(agencies_a):
-    source = csv_file("2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", " 2017 ,91-SNV,LAN,0,,,")
+    source = csv_file(HEADER,
+                      "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,", " 2017 ,91-SNV,LAN,0,,,")
 
     errors = refused(source=source)
 
@@ -320,7 +325,8 @@ def test_it_refuses_the_same_key_twice(agencies_a):
 
 def test_it_finds_the_same_key_in_different_chunks(agencies_a, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
-    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
+    source = csv_file(HEADER,
+                      "2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
                       "2017,91-SNV,LAN,1,,,")
 
     errors = refused(source=source)
@@ -333,7 +339,8 @@ def test_it_rolls_back_chunks_already_written_when_a_later_row_is_wrong(
     agencies_a, monkeypatch
 ):
     monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
-    source = csv_file("2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
+    source = csv_file(HEADER,
+                      "2017,91-SNV,LAN,1,,,", "2017,91-STTTT,LAN,1,,,", "2017,91-UBND,LAN,1,,,",
                       "2017,91-H899,LAN,2,,,")
 
     errors = refused(source=source)
@@ -345,7 +352,7 @@ def test_it_rolls_back_chunks_already_written_when_a_later_row_is_wrong(
 
 
 def test_it_refuses_a_row_with_more_or_fewer_fields_than_the_header(agencies_a):
-    source = csv_file("2017,91-SNV,LAN,1,,", "2017,91-STTTT,LAN,1,,,,")
+    source = csv_file(HEADER, "2017,91-SNV,LAN,1,,", "2017,91-STTTT,LAN,1,,,,")
 
     errors = refused(source=source)
 
@@ -359,6 +366,7 @@ def test_it_refuses_a_row_with_more_or_fewer_fields_than_the_header(agencies_a):
 
 def test_it_reports_every_wrong_row_with_its_line_number(agencies_a, plan_a):
     source = csv_file(
+        HEADER,
         "2017,91-SNV,LAN,1,,,",
         "2017,91-KHONGCO,LAN,1,,,",
         "2017,91-STTTT,OFFICIAL_EMAIL,,50,40,",
@@ -379,7 +387,7 @@ def test_it_reports_every_wrong_row_with_its_line_number(agencies_a, plan_a):
 
 def test_it_lists_a_thousand_errors_and_counts_the_rest(agencies_a, monkeypatch):
     monkeypatch.setattr(imports, "MAX_ERRORS", 3)
-    source = csv_file(*[f"2017,91-SNV,LAN,{n},,," for n in range(2, 7)])
+    source = csv_file(HEADER, *[f"2017,91-SNV,LAN,{n},,," for n in range(2, 7)])
 
     errors = refused(source=source)
 
@@ -391,14 +399,15 @@ def test_it_lists_a_thousand_errors_and_counts_the_rest(agencies_a, monkeypatch)
 def test_it_counts_but_writes_nothing_in_a_dry_run(good_file):
     report = results_import(source=good_file, dry_run=True)
 
-    assert report.dry_run and report.ok
+    assert report.dry_run
+    assert report.ok
     assert (report.rows, report.created) == (4, 4)
     assert not Result.objects.exists()
     assert not Change.objects.exists()
 
 
 def test_it_refuses_in_a_dry_run_too(agencies_a):
-    errors = refused(source=csv_file("2017,91-KHONGCO,LAN,1,,,"), dry_run=True)
+    errors = refused(source=csv_file(HEADER, "2017,91-KHONGCO,LAN,1,,,"), dry_run=True)
 
     assert errors == [(2, "Không có đơn vị mã 91-KHONGCO trong hệ thống.")]
 
@@ -426,7 +435,7 @@ def test_it_queries_a_constant_number_of_times_per_chunk(
     # Indicators, agencies, closed plans, existing results, insert of results, insert of
     # changes, and the savepoint around them: whatever the number of rows in the chunk.
     with django_assert_max_num_queries(8):
-        report = results_import(source=csv_file(*lines))
+        report = results_import(source=csv_file(HEADER, *lines))
     assert report.created == 12
 
 
@@ -443,7 +452,7 @@ def test_the_command_imports_and_prints_a_summary(good_file, tmp_path, capsys):
 
 def test_the_command_counts_the_blank_rows_it_skips(agencies_a, tmp_path, capsys):
     path = tmp_path / "results.csv"
-    path.write_bytes(csv_file("2017,91-SNV,LAN,1,,,", "2017,91-SNV,FIBRE,,,,",
+    path.write_bytes(csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2017,91-SNV,FIBRE,,,,",
                               "2017,91-SNV,OFFICIAL_EMAIL,,,,"))
 
     call_command("import_results", str(path))
@@ -478,7 +487,7 @@ def test_the_command_dry_run_writes_nothing(good_file, tmp_path, capsys):
 
 def test_the_command_prints_every_error_and_fails(agencies_a, tmp_path, capsys):
     path = tmp_path / "results.csv"
-    path.write_bytes(csv_file("2017,91-SNV,LAN,1,,,", "2017,91-KHONGCO,LAN,1,,,",
+    path.write_bytes(csv_file(HEADER, "2017,91-SNV,LAN,1,,,", "2017,91-KHONGCO,LAN,1,,,",
                               "2017,91-SNV,OFFICIAL_EMAIL,,5,4,"))
 
     with pytest.raises(CommandError) as excinfo:
@@ -508,7 +517,7 @@ def test_it_stores_notes_and_their_history_exactly_whatever_the_characters(
 ):
     note = 'Sở "A", dòng một\ndòng hai \\ tab\t; =1+1 ""'
     quoted = '"' + note.replace('"', '""') + '"'
-    source = csv_file(f"2017,91-SNV,OFFICIAL_EMAIL,,0,0,{quoted}", "2017,91-STTTT,LAN,1,,,")
+    source = csv_file(HEADER, f"2017,91-SNV,OFFICIAL_EMAIL,,0,0,{quoted}", "2017,91-STTTT,LAN,1,,,")
 
     results_import(source=source, user=officer_a)
 
@@ -519,7 +528,8 @@ def test_it_stores_notes_and_their_history_exactly_whatever_the_characters(
     }
     lan = Result.objects.get(indicator=indicator("LAN"))
     assert (lan.note, lan.numerator, lan.denominator) == ("", None, None)
-    assert lan.updated_at is not None and lan.updated_by == officer_a
+    assert lan.updated_at is not None
+    assert lan.updated_by == officer_a
     assert Change.objects.get(result=lan).changed_at is not None
 
 
@@ -553,7 +563,7 @@ def test_a_big_import_gathers_sqlite_planner_statistics(agencies_a, monkeypatch)
     lines = [f"2017,91-SNV,{code},1,,," for code in ("LAN", "FIBRE", "WEB_PORTAL")]
 
     with CaptureQueriesContext(connection) as queries:
-        results_import(source=csv_file(*lines))
+        results_import(source=csv_file(HEADER, *lines))
 
     assert statistics_queries(queries) == ["ANALYZE"]
     with connection.cursor() as cursor:
@@ -568,8 +578,8 @@ def test_a_small_import_or_a_dry_run_leaves_the_statistics_alone(agencies_a, mon
     lines = [f"2017,91-SNV,{code},1,,," for code in ("LAN", "FIBRE", "WEB_PORTAL")]
 
     with CaptureQueriesContext(connection) as queries:
-        results_import(source=csv_file(*lines), dry_run=True)
-        results_import(source=csv_file(*lines[:2]))
+        results_import(source=csv_file(HEADER, *lines), dry_run=True)
+        results_import(source=csv_file(HEADER, *lines[:2]))
 
     assert statistics_queries(queries) == []
 

@@ -7,12 +7,9 @@ from django.core.management.base import CommandError
 from indicators.models import Indicator
 from plans.models import Change, Plan, Target
 from plans.services.imports import ImportRefused, targets_import
+from tests.factories import csv_file
 
 HEADER = "province_code,year,indicator_code,tiers,comparator,value,unit,note"
-
-
-def csv_file(*lines: str) -> bytes:
-    return ("\n".join((HEADER, *lines)) + "\n").encode("utf-8")
 
 
 def refused(**kwargs) -> list[tuple[int, str]]:
@@ -32,6 +29,7 @@ def targets_state():
 
 # The Kiên Giang 2017 plan of the seed documents (K1, K3, K6).
 KIEN_GIANG_2017 = csv_file(
+    HEADER,
     "91,2017,SPECIALIZED_NETWORK,district+department,>,80,percent,"
     "trên 80% sở ngành và UBND cấp huyện",
     "91,2017,ONE_STOP_SHOP,department,>=,50,percent,",
@@ -87,6 +85,7 @@ def test_it_matches_the_tiers_as_a_set(plan_a, indicator):
     Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department+district",
                           value=100)
     source = csv_file(
+        HEADER,
         "91,2017,DIGITAL_SIGNATURE,commune+district+department+province,>=,3,count,",
         "91,2017,LAN,District+Department,>=,100,percent,",
     )
@@ -106,19 +105,22 @@ def test_it_updates_a_target_and_keeps_its_old_figures(plan_a, indicator, admin_
                                    tiers="department", value=40)
 
     report = targets_import(
-        source=csv_file("91,2017,ONE_STOP_SHOP,department,>=,50,percent,K3"), user=admin_user
+        source=csv_file(HEADER,
+                        "91,2017,ONE_STOP_SHOP,department,>=,50,percent,K3"), user=admin_user
     )
 
     assert (report.created, report.updated) == (0, 1)
     target.refresh_from_db()
     assert (target.value, target.note) == (Decimal("50.0"), "K3")
     change = Change.objects.get(target=target)
-    assert change.old["value"] == "40" and change.new["value"] == "50"
+    assert change.old["value"] == "40"
+    assert change.new["value"] == "50"
     assert (change.plan, change.changed_by) == (plan_a, admin_user)
 
 
 def test_it_refuses_the_same_key_twice_whatever_the_order_of_tiers(province_a):
     source = csv_file(
+        HEADER,
         "91,2017,LAN,department+district,>=,100,percent,",
         "91,2017,LAN,district+department,>=,90,percent,",
         "91,2017,FIBRE,all,>=,100,percent,",
@@ -136,7 +138,7 @@ def test_it_refuses_the_same_key_twice_whatever_the_order_of_tiers(province_a):
 
 
 def test_it_refuses_a_percent_above_100(province_a):
-    errors = refused(source=csv_file("91,2017,OFFICIAL_EMAIL,all,>,101,percent,Trên 100%"))
+    errors = refused(source=csv_file(HEADER, "91,2017,OFFICIAL_EMAIL,all,>,101,percent,Trên 100%"))
 
     assert errors == [(2, "Chỉ tiêu phần trăm phải nằm trong khoảng 0–100 (nhận được 101). "
                           "“Trên 100%” không thể đạt được: hãy ghi 100.")]
@@ -144,13 +146,13 @@ def test_it_refuses_a_percent_above_100(province_a):
 
 
 def test_it_accepts_a_percent_with_one_decimal(province_a):
-    targets_import(source=csv_file("91,2017,OFFICIAL_EMAIL,all,>=,12.5,percent,"))
+    targets_import(source=csv_file(HEADER, "91,2017,OFFICIAL_EMAIL,all,>=,12.5,percent,"))
 
     assert Target.objects.get().value == Decimal("12.5")
 
 
 def test_it_refuses_a_percent_with_two_decimals(province_a):
-    errors = refused(source=csv_file("91,2017,OFFICIAL_EMAIL,all,>=,12.55,percent,"))
+    errors = refused(source=csv_file(HEADER, "91,2017,OFFICIAL_EMAIL,all,>=,12.55,percent,"))
 
     assert errors == [(2, "Chỉ tiêu phần trăm ghi tối đa một chữ số thập phân (nhận được "
                           "12.55).")]
@@ -158,7 +160,7 @@ def test_it_refuses_a_percent_with_two_decimals(province_a):
 
 @pytest.mark.parametrize("value", ["2.5", "3.0", "-1", "+3", "1e3"])
 def test_it_refuses_a_count_that_is_not_a_whole_number(province_a, value):
-    errors = refused(source=csv_file(f"91,2017,DIGITAL_SIGNATURE,all,>=,{value},count,"))
+    errors = refused(source=csv_file(HEADER, f"91,2017,DIGITAL_SIGNATURE,all,>=,{value},count,"))
 
     assert errors == [(2, f"Chỉ tiêu số lượng phải là số nguyên không âm, chỉ gồm chữ số (nhận "
                           f"được “{value}”).")]
@@ -166,9 +168,10 @@ def test_it_refuses_a_count_that_is_not_a_whole_number(province_a, value):
 
 @pytest.mark.parametrize("value", ["80%", '"80,5"', "tám mươi", ""])
 def test_it_refuses_a_percent_that_is_not_a_number(province_a, value):
-    errors = refused(source=csv_file(f"91,2017,LAN,all,>=,{value},percent,"))
+    errors = refused(source=csv_file(HEADER, f"91,2017,LAN,all,>=,{value},percent,"))
 
-    assert len(errors) == 1 and errors[0][0] == 2
+    assert len(errors) == 1
+    assert errors[0][0] == 2
     assert "value" in errors[0][1]
 
 
@@ -176,14 +179,14 @@ def test_it_refuses_a_percent_target_on_a_count_indicator(province_a):
     Indicator.objects.create(code="SERVICES_COUNT", name_vi="Số dịch vụ", name_en="Services",
                              group="services", kind="count")
 
-    errors = refused(source=csv_file("91,2017,SERVICES_COUNT,all,>=,3,percent,"))
+    errors = refused(source=csv_file(HEADER, "91,2017,SERVICES_COUNT,all,>=,3,percent,"))
 
     assert errors == [(2, "Chỉ tiêu SERVICES_COUNT là loại số lượng nên chỉ nhận đơn vị số "
                           "lượng, không nhận %.")]
 
 
 def test_it_refuses_unknown_codes(province_a):
-    errors = refused(source=csv_file("91,2017,WIFI,xa,=,80,phantram,"))
+    errors = refused(source=csv_file(HEADER, "91,2017,WIFI,xa,=,80,phantram,"))
 
     assert errors == [
         (2, "Không có chỉ tiêu mã “WIFI” trong danh mục."),
@@ -195,24 +198,26 @@ def test_it_refuses_unknown_codes(province_a):
 
 
 def test_it_refuses_an_unknown_province(db):
-    errors = refused(source=csv_file("96,2017,LAN,all,>=,80,percent,"))
+    errors = refused(source=csv_file(HEADER, "96,2017,LAN,all,>=,80,percent,"))
 
     assert errors == [(2, "Không có tỉnh mã 96 trong hệ thống.")]
     assert not Plan.objects.exists()
 
 
 def test_it_refuses_a_year_out_of_range(province_a):
-    errors = refused(source=csv_file("91,1999,LAN,all,>=,80,percent,"))
+    errors = refused(source=csv_file(HEADER, "91,1999,LAN,all,>=,80,percent,"))
 
     assert errors == [(2, "Cột year: năm 1999 nằm ngoài khoảng 2000–2100.")]
 
 
 def test_it_refuses_a_province_the_caller_may_not_write(province_a, province_b):
-    source = csv_file("91,2017,LAN,all,>=,80,percent,", "33,2018,E_DOCUMENTS,all,>=,100,percent,")
+    source = csv_file(HEADER,
+                      "91,2017,LAN,all,>=,80,percent,", "33,2018,E_DOCUMENTS,all,>=,100,percent,")
 
     errors = refused(source=source, provinces=[province_a.pk])
 
-    assert errors == [(3, "Tỉnh 33 (Hưng Yên) không thuộc các tỉnh bạn được phân quyền.")]
+    assert errors == [(3, "Tỉnh mã 33 không có trong hệ thống hoặc không thuộc các tỉnh bạn "
+                          "được phân quyền.")]
     assert not Plan.objects.exists()
 
 
@@ -221,8 +226,9 @@ def test_it_refuses_a_change_to_a_closed_plan_but_accepts_it_unchanged(plan_a, i
     plan_a.status = Plan.Status.CLOSED
     plan_a.save()
 
-    assert targets_import(source=csv_file("91,2017,LAN,department,>=,80,percent,")).unchanged == 1
-    errors = refused(source=csv_file("91,2017,LAN,department,>=,90,percent,"))
+    assert targets_import(source=csv_file(HEADER,
+                                          "91,2017,LAN,department,>=,80,percent,")).unchanged == 1
+    errors = refused(source=csv_file(HEADER, "91,2017,LAN,department,>=,90,percent,"))
 
     assert errors == [(2, "Kế hoạch năm 2017 của tỉnh Kiên Giang đã tổng kết, không thể sửa "
                           "chỉ tiêu.")]
@@ -249,7 +255,8 @@ def test_the_command_imports_and_prints_a_summary(province_a, tmp_path, capsys):
 
 def test_the_command_fails_and_writes_nothing_on_a_wrong_row(province_a, tmp_path, capsys):
     path = tmp_path / "targets.csv"
-    path.write_bytes(csv_file("91,2017,LAN,all,>=,80,percent,", "91,2017,LAN,all,>=,101,percent,"))
+    path.write_bytes(csv_file(HEADER,
+                              "91,2017,LAN,all,>=,80,percent,", "91,2017,LAN,all,>=,101,percent,"))
 
     with pytest.raises(CommandError):
         call_command("import_targets", str(path))
