@@ -204,6 +204,8 @@ READ_BUDGETS = {
         max_rows=200_000,
         # Fields of one row, header included (the formats need at most 8).
         max_columns=64,
+        # Fields of all rows together; in a workbook, every cell element, empty or not.
+        max_cells=1_000_000,
         # Characters of one cell (a note holds at most 500).
         max_cell_chars=10_000,
         # Characters of all cells together, a shared string counted at every use.
@@ -222,6 +224,7 @@ READ_BUDGETS = {
         "command",
         max_rows=5_000_000,
         max_columns=256,
+        max_cells=50_000_000,
         max_cell_chars=32_767,
         max_total_chars=1_000_000_000,
         max_shared_strings=10_000_000,

@@ -3,20 +3,25 @@
 The importers do not care which of the two formats a person saved: both come out of
 :func:`read_table` as ``(line, fields)`` pairs, ``line`` being the physical line (CSV) or row
 number (XLSX) with the header on line 1, and every field trimmed and in Unicode NFC. Rows are
-produced one at a time so that memory does not grow with the file.
+produced one at a time so that memory does not grow with the file, and every read is counted
+against a :class:`ReadBudget` (rows, columns, characters) while it reads.
 """
 
 import codecs
 import csv
 import io
 import unicodedata
-import zipfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from plans.services._budget import FileError, ReadBudget, amount
+from plans.services._sheet import Formula, clean
+from plans.services._xlsx import xlsx_rows
+
+__all__ = ["FileError", "Formula", "ReadBudget", "clean", "read_table"]
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -31,43 +36,21 @@ NOT_TABLES = {
 READ_SIZE = 1 << 16
 
 
-class Formula(str):
-    """The text of a workbook cell that holds a formula (``=1+1``), and the cell's name."""
-
-    def __new__(cls, text: str, cell: str):
-        formula = super().__new__(cls, text)
-        formula.cell = cell
-        return formula
-
-
-class FileError(Exception):
-    """The file as a whole cannot be read; ``message`` says why and what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def clean(text: str) -> str:
-    """Return ``text`` trimmed of surrounding spaces and in Unicode NFC."""
-    text = text.strip()
-    # ASCII text is already NFC; skipping the call matters at millions of fields.
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def read_table(source, *, columns: Sequence[str]) -> Iterator:
+def read_table(source, *, columns: Sequence[str], budget: ReadBudget | None = None) -> Iterator:
     """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
     ``source`` is ``bytes`` or a binary file object. ``fields`` lists the values in the order of
     ``columns``; it is ``None`` when the row cannot be read as such, and ``problem`` says why
     (more or fewer fields than the header, a formula in a workbook cell). Fully blank rows are
     skipped. Raise :class:`FileError` for an unreadable file or a header with missing, unknown
-    or duplicated columns; the iterator raises it for an undecodable line.
+    or duplicated columns; the iterator raises it for an undecodable line, a malformed
+    workbook, or a file over ``budget`` (by default the import commands' budget).
     """
+    budget = budget or ReadBudget.command()
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     start = stream.read(4)
     if start.startswith(XLSX_SIGNATURE):
-        raw_rows = _xlsx_rows(stream, start)
+        raw_rows = xlsx_rows(stream, start, budget)
         # Excel does not keep empty cells at the end of a row: a short row is padded.
         pad = True
     elif start.startswith(tuple(NOT_TABLES)):
@@ -94,7 +77,7 @@ def read_table(source, *, columns: Sequence[str]) -> Iterator:
             )
         )
     else:
-        raw_rows = _csv_rows(stream, start)
+        raw_rows = _csv_rows(stream, start, budget)
         pad = False
 
     first = next(raw_rows, None)
@@ -106,22 +89,26 @@ def read_table(source, *, columns: Sequence[str]) -> Iterator:
 
 def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
     """Return, for each expected column, its index in ``header``; raise FileError if wrong."""
-    names = [name.lower() for name in header]
+    # A name is quoted back in the message: a cell of thousands of characters is cut short.
+    names = [name.lower() if len(name) <= 40 else name[:40].lower() + "…" for name in header]
     if not any(names):
         raise FileError(
             _("Dòng 1 phải là dòng tiêu đề với các cột: %(columns)s.")
             % {"columns": ",".join(columns)}
         )
     problems = []
-    duplicated = sorted({name for name in names if name and names.count(name) > 1})
+    # Counted in one pass: the header's width is bounded, but not by a small number.
+    duplicated = sorted(name for name, count in Counter(names).items() if name and count > 1)
     if duplicated:
         problems.append(
             _("cột bị lặp: %(names)s") % {"names": ", ".join(duplicated)}
         )
-    missing = [column for column in columns if column not in names]
+    present = set(names)
+    missing = [column for column in columns if column not in present]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
-    unknown = [name or _("(cột không tên)") for name in names if name not in columns]
+    expected = set(columns)
+    unknown = [name or _("(cột không tên)") for name in names if name not in expected]
     if unknown:
         problems.append(_("cột không hợp lệ: %(names)s") % {"names": ", ".join(unknown)})
     if problems:
@@ -129,7 +116,8 @@ def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
             _("Dòng tiêu đề không đúng (%(problems)s). Các cột cần có: %(columns)s.")
             % {"problems": "; ".join(problems), "columns": ",".join(columns)}
         )
-    return [names.index(column) for column in columns]
+    position = {name: index for index, name in enumerate(names)}
+    return [position[column] for column in columns]
 
 
 def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator:
@@ -163,12 +151,33 @@ def _formulas_problem(formulas: list["Formula"]) -> str:
     ) % {"cells": cells}
 
 
-def _csv_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, fields)`` for every CSV record, decoding UTF-8 line by line."""
-    reader = csv.reader(_decoded_lines(stream, start), strict=True)
+    reader = csv.reader(_decoded_lines(stream, start, budget), strict=True)
     line = 1
+    records = cells = 0
+    max_rows, max_columns, max_chars = budget.max_rows, budget.max_columns, budget.max_cell_chars
     try:
         for fields in reader:
+            records += 1
+            cells += len(fields)
+            if records > max_rows:
+                raise budget.refusal(
+                    "max_rows", _("Tệp có hơn %(max)s dòng") % {"max": amount(max_rows)}
+                )
+            if len(fields) > max_columns:
+                raise budget.refusal(
+                    "max_columns",
+                    _("Dòng %(line)s có hơn %(max)s cột")
+                    % {"line": line, "max": amount(max_columns)},
+                )
+            if cells > budget.max_cells:
+                raise budget.refusal(
+                    "max_cells",
+                    _("Tệp có hơn %(max)s ô") % {"max": amount(budget.max_cells)},
+                )
+            if fields and max(map(len, fields)) > max_chars:
+                raise _long_cell(budget, line)
             # clean() inlined: this runs for every field of millions of rows.
             yield line, [
                 text if text.isascii() else unicodedata.normalize("NFC", text)
@@ -176,6 +185,9 @@ def _csv_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
             ]
             line = reader.line_num + 1
     except csv.Error as exc:
+        # csv's own bound on a field (131,072 characters) is above any budget's.
+        if "field limit" in str(exc):
+            raise _long_cell(budget, reader.line_num or 1) from exc
         raise FileError(
             _("Dòng %(line)s không đọc được như CSV: có thể thiếu dấu ngoặc kép đóng, hoặc dấu "
               "ngoặc kép nằm giữa một giá trị không đặt trong ngoặc kép.")
@@ -183,26 +195,54 @@ def _csv_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def _decoded_lines(stream, start: bytes) -> Iterator[str]:
+def _long_cell(budget: ReadBudget, line: int) -> FileError:
+    return budget.refusal(
+        "max_cell_chars",
+        _("Dòng %(line)s có một ô hơn %(max)s ký tự")
+        % {"line": line, "max": amount(budget.max_cell_chars)},
+    )
+
+
+def _decoded_lines(stream, start: bytes, budget: ReadBudget) -> Iterator[str]:
     """Yield the text lines of ``stream`` (after ``start``), refusing anything but UTF-8.
 
     The bytes are decoded a block of whole lines at a time. UTF-8 never uses the byte of
     "\\n" inside a multi-byte letter, so a block cut after a "\\n" holds whole letters, and
-    the offset of an undecodable byte tells its line.
+    the offset of an undecodable byte tells its line. A line longer than any record within
+    the budget could be (every field at its longest, quotes doubled, four bytes a letter) is
+    refused before it is held whole; so is a file of more characters than the budget allows.
     """
     buffer = start[len(codecs.BOM_UTF8):] if start.startswith(codecs.BOM_UTF8) else start
+    max_line_bytes = budget.max_columns * (2 * budget.max_cell_chars + 3) * 4
     lines_before = 0
+    chars = 0
     while True:
         chunk = stream.read(READ_SIZE)
         buffer += chunk
         if chunk:
             cut = buffer.rfind(b"\n") + 1
             block, buffer = buffer[:cut], buffer[cut:]
+            if len(buffer) > max_line_bytes:
+                raise budget.refusal(
+                    "max_cell_chars",
+                    _("Dòng %(line)s quá dài: có ô hơn %(chars)s ký tự hoặc hơn %(columns)s "
+                      "cột")
+                    % {"line": lines_before + block.count(b"\n") + 1,
+                       "chars": amount(budget.max_cell_chars),
+                       "columns": amount(budget.max_columns)},
+                )
         else:
             block, buffer = buffer, b""
         if block:
+            text = _decode(block, lines_before)
+            chars += len(text)
+            if chars > budget.max_total_chars:
+                raise budget.refusal(
+                    "max_total_chars",
+                    _("Tệp có hơn %(max)s ký tự") % {"max": amount(budget.max_total_chars)},
+                )
             # Each line keeps its ending: a quoted field may run over several lines.
-            yield from io.StringIO(_decode(block, lines_before), newline="")
+            yield from io.StringIO(text, newline="")
             lines_before += block.count(b"\n")
         if not chunk:
             return
@@ -237,62 +277,3 @@ def _decode(block: bytes, lines_before: int) -> str:
             % {"line": lines_before + block.count(b"\n", 0, bad) + 1}
         )
     return text
-
-
-def _xlsx_rows(stream, start: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(row number, fields)`` of the first sheet of an XLSX workbook."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if stream.seekable():
-        stream.seek(stream.tell() - len(start))
-    else:
-        # openpyxl needs to seek inside the zip; XLSX is compressed, so holding it is cheap.
-        stream = io.BytesIO(start + stream.read())
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-            IndexError) as exc:
-        raise FileError(
-            _(
-                "Không đọc được tệp Excel: tệp hỏng hoặc không phải sổ làm việc .xlsx. Hãy lưu "
-                "lại bằng Excel dưới dạng .xlsx hoặc “CSV UTF-8”."
-            )
-        ) from exc
-    try:
-        for number, cells in enumerate(rows, start=1):
-            fields = [
-                # A formula's result is whatever Excel last computed, if it saved one at all:
-                # refuse it rather than guess.
-                Formula(cell.value, cell.coordinate) if cell.data_type == "f"
-                else _cell_text(cell.value, cell.number_format)
-                for cell in cells
-            ]
-            # Excel keeps formatted but empty cells at the end of a row; they are not fields.
-            while fields and not fields[-1]:
-                fields.pop()
-            yield number, fields
-    finally:
-        workbook.close()
-
-
-def _cell_text(value, number_format: str | None = None) -> str:
-    """Return a cell's value as the text a CSV would hold.
-
-    Excel stores every number as a float, so 2017 arrives as 2017.0: whole floats are written
-    without the ``.0``; other floats keep their shortest exact form (2.5, 12.55). A cell
-    formatted as a percentage shows 80% but holds 0.8: it is read as the 80 a person sees.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float) and number_format and "%" in number_format:
-        value = float(Decimal(repr(value)) * 100)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return clean(str(value))

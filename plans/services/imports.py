@@ -34,7 +34,8 @@ from plans.models import (
     Target,
     result_errors,
 )
-from plans.services._csv import FileError, read_table
+from plans.parsing import AGENCY_CODE_RULE, is_agency_code, parse_ascii_int
+from plans.services._csv import FileError, ReadBudget, read_table
 from plans.tiers import TIER_ORDER, TiersError, format_tiers, parse_tiers
 
 AGENCY_COLUMNS = (
@@ -115,18 +116,22 @@ class _Rows:
     """The data rows of one import, and the errors found in them.
 
     Iterating yields ``(line, fields)`` for the rows that could be read; the others, and a
-    file that cannot be read, are recorded as errors.
+    file that cannot be read or is over ``budget`` (the import commands' when None), are
+    recorded as errors.
     """
 
-    def __init__(self, report: ImportReport, source, columns):
+    def __init__(self, report: ImportReport, source, columns, budget: ReadBudget | None = None):
         self.report = report
         self.columns = columns
         self.source = source
+        self.budget = budget
         self.unlisted = 0
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         try:
-            for line, fields, problem in read_table(self.source, columns=self.columns):
+            for line, fields, problem in read_table(
+                self.source, columns=self.columns, budget=self.budget
+            ):
                 self.report.rows += 1
                 if problem:
                     self.error(line, problem)
@@ -207,10 +212,11 @@ def _limited(text: str, column: str, *, max_length: int | None) -> str:
 
 
 def _whole(text: str, column: str) -> int | None:
-    """Return the whole number written in ``text`` (digits only), or None if blank."""
+    """Return the whole number written in ``text`` (ASCII digits only), or None if blank."""
     if not text:
         return None
-    if not WHOLE.fullmatch(text) or len(text) > MAX_DIGITS:
+    number = parse_ascii_int(text, max_digits=MAX_DIGITS)
+    if number is None:
         if WHOLE.fullmatch(text):
             raise _Invalid(
                 _("Cột %(column)s: số %(value)s quá lớn.") % {"column": column, "value": text}
@@ -219,7 +225,7 @@ def _whole(text: str, column: str) -> int | None:
             _("Cột %(column)s: “%(value)s” không phải số nguyên không âm; chỉ ghi chữ số, "
               "ví dụ 12.") % {"column": column, "value": text}
         )
-    return int(text)
+    return number
 
 
 def _year(text: str, column: str = "year", *, required: bool = True) -> int | None:
@@ -227,12 +233,13 @@ def _year(text: str, column: str = "year", *, required: bool = True) -> int | No
         return None
     if not text:
         raise _Invalid(_("Cột %(column)s không được để trống.") % {"column": column})
-    if not WHOLE.fullmatch(text):
+    # A thousand digits are "not a year" too, without int() spending time on them.
+    year = parse_ascii_int(text, max_digits=MAX_DIGITS)
+    if year is None:
         raise _Invalid(
             _("Cột %(column)s: “%(value)s” không phải năm; ghi bốn chữ số, ví dụ 2017.")
             % {"column": column, "value": text}
         )
-    year = int(text)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise _Invalid(
             _("Cột %(column)s: năm %(value)s nằm ngoài khoảng %(min)s–%(max)s.")
@@ -248,6 +255,48 @@ def _choice(text: str, column: str, choices: Iterable[str]) -> str:
             % {"column": column, "value": text, "choices": ", ".join(choices)}
         )
     return text
+
+
+def _province_code(text: str) -> str:
+    """Return ``text`` if it is a province code (ASCII digits, at most 8), else raise."""
+    if text and (parse_ascii_int(text, max_digits=8) is None):
+        raise _Invalid(
+            _("Cột province_code: “%(value)s” không hợp lệ; mã tỉnh chỉ gồm chữ số, ví dụ 91.")
+            % {"value": text}
+        )
+    return text
+
+
+def _agency_code(text: str, column: str) -> str:
+    """Return ``text`` if it is blank or written in the agency codes' alphabet, else raise."""
+    if text and not is_agency_code(text):
+        raise _Invalid(_agency_code_problem(text, column))
+    return text
+
+
+def _agency_code_problem(text: str, column: str) -> str:
+    return _("Cột %(column)s: “%(value)s” không hợp lệ. %(rule)s") % {
+        "column": column, "value": text, "rule": AGENCY_CODE_RULE,
+    }
+
+
+# An import limited to some provinces answers a code of another province in the words it uses
+# for a code that exists nowhere, so that trying codes tells nothing about other provinces.
+
+
+def _unknown_province_message(code: str) -> str:
+    return _("Tỉnh mã %(code)s không có trong hệ thống hoặc không thuộc các tỉnh bạn được phân "
+             "quyền.") % {"code": code}
+
+
+def _unknown_agency_message(code: str) -> str:
+    return _("Đơn vị mã %(code)s không có trong hệ thống hoặc không thuộc tỉnh bạn được phân "
+             "quyền.") % {"code": code}
+
+
+def _unknown_parent_message(code: str) -> str:
+    return _("Đơn vị cấp trên mã %(code)s không có trong tệp, và trong hệ thống thì không có "
+             "hoặc không thuộc các tỉnh bạn được phân quyền.") % {"code": code}
 
 
 def _allowed(provinces) -> set[int] | None:
@@ -296,16 +345,14 @@ class _AgencyRow:
 def _agency_row(line: int, fields: list[str], check: _Check) -> _AgencyRow:
     province_code, province_name, code, name, tier, parent_code, active_from, active_to = fields
     check(_required, province_code, "province_code")
-    if province_code and (not WHOLE.fullmatch(province_code) or len(province_code) > 8):
-        check.add(
-            _("Cột province_code: “%(value)s” không hợp lệ; mã tỉnh chỉ gồm chữ số, ví dụ 91.")
-            % {"value": province_code}
-        )
+    check(_province_code, province_code)
     check(_required, province_name, "province_name", max_length=120)
-    check(_required, code, "agency_code", max_length=40)
+    if check(_required, code, "agency_code", max_length=40) is not _BAD:
+        check(_agency_code, code, "agency_code")
     check(_required, name, "agency_name", max_length=255)
     tier = check(_choice, tier.lower(), "tier", TIER_ORDER)
-    check(_limited, parent_code, "parent_code", max_length=40)
+    if check(_limited, parent_code, "parent_code", max_length=40) is not _BAD:
+        check(_agency_code, parent_code, "parent_code")
     active_from = check(_year, active_from, "active_from", required=False)
     active_to = check(_year, active_to, "active_to", required=False)
     if (
@@ -326,7 +373,7 @@ def _agency_row(line: int, fields: list[str], check: _Check) -> _AgencyRow:
 
 def agencies_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None,
+    provinces=None, budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the agencies (and their provinces) listed in an ``agencies.csv``.
 
@@ -338,7 +385,7 @@ def agencies_import(
     report = ImportReport(kind="agencies", dry_run=dry_run)
     allowed = _allowed(provinces)
     with transaction.atomic():
-        rows = _Rows(report, source, AGENCY_COLUMNS)
+        rows = _Rows(report, source, AGENCY_COLUMNS, budget)
         parsed: list[_AgencyRow] = []
         bad_lines: set[int] = set()
         for line, fields in rows:
@@ -373,9 +420,15 @@ def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
     province_codes = {row.province_code for row in parsed if row.province_code}
     province_names = {row.province_name for row in parsed if row.province_name}
     known_provinces = {p.code: p for p in Province.objects.filter(code__in=province_codes)}
-    names_in_use = dict(
-        Province.objects.filter(name__in=province_names).values_list("name", "code")
-    )
+    in_use = Province.objects.filter(name__in=province_names)
+    # The hierarchy of the provinces concerned, to refuse a loop of parents.
+    hierarchy = Agency.objects.filter(province__code__in=province_codes)
+    if allowed is not None:
+        # A limited caller is told nothing of other provinces: their names, their agencies.
+        in_use = in_use.filter(pk__in=allowed)
+        hierarchy = hierarchy.filter(province_id__in=allowed)
+    names_in_use = dict(in_use.values_list("name", "code"))
+    parents = dict(hierarchy.order_by().values_list("code", "parent__code"))
     codes = {row.code for row in parsed} | {row.parent_code for row in parsed if row.parent_code}
     existing = {
         agency.code: agency
@@ -383,12 +436,12 @@ def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
         .select_related("province", "parent")
         .order_by()
     }
-    # The whole hierarchy of the provinces concerned, to refuse a loop of parents.
-    parents = dict(
-        Agency.objects.filter(province__code__in=province_codes)
-        .order_by()
-        .values_list("code", "parent__code")
-    )
+    # Codes are unique across provinces, so a code taken elsewhere cannot be created: the one
+    # thing a limited caller learns of other provinces, and without their names.
+    taken_elsewhere = set()
+    if allowed is not None:
+        taken_elsewhere = {c for c, a in existing.items() if a.province_id not in allowed}
+        existing = {c: a for c, a in existing.items() if c not in taken_elsewhere}
 
     in_file: dict[str, _AgencyRow] = {}
     province_named: dict[str, _AgencyRow] = {}
@@ -413,11 +466,18 @@ def _agencies_plan(parsed, bad_lines, rows: _Rows, allowed) -> _AgenciesPlan:
                 % {"code": row.code, "other": agency.province.name,
                    "other_code": agency.province.code}
             )
+        elif row.code in taken_elsewhere and _is_allowed(
+            known_provinces.get(row.province_code), allowed
+        ):
+            problems.append(
+                _("Mã đơn vị %(code)s đã được dùng; mã đơn vị là duy nhất trong cả hệ thống, hãy "
+                  "chọn mã khác.") % {"code": row.code}
+            )
         if rows.errors_of(row.line, problems):
             bad_lines.add(row.line)
 
     for row in parsed:
-        problems = _parent_problems(row, in_file, existing)
+        problems = _parent_problems(row, in_file, existing, allowed)
         if rows.errors_of(row.line, problems):
             bad_lines.add(row.line)
     parents.update({row.code: row.parent_code or None for row in in_file.values()})
@@ -456,6 +516,14 @@ def _province_problems(row, known, names_in_use, province_named, code_of_name, a
     problems = []
     province = known.get(row.province_code)
     first = province_named.setdefault(row.province_code, row)
+    named_first = code_of_name.setdefault(row.province_name, row)
+    if allowed is not None and not _is_allowed(province, allowed):
+        # Only the file's own words: whether the province exists, and under what name, is not
+        # the caller's to learn.
+        return [
+            _("Tỉnh %(code)s (%(name)s) không thuộc các tỉnh bạn được phân quyền.")
+            % {"code": row.province_code, "name": row.province_name}
+        ]
     if province is not None and province.name != row.province_name:
         problems.append(
             _("Tỉnh mã %(code)s đã có tên “%(name)s” trong hệ thống, dòng này ghi “%(given)s”; "
@@ -470,7 +538,6 @@ def _province_problems(row, known, names_in_use, province_named, code_of_name, a
                "given": row.province_name}
         )
     other_code = names_in_use.get(row.province_name)
-    named_first = code_of_name.setdefault(row.province_name, row)
     if other_code is not None and other_code != row.province_code:
         problems.append(
             _("Tên tỉnh “%(name)s” đã dùng cho tỉnh mã %(other)s.")
@@ -482,22 +549,25 @@ def _province_problems(row, known, names_in_use, province_named, code_of_name, a
             % {"name": row.province_name, "other": named_first.province_code,
                "first": named_first.line}
         )
-    if allowed is not None and (province is None or province.pk not in allowed):
-        problems.append(
-            _("Tỉnh %(code)s (%(name)s) không thuộc các tỉnh bạn được phân quyền.")
-            % {"code": row.province_code, "name": row.province_name}
-        )
     return problems
 
 
-def _parent_problems(row, in_file, existing) -> list[str]:
-    if not row.parent_code or row.parent_code == row.code:
+def _is_allowed(province, allowed) -> bool:
+    """Return True if ``province`` (None: unknown) is one the caller may write."""
+    return allowed is None or (province is not None and province.pk in allowed)
+
+
+def _parent_problems(row, in_file, existing, allowed) -> list[str]:
+    # A code outside the alphabet was reported by _agency_row; no agency can have it.
+    if not row.parent_code or row.parent_code == row.code or not is_agency_code(row.parent_code):
         return []
     parent_row = in_file.get(row.parent_code)
     if parent_row is not None:
         parent_province = parent_row.province_code
     elif row.parent_code in existing:
         parent_province = existing[row.parent_code].province.code
+    elif allowed is not None:
+        return [_unknown_parent_message(row.parent_code)]
     else:
         return [
             _("Không có đơn vị cấp trên mã %(code)s, cả trong hệ thống lẫn trong tệp.")
@@ -638,6 +708,7 @@ def _target_value(text: str, unit) -> Decimal:
 def _target_row(line, fields, check: _Check, indicators: dict) -> _TargetRow | None:
     province_code, year, indicator_code, tiers, comparator, value, unit, note = fields
     check(_required, province_code, "province_code")
+    check(_province_code, province_code)
     year = check(_year, year)
     indicator = indicators.get(indicator_code)
     if indicator_code and indicator is None:
@@ -670,7 +741,7 @@ def _target_row(line, fields, check: _Check, indicators: dict) -> _TargetRow | N
 
 def targets_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None,
+    provinces=None, budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the targets of a ``targets.csv``, creating missing plans (as drafts).
 
@@ -682,7 +753,7 @@ def targets_import(
     allowed = _allowed(provinces)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     with transaction.atomic():
-        rows = _Rows(report, source, TARGET_COLUMNS)
+        rows = _Rows(report, source, TARGET_COLUMNS, budget)
         parsed: list[_TargetRow] = []
         first_line: dict[tuple, int] = {}
         for line, fields in rows:
@@ -721,16 +792,14 @@ def targets_import(
         created, updated = [], []
         for row in parsed:
             province = provinces_by_code.get(row.province_code)
+            if not _is_allowed(province, allowed):
+                # The same words for a province that does not exist and one that is not the
+                # caller's: nothing is learnt about other provinces by trying their codes.
+                rows.error(row.line, _unknown_province_message(row.province_code))
+                continue
             if province is None:
                 rows.error(row.line, _("Không có tỉnh mã %(code)s trong hệ thống.")
                            % {"code": row.province_code})
-                continue
-            if allowed is not None and province.pk not in allowed:
-                rows.error(
-                    row.line,
-                    _("Tỉnh %(code)s (%(name)s) không thuộc các tỉnh bạn được phân quyền.")
-                    % {"code": province.code, "name": province.name},
-                )
                 continue
             target = existing.get(row.key)
             if target is not None and _target_dict(target) == row.as_dict():
@@ -797,7 +866,7 @@ def _targets_write(new_plans, created, updated, *, user, channel) -> None:
 
 def results_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None, years=None, is_sample: bool = False,
+    provinces=None, years=None, is_sample: bool = False, budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the results of a ``results.csv``, chunk by chunk.
 
@@ -811,7 +880,7 @@ def results_import(
     channel = _channel(channel)
     report = ImportReport(kind="results", dry_run=dry_run)
     with transaction.atomic():
-        rows = _Rows(report, source, RESULT_COLUMNS)
+        rows = _Rows(report, source, RESULT_COLUMNS, budget)
         importer = _ResultsImporter(
             rows, user=user, channel=channel, dry_run=dry_run,
             allowed=_allowed(provinces), is_sample=is_sample,
@@ -999,17 +1068,19 @@ class _ResultsImporter:
 
     def _check_agency(self, row: _ResultRow) -> bool:
         agency = self.agencies.get(row.agency_code)
+        if agency is None and not is_agency_code(row.agency_code):
+            # Every stored code keeps to the alphabet: saying so tells nothing about others.
+            self.rows.error(row.line, _agency_code_problem(row.agency_code, "agency_code"))
+            return False
+        if self.allowed is not None and (agency is None or agency.province_id not in self.allowed):
+            # Another province's agency is answered as an unknown code, in the same words:
+            # trying codes must not tell which exist elsewhere.
+            self.rows.error(row.line, _unknown_agency_message(row.agency_code))
+            return False
         if agency is None:
             self.rows.error(
                 row.line,
                 _("Không có đơn vị mã %(code)s trong hệ thống.") % {"code": row.agency_code},
-            )
-            return False
-        if self.allowed is not None and agency.province_id not in self.allowed:
-            self.rows.error(
-                row.line,
-                _("Đơn vị %(code)s thuộc tỉnh %(province)s, không thuộc tỉnh bạn được phân quyền.")
-                % {"code": agency.code, "province": agency.province.name},
             )
             return False
         if not agency.is_active_in(row.year):
@@ -1313,9 +1384,7 @@ def _copy_rows(connection, model, model_fields, table, columns, rows, return_ids
 
 def _digits(text: str) -> int | None:
     """Return the whole number written in ``text`` if it is plain digits that fit, else None."""
-    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
-        return int(text)
-    return None
+    return parse_ascii_int(text, max_digits=MAX_DIGITS)
 
 
 YES_NO_VALUES = {**dict.fromkeys(YES, 1), **dict.fromkeys(NO, 0)}

@@ -35,6 +35,7 @@ from plans.services.results import (
     results_record_grid,
 )
 from plans.tiers import TIER_ORDER, Tier
+from plans.uploads import oversized_upload
 
 UPLOAD_SESSION_KEY = "entry_upload"
 # The preview keeps the file in the session (base64) until it is confirmed; larger files are
@@ -435,13 +436,16 @@ def entry_upload(request, province_code, year):
         return _upload_confirm(request, plan, context)
 
     upload = request.FILES.get("file")
-    if upload is None:
+    # A file past UPLOAD_MAX_BYTES was skipped while it arrived: it is not in request.FILES.
+    skipped = oversized_upload(request, "file")
+    if upload is None and skipped is None:
         context["file_error"] = _("Chưa chọn tệp. Hãy chọn tệp CSV hoặc Excel (.xlsx).")
         return render(request, "plans/entry_upload.html", context, status=400)
-    if upload.size > limit:
+    name, size = skipped or (upload.name, upload.size)
+    if skipped or size > limit:
         context["file_error"] = _(
             "Tệp %(name)s quá lớn (%(size)s KB; tối đa %(max)s KB). Hãy chia thành nhiều tệp."
-        ) % {"name": upload.name, "size": upload.size // 1024, "max": limit // 1024}
+        ) % {"name": name, "size": size // 1024, "max": limit // 1024}
         return render(request, "plans/entry_upload.html", context, status=400)
     data = upload.read()
     report, refused = _import(request, plan, data, dry_run=True)
@@ -505,6 +509,7 @@ def _import(request, plan, data: bytes, *, dry_run: bool):
             dry_run=dry_run,
             provinces=[plan.province_id],
             years=[plan.year],
+            budget=imports.ReadBudget.web(),
         )
     except imports.ImportRefused as refusal:
         return refusal.report, True

@@ -1,0 +1,426 @@
+"""Read the first sheet of an XLSX workbook as rows of text, streaming, under a ReadBudget.
+
+openpyxl is not used to read: it pads every row to the width a sheet declares (a 1.5 KB file
+declaring A1:XFD1048576 kept a worker busy for minutes) and holds whole strings and tables in
+memory. Here the zip directory is checked first (sizes, compression ratio, method), each part
+is decompressed a block at a time into an expat parser whose handlers count rows, cells and
+characters (:mod:`plans.services._sheet` for the sheet itself), and a sheet's declared
+dimension is ignored. Anything malformed, from a corrupt compressed stream to a cell address
+like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the part or the cell.
+"""
+
+import io
+import posixpath
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from xml.parsers import expat
+
+from django.utils.translation import gettext as _
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
+from plans.services._budget import FileError, ReadBudget, amount, megabytes
+from plans.services._sheet import (
+    DATE,
+    DURATION,
+    GENERAL,
+    PERCENT,
+    SheetRows,
+    broken,
+    clean,
+    local_names,
+    shown,
+)
+
+READ_SIZE = 1 << 16
+RELATIONSHIP_ID = {
+    f"{namespace} id"
+    for namespace in (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    )
+}
+PACKAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
+# A workbook is a few dozen parts. These bound the zip directory Python reads whole, and the
+# sheets, relationships and cell formats held while the workbook is opened.
+MAX_PARTS = 10_000
+MAX_DIRECTORY_BYTES = 1024 * 1024
+MAX_CELL_FORMATS = 65_536
+# Below this size a part's compression ratio says nothing: small XML compresses well.
+RATIO_CHECKED_FROM = 1024 * 1024
+# Built-in number formats that show a percentage (0% and 0.00%).
+PERCENT_FORMAT_IDS = {9, 10}
+# Excel writes the Deflate method only; others (bzip2, LZMA) decompress without a bound on the
+# output of one read.
+READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+STRING_NAMES = local_names("si", "t", "rPh")
+WORKBOOK_NAMES = local_names("sheet", "workbookPr")
+STYLE_NAMES = local_names("numFmt", "cellXfs", "xf")
+
+
+def xlsx_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(row number, fields)`` for the rows of the first sheet that hold a value.
+
+    Row 1 is always yielded first (empty if the sheet has nothing there): it must be the
+    header. Raise FileError for a workbook that is malformed or over ``budget``.
+    """
+    try:
+        archive = _open_archive(stream, start, budget)
+        with archive:
+            first = True
+            for number, fields in _Workbook(archive, budget).first_sheet_rows():
+                if first and number != 1:
+                    yield 1, []
+                first = False
+                yield number, fields
+    except FileError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, struct.error, KeyError,
+            ValueError, OverflowError, IndexError, NotImplementedError, RuntimeError,
+            expat.ExpatError) as exc:
+        raise FileError(_not_a_workbook()) from exc
+
+
+def _not_a_workbook() -> str:
+    return _(
+        "Không đọc được tệp Excel: tệp hỏng hoặc không phải sổ làm việc .xlsx. Hãy lưu lại "
+        "bằng Excel dưới dạng .xlsx hoặc “CSV UTF-8”."
+    )
+
+
+# --- the zip container ---------------------------------------------------------------------
+
+
+def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
+    """Return the zip archive of ``stream``, its directory checked before Python reads it."""
+    if stream.seekable():
+        stream.seek(stream.tell() - len(start))
+    else:
+        stream = _copied(stream, start, budget)
+    origin = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell() - origin
+    tail_size = min(size, 22 + 0xFFFF)
+    stream.seek(origin + size - tail_size)
+    tail = stream.read(tail_size)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        raise FileError(_not_a_workbook())
+    # zipfile reads the whole directory and makes an object per entry: bound it first. A
+    # ZIP64 directory, which no workbook needs, has its size at 0xFFFFFFFF here.
+    (directory_size,) = struct.unpack("<I", tail[end + 12:end + 16])
+    if directory_size > MAX_DIRECTORY_BYTES:
+        raise broken(_("tệp nén có quá nhiều phần."))
+    stream.seek(origin)
+    archive = zipfile.ZipFile(stream)
+    if len(archive.infolist()) > MAX_PARTS:
+        archive.close()
+        raise broken(_("tệp nén có quá nhiều phần."))
+    return archive
+
+
+def _copied(stream, start: bytes, budget: ReadBudget):
+    """Return a seekable copy of a stream that cannot seek; zipfile needs to seek."""
+    copy = io.BytesIO()
+    copy.write(start)
+    while chunk := stream.read(READ_SIZE):
+        copy.write(chunk)
+        if copy.tell() > budget.max_part_bytes:
+            raise budget.refusal(
+                "max_part_bytes",
+                _("Tệp lớn hơn %(max)s MB") % {"max": megabytes(budget.max_part_bytes)},
+            )
+    copy.seek(0)
+    return copy
+
+
+def _parser(part: str):
+    """Return an expat parser that refuses any DOCTYPE or entity declaration."""
+
+    def refuse(*args):
+        raise broken(
+            _("phần %(part)s có khai báo DOCTYPE hoặc thực thể XML, điều Excel không bao giờ "
+              "ghi.") % {"part": part}
+        )
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    # Text of one element arrives in a few large pieces rather than many small ones.
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+class _Workbook:
+    """The parts of an open workbook that tell where its first sheet is and how to read it."""
+
+    def __init__(self, archive: zipfile.ZipFile, budget: ReadBudget):
+        self.archive = archive
+        self.budget = budget
+
+    def feed(self, name: str, parser) -> Iterator[None]:
+        """Feed part ``name`` to ``parser`` a block at a time, yielding after each block.
+
+        The directory's sizes are checked before reading, and the bytes are counted while
+        reading in case the directory lies.
+        """
+        budget = self.budget
+        info = self.archive.getinfo(name)
+        if info.compress_type not in READABLE_METHODS:
+            raise broken(
+                _("phần %(part)s được nén theo cách Excel không dùng.") % {"part": name}
+            )
+        if info.file_size > budget.max_part_bytes:
+            raise self._too_large(name)
+        if (
+            info.file_size >= RATIO_CHECKED_FROM
+            and info.file_size > budget.max_compression_ratio * max(info.compress_size, 1)
+        ):
+            raise budget.refusal(
+                "max_compression_ratio",
+                _("Phần %(part)s của tệp Excel nén nhỏ đi hơn %(max)s lần, bất thường với một "
+                  "bảng số liệu") % {"part": name, "max": amount(budget.max_compression_ratio)},
+            )
+        read = 0
+        try:
+            with self.archive.open(info) as part:
+                while chunk := part.read(READ_SIZE):
+                    read += len(chunk)
+                    if read > budget.max_part_bytes:
+                        raise self._too_large(name)
+                    parser.Parse(chunk, False)
+                    yield
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise broken(
+                _("phần %(part)s không phải XML hợp lệ (dòng %(line)s, cột %(column)s của phần "
+                  "đó); có thể tệp bị cắt cụt.")
+                % {"part": name, "line": exc.lineno, "column": exc.offset}
+            ) from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise broken(
+                _("phần %(part)s không giải nén được.") % {"part": name}
+            ) from exc
+        yield
+
+    def read(self, name: str, handler) -> None:
+        """Parse part ``name`` whole with ``handler``'s start, end and text methods."""
+        parser = _parser(name)
+        parser.StartElementHandler = handler.start
+        if hasattr(handler, "end"):
+            parser.EndElementHandler = handler.end
+        if hasattr(handler, "text"):
+            parser.CharacterDataHandler = handler.text
+        for _block in self.feed(name, parser):
+            pass
+
+    def _too_large(self, name: str) -> FileError:
+        return self.budget.refusal(
+            "max_part_bytes",
+            _("Phần %(part)s của tệp Excel giải nén ra hơn %(max)s MB")
+            % {"part": name, "max": megabytes(self.budget.max_part_bytes)},
+        )
+
+    def relationships(self, source: str) -> dict[str, tuple[str, str]]:
+        """Return the relationships of part ``source``: id → (type, part name)."""
+        folder, file_name = posixpath.split(source)
+        name = posixpath.join(folder, "_rels", file_name + ".rels")
+        if name not in self.archive.NameToInfo:
+            return {}
+        handler = _Relationships(folder)
+        self.read(name, handler)
+        return handler.found
+
+    def first_sheet_rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield the rows holding a value of the first worksheet (chart sheets are not tables)."""
+        package = self.relationships("")
+        workbook = next(
+            (target for kind, target in package.values() if kind.endswith("/officeDocument")),
+            "xl/workbook.xml",
+        )
+        contents = _WorkbookContents()
+        self.read(workbook, contents)
+        related = self.relationships(workbook)
+        sheet = next(
+            (related[rid][1] for rid in contents.sheets
+             if rid in related and related[rid][0].endswith("/worksheet")),
+            None,
+        )
+        if sheet is None:
+            raise FileError(_not_a_workbook())
+        strings = styles = None
+        for kind, target in related.values():
+            if kind.endswith("/sharedStrings") and strings is None:
+                strings = target
+            elif kind.endswith("/styles") and styles is None:
+                styles = target
+        formats = _Styles()
+        if styles in self.archive.NameToInfo:
+            self.read(styles, formats)
+        shared = _SharedStrings(self.budget)
+        if strings in self.archive.NameToInfo:
+            self.read(strings, shared)
+        rows = SheetRows(
+            self.budget, strings=shared.strings, kinds=formats.kinds(),
+            epoch=MAC_EPOCH if contents.date1904 else WINDOWS_EPOCH,
+        )
+        parser = _parser(sheet)
+        parser.StartElementHandler = rows.start
+        parser.EndElementHandler = rows.end
+        parser.CharacterDataHandler = rows.text
+        for _block in self.feed(sheet, parser):
+            if rows.pending:
+                yield from rows.pending
+                rows.pending = []
+
+
+class _Relationships:
+    """Collect the relationships of a ``.rels`` part, their targets made part names."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.found: dict[str, tuple[str, str]] = {}
+
+    def start(self, name, attrs):
+        if name != PACKAGE_RELATIONSHIP or attrs.get("TargetMode") == "External":
+            return
+        if len(self.found) >= MAX_PARTS:
+            raise broken(_("tệp có quá nhiều liên kết giữa các phần."))
+        target = attrs.get("Target", "")
+        if target.startswith("/"):
+            target = target[1:]
+        else:
+            target = posixpath.normpath(posixpath.join(self.folder, target))
+        self.found[attrs.get("Id", "")] = (attrs.get("Type", ""), target)
+
+
+class _WorkbookContents:
+    """Collect the sheets of ``workbook.xml`` in order, and its date system."""
+
+    def __init__(self):
+        self.sheets: list[str] = []
+        self.date1904 = False
+
+    def start(self, name, attrs):
+        local = WORKBOOK_NAMES.get(name)
+        if local == "sheet":
+            if len(self.sheets) >= MAX_PARTS:
+                raise broken(_("sổ làm việc có quá nhiều trang tính."))
+            self.sheets.append(next((attrs[key] for key in RELATIONSHIP_ID if key in attrs), ""))
+        elif local == "workbookPr":
+            self.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
+
+
+class _Styles:
+    """Collect the number format of each cell format (``cellXfs``) of ``styles.xml``."""
+
+    def __init__(self):
+        self.custom: dict[int, str] = {}
+        self.format_ids: list[int] = []
+        self.in_cell_formats = False
+
+    def start(self, name, attrs):
+        local = STYLE_NAMES.get(name)
+        if local == "numFmt":
+            if len(self.custom) >= MAX_CELL_FORMATS:
+                raise broken(_("tệp có quá nhiều định dạng số."))
+            self.custom[self._id(attrs)] = attrs.get("formatCode", "")
+        elif local == "cellXfs":
+            self.in_cell_formats = True
+        elif local == "xf" and self.in_cell_formats:
+            if len(self.format_ids) >= MAX_CELL_FORMATS:
+                raise broken(_("tệp có quá nhiều định dạng ô."))
+            self.format_ids.append(self._id(attrs))
+
+    def end(self, name):
+        if STYLE_NAMES.get(name) == "cellXfs":
+            self.in_cell_formats = False
+
+    @staticmethod
+    def _id(attrs) -> int:
+        text = attrs.get("numFmtId", "0")
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise broken(
+                _("định dạng số “%(id)s” không hợp lệ.") % {"id": shown(text)}
+            )
+        return int(text)
+
+    def kinds(self) -> list[int]:
+        """Return, for each cell format, whether its numbers are percentages, dates or plain."""
+        kinds = []
+        for format_id in self.format_ids:
+            code = self.custom.get(format_id, BUILTIN_FORMATS.get(format_id, ""))
+            if format_id in PERCENT_FORMAT_IDS or "%" in code:
+                kinds.append(PERCENT)
+            elif is_timedelta_format(code):
+                kinds.append(DURATION)
+            elif is_date_format(code):
+                kinds.append(DATE)
+            else:
+                kinds.append(GENERAL)
+        return kinds
+
+
+class _SharedStrings:
+    """Collect the shared strings of a workbook, cleaned, counting strings and characters."""
+
+    def __init__(self, budget: ReadBudget):
+        self.budget = budget
+        self.strings: list[str] = []
+        self.parts: list[str] | None = None  # the text of the string being read
+        self.collecting = False
+        self.phonetic = False
+        self.chars = 0
+        self.total = 0
+
+    def start(self, name, attrs):
+        local = STRING_NAMES.get(name)
+        if local == "si":
+            if len(self.strings) >= self.budget.max_shared_strings:
+                raise self.budget.refusal(
+                    "max_shared_strings",
+                    _("Bảng chuỗi dùng chung của tệp Excel có hơn %(max)s chuỗi")
+                    % {"max": amount(self.budget.max_shared_strings)},
+                )
+            self.parts = []
+            self.chars = 0
+        elif local == "t":
+            # The phonetic guide (rPh) of East Asian text is not part of the value.
+            self.collecting = self.parts is not None and not self.phonetic
+        elif local == "rPh":
+            self.phonetic = True
+
+    def end(self, name):
+        local = STRING_NAMES.get(name)
+        if local == "t":
+            self.collecting = False
+        elif local == "rPh":
+            self.phonetic = False
+        elif local == "si" and self.parts is not None:
+            self.strings.append(clean("".join(self.parts)))
+            self.parts = None
+
+    def text(self, data):
+        if not self.collecting:
+            return
+        budget = self.budget
+        self.chars += len(data)
+        self.total += len(data)
+        if self.chars > budget.max_cell_chars:
+            raise budget.refusal(
+                "max_cell_chars",
+                _("Chuỗi dùng chung số %(index)s của tệp Excel có hơn %(max)s ký tự")
+                % {"index": amount(len(self.strings)), "max": amount(budget.max_cell_chars)},
+            )
+        if self.total > budget.max_shared_chars:
+            raise budget.refusal(
+                "max_shared_chars",
+                _("Bảng chuỗi dùng chung của tệp Excel có hơn %(max)s ký tự")
+                % {"max": amount(budget.max_shared_chars)},
+            )
+        self.parts.append(data)

@@ -1,0 +1,45 @@
+"""Stop storing an uploaded file as soon as it passes ``settings.UPLOAD_MAX_BYTES``.
+
+Installed first in ``FILE_UPLOAD_HANDLERS``: every middleware that reads ``request.POST``
+(RejectNulMiddleware does, for every POST) parses the upload through it, so no view can add it
+later. A file past the limit is skipped while it streams in: the rest of it is read and thrown
+away, never kept in memory or on disk, and the view tells the person with
+:func:`oversized_upload`.
+"""
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Skip any uploaded file past ``settings.UPLOAD_MAX_BYTES``; remember which."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.UPLOAD_MAX_BYTES
+        self.request_size = 0
+        # Field name → (file name, size as best known) of each file skipped.
+        self.skipped: dict[str, tuple[str, int]] = {}
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.request_size = content_length or 0
+
+    def receive_data_chunk(self, raw_data, start):
+        received = start + len(raw_data)
+        if received > self.limit:
+            # The file's own size is unknown until it has all arrived; the request's, of which
+            # it is nearly all, is known from its header.
+            self.skipped[self.field_name] = (self.file_name, max(received, self.request_size))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def oversized_upload(request, field: str) -> tuple[str, int] | None:
+    """Return (file name, size) if the file posted as ``field`` was skipped for its size."""
+    for handler in request.upload_handlers:
+        if isinstance(handler, SizeLimitedUploadHandler) and field in handler.skipped:
+            return handler.skipped[field]
+    return None
