@@ -39,8 +39,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and mypy with django-stubs on the application packages (configured in pyproject.toml).
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	DEBUG=on $(PY) -m mypy
 
 # Production: every setting from the environment or .env (DEBUG off, SECRET_KEY, ALLOWED_HOSTS,
 # CSRF_TRUSTED_ORIGINS, DATABASE_URL; see .env.example and README.md). Checks the deployment,

@@ -31,7 +31,8 @@ def axes_username(request, credentials=None):
     Cutting it keeps the throttle working: every longer username sharing those 255 characters
     counts as one, and none of them can belong to a user (Django's usernames are 150 at most).
     """
-    field = settings.AXES_USERNAME_FORM_FIELD
+    # django-axes gives this setting its default at import (axes.conf), unseen by the stubs.
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]
     if credentials:
         username = credentials.get(field)
     else:

@@ -183,7 +183,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# The work reading one table may cost (plans/services/_budget.py), counted while reading: a
+# The work reading one table may cost (plans/services/tables/budget.py), counted while reading: a
 # file over any limit is refused with a message naming it, and nothing is written. "web" is an
 # upload on the website (a few seconds and a few tens of MB at worst); "command" is the import
 # commands, which must take the national results file (1.8 million rows, ~100 MB of CSV).

@@ -3,19 +3,14 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from egov_targets.vocabulary import Group, Kind
+
 
 class Indicator(models.Model):
     """One measurable indicator of the catalogue, e.g. OFFICIAL_EMAIL."""
 
-    class Kind(models.TextChoices):
-        YES_NO = "yes_no", _("Có/không")
-        RATIO = "ratio", _("Tỉ lệ (tử số/mẫu số)")
-        COUNT = "count", _("Số lượng")
-
-    class Group(models.TextChoices):
-        INFRASTRUCTURE = "infrastructure", _("Hạ tầng kỹ thuật")
-        INTERNAL = "internal", _("Ứng dụng CNTT trong nội bộ cơ quan nhà nước")
-        SERVICES = "services", _("Ứng dụng CNTT phục vụ người dân và doanh nghiệp")
+    Kind = Kind
+    Group = Group
 
     code = models.CharField(
         _("mã"),
@@ -58,11 +53,11 @@ class Indicator(models.Model):
         constraints = [
             # The progress rules only know these kinds and groups.
             models.CheckConstraint(
-                condition=models.Q(kind__in=["yes_no", "ratio", "count"]),
+                condition=models.Q(kind__in=Kind.values),
                 name="indicator_kind_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(group__in=["infrastructure", "internal", "services"]),
+                condition=models.Q(group__in=Group.values),
                 name="indicator_group_valid",
             ),
         ]
@@ -76,3 +71,11 @@ class Indicator(models.Model):
         if (get_language() or "vi").startswith("en") and self.name_en:
             return self.name_en
         return self.name_vi
+
+    @property
+    def breakable_code(self) -> str:
+        """Return the code with a zero-width space after each underscore.
+
+        A narrow column header (the entry grid's) can then wrap the code there.
+        """
+        return self.code.replace("_", "_\u200b")

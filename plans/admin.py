@@ -23,7 +23,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms_admin import (
+from plans.admin_forms import (
     PlanAdminForm,
     ProfileInlineForm,
     ResultAdminForm,
@@ -152,6 +152,7 @@ class PlanAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        assert issubclass(form, PlanAdminForm)  # the admin's form is built on self.form
         # The form checks that only an admin takes a plan out of the closed status.
         form.user = request.user
         return form
@@ -305,7 +306,8 @@ class ResultAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # The history is read-only, but results_delete keeps it (on the plan), not deletes it.
-        perms_needed.discard(Change._meta.verbose_name)
+        # The set holds the names as text; a lazy name compares equal to its text.
+        perms_needed.discard(str(Change._meta.verbose_name))
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
@@ -359,6 +361,8 @@ class HistoryPaginator(Paginator):
     entries, which a filter or a search narrows down to.
     """
 
+    # Only the history's change list uses this paginator, always on a queryset.
+    object_list: QuerySet
     bound = 10_000
     more = False
 
@@ -438,7 +442,7 @@ class ChangeAdmin(admin.ModelAdmin):
 
     list_display = ["changed_at", "changed_by", "channel", "subject", "difference"]
     readonly_fields = ["changed_at", "changed_by", "channel", "subject", "difference", "old", "new"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     list_filter = ["channel", "changed_at"]
     list_select_related = [
         "changed_by",
@@ -479,9 +483,14 @@ class ChangeAdmin(admin.ModelAdmin):
             for path in self.search_fields:
                 relation, _, rest = path.partition("__")
                 related = Change._meta.get_field(relation).related_model
+                # Every search path starts at a foreign key: its model, not None or "self".
+                assert related is not None and not isinstance(related, str)
                 subjects = related._default_manager.filter(**{f"{rest}__icontains": term})
-                found = Change.objects.filter(**{f"{relation}__in": subjects.values("pk")})
-                found = found.order_by().values("pk")
+                found = (
+                    Change.objects.filter(**{f"{relation}__in": subjects.values("pk")})
+                    .order_by()
+                    .values("pk")
+                )
                 entries = found if entries is None else entries.union(found, all=True)
             matches = matches.filter(pk__in=entries)
         ids = list(matches.values_list("pk", flat=True)[: self.search_ids_bound + 1])

@@ -22,17 +22,16 @@ from typing import TextIO
 
 from indicators.models import Indicator
 from plans.csv_writing import CsvWriter
-from plans.exports import plain_number
 from plans.models import Agency, Result, Target
-from plans.services.indicator_import import INDICATOR_COLUMNS
+from plans.rules import plain_decimal
+from plans.services.tables.columns import (
+    AGENCY_COLUMNS,
+    INDICATOR_COLUMNS,
+    RESULT_COLUMNS,
+    TARGET_COLUMNS,
+)
 from plans.tiers import TIER_ORDER, format_tiers, parse_tiers
 
-AGENCY_COLUMNS = ("province_code", "province_name", "agency_code", "agency_name", "tier",
-                  "parent_code", "active_from", "active_to")
-TARGET_COLUMNS = ("province_code", "year", "indicator_code", "tiers", "comparator", "value",
-                  "unit", "note")
-RESULT_COLUMNS = ("year", "agency_code", "indicator_code", "value", "numerator", "denominator",
-                  "note")
 CHUNK = 5000
 
 
@@ -96,7 +95,7 @@ def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> in
     for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
         writer.writerow((
             province_code, year, indicator, format_tiers(parse_tiers(tiers)), comparator,
-            plain_number(value), unit, note,
+            plain_decimal(value), unit, note,
         ))
         count += 1
     return count

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plans import progress
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     progress.Status.MET: "#14632f",
     progress.Status.NOT_MET: "#a01818",
     progress.Status.NO_DATA: "#5b6470",

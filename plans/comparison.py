@@ -1,24 +1,20 @@
 """The comparison of provinces for a year: one row per indicator and scope, a column per province.
 
 Figures come from :func:`plans.selectors.targets_progress` (two queries for every province at
-once); the words come from the dashboard's template tags, so that a cell says what the
-province's dashboard says. The national page has about a thousand cells: each is prepared once
+once); the words come from :mod:`plans.wording`, so that a cell says what the province's
+dashboard says. The national page has about a thousand cells: each is prepared once
 here, with the words that repeat memoised, and the template only prints it.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans import progress, selectors
 from plans.models import Plan, Target
-from plans.templatetags.progress_tags import (
-    achieved_text,
-    status_class,
-    status_label,
-    target_text,
-)
+from plans.wording import achieved_text, status_class, status_label, target_text
 
 
 def _compare_sort_key(province_id, cells):
@@ -134,7 +130,8 @@ def build(provinces, year: int, *, sort: str, direction: str) -> dict:
     by_pk = {province.pk: province for province in provinces}
     for target in targets:
         target.plan.province = by_pk[target.plan.province_id]
-    rows, targeted = {}, set()
+    rows: dict[tuple[str, str], Target] = {}
+    targeted = set()
     for target in targets:
         key = (target.indicator.code, target.tiers)
         rows.setdefault(key, target)
@@ -149,7 +146,10 @@ def build(provinces, year: int, *, sort: str, direction: str) -> dict:
     stand_in_ids = {id(target) for target in stand_ins}
     prepared = _compare_cells(items, year, stand_in_ids)
 
-    cells, shown, lines = {}, set(), {}
+    # (indicator code, tiers) → {province id: (item, cell)}, and the line of each such row.
+    cells: dict[tuple[str, str], dict[int, tuple[selectors.TargetProgress, CompareCell]]] = {}
+    shown = set()
+    line_by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for item, cell in zip(items, prepared, strict=True):
         target = item.target
         key = (target.indicator.code, target.tiers)
@@ -158,9 +158,9 @@ def build(provinces, year: int, *, sort: str, direction: str) -> dict:
             shown.add(target.plan.province_id)
         if id(target) not in stand_in_ids:
             order = selectors.display_order(item)
-            lines.setdefault(key, {"key": key, "target": target, "order": order})
+            line_by_key.setdefault(key, {"key": key, "target": target, "order": order})
     columns = [p for p in provinces if p.pk in shown]
-    lines = sorted(lines.values(), key=lambda line: line["order"][:1] + line["order"][2:])
+    lines = sorted(line_by_key.values(), key=lambda line: line["order"][:1] + line["order"][2:])
 
     by_code = {province.code: province for province in columns}
     if sort in by_code:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from plans.csv_writing import CsvWriter
 from plans.models import Plan, Province
 from plans.progress import PERCENT, Status
+from plans.rules import plain_decimal
 from plans.selectors import plan_progress
 from plans.tiers import format_tiers, parse_tiers
 
@@ -39,8 +40,11 @@ def csv_safe(text: str) -> str:
 
 
 def plain_number(value: Decimal) -> Decimal:
-    """Return ``value`` without trailing zeros and never in exponent form: 80.0 → 80."""
-    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+    """Return ``value`` as a number that prints as :func:`plans.rules.plain_decimal`: 80.0 → 80.
+
+    A Decimal, not text: a spreadsheet cell keeps it as a number.
+    """
+    return Decimal(plain_decimal(value))
 
 
 def progress_rows(plan: Plan) -> list[dict]:

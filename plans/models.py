@@ -10,9 +10,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from egov_targets.vocabulary import Comparator, PlanStatus, Role, Tier, Unit
 from indicators.models import Indicator
 from plans.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
-from plans.tiers import TIER_ORDER, Tier, TiersError, format_tiers, parse_tiers, tiers_in_words
+from plans.rules import NOTE_MAX_LENGTH
+from plans.tiers import TiersError, format_tiers, parse_tiers, tiers_in_words
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -81,7 +83,7 @@ class Agency(models.Model):
             models.Index(fields=["province", "tier"], name="agency_province_tier"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(tier__in=TIER_ORDER), name="agency_tier_valid"),
+            models.CheckConstraint(condition=Q(tier__in=Tier.values), name="agency_tier_valid"),
             models.CheckConstraint(
                 condition=Q(active_from__isnull=True)
                 | Q(active_to__isnull=True)
@@ -109,32 +111,47 @@ class Agency(models.Model):
         return self.name
 
     def clean(self):
-        if self.parent_id and self.province_id and self.parent.province_id != self.province_id:
+        if (
+            self.parent_id
+            and self.province_id
+            and self.parent is not None
+            and self.parent.province_id != self.province_id
+        ):
             raise ValidationError({"parent": _("Đơn vị cấp trên phải thuộc cùng tỉnh.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Một đơn vị không thể là cấp trên của chính nó.")})
 
     def is_active_in(self, year: int) -> bool:
         """Return True if the agency exists in ``year``."""
-        return (self.active_from is None or self.active_from <= year) and (
-            self.active_to is None or year <= self.active_to
-        )
+        return active_in_year(self.active_from, self.active_to, year)
 
     @staticmethod
-    def active_in(year: int) -> Q:
-        """Return the filter for agencies active in ``year`` (a blank bound is open)."""
-        return (Q(active_from__isnull=True) | Q(active_from__lte=year)) & (
-            Q(active_to__isnull=True) | Q(active_to__gte=year)
-        )
+    def active_in(year: int | F, *, via: str = "") -> Q:
+        """Return the filter for agencies active in ``year`` (a blank bound is open).
+
+        ``via`` is the path from the queried model to the agency (``"agency"`` to filter
+        results); ``year`` may be an expression, e.g. ``F("year")`` for each result's own year.
+        """
+        prefix = f"{via}__" if via else ""
+        return (
+            Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": year})
+        ) & (Q(**{f"{prefix}active_to__isnull": True}) | Q(**{f"{prefix}active_to__gte": year}))
+
+
+def active_in_year(active_from: int | None, active_to: int | None, year: int) -> bool:
+    """Return True if the years ``active_from`` to ``active_to`` hold ``year``.
+
+    FORMATS.md's rule for an agency active in a year, a blank bound being open; Agency.active_in
+    is the same rule as a filter. For callers that hold the bounds without an Agency (grouped
+    counts, the demo's CSV rows).
+    """
+    return (active_from is None or active_from <= year) and (active_to is None or year <= active_to)
 
 
 class Profile(models.Model):
     """What a user may do, and for which provinces."""
 
-    class Role(models.TextChoices):
-        OFFICER = "officer", _("Cán bộ nhập liệu")
-        LEADER = "leader", _("Lãnh đạo (chỉ xem)")
-        ADMIN = "admin", _("Quản trị")
+    Role = Role
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -157,7 +174,7 @@ class Profile(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "phân quyền")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["officer", "leader", "admin"]), name="profile_role_valid"
+                condition=Q(role__in=Role.values), name="profile_role_valid"
             ),
         ]
 
@@ -168,10 +185,7 @@ class Profile(models.Model):
 class Plan(models.Model):
     """A province's IT-application plan for one year, with its targets."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Dự thảo")
-        OPEN = "open", _("Đang thực hiện")
-        CLOSED = "closed", _("Đã tổng kết")
+    Status = PlanStatus
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="plans", verbose_name=_("tỉnh")
@@ -220,7 +234,7 @@ class Plan(models.Model):
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="plan_year_range"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "open", "closed"]), name="plan_status_valid"
+                condition=Q(status__in=PlanStatus.values), name="plan_status_valid"
             ),
         ]
 
@@ -241,15 +255,8 @@ class Plan(models.Model):
 class Target(models.Model):
     """One numeric target of a plan: indicator, scope, comparator and value."""
 
-    class Comparator(models.TextChoices):
-        GTE = ">=", _("≥ (từ … trở lên)")
-        GT = ">", _("> (trên)")
-        LTE = "<=", _("≤ (không quá)")
-        LT = "<", _("< (dưới)")
-
-    class Unit(models.TextChoices):
-        PERCENT = "percent", _("%")
-        COUNT = "count", _("số lượng")
+    Comparator = Comparator
+    Unit = Unit
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("kế hoạch")
@@ -273,7 +280,10 @@ class Target(models.Model):
         default=Unit.PERCENT,
     )
     note = models.CharField(
-        _("ghi chú"), max_length=500, blank=True, help_text=_("Ví dụ: chỉ tiêu như văn bản ghi.")
+        _("ghi chú"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Ví dụ: chỉ tiêu như văn bản ghi."),
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -290,18 +300,18 @@ class Target(models.Model):
                 violation_error_message=_("Kế hoạch đã có chỉ tiêu này cho cùng phạm vi."),
             ),
             models.CheckConstraint(
-                condition=Q(comparator__in=[">=", ">", "<=", "<"]), name="target_comparator_valid"
+                condition=Q(comparator__in=Comparator.values), name="target_comparator_valid"
             ),
             models.CheckConstraint(
-                condition=Q(unit__in=["percent", "count"]), name="target_unit_valid"
+                condition=Q(unit__in=Unit.values), name="target_unit_valid"
             ),
             models.CheckConstraint(
-                condition=Q(unit="count") | Q(value__gte=0, value__lte=100),
+                condition=Q(unit=Unit.COUNT) | Q(value__gte=0, value__lte=100),
                 name="target_percent_0_100",
                 violation_error_message=_("Chỉ tiêu phần trăm phải nằm trong khoảng 0–100."),
             ),
             models.CheckConstraint(
-                condition=Q(unit="percent") | Q(value__gte=0, value=Floor(F("value"))),
+                condition=Q(unit=Unit.PERCENT) | Q(value__gte=0, value=Floor(F("value"))),
                 name="target_count_whole",
                 violation_error_message=_("Chỉ tiêu số lượng phải là số nguyên không âm."),
             ),
@@ -382,7 +392,7 @@ class Result(models.Model):
     value = models.PositiveBigIntegerField(_("giá trị"), null=True, blank=True)
     numerator = models.PositiveBigIntegerField(_("tử số"), null=True, blank=True)
     denominator = models.PositiveBigIntegerField(_("mẫu số"), null=True, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=NOTE_MAX_LENGTH, blank=True)
     is_sample = models.BooleanField(_("dữ liệu mẫu"), default=False)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_by = models.ForeignKey(

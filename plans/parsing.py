@@ -10,10 +10,9 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from plans.rules import WHOLE_MAX_DIGITS
+
 ASCII_DIGITS = re.compile(r"[0-9]+")
-# 18 digits always fit a signed 64-bit integer (PositiveBigIntegerField, SQLite's INTEGER), so
-# a number that passes can be compared with any stored column without overflowing.
-MAX_DIGITS = 18
 
 # The characters of an agency code. A code is a path segment of the entry pages
 # (plans/urls_entry.py) and a cell of the CSV files, so none of "/", "?", "#", "%", a space or
@@ -27,7 +26,7 @@ AGENCY_CODE_RULE = _(
 )
 
 
-def parse_ascii_int(text, *, max_digits: int = MAX_DIGITS) -> int | None:
+def parse_ascii_int(text, *, max_digits: int = WHOLE_MAX_DIGITS) -> int | None:
     """Return the whole number written in ``text`` with ASCII digits only, else None.
 
     None too for a blank text, more than ``max_digits`` digits, a sign, a space, or anything

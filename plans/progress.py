@@ -11,22 +11,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from egov_targets.vocabulary import Comparator, Kind, Status, Unit
 
-YES_NO = "yes_no"
-RATIO = "ratio"
-COUNT = "count"
-PERCENT = "percent"
-KINDS = (YES_NO, RATIO, COUNT)
-UNITS = (PERCENT, COUNT)
-COMPARATORS = (">=", ">", "<=", "<")
-
-
-class Status(models.TextChoices):
-    MET = "met", _("Đạt")
-    NOT_MET = "not_met", _("Chưa đạt")
-    NO_DATA = "no_data", _("Chưa có số liệu")
+# The vocabulary's words under the short names its callers use (``progress.PERCENT``); they are
+# defined in egov_targets.vocabulary. COUNT is both a kind and a unit: the same word.
+YES_NO = Kind.YES_NO
+RATIO = Kind.RATIO
+COUNT = Kind.COUNT
+PERCENT = Unit.PERCENT
+KINDS = tuple(Kind.values)
+UNITS = tuple(Unit.values)
+COMPARATORS = tuple(Comparator.values)
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,10 @@ class Progress:
         """Return the exact achieved value (a percentage or a count), None without data."""
         if self.status == Status.NO_DATA:
             return None
-        if self.unit == PERCENT:
+        # Only NO_DATA lacks the figures.
+        assert self.numerator is not None
+        if self.unit == Unit.PERCENT:
+            assert self.denominator is not None
             return Fraction(100 * self.numerator, self.denominator)
         return Fraction(self.numerator)
 
@@ -81,7 +79,7 @@ class Progress:
         achieved = self.achieved
         if achieved is None:
             return None
-        return round_half_away(achieved, 1 if self.unit == PERCENT else 0)
+        return round_half_away(achieved, 1 if self.unit == Unit.PERCENT else 0)
 
     @property
     def is_complete(self) -> bool:
@@ -112,19 +110,21 @@ def round_half_away(number: Fraction | Decimal | int, places: int) -> Decimal:
 
 def meets(comparator: str, achieved: Fraction, target: Decimal | int) -> bool:
     """Return True if ``achieved <comparator> target`` holds, compared exactly."""
-    target = Fraction(target)
-    if comparator == ">=":
-        return achieved >= target
-    if comparator == ">":
-        return achieved > target
-    if comparator == "<=":
-        return achieved <= target
-    if comparator == "<":
-        return achieved < target
+    exact = Fraction(target)
+    if comparator == Comparator.GTE:
+        return achieved >= exact
+    if comparator == Comparator.GT:
+        return achieved > exact
+    if comparator == Comparator.LTE:
+        return achieved <= exact
+    if comparator == Comparator.LT:
+        return achieved < exact
     raise ValueError(f"unknown comparator {comparator!r}")
 
 
-def compute(*, kind: str, unit: str, comparator: str, target: Decimal, tally: Tally) -> Progress:
+def compute(
+    *, kind: str, unit: str, comparator: str, target: Decimal | int, tally: Tally
+) -> Progress:
     """Return the progress of a target of ``unit`` on an indicator of ``kind`` from ``tally``.
 
     | kind, unit      | numerator               | denominator                  |
@@ -134,22 +134,22 @@ def compute(*, kind: str, unit: str, comparator: str, target: Decimal, tally: Ta
     | ratio, count    | sum of numerators       | —                            |
     | count, count    | sum of values           | —                            |
     """
-    if kind not in KINDS:
+    if kind not in Kind.values:
         raise ValueError(f"unknown kind {kind!r}")
-    if unit not in UNITS:
+    if unit not in Unit.values:
         raise ValueError(f"unknown unit {unit!r}")
-    if kind == COUNT and unit == PERCENT:
+    if kind == Kind.COUNT and unit == Unit.PERCENT:
         raise ValueError("a count indicator takes only count targets")
 
-    if kind == RATIO:
+    if kind == Kind.RATIO:
         numerator = tally.numerator_sum
-        denominator = tally.denominator_sum if unit == PERCENT else None
+        denominator = tally.denominator_sum if unit == Unit.PERCENT else None
     else:
         numerator = tally.value_sum
         # Yes/no percent: agencies that have not reported count as "not confirmed".
-        denominator = tally.agencies_in_scope if unit == PERCENT else None
+        denominator = tally.agencies_in_scope if unit == Unit.PERCENT else None
 
-    if tally.agencies_reporting == 0 or (unit == PERCENT and not denominator):
+    if tally.agencies_reporting == 0 or (unit == Unit.PERCENT and not denominator):
         return Progress(
             unit=unit,
             comparator=comparator,
@@ -160,7 +160,9 @@ def compute(*, kind: str, unit: str, comparator: str, target: Decimal, tally: Ta
             agencies_in_scope=tally.agencies_in_scope,
             status=Status.NO_DATA,
         )
-    achieved = Fraction(100 * numerator, denominator) if unit == PERCENT else Fraction(numerator)
+    achieved = (
+        Fraction(100 * numerator, denominator) if unit == Unit.PERCENT else Fraction(numerator)
+    )
     status = Status.MET if meets(comparator, achieved, Decimal(target)) else Status.NOT_MET
     return Progress(
         unit=unit,
@@ -178,14 +180,14 @@ def agency_achieved(
     *, kind: str, unit: str, value: int | None, numerator: int | None, denominator: int | None
 ) -> Fraction | None:
     """Return one agency's own figure on a target's scale (for drill-down lists), or None."""
-    if kind == RATIO:
+    if kind == Kind.RATIO:
         if numerator is None:
             return None
-        if unit == PERCENT:
+        if unit == Unit.PERCENT:
             return Fraction(100 * numerator, denominator) if denominator else None
         return Fraction(numerator)
     if value is None:
         return None
-    if kind == YES_NO and unit == PERCENT:
+    if kind == Kind.YES_NO and unit == Unit.PERCENT:
         return Fraction(100 * value)
     return Fraction(value)

@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 
 from indicators.models import Indicator
 from plans import progress
-from plans.models import Agency, Plan, Result, Target
+from plans.models import Agency, Plan, Result, Target, active_in_year
 from plans.tiers import TIER_ORDER, tiers_in_words
 
 
@@ -18,7 +19,12 @@ class TargetProgress:
 
 
 def _active_agency_counts(province_ids) -> dict:
-    """Return {(province_id, tier): [(active_from, active_to, n), ...]} in one query."""
+    """Return {(province_id, tier): [(active_from, active_to, n), ...]} in one query.
+
+    Counted by active years rather than filtered on one year: one query serves every year of
+    the targets, and targets_progress applies the active-year rule (active_in_year) to each
+    group of agencies with the same years.
+    """
     rows = (
         Agency.objects.filter(province_id__in=province_ids)
         .values("province_id", "tier", "active_from", "active_to")
@@ -31,10 +37,6 @@ def _active_agency_counts(province_ids) -> dict:
             (row["active_from"], row["active_to"], row["n"])
         )
     return counts
-
-
-def _in_year(active_from, active_to, year) -> bool:
-    return (active_from is None or active_from <= year) and (active_to is None or year <= active_to)
 
 
 def result_tallies(*, province_ids, years, indicator_ids) -> dict:
@@ -52,16 +54,11 @@ def result_tallies(*, province_ids, years, indicator_ids) -> dict:
         # PostgreSQL would count its ten distinct values into the number of groups, expect
         # ten times too many and sort them on disk instead of hashing them.
         (year,) = years
-        results = results.filter(
-            Q(agency__active_from__isnull=True) | Q(agency__active_from__lte=year),
-            Q(agency__active_to__isnull=True) | Q(agency__active_to__gte=year),
-        )
-        keys = ("agency__province_id", "indicator_id", "agency__tier")
+        results = results.filter(Agency.active_in(year, via="agency"))
+        keys: tuple[str, ...] = ("agency__province_id", "indicator_id", "agency__tier")
     else:
-        results = results.filter(
-            Q(agency__active_from__isnull=True) | Q(agency__active_from__lte=F("year")),
-            Q(agency__active_to__isnull=True) | Q(agency__active_to__gte=F("year")),
-        )
+        # Each result against its own year.
+        results = results.filter(Agency.active_in(F("year"), via="agency"))
         year = None
         keys = ("agency__province_id", "year", "indicator_id", "agency__tier")
     rows = (
@@ -101,7 +98,7 @@ def targets_progress(targets) -> list[TargetProgress]:
     tallies = result_tallies(province_ids=province_ids, years=years, indicator_ids=indicator_ids)
 
     in_scope = {}  # (province_id, year, tier): agencies active that year, worked out once
-    tier_lists = {}  # Target.tiers text: its tiers, parsed once
+    tier_lists: dict[str, tuple[str, ...]] = {}  # Target.tiers text: its tiers, parsed once
     answers = []
     for target in targets:
         province_id, year = target.plan.province_id, target.plan.year
@@ -114,7 +111,7 @@ def targets_progress(targets) -> list[TargetProgress]:
             if key not in in_scope:
                 in_scope[key] = sum(
                     n for (a_from, a_to, n) in agency_counts.get((province_id, tier), ())
-                    if _in_year(a_from, a_to, year)
+                    if active_in_year(a_from, a_to, year)
                 )
             scope += in_scope[key]
             reported = tallies.get((province_id, year, target.indicator_id, tier))
@@ -183,18 +180,18 @@ class AgencyFigure:
 
     agency: Agency
     result: Result | None
-    achieved: object
+    achieved: Fraction | None
     lagging: bool | None
 
 
 def _agency_lagging(target: Target, result: Result | None, achieved) -> bool | None:
     if result is None or achieved is None:
         return None
-    if target.unit == progress.PERCENT:
+    if target.unit == Target.Unit.PERCENT:
         return not progress.meets(target.comparator, achieved, target.value)
-    if target.indicator.kind == progress.YES_NO:
+    if target.indicator.kind == Indicator.Kind.YES_NO:
         # A count of agencies that said yes: a "no" holds the count back when more is wanted.
-        wants_more = target.comparator in (">=", ">")
+        wants_more = target.comparator in (Target.Comparator.GTE, Target.Comparator.GT)
         return (result.value == 0) if wants_more else (result.value == 1)
     return None
 
@@ -204,7 +201,9 @@ def _lagging_order(figure: AgencyFigure, comparator: str):
     rank = {True: 0, None: 1, False: 2}[figure.lagging]
     achieved = figure.achieved if figure.achieved is not None else 0
     # With "at most" targets the weakest figure is the highest one.
-    weakness = -achieved if comparator in ("<=", "<") else achieved
+    weakness = (
+        -achieved if comparator in (Target.Comparator.LTE, Target.Comparator.LT) else achieved
+    )
     return (rank, weakness, figure.agency.name, figure.agency.code)
 
 
@@ -294,7 +293,9 @@ class UntargetedFigure:
 
 
 def _untargeted_progress(kind: str, unit: str, tally: progress.Tally) -> progress.Progress:
-    return progress.compute(kind=kind, unit=unit, comparator=">=", target=0, tally=tally)
+    return progress.compute(
+        kind=kind, unit=unit, comparator=Target.Comparator.GTE, target=0, tally=tally
+    )
 
 
 def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) -> list:
@@ -307,9 +308,7 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
         # One filter() call: separate calls on a multi-valued relation would join it twice
         # and count every result several times. The tier annotation reuses that join.
         Indicator.objects.filter(
-            Q(results__agency__active_from__isnull=True)
-            | Q(results__agency__active_from__lte=year),
-            Q(results__agency__active_to__isnull=True) | Q(results__agency__active_to__gte=year),
+            Agency.active_in(year, via="results__agency"),
             results__year=year,
             results__agency__province_id=province_id,
         )
@@ -324,7 +323,8 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
         )
         .order_by("position", "code")
     )
-    tallies, indicators = defaultdict(dict), {}
+    tallies: defaultdict[int, dict[str, progress.Tally]] = defaultdict(dict)
+    indicators: dict[int, Indicator] = {}
     for row in rows:
         indicators.setdefault(row.pk, row)
         tallies[row.pk][row.tier] = progress.Tally(
@@ -338,16 +338,18 @@ def untargeted_figures(*, province_id: int, year: int, exclude_indicator_ids) ->
     for pk, indicator in indicators.items():
         by_tier = tallies[pk]
         # Yes/no and ratio indicators read best as a share; counts as a sum.
-        unit = progress.COUNT if indicator.kind == progress.COUNT else progress.PERCENT
+        unit = (
+            Target.Unit.COUNT if indicator.kind == Indicator.Kind.COUNT else Target.Unit.PERCENT
+        )
         lines = tuple(
             UntargetedLine(tier, _untargeted_progress(indicator.kind, unit, by_tier[tier]))
             for tier in TIER_ORDER
             if tier in by_tier
         )
         total = None
-        if len(lines) > 1 and indicator.kind != progress.RATIO:
+        if len(lines) > 1 and indicator.kind != Indicator.Kind.RATIO:
             total = _untargeted_progress(
-                indicator.kind, progress.COUNT, sum(by_tier.values(), progress.Tally())
+                indicator.kind, Target.Unit.COUNT, sum(by_tier.values(), progress.Tally())
             )
         answers.append(UntargetedFigure(indicator=indicator, lines=lines, total=total))
     return answers

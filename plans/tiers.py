@@ -1,18 +1,12 @@
 """Tiers of government and the text form of a set of tiers (``department+district``)."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from egov_targets.vocabulary import Tier
 
-class Tier(models.TextChoices):
-    PROVINCE = "province", _("UBND tỉnh")
-    DEPARTMENT = "department", _("sở, ban, ngành tỉnh")
-    DISTRICT = "district", _("UBND cấp huyện")
-    COMMUNE = "commune", _("UBND cấp xã")
-
-
-# The canonical order: how a set of tiers is stored, exported and shown.
-TIER_ORDER = [Tier.PROVINCE.value, Tier.DEPARTMENT.value, Tier.DISTRICT.value, Tier.COMMUNE.value]
+# The canonical order: how a set of tiers is stored, exported and shown (the order Tier lists
+# them in).
+TIER_ORDER = Tier.values
 ALL = "all"
 
 

@@ -27,6 +27,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         received = start + len(raw_data)
         if received > self.limit:
+            assert self.file_name is not None  # new_file() names the file before any chunk
             # The file's own size is unknown until it has all arrived; the request's, of which
             # it is nearly all, is known from its header.
             self.skipped[self.field_name] = (self.file_name, max(received, self.request_size))

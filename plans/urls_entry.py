@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import entry
+from plans.views import entry, upload
 
 # Included under the ``plans`` namespace at entry/. Fixed words come before <str:tier> so
 # that "upload" or "agency" is never read as a tier.
@@ -8,10 +8,10 @@ urlpatterns = [
     path("<str:province_code>/<int:year>/", entry.entry_year, name="entry_year"),
     path("<str:province_code>/<int:year>/close/", entry.entry_close, name="entry_close"),
     path("<str:province_code>/<int:year>/reopen/", entry.entry_reopen, name="entry_reopen"),
-    path("<str:province_code>/<int:year>/upload/", entry.entry_upload, name="entry_upload"),
+    path("<str:province_code>/<int:year>/upload/", upload.entry_upload, name="entry_upload"),
     path(
         "<str:province_code>/<int:year>/template.<str:file_format>",
-        entry.entry_template,
+        upload.entry_template,
         name="entry_template",
     ),
     path(

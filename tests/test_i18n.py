@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from plans.models import Result, Target
-from plans.services._csv import FileError, read_table
+from plans.services.tables import FileError, read_table
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"

@@ -36,17 +36,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from plans.models import active_in_year
+from plans.services.tables.columns import RESULT_COLUMNS, TARGET_COLUMNS
 from plans.tiers import parse_tiers
 
 AGENCIES_CSV = Path(__file__).resolve().parent / "agencies.csv"
 
 KIEN_GIANG = "91"
 HUNG_YEN = "33"
-
-TARGET_COLUMNS = ["province_code", "year", "indicator_code", "tiers", "comparator", "value",
-                  "unit", "note"]
-RESULT_COLUMNS = ["year", "agency_code", "indicator_code", "value", "numerator", "denominator",
-                  "note"]
 
 SAMPLE_TARGET_NOTE = "Chỉ tiêu mẫu để xem xu hướng qua các năm, không phải chỉ tiêu công bố."
 
@@ -60,9 +57,7 @@ class DemoAgency:
     active_to: int | None
 
     def is_active_in(self, year: int) -> bool:
-        return (self.active_from is None or self.active_from <= year) and (
-            self.active_to is None or year <= self.active_to
-        )
+        return active_in_year(self.active_from, self.active_to, year)
 
 
 @dataclass(frozen=True)
@@ -301,7 +296,7 @@ def _ratio(year, scope, indicator_code, tiers, parts) -> Iterator[DemoResult]:
 def kien_giang_2017(agencies) -> list[DemoResult]:
     """Return Kiên Giang's 2017 sample results: every agency in scope of K1–K9 reports."""
     year, scope = 2017, Scope(agencies, KIEN_GIANG, 2017)
-    results = []
+    results: list[DemoResult] = []
     # K1: all 20 departments and the first 8 of 15 districts, 28 of 35: exactly 80 %.
     results += _yes_no(year, scope, "SPECIALIZED_NETWORK", "department+district",
                        lambda tier, i: tier == "department" or i < 8)
@@ -337,7 +332,7 @@ def kien_giang_2017(agencies) -> list[DemoResult]:
 def kien_giang_2016(agencies) -> list[DemoResult]:
     """Return Kiên Giang's 2016 sample results, lower than 2017's, for the trends."""
     year, scope = 2016, Scope(agencies, KIEN_GIANG, 2016)
-    results = []
+    results: list[DemoResult] = []
     # 16 departments and 6 districts, 22 of 35: 62.9 % (> 60: met).
     results += _yes_no(year, scope, "SPECIALIZED_NETWORK", "department+district",
                        lambda tier, i: i < (16 if tier == "department" else 6))
@@ -375,7 +370,7 @@ def hung_yen_2017(agencies) -> list[DemoResult]:
     """Return Hưng Yên's 2017 sample results, reproducing the published H1–H5 exactly."""
     year, scope = 2017, Scope(agencies, HUNG_YEN, 2017)
     communes = len(scope.tier("commune"))
-    results = []
+    results: list[DemoResult] = []
     # H1: every department and district has a LAN. H2: every commune has fibre.
     results += _yes_no(year, scope, "LAN", "department+district", lambda tier, i: True)
     results += _yes_no(year, scope, "FIBRE", "commune", lambda tier, i: True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from plans.demo import builder
 from plans.models import Change, Plan, Profile, Province
 from plans.services.accounts import account_create, password_generate
+from plans.services.history import change_record
 from plans.services.imports import (
     ImportReport,
     agencies_import,
@@ -119,8 +120,8 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
         plan = Plan(province=province, year=spec.year, status=Plan.Status.DRAFT, **wanted)
         plan.full_clean()
         plan.save()
-        Change.objects.create(
-            plan=plan, channel=DEMO, old=None,
+        change_record(
+            subject=plan, user=None, channel=DEMO, old=None,
             new={"province": province.code, "year": plan.year, "status": plan.status,
                  **_json(wanted)},
         )
@@ -133,8 +134,8 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
             plan.full_clean()
             plan.save(update_fields=list(wanted))
             differs = [name for name in wanted if old[name] != wanted[name]]
-            Change.objects.create(
-                plan=plan, channel=DEMO,
+            change_record(
+                subject=plan, user=None, channel=DEMO,
                 old=_json({name: old[name] for name in differs}),
                 new=_json({name: wanted[name] for name in differs}),
             )

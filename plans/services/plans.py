@@ -12,34 +12,14 @@ from django.utils.translation import gettext as _
 
 from plans.access import can_write, provinces_for_user, role_of
 from plans.models import MAX_YEAR, Change, Plan, Profile, Result, Target
-
-
-def _number_text(value) -> str:
-    """Return a target value as plain text: ``80``, ``12.5`` (never ``8E+1``)."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def target_snapshot(target: Target) -> dict:
-    """Return the target's fields as kept in the change history (``indicator`` loaded)."""
-    return {
-        "indicator": target.indicator.code,
-        "tiers": target.tiers,
-        "comparator": target.comparator,
-        "value": _number_text(target.value),
-        "unit": target.unit,
-        "note": target.note,
-        "position": target.position,
-    }
-
-
-def plan_snapshot(plan: Plan) -> dict:
-    """Return the plan's status fields as kept in the change history."""
-    return {
-        "status": plan.status,
-        "closed_by": plan.closed_by.get_username() if plan.closed_by_id else None,
-        "closed_at": plan.closed_at.isoformat() if plan.closed_at else None,
-    }
+from plans.services.history import (
+    ChangeEntry,
+    change_record,
+    changes_record,
+    plan_snapshot,
+    result_snapshot,
+    target_snapshot,
+)
 
 
 def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
@@ -88,27 +68,14 @@ def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.AD
                 )
                 for target in targets
             )
-            changes = [
-                Change(
-                    plan=copy,
-                    changed_by=user,
-                    channel=channel,
-                    old=None,
-                    new={"status": copy.status, "copied_from": plan.year},
-                )
-            ]
-            changes += [
-                Change(
-                    target=target,
-                    plan=copy,
-                    changed_by=user,
-                    channel=channel,
-                    old=None,
-                    new=target_snapshot(target),
-                )
-                for target in copies
-            ]
-            Change.objects.bulk_create(changes)
+            changes_record(
+                changes=[
+                    (copy, None, {"status": copy.status, "copied_from": plan.year}),
+                    *((target, None, target_snapshot(target)) for target in copies),
+                ],
+                user=user,
+                channel=channel,
+            )
     except IntegrityError as exc:
         # Someone created that year's plan between our check and our insert.
         raise refused from exc
@@ -168,8 +135,8 @@ def plan_close(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan
         locked.closed_by = user
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_by", "closed_at"])
-        Change.objects.create(
-            plan=locked, changed_by=user, channel=channel, old=old, new=plan_snapshot(locked)
+        change_record(
+            subject=locked, user=user, channel=channel, old=old, new=plan_snapshot(locked)
         )
     _copy_status(locked, plan)
     return plan
@@ -193,8 +160,8 @@ def plan_reopen(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Pla
         locked.closed_by = None
         locked.closed_at = None
         locked.save(update_fields=["status", "closed_by", "closed_at"])
-        Change.objects.create(
-            plan=locked, changed_by=user, channel=channel, old=old, new=plan_snapshot(locked)
+        change_record(
+            subject=locked, user=user, channel=channel, old=old, new=plan_snapshot(locked)
         )
     _copy_status(locked, plan)
     return plan
@@ -231,9 +198,7 @@ def plan_status_record(
             plan.save(update_fields=["status", "closed_by", "closed_at"])
         else:
             plan.save()
-        Change.objects.create(
-            plan=plan, changed_by=user, channel=channel, old=old, new=plan_snapshot(plan)
-        )
+        change_record(subject=plan, user=user, channel=channel, old=old, new=plan_snapshot(plan))
 
 
 def targets_history_keep(*, plan: Plan, targets) -> None:
@@ -259,23 +224,14 @@ def target_changes_record(
     ``deleted``: snapshots of targets that are gone (their history stays on the plan). A change
     that leaves every recorded field as it was is not recorded.
     """
-    changes = [
-        Change(target=t, plan=plan, changed_by=user, channel=channel, old=None,
-               new=target_snapshot(t))
-        for t in created
-    ]
+    changes: list[ChangeEntry] = [(target, None, target_snapshot(target)) for target in created]
     for target, old in changed:
         new = target_snapshot(target)
         if new != old:
-            changes.append(
-                Change(target=target, plan=plan, changed_by=user, channel=channel, old=old,
-                       new=new)
-            )
-    changes += [
-        Change(plan=plan, changed_by=user, channel=channel, old=old, new=None) for old in deleted
-    ]
+            changes.append((target, old, new))
+    changes += [(plan, old, None) for old in deleted]
     with transaction.atomic():
-        return Change.objects.bulk_create(changes)
+        return changes_record(changes=changes, user=user, channel=channel)
 
 
 def results_delete(*, results, user, channel: str = Change.Channel.ADMIN) -> int:
@@ -316,20 +272,14 @@ def results_delete(*, results, user, channel: str = Change.Channel.ADMIN) -> int
         for result in results:
             plan = plans[result.agency.province_id, result.year]
             Change.objects.filter(result=result).update(result=None, plan=plan)
-            changes.append(
-                Change(
-                    plan=plan,
-                    changed_by=user,
-                    channel=channel,
-                    old={
-                        "agency": result.agency.code,
-                        "indicator": result.indicator.code,
-                        "year": result.year,
-                        **result.as_dict(),
-                    },
-                    new=None,
-                )
-            )
-        Change.objects.bulk_create(changes)
+            # The result is gone: its last entry stays on the plan, naming what it was.
+            old = {
+                "agency": result.agency.code,
+                "indicator": result.indicator.code,
+                "year": result.year,
+                **result_snapshot(result),
+            }
+            changes.append((plan, old, None))
+        changes_record(changes=changes, user=user, channel=channel)
         _total, per_model = Result.objects.filter(pk__in=[r.pk for r in results]).delete()
     return per_model.get(Result._meta.label, 0)

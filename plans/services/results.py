@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
+from plans.rules import NOTE_MAX_LENGTH
+from plans.services.history import ChangeEntry, changes_record, result_snapshot
+from plans.wording import figures_in_words, plan_closed_message
 
 CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY, Change.Channel.ADMIN)
 
@@ -54,40 +57,6 @@ class ResultsRefused(Exception):
         self.problems = problems or {}
         self.current = current or {}
         super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
-
-
-def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
-    """Return a result's figures as a person reads them: "Có", "412/430", "3", "(trống)"."""
-    if kind == Indicator.Kind.RATIO:
-        if numerator is None and denominator is None:
-            return _("(trống)")
-        parts = ("" if n is None else formats.number_format(n) for n in (numerator, denominator))
-        return "/".join(parts)
-    if value is None:
-        return _("(trống)")
-    if kind == Indicator.Kind.YES_NO:
-        return _("Có") if value == 1 else _("Không")
-    return formats.number_format(value)
-
-
-def plan_closed_message(plan: Plan) -> str:
-    """Return why ``plan``'s results may not change: who closed it, and when."""
-    if plan.closed_by_id:
-        return _(
-            "Kế hoạch năm %(year)s của tỉnh %(province)s đã được %(who)s tổng kết lúc %(when)s: "
-            "kết quả chỉ còn để xem. Chỉ quản trị viên mới mở lại được."
-        ) % {
-            "year": plan.year,
-            "province": plan.province.name,
-            "who": plan.closed_by.get_full_name() or plan.closed_by.get_username(),
-            "when": formats.date_format(plan.closed_at, "SHORT_DATETIME_FORMAT")
-            if plan.closed_at
-            else "",
-        }
-    return _(
-        "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "
-        "Chỉ quản trị viên mới mở lại được."
-    ) % {"year": plan.year, "province": plan.province.name}
 
 
 def _conflict_message(entry: ResultEntry, current: Result | None) -> str:
@@ -136,9 +105,10 @@ def _entry_problems(entry: ResultEntry, year: int, province_id: int) -> list[str
     )
     for field_messages in errors.values():
         messages.extend(str(m) for m in field_messages)
-    if entry.note is not None and len(entry.note) > 500:
+    if entry.note is not None and len(entry.note) > NOTE_MAX_LENGTH:
         messages.append(
-            _("Ghi chú dài %(length)s ký tự; tối đa 500.") % {"length": len(entry.note)}
+            _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
+            % {"length": len(entry.note), "max": NOTE_MAX_LENGTH}
         )
     return messages
 
@@ -206,9 +176,10 @@ def results_record_grid(
         if problems:
             raise ResultsRefused(problems=problems, current=current)
 
-        changes, written = [], []
+        changes: list[ChangeEntry] = []
+        written = []
         for entry, result, note in to_update:
-            old = result.as_dict()
+            old = result_snapshot(result)
             updated = Result.objects.filter(pk=result.pk, version=result.version).update(
                 value=entry.value,
                 numerator=entry.numerator,
@@ -227,10 +198,7 @@ def results_record_grid(
             result.value, result.numerator, result.denominator = entry.figures()
             result.note, result.updated_by, result.version = note, user, result.version + 1
             written.append(result)
-            changes.append(
-                Change(result=result, plan=plan, changed_by=user, channel=channel,
-                       old=old, new=result.as_dict())
-            )
+            changes.append((result, old, result_snapshot(result)))
         if to_create:
             new_results = [
                 Result(
@@ -257,12 +225,8 @@ def results_record_grid(
                     )
                 ) from None
             written.extend(new_results)
-            changes.extend(
-                Change(result=result, plan=plan, changed_by=user, channel=channel,
-                       old=None, new=result.as_dict())
-                for result in new_results
-            )
-        Change.objects.bulk_create(changes)
+            changes.extend((result, None, result_snapshot(result)) for result in new_results)
+        changes_record(changes=changes, user=user, channel=channel, plan=plan)
     return written
 
 

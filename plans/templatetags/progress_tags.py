@@ -1,178 +1,27 @@
-"""Words and numbers of progress for people: "85,0 %", "trên 80 %", "≥ 3 dịch vụ", "Đạt".
+"""Template filters of the dashboard: thin wrappers of :mod:`plans.wording` and the bar chart.
 
-Every figure comes from :mod:`plans.progress` (a ``Progress`` or its rounded value); nothing is
-recomputed here. Numbers follow the active language (``85,0`` in Vietnamese, ``85.0`` in
-English).
+The words themselves live in :mod:`plans.wording`, which the comparison, the workbook and the
+views call too; a filter here only makes a function available to templates.
 """
 
-from decimal import Decimal
-
 from django import template
-from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from plans import charts, progress
+from plans import charts, progress, wording
+from plans.wording import number_text  # noqa: F401  (the tags' tests format numbers with it)
 
 register = template.Library()
 
-# What a count of an indicator counts, for "≥ 3 dịch vụ". Indicators added later by admins
-# fall back on their kind: a yes/no count is a number of agencies, anything else a bare number.
-COUNT_NOUNS = {
-    "PUBLIC_SERVICES_L3": gettext_lazy("dịch vụ"),
-    "PUBLIC_SERVICES_L4": gettext_lazy("dịch vụ"),
-    "PUBLIC_SERVICES_FULL": gettext_lazy("dịch vụ"),
-    "PUBLIC_SERVICES_PARTIAL": gettext_lazy("dịch vụ"),
-    "OFFICIAL_EMAIL": gettext_lazy("cán bộ"),
-    "E_DOCUMENTS": gettext_lazy("văn bản"),
-    "ONLINE_MEETINGS": gettext_lazy("cuộc họp"),
-}
-# "đơn vị" is also a unit of measure elsewhere: the context keeps the English "agencies".
-AGENCIES_NOUN = pgettext_lazy("count of agencies", "đơn vị")
-# The four comparators in words; only the one a target uses is translated.
-COMPARATOR_WORDS = {
-    ">": gettext_noop("trên %(value)s"),
-    ">=": gettext_noop("≥ %(value)s"),
-    "<=": gettext_noop("≤ %(value)s"),
-    "<": gettext_noop("dưới %(value)s"),
-}
-DASH = "—"
-
-
-def number_text(value, places=None) -> str:
-    """Return ``value`` in the active language's format (``1.234,5`` in Vietnamese)."""
-    # Grouped whatever settings.USE_THOUSAND_SEPARATOR says: "23.171" reads, "23171" does not.
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def percent_text(value: Decimal) -> str:
-    """Return a rounded percentage with one decimal: "85,0 %"."""
-    return _("%(number)s %%") % {"number": number_text(value, 1)}
-
-
-def count_noun(indicator) -> str:
-    noun = COUNT_NOUNS.get(indicator.code)
-    if noun is None and indicator.kind == progress.YES_NO:
-        noun = AGENCIES_NOUN
-    return str(noun) if noun else ""
-
-
-def count_text(value, indicator) -> str:
-    """Return a count with what it counts: "3 dịch vụ"."""
-    noun = count_noun(indicator)
-    number = number_text(value, 0)
-    return _("%(number)s %(noun)s") % {"number": number, "noun": noun} if noun else number
-
-
-@register.filter
-def achieved_text(prog: progress.Progress, indicator) -> str:
-    """Return the achieved value as shown: "85,0 %", "3 dịch vụ", or a dash without data."""
-    rounded = prog.achieved_rounded
-    if rounded is None:
-        return DASH
-    if prog.unit == progress.PERCENT:
-        return percent_text(rounded)
-    return count_text(rounded, indicator)
-
-
-@register.filter
-def target_text(target) -> str:
-    """Return a target in words: "trên 80 %", "≥ 3 dịch vụ", "dưới 5 %"."""
-    value = target.value_display()
-    if target.unit == progress.PERCENT:
-        amount = _("%(number)s %%") % {"number": number_text(value)}
-    else:
-        amount = count_text(value, target.indicator)
-    return _(COMPARATOR_WORDS[target.comparator]) % {"value": amount}
-
-
-@register.filter
-def status_label(status) -> str:
-    """Return the status in words: Đạt, Chưa đạt, Chưa có số liệu."""
-    return str(progress.Status(status).label)
-
-
-@register.filter
-def status_class(status) -> str:
-    """Return the CSS class of a status: ``status-met``, ``status-not_met``, ``status-no_data``."""
-    return f"status-{progress.Status(status).value}"
-
-
-@register.filter
-def completeness_text(prog: progress.Progress) -> str:
-    """Return how many agencies in scope reported: "18/20 đơn vị đã báo cáo"."""
-    return _("%(reporting)s/%(in_scope)s đơn vị đã báo cáo") % {
-        "reporting": number_text(prog.agencies_reporting, 0),
-        "in_scope": number_text(prog.agencies_in_scope, 0),
-    }
-
-
-@register.filter
-def ratio_text(prog: progress.Progress) -> str:
-    """Return the numerator over the denominator ("412/430"), or the numerator of a count."""
-    if prog.numerator is None:
-        return ""
-    if prog.denominator is None:
-        return number_text(prog.numerator, 0)
-    return f"{number_text(prog.numerator, 0)}/{number_text(prog.denominator, 0)}"
-
-
-@register.filter
-def agency_figure_text(figure, target) -> str:
-    """Return what one agency reported, as it reads: "Có", "412/430 (95,8 %)", "3 dịch vụ"."""
-    result = figure.result
-    if result is None:
-        return DASH
-    kind = target.indicator.kind
-    if kind == progress.YES_NO:
-        return _("Có") if result.value else _("Không")
-    if kind == progress.RATIO:
-        ratio = f"{number_text(result.numerator, 0)}/{number_text(result.denominator, 0)}"
-        if target.unit == progress.PERCENT and figure.achieved is not None:
-            share = percent_text(progress.round_half_away(figure.achieved, 1))
-            return _("%(ratio)s (%(share)s)") % {"ratio": ratio, "share": share}
-        return ratio
-    return count_text(result.value, target.indicator)
-
-
-@register.filter
-def untargeted_text(prog: progress.Progress, indicator) -> str:
-    """Return the figure of an indicator reported without a target.
-
-    Yes/no: the share of reporting agencies that said yes ("12/20 đơn vị có (60,0 %)"); ratio:
-    "412/430 (95,8 %)"; count: the sum. A yes/no total over tiers (unit count): "29/168 đơn vị có".
-    """
-    rounded = prog.achieved_rounded
-    if rounded is None:
-        return DASH
-    if indicator.kind == progress.YES_NO and prog.unit == progress.COUNT:
-        # Summed over tiers: how many said yes, no share of unlike agencies.
-        return _("%(yes)s/%(reporting)s đơn vị có") % {
-            "yes": number_text(prog.numerator, 0),
-            "reporting": number_text(prog.agencies_reporting, 0),
-        }
-    if prog.unit == progress.COUNT:
-        return count_text(rounded, indicator)
-    if indicator.kind == progress.YES_NO:
-        return _("%(yes)s/%(reporting)s đơn vị có (%(share)s)") % {
-            "yes": number_text(prog.numerator, 0),
-            "reporting": number_text(prog.agencies_reporting, 0),
-            "share": percent_text(rounded),
-        }
-    return _("%(ratio)s (%(share)s)") % {
-        "ratio": ratio_text(prog),
-        "share": percent_text(rounded),
-    }
+achieved_text = register.filter("achieved_text", wording.achieved_text)
+target_text = register.filter("target_text", wording.target_text)
+status_label = register.filter("status_label", wording.status_label)
+status_class = register.filter("status_class", wording.status_class)
+completeness_text = register.filter("completeness_text", wording.completeness_text)
+ratio_text = register.filter("ratio_text", wording.ratio_text)
+agency_figure_text = register.filter("agency_figure_text", wording.agency_figure_text)
+untargeted_text = register.filter("untargeted_text", wording.untargeted_text)
 
 
 @register.simple_tag
 def progress_bar(prog: progress.Progress, target):
     """Render the bar of a target's progress, its text alternative naming figure and target."""
-    if prog.status == progress.Status.NO_DATA:
-        label = _("Chưa có số liệu; chỉ tiêu %(target)s") % {"target": target_text(target)}
-    else:
-        label = _("Đạt được %(achieved)s; chỉ tiêu %(target)s") % {
-            "achieved": achieved_text(prog, target.indicator),
-            "target": target_text(target),
-        }
-    return charts.bar_svg(prog, label=label)
+    return charts.bar_svg(prog, label=wording.progress_bar_label(prog, target))

@@ -5,34 +5,18 @@ Every page gets its province or plan through :mod:`plans.access` and its figures
 Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
 """
 
-from functools import wraps
-
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator
-from plans import charts, comparison, exports, progress, reports, selectors
+from plans import charts, comparison, exports, progress, selectors, workbook
 from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.parsing import parse_ascii_int
-from plans.templatetags.progress_tags import number_text
-
-
-def dashboard_view(view):
-    """Let the view answer readers only: log in first unless dashboards are public; GET only."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated and not settings.PUBLIC_DASHBOARD:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return require_safe(wrapped)
+from plans.views.decorators import dashboard_view
+from plans.wording import number_text, whole_percent_text
 
 
 def _check_year(year: int) -> None:
@@ -95,10 +79,10 @@ def dashboard_index(request):
     provinces = list(provinces_for_user(request.user))
     province_ids = [province.pk for province in provinces]
     years = selectors.result_years(province_ids)
-    for province_id, year in Plan.objects.filter(province_id__in=province_ids).values_list(
+    for province_id, plan_year in Plan.objects.filter(province_id__in=province_ids).values_list(
         "province_id", "year"
     ):
-        years[province_id].add(year)
+        years[province_id].add(plan_year)
 
     chosen_code, chosen_year = request.GET.get("province"), request.GET.get("year")
     error = None
@@ -229,7 +213,7 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
             continue
         first, last = unit_rows[0].target.plan.year, unit_rows[-1].target.plan.year
         years = list(range(first, last + 1))
-        series = {}
+        series: dict[str, charts.Series] = {}
         for row in unit_rows:
             line = series.setdefault(
                 row.target.tiers, charts.Series(label=row.target.scope_in_words())
@@ -250,7 +234,7 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 unit=unit,
                 title=title,
                 format_number=(
-                    _percent_label if unit == progress.PERCENT
+                    whole_percent_text if unit == progress.PERCENT
                     else (lambda value: number_text(value, 0))
                 ),
                 target_label=_("Chỉ tiêu của từng năm"),
@@ -261,11 +245,6 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
         "plans/dashboard_trend.html",
         {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit},
     )
-
-
-def _percent_label(value) -> str:
-    """Return an axis label of a percent chart: "75 %"."""
-    return _("%(number)s %%") % {"number": number_text(value, 0)}
 
 
 @dashboard_view
@@ -319,7 +298,7 @@ def dashboard_xlsx(request, province_code: str, year: int):
         year=year,
         exclude_indicator_ids={item.target.indicator_id for item in items},
     )
-    content = reports.progress_xlsx(
+    content = workbook.progress_xlsx(
         summary_rows=summary_rows, items=items, figures=figures, untargeted=untargeted
     )
     response = HttpResponse(

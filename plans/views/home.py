@@ -11,7 +11,7 @@ def home(request):
     Two queries besides the session's: the provinces, and their plans with a count of targets.
     """
     provinces = list(provinces_for_user(request.user).order_by("name"))
-    plans_by_province = {province.pk: [] for province in provinces}
+    plans_by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
     plans = (
         Plan.objects.filter(province__in=[province.pk for province in provinces])
         .annotate(target_count=Count("targets"))

@@ -81,7 +81,8 @@ def test_it_reports_only_in_the_years_an_agency_exists(generate, tmp_path):
     agencies = {row["agency_code"]: row for row in rows(tmp_path / "agencies.csv")}
     merged = [row for row in agencies.values() if row["active_to"] == "2019"]
     created = [row for row in agencies.values() if row["active_from"] == "2020"]
-    assert merged and created
+    assert merged
+    assert created
     for result in rows(tmp_path / "results.csv"):
         agency = agencies[result["agency_code"]]
         year = int(result["year"])

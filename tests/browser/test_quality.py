@@ -97,7 +97,8 @@ class PageChecker:
 
     def visit(self, page, path: str, name: str, status: int = 200):
         response = page.goto(self.base + path)
-        assert response is not None and response.status == status, (name, path, response.status)
+        assert response is not None, (name, path)
+        assert response.status == status, (name, path, response.status)
         self.check(page, name)
 
     def check(self, page, name: str):
@@ -329,14 +330,17 @@ def test_the_entry_pages_name_indicators_in_the_readers_language(
     widths = page.locator("thead th:not(.agency-col)").evaluate_all(
         "ths => ths.map(th => th.getBoundingClientRect().width)"
     )
-    assert len(widths) == 14 and max(widths) <= 9.5 * 16 + 1, widths
+    assert len(widths) == 14, widths
+    assert max(widths) <= 9.5 * 16 + 1, widths
 
     page.goto(live_server.url + "/entry/91/2017/")
     reported = page.locator("table.reported tbody tr", has_text="SPECIALIZED_NETWORK")
-    assert name in reported.inner_text() and "trong kế hoạch" in reported.inner_text()
+    assert name in reported.inner_text()
+    assert "trong kế hoạch" in reported.inner_text()
     progress = page.locator("table.progress-table tbody tr", has_text=name)
     # The target worded as on the dashboard, never the raw comparator.
-    assert "trên 80 %" in progress.inner_text() and ">" not in progress.inner_text()
+    assert "trên 80 %" in progress.inner_text()
+    assert ">" not in progress.inner_text()
     web = page.locator("table.progress-table tbody tr", has_text="PUBLIC_SERVICES_L4")
     assert "≥ 3 dịch vụ" in web.inner_text()
 

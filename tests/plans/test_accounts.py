@@ -26,7 +26,8 @@ def test_it_creates_an_officer_with_a_generated_password_shown_once(province_a):
     user = User.objects.get(username="canbo_kg")
     assert user.profile.role == Profile.Role.OFFICER
     assert list(user.profile.provinces.values_list("code", flat=True)) == ["91"]
-    assert not user.is_staff and not user.is_superuser
+    assert not user.is_staff
+    assert not user.is_superuser
     assert "Đã tạo tài khoản canbo_kg, vai trò Cán bộ nhập liệu, tỉnh: 91." in output
     password = output.split("hãy lưu lại): ")[1].strip()
     assert len(password) >= 20
@@ -46,7 +47,8 @@ def test_it_creates_an_admin_as_staff_and_superuser_without_a_province(db):
     run("quantri", "--role", "admin", "--password-stdin", stdin=io.StringIO(STRONG + "\n"))
 
     user = User.objects.get(username="quantri")
-    assert user.is_staff and user.is_superuser
+    assert user.is_staff
+    assert user.is_superuser
     assert user.profile.role == Profile.Role.ADMIN
 
 

@@ -204,7 +204,8 @@ def test_the_agency_changelist_filters_by_years_of_activity(
     response = admin_client_.get(reverse("admin:plans_agency_changelist"), {"active_in": "2022"})
 
     codes = {agency.code for agency in response.context["cl"].result_list}
-    assert "91-H899" in codes and "91-H900" not in codes
+    assert "91-H899" in codes
+    assert "91-H900" not in codes
 
 
 def test_the_indicator_changelist_filters_and_searches(admin_client_, db):
@@ -355,11 +356,13 @@ def test_it_records_target_changes_and_deletions_made_in_the_change_form(
     changes = Change.objects.filter(plan=plan_a, channel="admin")
     assert changes.count() == 2
     imported.refresh_from_db()
-    assert imported.target is None and imported.plan == plan_a
+    assert imported.target is None
+    assert imported.plan == plan_a
     changed = changes.get(target=lan)
     assert (changed.old["value"], changed.new["value"]) == ("100", "90")
     deleted = changes.get(target__isnull=True)
-    assert deleted.old["indicator"] == "FIBRE" and deleted.new is None
+    assert deleted.old["indicator"] == "FIBRE"
+    assert deleted.new is None
 
 
 def test_it_records_nothing_when_the_form_is_saved_unchanged(admin_client_, plan_a, indicator):
@@ -382,9 +385,11 @@ def test_it_records_a_status_change_made_in_the_form(admin_client_, admin_user, 
     admin_client_.post(url, data)
 
     plan_a.refresh_from_db()
-    assert plan_a.status == "closed" and plan_a.closed_by == admin_user
+    assert plan_a.status == "closed"
+    assert plan_a.closed_by == admin_user
     change = Change.objects.get(plan=plan_a)
-    assert change.old == {"status": "open"} and change.new["status"] == "closed"
+    assert change.old == {"status": "open"}
+    assert change.new["status"] == "closed"
 
 
 def test_a_staff_officer_cannot_reopen_a_plan_through_the_form(client, officer_a, plan_a):
@@ -448,14 +453,16 @@ def test_the_close_and_reopen_actions_are_recorded(admin_client_, admin_user, pl
         url, {"action": "close", "_selected_action": [plan_a.pk]}, follow=True
     )
     plan_a.refresh_from_db()
-    assert plan_a.status == "closed" and plan_a.closed_by == admin_user
+    assert plan_a.status == "closed"
+    assert plan_a.closed_by == admin_user
     assert "Đã tổng kết" in closed.content.decode()
 
     reopened = admin_client_.post(
         url, {"action": "reopen", "_selected_action": [plan_a.pk]}, follow=True
     )
     plan_a.refresh_from_db()
-    assert plan_a.status == "open" and plan_a.closed_by is None
+    assert plan_a.status == "open"
+    assert plan_a.closed_by is None
     assert "Đã mở lại" in reopened.content.decode()
 
     history = list(Change.objects.filter(plan=plan_a).order_by("pk").values_list(
@@ -509,7 +516,8 @@ def test_adding_a_result_in_the_admin_records_it(admin_client_, plan_a, agencies
 
     assert response.status_code == 302, response.context["errors"]
     result = Result.objects.get()
-    assert result.value == 1 and result.version == 1
+    assert result.value == 1
+    assert result.version == 1
     assert Change.objects.get(result=result).channel == "admin"
 
 
@@ -645,7 +653,8 @@ def test_the_user_page_refuses_an_officer_without_a_province(admin_client_, offi
 def test_the_user_changelist_shows_roles(admin_client_, officer_a, leader_a):
     body = admin_client_.get(reverse("admin:auth_user_changelist")).content.decode()
 
-    assert "Cán bộ nhập liệu" in body and "Lãnh đạo (chỉ xem)" in body
+    assert "Cán bộ nhập liệu" in body
+    assert "Lãnh đạo (chỉ xem)" in body
 
 
 def test_non_staff_users_cannot_open_the_admin(client, officer_a):
@@ -692,7 +701,8 @@ def test_an_admin_adds_an_account_with_its_profile(admin_client_, province_a):
 
     assert response.status_code == 302, response.context["errors"]
     profile = Profile.objects.get(user__username="canbo_moi")
-    assert profile.role == "officer" and profile.provinces.get() == province_a
+    assert profile.role == "officer"
+    assert profile.provinces.get() == province_a
 
 
 def test_deleting_a_result_in_the_admin_keeps_its_history(
@@ -805,7 +815,8 @@ def test_the_user_changelist_heads_the_full_name_column_in_either_language(
     admin_client_.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = admin_client_.get(url).content.decode()
     assert "Full name" in english
-    assert "Get full name" not in english and "Get full name" not in vietnamese
+    assert "Get full name" not in english
+    assert "Get full name" not in vietnamese
     translation.activate(settings.LANGUAGE_CODE)
 
 
@@ -819,7 +830,8 @@ def test_the_plan_page_names_the_target_unit_not_the_agency_in_english(
 
     text = unescape(strip_tags(response.content.decode()))
     assert "Unit" in text
-    assert "Agency" not in text and "Đơn vị" not in text
+    assert "Agency" not in text
+    assert "Đơn vị" not in text
     # The target's own line names its scope in words, not in the file format's codes.
     assert "LAN (provincial departments and district People's Committees) >= 80 %" in text
 
@@ -834,7 +846,8 @@ def test_the_plan_page_gives_its_targets_the_full_width(admin_client_, plan_a, i
     assert 'id="nav-sidebar"' not in html
     # The tier boxes keep their names on one line; the value box is the admin's narrow one.
     assert 'id="id_targets-0-tiers" class="nowrap"' in html
-    assert 'class="vIntegerField"' in html and 'name="targets-0-value"' in html
+    assert 'class="vIntegerField"' in html
+    assert 'name="targets-0-value"' in html
     changelist = admin_client_.get(reverse("admin:plans_plan_changelist")).content.decode()
     assert 'id="nav-sidebar"' in changelist
 

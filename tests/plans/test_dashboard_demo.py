@@ -62,10 +62,12 @@ def test_it_shows_the_kien_giang_2017_plan_in_words(client, admin_user, demo):
     html = client.get(reverse("plans:dashboard_plan", args=["91", 2017])).content.decode()
     assert "Dữ liệu mẫu" in html
     assert "sở, ban, ngành tỉnh và UBND cấp huyện" in html
-    assert "trên 80 %" in html and "≥ 3 dịch vụ" in html
+    assert "trên 80 %" in html
+    assert "≥ 3 dịch vụ" in html
     # K1 sits exactly at its "more than 80 %" threshold: not met.
     k1 = html.split("SPECIALIZED_NETWORK", 1)[1].split("</tr>", 1)[0]
-    assert "80,0 %" in k1 and "Chưa đạt" in k1
+    assert "80,0 %" in k1
+    assert "Chưa đạt" in k1
 
 
 def test_it_marks_the_hung_yen_2018_figure_provisional(client, admin_user, demo):
@@ -137,7 +139,8 @@ def test_it_shows_hung_yen_2017_untargeted_figures_per_tier_as_published(client,
     assert "83,7 %" not in html
     for lines in HUNG_YEN_2017_BY_TIER.values():
         for scope, figure, _reporting in lines:
-            assert figure in html and scope in html
+            assert figure in html
+            assert scope in html
 
 
 def test_the_hung_yen_2017_report_shows_the_same_lines(client, admin_user, demo):
@@ -146,7 +149,8 @@ def test_the_hung_yen_2017_report_shows_the_same_lines(client, admin_user, demo)
     assert response.status_code == 200
     assert untargeted_lines(response) == HUNG_YEN_2017_BY_TIER
     html = response.content.decode()
-    assert "2.706/3.608 (75,0 %)" in html and "29/168 đơn vị có" in html
+    assert "2.706/3.608 (75,0 %)" in html
+    assert "29/168 đơn vị có" in html
     assert "83,7 %" not in html
 
 

@@ -15,10 +15,7 @@ from openpyxl import load_workbook
 from plans import exports
 from plans.models import Agency, Plan, Profile, Province, Result, Target
 from tests.conftest import PASSWORD, make_user
-
-
-def add_result(agency, code, indicator, year=2017, **figures):
-    return Result.objects.create(year=year, agency=agency, indicator=indicator(code), **figures)
+from tests.factories import login, make_result
 
 
 @pytest.fixture
@@ -61,24 +58,20 @@ def targets_a(plan_a, agencies_a, indicator):
         ),
     }
     for code, value in (("91-SNV", 1), ("91-STTTT", 1), ("91-H899", 1), ("91-H900", 0)):
-        add_result(a[code], "SPECIALIZED_NETWORK", indicator, value=value)
-    add_result(a["91-SNV"], "ONE_STOP_SHOP", indicator, value=1)
-    add_result(a["91-STTTT"], "ONE_STOP_SHOP", indicator, value=0)
-    add_result(a["91-UBND"], "OFFICIAL_EMAIL", indicator, numerator=40, denominator=40)
-    add_result(a["91-SNV"], "OFFICIAL_EMAIL", indicator, numerator=30, denominator=30)
-    add_result(a["91-UBND"], "PUBLIC_SERVICES_L4", indicator, numerator=2, denominator=100)
-    add_result(a["91-SNV"], "PUBLIC_SERVICES_L4", indicator, numerator=1, denominator=50)
-    add_result(a["91-SNV"], "LAN", indicator, value=1)
-    add_result(a["91-H899"], "LAN", indicator, value=0)
+        make_result(a[code], indicator("SPECIALIZED_NETWORK"), value=value)
+    make_result(a["91-SNV"], indicator("ONE_STOP_SHOP"), value=1)
+    make_result(a["91-STTTT"], indicator("ONE_STOP_SHOP"), value=0)
+    make_result(a["91-UBND"], indicator("OFFICIAL_EMAIL"), numerator=40, denominator=40)
+    make_result(a["91-SNV"], indicator("OFFICIAL_EMAIL"), numerator=30, denominator=30)
+    make_result(a["91-UBND"], indicator("PUBLIC_SERVICES_L4"), numerator=2, denominator=100)
+    make_result(a["91-SNV"], indicator("PUBLIC_SERVICES_L4"), numerator=1, denominator=50)
+    make_result(a["91-SNV"], indicator("LAN"), value=1)
+    make_result(a["91-H899"], indicator("LAN"), value=0)
     return targets
 
 
 def plan_url(code="91", year=2017):
     return reverse("plans:dashboard_plan", args=[code, year])
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 # Who may see what ------------------------------------------------------------------------------
@@ -212,14 +205,17 @@ def test_it_shows_indicators_reported_without_a_target_and_no_status(client, lea
     # One line per tier, then the yes answers of both tiers counted.
     assert "1/2 đơn vị có (50,0 %)" not in section
     lines = [row.split("</tr>")[0] for row in section.split("<tr")[2:]]
-    assert "sở, ban, ngành tỉnh" in lines[0] and "1/1 đơn vị có (100,0 %)" in lines[0]
-    assert "UBND cấp huyện" in lines[1] and "0/1 đơn vị có (0,0 %)" in lines[1]
-    assert "Cộng các cấp" in lines[2] and "1/2 đơn vị có<" in lines[2]
+    assert "sở, ban, ngành tỉnh" in lines[0]
+    assert "1/1 đơn vị có (100,0 %)" in lines[0]
+    assert "UBND cấp huyện" in lines[1]
+    assert "0/1 đơn vị có (0,0 %)" in lines[1]
+    assert "Cộng các cấp" in lines[2]
+    assert "1/2 đơn vị có<" in lines[2]
 
 
 def test_it_shows_a_province_year_with_results_but_no_plan(client, officer_b, agencies_b,
                                                             indicator):
-    add_result(agencies_b["33-SNV"], "LAN", indicator, value=1)
+    make_result(agencies_b["33-SNV"], indicator("LAN"), value=1)
     login(client, officer_b)
     response = client.get(plan_url("33", 2017))
     assert response.status_code == 200
@@ -231,7 +227,7 @@ def test_it_shows_a_province_year_with_results_but_no_plan(client, officer_b, ag
 def test_it_ignores_results_of_agencies_inactive_in_the_year(client, leader_a, targets_a,
                                                               agencies_a, indicator):
     # The commune that starts in 2018 reports for 2018; the 2017 page must not count it.
-    add_result(agencies_a["91-X30736"], "FIBRE", indicator, year=2018, value=1)
+    make_result(agencies_a["91-X30736"], indicator("FIBRE"), year=2018, value=1)
     login(client, leader_a)
     response = client.get(plan_url())
     assert [item.indicator.code for item in response.context["untargeted"]] == ["LAN"]
@@ -290,10 +286,10 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
     add_agencies(province_a, 30, tier="commune")
     # More agencies, tiers and indicators without a target: still one query for all of them.
     for agency in Agency.objects.filter(code__contains="EXTRA"):
-        add_result(agency, "LAN", indicator, value=1)
-        add_result(agency, "FIBRE", indicator, value=1)
-        add_result(agency, "DIGITAL_SIGNATURE", indicator, value=0)
-        add_result(agency, "E_DOCUMENTS", indicator, numerator=1, denominator=2)
+        make_result(agency, indicator("LAN"), value=1)
+        make_result(agency, indicator("FIBRE"), value=1)
+        make_result(agency, indicator("DIGITAL_SIGNATURE"), value=0)
+        make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
     with django_assert_num_queries(11):
         response = client.get(plan_url())
     assert response.context["total"] == 6
@@ -325,8 +321,8 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
-        add_result(agency, "FIBRE", indicator, value=1)
-        add_result(agency, "E_DOCUMENTS", indicator, numerator=1, denominator=2)
+        make_result(agency, indicator("FIBRE"), value=1)
+        make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["untargeted"]) == 3
@@ -359,7 +355,7 @@ def test_it_lists_lagging_agencies_first_and_the_silent_apart(client, leader_a, 
 
 def test_it_shows_agency_ratios_with_their_own_share(client, leader_a, targets_a, agencies_a,
                                                      indicator):
-    add_result(agencies_a["91-H899"], "OFFICIAL_EMAIL", indicator, numerator=45, denominator=50)
+    make_result(agencies_a["91-H899"], indicator("OFFICIAL_EMAIL"), numerator=45, denominator=50)
     login(client, leader_a)
     response = client.get(target_url(targets_a["K7"]))
     assert response.context["reported"][0].agency.code == "91-H899"
@@ -408,7 +404,7 @@ def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, tar
         comparator=">=", value=Decimal("90"),
     )
     for code in ("91-SNV", "91-STTTT", "91-H899", "91-H900"):
-        add_result(agencies_a[code], "SPECIALIZED_NETWORK", indicator, year=2018, value=1)
+        make_result(agencies_a[code], indicator("SPECIALIZED_NETWORK"), year=2018, value=1)
     login(client, leader_a)
     url = reverse("plans:dashboard_trend", args=["91", "SPECIALIZED_NETWORK"])
     # session, user, profile, province, indicator, targets of every year, agency counts,
@@ -418,8 +414,10 @@ def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, tar
     html = response.content.decode()
     assert html.count("<svg class=\"trend\"") == 1
     assert "<polyline" in html
-    assert "75,0 %" in html and "100,0 %" in html
-    assert "trên 80 %" in html and "≥ 90 %" in html
+    assert "75,0 %" in html
+    assert "100,0 %" in html
+    assert "trên 80 %" in html
+    assert "≥ 90 %" in html
 
 
 def test_it_answers_404_for_an_unknown_indicator_trend(client, leader_a, targets_a):
@@ -503,7 +501,7 @@ def targets_b(plan_b, agencies_b, indicator):
         plan=plan_b, indicator=indicator("SPECIALIZED_NETWORK"), tiers="department+district",
         comparator=">=", value=Decimal("50"),
     )
-    add_result(agencies_b["33-SNV"], "SPECIALIZED_NETWORK", indicator, value=1)
+    make_result(agencies_b["33-SNV"], indicator("SPECIALIZED_NETWORK"), value=1)
     return {"SN": target}
 
 
@@ -518,17 +516,20 @@ def test_it_compares_provinces_against_their_own_targets(client, admin_user, tar
     rows = {line["target"].indicator.code + " " + line["target"].tiers: line["cells"]
             for line in response.context["table"]}
     hy, kg = rows["SPECIALIZED_NETWORK department+district"]
-    assert hy.status == "met" and kg.status == "not_met"
+    assert hy.status == "met"
+    assert kg.status == "not_met"
     sn_b = targets_b["SN"]
     assert hy.url == reverse("plans:dashboard_target", args=["33", 2017, sn_b.pk])
     assert hy.target_words == "chỉ tiêu ≥ 50 %"
-    assert hy.status_label == "Đạt" and hy.status_class == "status-met"
+    assert hy.status_label == "Đạt"
+    assert hy.status_class == "status-met"
     assert f'href="{hy.url}"' in response.content.decode()
     # Hưng Yên sets no one-stop-shop target and its departments reported nothing on it.
     empty = rows["ONE_STOP_SHOP department"][0]
     assert (empty.status, empty.achieved, empty.url) == ("", "", "")
     html = response.content.decode()
-    assert 'class="cell status-met"' in html and 'class="cell status-not_met"' in html
+    assert 'class="cell status-met"' in html
+    assert 'class="cell status-not_met"' in html
     assert "không đặt chỉ tiêu" in html
 
 
@@ -551,12 +552,12 @@ def test_it_shows_what_a_province_achieved_where_it_set_no_target(
     client, admin_user, targets_a, targets_b, agencies_b, indicator, django_assert_num_queries
 ):
     # Hưng Yên's department runs the one-stop shop: 1 of its 1 department, no target.
-    add_result(agencies_b["33-SNV"], "ONE_STOP_SHOP", indicator, value=1)
+    make_result(agencies_b["33-SNV"], indicator("ONE_STOP_SHOP"), value=1)
     # A third province with results but no plan at all, and a fourth with nothing.
     third = Province.objects.create(code="01", name="Hà Nội")
     department = Agency.objects.create(province=third, code="01-STC", name="Sở Tài chính",
                                        tier="department")
-    add_result(department, "ONE_STOP_SHOP", indicator, value=0)
+    make_result(department, indicator("ONE_STOP_SHOP"), value=0)
     Province.objects.create(code="02", name="Hà Giang")
     login(client, admin_user)
     url = reverse("plans:dashboard_compare", args=[2017])
@@ -567,7 +568,8 @@ def test_it_shows_what_a_province_achieved_where_it_set_no_target(
             for line in response.context["table"]}
     hanoi, hy, kg = rows["ONE_STOP_SHOP department"]
     assert (hy.status, hy.achieved, hy.url) == ("", "100,0 %", "")
-    assert hy.target_words == "không đặt chỉ tiêu" and hy.status_class == "cell-none"
+    assert hy.target_words == "không đặt chỉ tiêu"
+    assert hy.status_class == "cell-none"
     assert (hanoi.status, hanoi.achieved) == ("", "0,0 %")
     assert kg.status == "met"
     html = response.content.decode()
@@ -576,7 +578,8 @@ def test_it_shows_what_a_province_achieved_where_it_set_no_target(
     # Sorted by Hưng Yên, the rows it targets come first, those it does not last.
     response = client.get(url, {"sort": "33"})
     statuses = [line["cells"][1].status for line in response.context["table"]]
-    assert statuses[0] == "met" and set(statuses[1:]) == {""}
+    assert statuses[0] == "met"
+    assert set(statuses[1:]) == {""}
 
 
 def test_it_shows_a_leader_only_their_provinces_in_the_comparison(client, leader_a, targets_a,
@@ -641,8 +644,8 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     # Constant: more agencies reporting more untargeted indicators add no query.
     add_agencies(province_a, 25, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
-        add_result(agency, "FIBRE", indicator, value=1)
-        add_result(agency, "OFFICIAL_EMAIL", indicator, numerator=3, denominator=4)
+        make_result(agency, indicator("FIBRE"), value=1)
+        make_result(agency, indicator("OFFICIAL_EMAIL"), numerator=3, denominator=4)
     with django_assert_num_queries(14):
         response = client.get(url)
     sheet = load_workbook(io.BytesIO(response.content))["Ngoài kế hoạch"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator
-from plans.forms import make_token
+from plans.grid import make_token
 from plans.models import Agency, Change, Plan, Result, Target
 
 
@@ -45,16 +45,19 @@ def test_it_shows_a_row_per_active_agency_and_targeted_indicators_first(
     assert response.status_code == 200
     html = response.content.decode()
     # Hà Tiên (active to 2020) and Rạch Giá are both active in 2017.
-    assert "UBND thành phố Rạch Giá" in html and "UBND thị xã Hà Tiên" in html
+    assert "UBND thành phố Rạch Giá" in html
+    assert "UBND thị xã Hà Tiên" in html
     assert "Sở Nội vụ" not in html
     columns = [ind.code for ind in response.context["grid"].indicators]
-    assert columns[0] == "ONE_STOP_SHOP" and len(columns) == 14
+    assert columns[0] == "ONE_STOP_SHOP"
+    assert len(columns) == 14
 
 
 def test_it_leaves_out_agencies_not_active_that_year(officer_client, province_a, agencies_a):
     Plan.objects.create(province=province_a, year=2021, status="open")
     html = officer_client.get(grid_url("district", year=2021)).content.decode()
-    assert "UBND thành phố Rạch Giá" in html and "UBND thị xã Hà Tiên" not in html
+    assert "UBND thành phố Rạch Giá" in html
+    assert "UBND thị xã Hà Tiên" not in html
 
 
 def test_it_offers_inputs_suited_to_each_kind(officer_client, plan_a, agencies_a, indicator):
@@ -119,7 +122,8 @@ def test_it_marks_every_invalid_cell_and_saves_nothing(
     assert "Chưa nhập mẫu số." in html
     assert "Chưa lưu gì: 3 ô có lỗi" in html
     # What the user typed is kept for correction.
-    assert 'value="431"' in html and 'value="ba"' in html
+    assert 'value="431"' in html
+    assert 'value="ba"' in html
     assert 'aria-invalid="true"' in html
     assert not Result.objects.exists()
 
@@ -209,7 +213,8 @@ def test_it_shows_a_closed_plan_read_only_and_refuses_a_save(
     )
     html = officer_client.get(grid_url()).content.decode()
     assert "đã được admin tổng kết" in html
-    assert "Lưu các ô đã sửa" not in html and " disabled" in html
+    assert "Lưu các ô đã sửa" not in html
+    assert " disabled" in html
     response = post_cells(officer_client, grid_url(), [
         (agencies_a["91-SNV"], indicator("LAN"), None, {"v": "1"}),
     ])

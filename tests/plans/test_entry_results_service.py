@@ -34,7 +34,9 @@ def test_it_creates_results_and_records_each_change(plan_a, agencies_a, indicato
     change = Change.objects.get(result=email)
     assert change.old is None
     assert change.new == {"value": None, "numerator": 412, "denominator": 430, "note": "x"}
-    assert change.channel == "grid" and change.changed_by == officer_a and change.plan == plan_a
+    assert change.channel == "grid"
+    assert change.changed_by == officer_a
+    assert change.plan == plan_a
 
 
 def test_it_updates_with_the_version_seen_and_bumps_it(plan_a, agencies_a, indicator, officer_a):
@@ -47,7 +49,9 @@ def test_it_updates_with_the_version_seen_and_bumps_it(plan_a, agencies_a, indic
     result.refresh_from_db()
     assert (result.value, result.version) == (1, 2)
     change = Change.objects.get(result=result)
-    assert change.old["value"] == 0 and change.new["value"] == 1 and change.channel == "agency"
+    assert change.old["value"] == 0
+    assert change.new["value"] == 1
+    assert change.channel == "agency"
 
 
 def test_it_refuses_a_stale_version_with_their_value_and_yours(
@@ -66,7 +70,9 @@ def test_it_refuses_a_stale_version_with_their_value_and_yours(
             user=officer_a, channel="grid",
         )
     (message,) = refused.value.problems[(snv.pk, indicator("OFFICIAL_EMAIL").pk)]
-    assert "admin" in message and "40/50" in message and "30/50" in message
+    assert "admin" in message
+    assert "40/50" in message
+    assert "30/50" in message
     assert Result.objects.get(agency=snv).numerator == 40
     assert not Change.objects.exists()
 
@@ -93,7 +99,8 @@ def test_it_accepts_a_stale_version_when_the_figures_already_agree(
         plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1, expected_version=1)],
         user=officer_a, channel="grid",
     )
-    assert written == [] and not Change.objects.exists()
+    assert written == []
+    assert not Change.objects.exists()
 
 
 def test_it_saves_nothing_when_one_entry_is_wrong(plan_a, agencies_a, indicator, officer_a):
@@ -114,7 +121,8 @@ def test_it_saves_nothing_when_one_entry_is_wrong(plan_a, agencies_a, indicator,
     ]
     assert (sttt.pk, indicator("LAN").pk) in problems
     assert (snv.pk, indicator("LAN").pk) not in problems
-    assert not Result.objects.exists() and not Change.objects.exists()
+    assert not Result.objects.exists()
+    assert not Change.objects.exists()
 
 
 def test_it_refuses_an_agency_inactive_in_the_year(agencies_a, indicator, officer_a, province_a):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from plans.models import Change, Plan, Result
-from plans.views.entry import UPLOAD_SESSION_KEY
+from plans.views.upload import UPLOAD_SESSION_KEY
+from tests.factories import csv_upload
 
 HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note\r\n"
 
@@ -22,11 +23,6 @@ def template_url(file_format):
     return reverse("plans:entry_template", args=["91", 2017, file_format])
 
 
-def csv_file(*rows, name="results.csv"):
-    return SimpleUploadedFile(name, (HEADER + "".join(r + "\r\n" for r in rows)).encode(),
-                              content_type="text/csv")
-
-
 @pytest.fixture
 def officer_client(client, officer_a):
     client.force_login(officer_a)
@@ -34,7 +30,8 @@ def officer_client(client, officer_a):
 
 
 def test_it_previews_a_good_file_without_writing(officer_client, plan_a, agencies_a):
-    response = officer_client.post(upload_url(), {"file": csv_file(
+    response = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER,
         "2017,91-SNV,LAN,có,,,", "2017,91-STTTT,OFFICIAL_EMAIL,,412,430,theo báo cáo",
     )})
     assert response.status_code == 200
@@ -46,19 +43,23 @@ def test_it_previews_a_good_file_without_writing(officer_client, plan_a, agencie
 
 
 def test_it_writes_the_previewed_file_on_confirm(officer_client, plan_a, agencies_a, officer_a):
-    preview = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    preview = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER, "2017,91-SNV,LAN,1,,,"
+    )})
     sha = preview.context["confirm_sha256"]
     response = officer_client.post(upload_url(), {"confirm": "1", "sha256": sha}, follow=True)
     assert "Đã nhập tệp results.csv: 1 kết quả mới" in response.content.decode()
     result = Result.objects.get()
-    assert result.value == 1 and result.updated_by == officer_a
+    assert result.value == 1
+    assert result.updated_by == officer_a
     assert Change.objects.get(result=result).channel == "upload"
     assert UPLOAD_SESSION_KEY not in officer_client.session
 
 
 def test_it_lists_every_bad_row_with_its_line_and_writes_nothing(officer_client, plan_a,
                                                                   agencies_a):
-    response = officer_client.post(upload_url(), {"file": csv_file(
+    response = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER,
         "2017,91-SNV,LAN,1,,,",
         "2017,91-STTTT,OFFICIAL_EMAIL,,431,430,",
         "2017,91-KHONG,LAN,1,,,",
@@ -74,7 +75,9 @@ def test_it_lists_every_bad_row_with_its_line_and_writes_nothing(officer_client,
 
 
 def test_it_refuses_another_provinces_agencies(officer_client, plan_a, agencies_a, agencies_b):
-    response = officer_client.post(upload_url(), {"file": csv_file("2017,33-SNV,LAN,1,,,")})
+    response = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER, "2017,33-SNV,LAN,1,,,"
+    )})
     assert response.status_code == 400
     assert "không thuộc tỉnh bạn được phân quyền" in response.content.decode()
 
@@ -102,7 +105,9 @@ def test_confirm_without_a_preview_is_refused(officer_client, plan_a):
 
 
 def test_confirm_checks_the_file_again(officer_client, plan_a, agencies_a):
-    preview = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    preview = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER, "2017,91-SNV,LAN,1,,,"
+    )})
     # The plan is closed between the preview and the confirm.
     Plan.objects.filter(pk=plan_a.pk).update(status="closed")
     response = officer_client.post(upload_url(), {"confirm": "1",
@@ -114,7 +119,9 @@ def test_confirm_checks_the_file_again(officer_client, plan_a, agencies_a):
 def test_it_refuses_a_missing_or_oversized_file(officer_client, plan_a, settings):
     assert officer_client.post(upload_url()).status_code == 400
     settings.UPLOAD_MAX_BYTES = 10
-    response = officer_client.post(upload_url(), {"file": csv_file("2017,91-SNV,LAN,1,,,")})
+    response = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER, "2017,91-SNV,LAN,1,,,"
+    )})
     assert response.status_code == 400
     assert "quá lớn" in response.content.decode()
 
@@ -223,7 +230,8 @@ def test_the_page_no_longer_asks_to_delete_unfilled_rows(officer_client, plan_a)
 
 
 def test_it_refuses_a_row_of_another_year_with_its_line(officer_client, plan_a, agencies_a):
-    response = officer_client.post(upload_url(), {"file": csv_file(
+    response = officer_client.post(upload_url(), {"file": csv_upload(
+        HEADER,
         "2017,91-SNV,LAN,1,,,", "2018,91-SNV,LAN,1,,,",
     )})
 

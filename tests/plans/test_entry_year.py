@@ -51,8 +51,10 @@ def test_it_shows_the_plans_progress(officer_client, plan_a, agencies_a, indicat
     Result.objects.create(year=2017, agency=agencies_a["91-SNV"],
                           indicator=indicator("ONE_STOP_SHOP"), value=1)
     html = officer_client.get(year_url()).content.decode()
-    assert "50,0 %" in html and "Đạt" in html
-    assert "1/2" in html and "tạm tính" in html
+    assert "50,0 %" in html
+    assert "Đạt" in html
+    assert "1/2" in html
+    assert "tạm tính" in html
 
 
 def test_it_lists_the_targets_in_the_dashboards_order(officer_client, plan_a, agencies_a,
@@ -93,7 +95,8 @@ def test_it_runs_in_constant_queries(officer_client, plan_a, province_a, indicat
 def test_it_closes_the_plan_and_says_who_closed_it(officer_client, plan_a, officer_a):
     response = officer_client.post(reverse("plans:entry_close", args=["91", 2017]), follow=True)
     plan_a.refresh_from_db()
-    assert plan_a.status == "closed" and plan_a.closed_by == officer_a
+    assert plan_a.status == "closed"
+    assert plan_a.closed_by == officer_a
     html = response.content.decode()
     assert "Đã tổng kết kế hoạch năm 2017" in html
     assert "đã được officer_a tổng kết" in html
@@ -122,7 +125,8 @@ def test_it_lets_an_admin_reopen_and_records_it(client, admin_user, plan_a):
     response = client.post(reverse("plans:entry_reopen", args=["91", 2017]), follow=True)
     assert "Đã mở lại kế hoạch năm 2017" in response.content.decode()
     plan_a.refresh_from_db()
-    assert plan_a.status == "open" and plan_a.closed_by is None
+    assert plan_a.status == "open"
+    assert plan_a.closed_by is None
     assert Change.objects.filter(plan=plan_a, result=None).count() == 2
 
 

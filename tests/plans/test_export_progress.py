@@ -88,7 +88,8 @@ def test_it_keeps_numbers_typed_for_spreadsheets(progress_plan):
     assert (meetings["achieved"], meetings["numerator"], meetings["denominator"]) == (
         None, None, None
     )
-    assert str(rows[0]["target"]) == "3" and str(rows[0]["achieved"]) == "3"
+    assert str(rows[0]["target"]) == "3"
+    assert str(rows[0]["achieved"]) == "3"
 
 
 def test_it_writes_a_whole_target_of_100_plainly(plan_a, agencies_a, indicator, province_a):

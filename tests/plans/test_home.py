@@ -27,7 +27,8 @@ def test_it_lists_every_province_to_anonymous_visitors_when_dashboards_are_publi
 
     body = client.get(HOME).content.decode()
 
-    assert "Tỉnh Kiên Giang (mã 91)" in body and "Tỉnh Hưng Yên (mã 33)" in body
+    assert "Tỉnh Kiên Giang (mã 91)" in body
+    assert "Tỉnh Hưng Yên (mã 33)" in body
     assert "/admin/" not in body.split("<main", 1)[1]
     assert reverse("plans:dashboard_plan", args=["33", 2017]) in body
     assert "/entry/" not in body
@@ -50,7 +51,8 @@ def test_it_shows_an_officer_only_the_plans_of_their_province(
     assert "123/KH-UBND" in body
     assert "ngày 22/12/2017" in body
     assert "dữ liệu mẫu" in body
-    assert "Đang thực hiện" in body and "Dự thảo" in body
+    assert "Đang thực hiện" in body
+    assert "Dự thảo" in body
     # Officers are not staff: no admin link.
     assert "Sửa trong trang quản trị" not in body
     assert reverse("plans:entry_year", args=["91", 2017]) in body
@@ -73,7 +75,8 @@ def test_it_calls_the_entry_of_a_closed_plan_read_only(client, officer_a, plan_a
 
     body = client.get(HOME).content.decode()
 
-    assert "Kết quả (chỉ xem)" in body and "Đã tổng kết" in body
+    assert "Kết quả (chỉ xem)" in body
+    assert "Đã tổng kết" in body
 
 
 def test_it_shows_an_admin_both_provinces_with_admin_links(
@@ -86,7 +89,8 @@ def test_it_shows_an_admin_both_provinces_with_admin_links(
     response = client.get(HOME)
 
     body = response.content.decode()
-    assert "Tỉnh Kiên Giang (mã 91)" in body and "Tỉnh Hưng Yên (mã 33)" in body
+    assert "Tỉnh Kiên Giang (mã 91)" in body
+    assert "Tỉnh Hưng Yên (mã 33)" in body
     assert reverse("admin:plans_plan_change", args=[plan_a.pk]) in body
     assert reverse("admin:plans_plan_change", args=[plan_b.pk]) in body
     counts = {s["province"].code: [p.target_count for p in s["plans"]]

@@ -6,14 +6,11 @@ from django.core.management.base import CommandError
 
 from plans.models import Agency, Change, Province
 from plans.services.imports import ImportRefused, agencies_import
+from tests.factories import csv_file
 
 HEADER = (
     "province_code,province_name,agency_code,agency_name,tier,parent_code,active_from,active_to"
 )
-
-
-def csv_file(*lines: str) -> bytes:
-    return ("\n".join((HEADER, *lines)) + "\n").encode("utf-8")
 
 
 def refused(**kwargs) -> list[tuple[int, str]]:
@@ -32,6 +29,7 @@ def agencies_state():
 
 # Children before their parents: a parent may be anywhere in the same file.
 NEW_PROVINCE = csv_file(
+    HEADER,
     "96,Cà Mau,96-H964,UBND thành phố Cà Mau,district,96-UBND,,2025",
     "96,Cà Mau,96-X32002,UBND phường 9,commune,96-H964,2018,2025",
     "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,,,",
@@ -65,6 +63,7 @@ def test_it_changes_nothing_when_the_same_file_is_imported_again(db):
 
 def test_it_updates_an_agency_matched_on_its_code(agencies_a):
     source = csv_file(
+        HEADER,
         "91,Kiên Giang,91-H900,UBND thành phố Hà Tiên,district,91-UBND,,2025",
         "91,Kiên Giang,91-SNV,Sở Nội vụ,department,91-UBND,,",
     )
@@ -80,6 +79,7 @@ def test_it_updates_an_agency_matched_on_its_code(agencies_a):
 
 def test_it_moves_an_agency_to_a_new_parent_and_clears_a_parent(agencies_a):
     source = csv_file(
+        HEADER,
         "91,Kiên Giang,91-X30733,UBND phường Vĩnh Thanh,commune,91-H899,,2025",
         "91,Kiên Giang,91-SNV,Sở Nội vụ,department,,,",
     )
@@ -92,6 +92,7 @@ def test_it_moves_an_agency_to_a_new_parent_and_clears_a_parent(agencies_a):
 
 def test_it_moves_an_agency_under_a_new_agency_listed_later(agencies_a):
     source = csv_file(
+        HEADER,
         "91,Kiên Giang,91-SNV,Sở Nội vụ,department,91-VP,,",
         "91,Kiên Giang,91-VP,Văn phòng UBND tỉnh,department,91-UBND,,",
     )
@@ -106,8 +107,11 @@ def test_it_moves_an_agency_under_a_new_agency_listed_later(agencies_a):
 def test_it_compares_names_after_unicode_normalisation(agencies_a):
     decomposed = unicodedata.normalize("NFD", "Kiên Giang")
     assert decomposed != "Kiên Giang"
-    source = csv_file(f"91,{decomposed},91-SNV,{unicodedata.normalize('NFD', 'Sở Nội vụ')},"
-                      "department,91-UBND,,")
+    source = csv_file(
+        HEADER,
+        f"91,{decomposed},91-SNV,{unicodedata.normalize('NFD', 'Sở Nội vụ')},"
+        "department,91-UBND,,",
+    )
 
     report = agencies_import(source=source)
 
@@ -118,7 +122,7 @@ def test_it_compares_names_after_unicode_normalisation(agencies_a):
 def test_it_refuses_another_name_for_a_known_province(agencies_a):
     before = agencies_state()
 
-    errors = refused(source=csv_file("91,Kien Giang,91-SYT,Sở Y tế,department,91-UBND,,"))
+    errors = refused(source=csv_file(HEADER, "91,Kien Giang,91-SYT,Sở Y tế,department,91-UBND,,"))
 
     assert errors == [(2, "Tỉnh mã 91 đã có tên “Kiên Giang” trong hệ thống, dòng này ghi "
                           "“Kien Giang”; một tỉnh chỉ có một tên.")]
@@ -127,6 +131,7 @@ def test_it_refuses_another_name_for_a_known_province(agencies_a):
 
 def test_it_refuses_two_names_for_one_province_in_the_file(db):
     errors = refused(source=csv_file(
+        HEADER,
         "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,,,",
         "96,Ca Mau,96-SNV,Sở Nội vụ,department,96-UBND,,",
     ))
@@ -137,7 +142,7 @@ def test_it_refuses_two_names_for_one_province_in_the_file(db):
 
 
 def test_it_refuses_a_province_name_used_by_another_code(province_a):
-    errors = refused(source=csv_file("92,Kiên Giang,92-UBND,UBND,province,,,"))
+    errors = refused(source=csv_file(HEADER, "92,Kiên Giang,92-UBND,UBND,province,,,"))
 
     assert errors == [(2, "Tên tỉnh “Kiên Giang” đã dùng cho tỉnh mã 91.")]
     assert Province.objects.count() == 1
@@ -146,7 +151,7 @@ def test_it_refuses_a_province_name_used_by_another_code(province_a):
 def test_it_refuses_an_agency_code_of_another_province(agencies_a, province_b):
     before = agencies_state()
 
-    errors = refused(source=csv_file("33,Hưng Yên,91-SNV,Sở Nội vụ,department,,,"))
+    errors = refused(source=csv_file(HEADER, "33,Hưng Yên,91-SNV,Sở Nội vụ,department,,,"))
 
     assert errors == [(2, "Mã đơn vị 91-SNV đã thuộc tỉnh Kiên Giang (91); mã đơn vị là duy "
                           "nhất trong cả hệ thống.")]
@@ -155,6 +160,7 @@ def test_it_refuses_an_agency_code_of_another_province(agencies_a, province_b):
 
 def test_it_refuses_the_same_agency_code_twice(db):
     errors = refused(source=csv_file(
+        HEADER,
         "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,,,",
         "96,Cà Mau,96-UBND,UBND tỉnh,province,,,",
     ))
@@ -163,7 +169,8 @@ def test_it_refuses_the_same_agency_code_twice(db):
 
 
 def test_it_refuses_an_unknown_parent(agencies_a):
-    errors = refused(source=csv_file("91,Kiên Giang,91-SYT,Sở Y tế,department,91-KHONGCO,,"))
+    errors = refused(source=csv_file(HEADER,
+                                     "91,Kiên Giang,91-SYT,Sở Y tế,department,91-KHONGCO,,"))
 
     assert errors == [(2, "Không có đơn vị cấp trên mã 91-KHONGCO, cả trong hệ thống lẫn "
                           "trong tệp.")]
@@ -172,6 +179,7 @@ def test_it_refuses_an_unknown_parent(agencies_a):
 
 def test_it_refuses_a_parent_of_another_province(agencies_a, agencies_b):
     errors = refused(source=csv_file(
+        HEADER,
         "91,Kiên Giang,91-SYT,Sở Y tế,department,33-UBND,,",
         "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,,,",
         "91,Kiên Giang,91-STC,Sở Tài chính,department,96-UBND,,",
@@ -185,13 +193,15 @@ def test_it_refuses_a_parent_of_another_province(agencies_a, agencies_b):
 
 
 def test_it_refuses_an_agency_that_is_its_own_parent(db):
-    errors = refused(source=csv_file("96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,96-UBND,,"))
+    errors = refused(source=csv_file(HEADER,
+                                     "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,96-UBND,,"))
 
     assert errors == [(2, "Đơn vị 96-UBND không thể là cấp trên của chính nó.")]
 
 
 def test_it_refuses_a_loop_of_parents(agencies_a):
     errors = refused(source=csv_file(
+        HEADER,
         "91,Kiên Giang,91-UBND,UBND tỉnh Kiên Giang,province,91-SNV,,",
     ))
 
@@ -200,7 +210,8 @@ def test_it_refuses_a_loop_of_parents(agencies_a):
 
 
 def test_it_refuses_active_from_after_active_to(db):
-    errors = refused(source=csv_file("96,Cà Mau,96-H964,UBND thành phố Cà Mau,district,,2026,2025"))
+    errors = refused(source=csv_file(HEADER,
+                                     "96,Cà Mau,96-H964,UBND thành phố Cà Mau,district,,2026,2025"))
 
     assert errors == [(2, "Năm bắt đầu hoạt động (2026) sau năm kết thúc (2025).")]
 
@@ -213,20 +224,21 @@ def test_it_refuses_active_from_after_active_to(db):
     ],
 )
 def test_it_refuses_a_wrong_year(db, years, message):
-    errors = refused(source=csv_file(f"96,Cà Mau,96-H964,UBND thành phố Cà Mau,district,,{years}"))
+    errors = refused(source=csv_file(HEADER,
+                                     f"96,Cà Mau,96-H964,UBND thành phố Cà Mau,district,,{years}"))
 
     assert errors == [(2, message)]
 
 
 def test_it_refuses_an_unknown_tier(db):
-    errors = refused(source=csv_file("96,Cà Mau,96-H964,UBND thành phố Cà Mau,huyen,,,"))
+    errors = refused(source=csv_file(HEADER, "96,Cà Mau,96-H964,UBND thành phố Cà Mau,huyen,,,"))
 
     assert errors == [(2, "Cột tier: “huyen” không hợp lệ; chỉ nhận province, department, "
                           "district, commune.")]
 
 
 def test_it_refuses_missing_values(db):
-    errors = refused(source=csv_file(",,96-H964,,district,,,"))
+    errors = refused(source=csv_file(HEADER, ",,96-H964,,district,,,"))
 
     assert errors == [
         (2, "Cột province_code không được để trống."),
@@ -236,7 +248,7 @@ def test_it_refuses_missing_values(db):
 
 
 def test_it_refuses_a_province_code_that_is_not_digits(db):
-    errors = refused(source=csv_file("KG,Kiên Giang,KG-UBND,UBND,province,,,"))
+    errors = refused(source=csv_file(HEADER, "KG,Kiên Giang,KG-UBND,UBND,province,,,"))
 
     assert errors == [(2, "Cột province_code: “KG” không hợp lệ; mã tỉnh chỉ gồm chữ số, ví dụ "
                           "91.")]
@@ -244,6 +256,7 @@ def test_it_refuses_a_province_code_that_is_not_digits(db):
 
 def test_it_refuses_a_province_the_caller_may_not_write(agencies_a, province_b):
     source = csv_file(
+        HEADER,
         "91,Kiên Giang,91-SYT,Sở Y tế,department,91-UBND,,",
         "33,Hưng Yên,33-SYT,Sở Y tế,department,,,",
         "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,province,,,",
@@ -259,7 +272,7 @@ def test_it_refuses_a_province_the_caller_may_not_write(agencies_a, province_b):
 
 
 def test_it_accepts_the_callers_own_province(agencies_a, province_a):
-    source = csv_file("91,Kiên Giang,91-SYT,Sở Y tế,department,91-UBND,,")
+    source = csv_file(HEADER, "91,Kiên Giang,91-SYT,Sở Y tế,department,91-UBND,,")
 
     report = agencies_import(source=source, provinces=[province_a.pk])
 
@@ -278,7 +291,8 @@ def test_it_imports_the_demo_list_of_both_provinces(db):
     with open("/work/shared/demo/agencies.csv", "rb") as source:
         report = agencies_import(source=source)
 
-    assert report.ok and report.created == report.rows > 300
+    assert report.ok
+    assert report.created == report.rows > 300
     assert set(Province.objects.values_list("code", "name")) == {
         ("91", "Kiên Giang"), ("33", "Hưng Yên")
     }
@@ -297,6 +311,7 @@ def test_the_command_imports_and_prints_a_summary(db, tmp_path, capsys):
 def test_the_command_prints_every_error_and_fails(db, tmp_path, capsys):
     path = tmp_path / "agencies.csv"
     path.write_bytes(csv_file(
+        HEADER,
         "96,Cà Mau,96-UBND,UBND tỉnh Cà Mau,tinh,,,",
         "96,Cà Mau,96-SNV,Sở Nội vụ,department,96-KHONGCO,,",
     ))

@@ -8,13 +8,13 @@ import openpyxl
 import pytest
 
 from plans.models import Agency, Province, Result, Target
-from plans.services import _csv
 from plans.services.imports import (
     ImportRefused,
     agencies_import,
     results_import,
     targets_import,
 )
+from plans.services.tables import csv_reader as _csv
 
 RESULTS_HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
 AGENCIES_HEADER = (

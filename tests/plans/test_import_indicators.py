@@ -7,8 +7,7 @@ from django.core.management.base import CommandError
 
 from indicators.models import Indicator
 from plans.models import Result, Target
-from plans.services.imports import ImportRefused
-from plans.services.indicator_import import indicators_import
+from plans.services.imports import ImportRefused, indicators_import
 
 HEADER = "code,name_vi,name_en,group,kind,numerator_label,denominator_label,position"
 STANDARD = 14  # the catalogue the migration installs

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from indicators.models import Indicator
 from plans.models import Change, Plan, Result
-from plans.services import imports
-from plans.services.imports import ImportRefused, results_import
+from plans.services.history import result_snapshot_json
+from plans.services.imports import ImportRefused, results_import, rows
+from plans.services.imports import results as imports
 from tests.factories import csv_file
 
 HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
@@ -386,7 +387,7 @@ def test_it_reports_every_wrong_row_with_its_line_number(agencies_a, plan_a):
 
 
 def test_it_lists_a_thousand_errors_and_counts_the_rest(agencies_a, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ERRORS", 3)
+    monkeypatch.setattr(rows, "MAX_ERRORS", 3)
     source = csv_file(HEADER, *[f"2017,91-SNV,LAN,{n},,," for n in range(2, 7)])
 
     errors = refused(source=source)
@@ -550,7 +551,7 @@ def test_the_history_json_is_what_json_dumps_writes(value, numerator, denominato
     figures = (value, numerator, denominator, note)
     result = Result(value=value, numerator=numerator, denominator=denominator, note=note)
 
-    assert imports._figures_json(figures) == json.dumps(result.as_dict())
+    assert result_snapshot_json(figures) == json.dumps(result.as_dict())
 
 
 def statistics_queries(queries) -> list[str]:

@@ -56,7 +56,8 @@ def test_it_creates_the_plan_as_a_draft_and_its_targets(province_a, officer_a):
         plan, officer_a, "upload", None
     )
     assert change.new == {"indicator": "ONE_STOP_SHOP", "tiers": "department",
-                          "comparator": ">=", "value": "50", "unit": "percent", "note": ""}
+                          "comparator": ">=", "value": "50", "unit": "percent", "note": "",
+                          "position": 0}
     assert Change.objects.filter(plan=plan, target__isnull=True).count() == 1
 
 

@@ -362,7 +362,8 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
         assert authenticate(username=username, password=password) is not None
 
     admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_staff
     profiles = {
         p.user.username: (p.role, sorted(p.provinces.values_list("code", flat=True)))
         for p in Profile.objects.select_related("user")

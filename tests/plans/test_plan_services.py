@@ -46,7 +46,8 @@ def test_it_copies_a_plan_and_its_targets_to_the_next_year_as_a_draft(
     copy = plan_copy_to_next_year(plan=plan_a, user=admin_user)
 
     assert (copy.province, copy.year, copy.status) == (plan_a.province, 2018, Plan.Status.DRAFT)
-    assert copy.document_number == "" and copy.document_date is None
+    assert copy.document_number == ""
+    assert copy.document_date is None
     assert copy.tasks == "Xây dựng cơ sở dữ liệu dùng chung"
     copied = list(copy.targets.order_by("position").values_list(
         "indicator__code", "tiers", "comparator", "value", "unit", "note", "position"
@@ -72,7 +73,8 @@ def test_it_records_the_copy_in_the_history(plan_a, targets_a, admin_user):
     assert plan_change.old is None
     assert plan_change.new == {"status": "draft", "copied_from": 2017}
     target_change = changes.get(target__indicator__code="SPECIALIZED_NETWORK")
-    assert target_change.new["value"] == "80" and target_change.new["comparator"] == ">"
+    assert target_change.new["value"] == "80"
+    assert target_change.new["comparator"] == ">"
 
 
 def test_it_refuses_to_copy_when_the_next_year_has_a_plan(plan_a, targets_a, admin_user):
@@ -120,11 +122,14 @@ def test_it_closes_a_plan_and_records_who_and_when(plan_a, officer_a):
 
     plan_a.refresh_from_db()
     assert plan_a.status == Plan.Status.CLOSED
-    assert plan_a.closed_by == officer_a and plan_a.closed_at is not None
+    assert plan_a.closed_by == officer_a
+    assert plan_a.closed_at is not None
     change = Change.objects.get(plan=plan_a)
-    assert change.changed_by == officer_a and change.channel == "admin"
+    assert change.changed_by == officer_a
+    assert change.channel == "admin"
     assert change.old == {"status": "open", "closed_by": None, "closed_at": None}
-    assert change.new["status"] == "closed" and change.new["closed_by"] == "officer_a"
+    assert change.new["status"] == "closed"
+    assert change.new["closed_by"] == "officer_a"
 
 
 def test_it_records_the_channel_given(plan_a, officer_a):
@@ -160,10 +165,12 @@ def test_it_reopens_a_closed_plan_for_an_admin(plan_a, officer_a, admin_user):
 
     plan_a.refresh_from_db()
     assert plan_a.status == Plan.Status.OPEN
-    assert plan_a.closed_by is None and plan_a.closed_at is None
+    assert plan_a.closed_by is None
+    assert plan_a.closed_at is None
     change = Change.objects.filter(plan=plan_a).first()
     assert change.changed_by == admin_user
-    assert change.old["status"] == "closed" and change.old["closed_by"] == "officer_a"
+    assert change.old["status"] == "closed"
+    assert change.old["closed_by"] == "officer_a"
     assert change.new == {"status": "open", "closed_by": None, "closed_at": None}
 
 
@@ -190,9 +197,11 @@ def test_it_records_a_status_set_directly_and_stamps_closing(plan_a, admin_user)
     plan_status_record(plan=plan_a, old_status="open", user=admin_user)
 
     plan_a.refresh_from_db()
-    assert plan_a.closed_by == admin_user and plan_a.closed_at is not None
+    assert plan_a.closed_by == admin_user
+    assert plan_a.closed_at is not None
     change = Change.objects.get(plan=plan_a)
-    assert change.old == {"status": "open"} and change.new["status"] == "closed"
+    assert change.old == {"status": "open"}
+    assert change.new["status"] == "closed"
 
 
 def test_it_records_nothing_when_the_status_is_unchanged(plan_a, admin_user):
@@ -240,10 +249,13 @@ def test_it_deletes_results_and_keeps_their_history_on_the_plan(
 
     assert not Result.objects.exists()
     earlier.refresh_from_db()
-    assert earlier.result is None and earlier.plan == plan_a
+    assert earlier.result is None
+    assert earlier.plan == plan_a
     last = Change.objects.get(new__isnull=True)
-    assert last.old["agency"] == "91-SNV" and last.old["value"] == 1
-    assert last.changed_by == admin_user and last.plan == plan_a
+    assert last.old["agency"] == "91-SNV"
+    assert last.old["value"] == 1
+    assert last.changed_by == admin_user
+    assert last.plan == plan_a
 
 
 def test_it_refuses_to_delete_results_of_a_closed_plan(plan_a, agencies_a, indicator,

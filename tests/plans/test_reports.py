@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from plans import exports, reports, selectors
+from plans import exports, selectors
+from plans import workbook as reports
 from plans.models import Agency, Result, Target
 
 DANGEROUS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")']
@@ -32,7 +33,8 @@ def test_it_writes_formula_like_text_as_text(text):
 def test_it_leaves_ordinary_text_without_quote_prefix():
     cell = Workbook().active["A1"]
     reports.write_text(cell, "Sở Nội vụ")
-    assert cell.data_type == "s" and not cell.quotePrefix
+    assert cell.data_type == "s"
+    assert not cell.quotePrefix
 
 
 def test_it_writes_numbers_as_numbers_and_text_as_guarded_text():
@@ -43,14 +45,22 @@ def test_it_writes_numbers_as_numbers_and_text_as_guarded_text():
     output = io.BytesIO()
     book.save(output)
     loaded = load_workbook(output)["S"]
-    assert loaded["A1"].data_type == "n" and loaded["A1"].value == 3
-    assert loaded["B1"].data_type == "n" and loaded["B1"].number_format == "0.0"
-    assert loaded["C1"].data_type == "s" and loaded["C1"].value == "=2"
+    assert loaded["A1"].data_type == "n"
+    assert loaded["A1"].value == 3
+    assert loaded["B1"].data_type == "n"
+    assert loaded["B1"].number_format == "0.0"
+    assert loaded["C1"].data_type == "s"
+    assert loaded["C1"].value == "=2"
     assert loaded["C1"].quotePrefix
-    assert loaded["D1"].value is None and loaded["E1"].value is None
-    assert loaded["F1"].value == 4 and loaded["F1"].number_format == "General"
-    assert loaded["A2"].value == "-1" and loaded["A2"].data_type == "s" and loaded["A2"].font.b
-    assert loaded["B2"].value == 2.5 and loaded["B2"].font.b
+    assert loaded["D1"].value is None
+    assert loaded["E1"].value is None
+    assert loaded["F1"].value == 4
+    assert loaded["F1"].number_format == "General"
+    assert loaded["A2"].value == "-1"
+    assert loaded["A2"].data_type == "s"
+    assert loaded["A2"].font.b
+    assert loaded["B2"].value == 2.5
+    assert loaded["B2"].font.b
 
 
 def test_it_names_sheets_validly_and_uniquely():
@@ -59,7 +69,9 @@ def test_it_names_sheets_validly_and_uniquely():
     long = reports.sheet_name(12, "A_VERY_LONG_INDICATOR_CODE_FOR_EXCEL", taken)
     assert len(long) == 31
     again = reports.sheet_name(12, "A_VERY_LONG_INDICATOR_CODE_FOR_EXCEL", taken)
-    assert again != long and len(again) <= 31 and again.endswith("(2)")
+    assert again != long
+    assert len(again) <= 31
+    assert again.endswith("(2)")
     assert reports.sheet_name(3, "A/B:C", taken) == "3 A B C"
 
 
@@ -113,10 +125,12 @@ def test_it_writes_the_summary_exactly_as_progress_csv(workbook_plan):
             if text == "":
                 assert cell.value is None, column
             elif column in exports.PROGRESS_TEXT_COLUMNS:
-                assert cell.value == text and cell.data_type == "s", column
+                assert cell.value == text, column
+                assert cell.data_type == "s", column
             else:
                 # Numbers stay numbers in the workbook, equal to the CSV's figure.
-                assert cell.data_type == "n" and Decimal(str(cell.value)) == Decimal(text)
+                assert cell.data_type == "n"
+                assert Decimal(str(cell.value)) == Decimal(text)
     k1 = next(line for line in expected if line[2] == "SPECIALIZED_NETWORK")
     assert k1[7] == "50.0"
     k1_cells = next(cells for cells in rows if cells[2].value == "SPECIALIZED_NETWORK")
@@ -135,7 +149,8 @@ def test_it_writes_one_sheet_per_target_with_agencies_in_scope(workbook_plan):
     # Lagging (H899 said no) first, then those meeting it, then the one that did not report.
     assert codes[0] == "91-H899"
     assert set(codes[1:3]) == {"91-SNV", "91-STTTT"}
-    assert codes[3] == "91-H900" and rows[3][8] == "Chưa báo cáo"
+    assert codes[3] == "91-H900"
+    assert rows[3][8] == "Chưa báo cáo"
     # Text from files stays text: no formula anywhere in the workbook.
     archive = zipfile.ZipFile(io.BytesIO(content))
     for name in archive.namelist():
@@ -145,7 +160,8 @@ def test_it_writes_one_sheet_per_target_with_agencies_in_scope(workbook_plan):
     assert snv[1] == '=HYPERLINK("http://evil","Sở")'
     l4 = book["2 PUBLIC_SERVICES_L4"]
     note_cell = next(row for row in l4.iter_rows(min_row=5) if row[0].value == "91-UBND")[9]
-    assert note_cell.value == "=cmd|' /C calc'!A0" and note_cell.data_type == "s"
+    assert note_cell.value == "=cmd|' /C calc'!A0"
+    assert note_cell.data_type == "s"
 
 
 def test_it_writes_the_header_alone_without_a_plan():

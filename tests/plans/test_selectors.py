@@ -12,33 +12,7 @@ import pytest
 from plans.models import Agency, Plan, Result, Target
 from plans.progress import Status
 from plans.selectors import plan_progress, result_tallies, targets_progress
-
-
-def add_target(plan, indicator, tiers, value, comparator=">=", unit="percent"):
-    """Store a target as the import and the admin do: cleaned, so ``tiers`` is canonical."""
-    target = Target(
-        plan=plan,
-        indicator=indicator,
-        tiers=tiers,
-        comparator=comparator,
-        value=Decimal(value),
-        unit=unit,
-    )
-    target.full_clean()
-    target.save()
-    return target
-
-
-def report(agency, indicator, year, value=None, numerator=None, denominator=None):
-    """Store a result directly, as an import or the grid would have stored it."""
-    return Result.objects.create(
-        agency=agency,
-        indicator=indicator,
-        year=year,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-    )
+from tests.factories import make_result, make_target
 
 
 def only(progresses):
@@ -48,10 +22,10 @@ def only(progresses):
 
 def test_it_counts_every_agency_of_the_tiers_in_scope(plan_a, agencies_a, indicator):
     lan = indicator("LAN")
-    add_target(plan_a, lan, "department+district", 50)
-    report(agencies_a["91-SNV"], lan, 2017, value=1)
-    report(agencies_a["91-H899"], lan, 2017, value=1)
-    report(agencies_a["91-STTTT"], lan, 2017, value=0)
+    make_target(plan_a, lan, "department+district", 50)
+    make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-H899"], lan, 2017, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2017, value=0)
 
     result = only(plan_progress(plan_a))
 
@@ -65,12 +39,12 @@ def test_it_counts_every_agency_of_the_tiers_in_scope(plan_a, agencies_a, indica
 
 def test_it_ignores_results_of_tiers_outside_the_scope(plan_a, agencies_a, indicator):
     lan = indicator("LAN")
-    add_target(plan_a, lan, "department", 100)
-    report(agencies_a["91-SNV"], lan, 2017, value=1)
-    report(agencies_a["91-STTTT"], lan, 2017, value=1)
-    report(agencies_a["91-UBND"], lan, 2017, value=0)
-    report(agencies_a["91-H899"], lan, 2017, value=0)
-    report(agencies_a["91-X30733"], lan, 2017, value=0)
+    make_target(plan_a, lan, "department", 100)
+    make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2017, value=1)
+    make_result(agencies_a["91-UBND"], lan, 2017, value=0)
+    make_result(agencies_a["91-H899"], lan, 2017, value=0)
+    make_result(agencies_a["91-X30733"], lan, 2017, value=0)
 
     result = only(plan_progress(plan_a))
 
@@ -82,13 +56,13 @@ def test_it_ignores_results_of_tiers_outside_the_scope(plan_a, agencies_a, indic
 def test_it_leaves_out_agencies_not_active_in_the_plans_year(province_a, agencies_a, indicator):
     lan = indicator("LAN")
     plan_2021 = Plan.objects.create(province=province_a, year=2021)
-    add_target(plan_2021, lan, "district+commune", 100)
-    report(agencies_a["91-H899"], lan, 2021, value=1)
-    report(agencies_a["91-X30733"], lan, 2021, value=1)
-    report(agencies_a["91-X30736"], lan, 2021, value=1)
+    make_target(plan_2021, lan, "district+commune", 100)
+    make_result(agencies_a["91-H899"], lan, 2021, value=1)
+    make_result(agencies_a["91-X30733"], lan, 2021, value=1)
+    make_result(agencies_a["91-X30736"], lan, 2021, value=1)
     # 91-H900 ended in 2020: a result stored for 2021 (say, before its end year was corrected)
     # neither widens the scope nor counts.
-    report(agencies_a["91-H900"], lan, 2021, value=0)
+    make_result(agencies_a["91-H900"], lan, 2021, value=0)
 
     result = only(plan_progress(plan_2021))
 
@@ -99,10 +73,10 @@ def test_it_leaves_out_agencies_not_active_in_the_plans_year(province_a, agencie
 
 def test_it_leaves_out_agencies_that_start_after_the_plans_year(plan_a, agencies_a, indicator):
     fibre = indicator("FIBRE")
-    add_target(plan_a, fibre, "commune", 100)
-    report(agencies_a["91-X30733"], fibre, 2017, value=1)
+    make_target(plan_a, fibre, "commune", 100)
+    make_result(agencies_a["91-X30733"], fibre, 2017, value=1)
     # 91-X30736 exists from 2018 only.
-    report(agencies_a["91-X30736"], fibre, 2017, value=0)
+    make_result(agencies_a["91-X30736"], fibre, 2017, value=0)
 
     result = only(plan_progress(plan_a))
 
@@ -114,8 +88,8 @@ def test_it_leaves_out_agencies_that_start_after_the_plans_year(plan_a, agencies
 def test_it_counts_an_agency_with_open_bounds_every_year(province_a, agencies_a, indicator):
     web = indicator("WEB_PORTAL")
     plan_2030 = Plan.objects.create(province=province_a, year=2030)
-    add_target(plan_2030, web, "all", 100)
-    report(agencies_a["91-UBND"], web, 2030, value=1)
+    make_target(plan_2030, web, "all", 100)
+    make_result(agencies_a["91-UBND"], web, 2030, value=1)
 
     result = only(plan_progress(plan_2030))
 
@@ -126,7 +100,7 @@ def test_it_counts_an_agency_with_open_bounds_every_year(province_a, agencies_a,
 
 
 def test_it_reads_all_as_the_four_tiers(plan_a, agencies_a, indicator):
-    add_target(plan_a, indicator("WEB_PORTAL"), "all", 100)
+    make_target(plan_a, indicator("WEB_PORTAL"), "all", 100)
 
     result = only(plan_progress(plan_a))
 
@@ -139,11 +113,11 @@ def test_it_ignores_other_provinces_years_and_indicators(
     plan_a, agencies_a, agencies_b, indicator
 ):
     lan = indicator("LAN")
-    add_target(plan_a, lan, "department", 50)
-    report(agencies_a["91-SNV"], lan, 2017, value=0)
-    report(agencies_b["33-SNV"], lan, 2017, value=1)
-    report(agencies_a["91-STTTT"], lan, 2018, value=1)
-    report(agencies_a["91-STTTT"], indicator("FIBRE"), 2017, value=1)
+    make_target(plan_a, lan, "department", 50)
+    make_result(agencies_a["91-SNV"], lan, 2017, value=0)
+    make_result(agencies_b["33-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2018, value=1)
+    make_result(agencies_a["91-STTTT"], indicator("FIBRE"), 2017, value=1)
 
     result = only(plan_progress(plan_a))
 
@@ -154,11 +128,11 @@ def test_it_ignores_other_provinces_years_and_indicators(
 
 def test_it_sums_ratios_over_the_scope(plan_a, agencies_a, indicator):
     email = indicator("OFFICIAL_EMAIL")
-    add_target(plan_a, email, "department+district", 80, comparator=">")
-    report(agencies_a["91-SNV"], email, 2017, numerator=30, denominator=40)
-    report(agencies_a["91-STTTT"], email, 2017, numerator=50, denominator=60)
+    make_target(plan_a, email, "department+district", 80, comparator=">")
+    make_result(agencies_a["91-SNV"], email, 2017, numerator=30, denominator=40)
+    make_result(agencies_a["91-STTTT"], email, 2017, numerator=50, denominator=60)
     # Outside the scope: a commune at 100 % does not lift the figure.
-    report(agencies_a["91-X30733"], email, 2017, numerator=20, denominator=20)
+    make_result(agencies_a["91-X30733"], email, 2017, numerator=20, denominator=20)
 
     result = only(plan_progress(plan_a))
 
@@ -171,10 +145,10 @@ def test_it_sums_ratios_over_the_scope(plan_a, agencies_a, indicator):
 
 def test_it_counts_the_numerators_of_a_ratio_target_in_count_units(plan_a, agencies_a, indicator):
     level4 = indicator("PUBLIC_SERVICES_L4")
-    add_target(plan_a, level4, "all", 3, unit="count")
-    report(agencies_a["91-SNV"], level4, 2017, numerator=2, denominator=80)
-    report(agencies_a["91-H899"], level4, 2017, numerator=1, denominator=300)
-    report(agencies_a["91-X30733"], level4, 2017, numerator=0, denominator=120)
+    make_target(plan_a, level4, "all", 3, unit="count")
+    make_result(agencies_a["91-SNV"], level4, 2017, numerator=2, denominator=80)
+    make_result(agencies_a["91-H899"], level4, 2017, numerator=1, denominator=300)
+    make_result(agencies_a["91-X30733"], level4, 2017, numerator=0, denominator=120)
 
     result = only(plan_progress(plan_a))
 
@@ -185,9 +159,9 @@ def test_it_counts_the_numerators_of_a_ratio_target_in_count_units(plan_a, agenc
 def test_it_gives_one_progress_per_target_ordered_by_indicator_and_tiers(
     plan_a, agencies_a, indicator
 ):
-    add_target(plan_a, indicator("WEB_PORTAL"), "all", 100)
-    add_target(plan_a, indicator("ONE_STOP_SHOP"), "district", 100)
-    add_target(plan_a, indicator("ONE_STOP_SHOP"), "department", 50)
+    make_target(plan_a, indicator("WEB_PORTAL"), "all", 100)
+    make_target(plan_a, indicator("ONE_STOP_SHOP"), "district", 100)
+    make_target(plan_a, indicator("ONE_STOP_SHOP"), "department", 50)
 
     progresses = plan_progress(plan_a)
 
@@ -210,11 +184,11 @@ def test_it_answers_targets_of_several_provinces_and_years_at_once(
     lan = indicator("LAN")
     plan_a_2018 = Plan.objects.create(province=province_a, year=2018)
     for plan in (plan_a, plan_b, plan_a_2018):
-        add_target(plan, lan, "department", 100)
-    report(agencies_a["91-SNV"], lan, 2017, value=1)
-    report(agencies_a["91-SNV"], lan, 2018, value=1)
-    report(agencies_a["91-STTTT"], lan, 2018, value=1)
-    report(agencies_b["33-SNV"], lan, 2017, value=1)
+        make_target(plan, lan, "department", 100)
+    make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-SNV"], lan, 2018, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2018, value=1)
+    make_result(agencies_b["33-SNV"], lan, 2017, value=1)
 
     targets = Target.objects.select_related("plan", "indicator").order_by("plan__year", "pk")
     answers = {
@@ -238,8 +212,8 @@ def test_it_sums_one_year_as_it_sums_that_year_among_several(
     lan, email = indicator("LAN"), indicator("OFFICIAL_EMAIL")
     for year in (2020, 2021):
         for code in ("91-SNV", "91-STTTT", "91-H899", "91-H900", "91-X30733"):
-            report(agencies_a[code], lan, year, value=1 if code != "91-STTTT" else 0)
-            report(agencies_a[code], email, year, numerator=year - 2000, denominator=40)
+            make_result(agencies_a[code], lan, year, value=1 if code != "91-STTTT" else 0)
+            make_result(agencies_a[code], email, year, numerator=year - 2000, denominator=40)
     ask = {"province_ids": {province_a.pk}, "indicator_ids": {lan.pk, email.pk}}
 
     both = result_tallies(years={2020, 2021}, **ask)
@@ -301,11 +275,11 @@ def test_it_answers_a_plan_in_three_queries_whatever_its_size(
     tier_sets = ["department+district", "province+department+district+commune", "commune"]
     chosen = catalogue[: len(PLAN_TARGETS) * factor // len(tier_sets)] if factor > 1 else []
     for code, tiers, unit in PLAN_TARGETS:
-        add_target(plan_a, indicator(code), tiers, 50, unit=unit)
+        make_target(plan_a, indicator(code), tiers, 50, unit=unit)
     for ind in chosen:
         for tiers in tier_sets:
             if not Target.objects.filter(plan=plan_a, indicator=ind, tiers=tiers).exists():
-                add_target(plan_a, ind, tiers, 3, unit="count")
+                make_target(plan_a, ind, tiers, 3, unit="count")
     grow_province(plan_a.province, agencies_a["91-UBND"], catalogue, 2017, factor * 10)
 
     expected_targets = Target.objects.filter(plan=plan_a).count()

@@ -4,8 +4,9 @@ Each thread gets its own connection (Django's connections are per thread); both 
 of the result, wait at a barrier, then call the results service with ``expected_version=v``.
 Exactly one save wins; the other is refused with the winner's figures, and the row holds the
 winner's value at version v + 1 with one Change. On PostgreSQL (CI runs the suite there via
-``DATABASE_URL``) the two transactions really overlap. SQLite serialises writers, so the rule
-would hold there too, but its in-memory test database cannot host two writers (see the skip).
+``DATABASE_URL``) the two transactions really overlap. SQLite serialises writers: the test
+database is a file and every transaction takes the write lock as it begins (settings), so the
+second save waits for the first, then finds the newer version and is refused.
 """
 
 import threading
@@ -18,15 +19,7 @@ from plans.services.results import ResultsRefused, result_record
 
 ROUNDS = 5
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="the SQLite test database lives in memory with a shared cache, where a second "
-        "writer fails at once ('database table is locked') instead of waiting its turn, so "
-        "two connections cannot race there; CI runs this on PostgreSQL (DATABASE_URL)",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def save_in_thread(*, result_id, user, numerator, barrier, outcomes):
@@ -92,7 +85,8 @@ def test_it_lets_exactly_one_of_two_simultaneous_saves_win(world, officer_a, adm
 
         won = [outcome for outcome in outcomes if outcome[0] == "won"]
         refused = [outcome for outcome in outcomes if outcome[0] == "refused"]
-        assert len(won) == 1 and len(refused) == 1, outcomes
+        assert len(won) == 1, outcomes
+        assert len(refused) == 1, outcomes
         _state, winner, value, seen, _written = won[0]
         assert seen == before.version
         # Both started from the same version: the loser is told whose value now stands.

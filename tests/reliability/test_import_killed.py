@@ -3,8 +3,8 @@
 ``python manage.py import_results FILE`` runs in a subprocess against a database the test can
 read: on PostgreSQL the test database itself (its name from ``connection.settings_dict``, data
 committed through ``transactional_db``); on SQLite a file database in a temporary directory,
-prepared with the project's own commands (the suite's SQLite test database lives in memory,
-which another process cannot open). The process is killed once it has started writing — on
+prepared with the project's own commands (a database of its own, whose journal file shows
+only this import's writes). The process is killed once it has started writing — on
 PostgreSQL once its transaction holds the write locks of both tables (``pg_locks``), on SQLite
 once the rollback journal appears, in both cases plus a moment to write further chunks — and
 the Result and Change rows must then be as before.

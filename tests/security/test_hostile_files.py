@@ -20,10 +20,9 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from plans.services._budget import ReadBudget
-from plans.services._csv import FileError, read_table
 from plans.services.imports import ImportRefused, results_import
-from plans.views.entry import UPLOAD_SESSION_KEY
+from plans.services.tables import FileError, ReadBudget, read_table
+from plans.views.upload import UPLOAD_SESSION_KEY
 from tests.security.conftest import row_counts
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
-from plans.forms import make_token, parse_whole
+from plans.grid import make_token, parse_whole
 from plans.models import Agency, Plan, Result, Target
 from plans.parsing import AGENCY_CODE_RULE, is_agency_code, parse_ascii_int
 from plans.services.imports import (

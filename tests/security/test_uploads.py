@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans.models import Result
-from plans.views.entry import UPLOAD_SESSION_KEY
+from plans.views.upload import UPLOAD_SESSION_KEY
 from tests.security.conftest import row_counts
 
 HEADER = ["year", "agency_code", "indicator_code", "value", "numerator", "denominator", "note"]

@@ -98,7 +98,8 @@ def assert_outcome(response, expected, url: str) -> None:
     elif expected == REDIRECT:
         assert response.status_code == 302
         # Never off the site, and never the login page (that is LOGIN).
-        assert location.startswith("/") and not location.startswith("//")
+        assert location.startswith("/")
+        assert not location.startswith("//")
         assert not location.startswith(reverse("login"))
     else:
         assert response.status_code == expected, (

@@ -18,7 +18,8 @@ FILES = (
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Ghi danh mục chỉ tiêu, đơn vị, chỉ tiêu kế hoạch và kết quả ra indicators.csv, "
         "agencies.csv, targets.csv, results.csv trong thư mục DIR, đúng định dạng nhập "
         "(FORMATS.md), để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, "

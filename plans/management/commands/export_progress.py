@@ -7,7 +7,8 @@ from plans.models import MAX_YEAR, MIN_YEAR, Province
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Xuất tiến độ thực hiện chỉ tiêu của một tỉnh trong một năm (progress.csv theo "
         "FORMATS.md), mặc định ra đầu ra chuẩn."
     )

@@ -1,14 +1,18 @@
+from collections.abc import Callable
+from typing import ClassVar
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.services.imports import ImportRefused, agencies_import
+from plans.services.imports import ImportRefused, ImportReport, agencies_import
 
 
 class ImportCommand(BaseCommand):
     """Run one import service on FILE; the import commands differ only in what they call."""
 
-    service = None
+    # The import service, keyword arguments only; each command sets it.
+    service: ClassVar[Callable[..., ImportReport]]
     requires_migrations_checks = True
 
     def add_arguments(self, parser):
@@ -65,5 +69,8 @@ class ImportCommand(BaseCommand):
 
 
 class Command(ImportCommand):
-    help = gettext_lazy("Nhập danh sách đơn vị (agencies.csv) theo FORMATS.md.")
+    # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Nhập danh sách đơn vị (agencies.csv) theo FORMATS.md."
+    )
     service = staticmethod(agencies_import)

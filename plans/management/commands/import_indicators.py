@@ -1,11 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from plans.management.commands.import_agencies import ImportCommand
-from plans.services.indicator_import import indicators_import
+from plans.services.imports import indicators_import
 
 
 class Command(ImportCommand):
-    help = _(
+    # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
+    help = _(  # type: ignore[assignment]
         "Nhập danh mục chỉ tiêu (indicators.csv do export_data ghi): tạo chỉ tiêu mới, sửa chỉ "
         "tiêu đã có theo mã. Khi khôi phục, chạy lệnh này trước import_agencies."
     )

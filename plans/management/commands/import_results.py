@@ -6,7 +6,10 @@ from plans.services.imports import results_import
 
 
 class Command(ImportCommand):
-    help = gettext_lazy("Nhập kết quả thực hiện (results.csv) theo FORMATS.md.")
+    # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Nhập kết quả thực hiện (results.csv) theo FORMATS.md."
+    )
     service = staticmethod(results_import)
 
     def add_arguments(self, parser):

@@ -4,7 +4,7 @@ openpyxl is not used to read: it pads every row to the width a sheet declares (a
 declaring A1:XFD1048576 kept a worker busy for minutes) and holds whole strings and tables in
 memory. Here the zip directory is checked first (sizes, compression ratio, method), each part
 is decompressed a block at a time into an expat parser whose handlers count rows, cells and
-characters (:mod:`plans.services._sheet` for the sheet itself), and a sheet's declared
+characters (:mod:`plans.services.tables.sheet` for the sheet itself), and a sheet's declared
 dimension is ignored. Anything malformed, from a corrupt compressed stream to a cell address
 like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the part or the cell.
 """
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
-from plans.services._budget import FileError, ReadBudget, amount, megabytes
-from plans.services._sheet import (
+from plans.services.tables.budget import FileError, ReadBudget, amount, megabytes
+from plans.services.tables.sheet import (
     DATE,
     DURATION,
     GENERAL,
@@ -423,4 +423,5 @@ class _SharedStrings:
                 _("Bảng chuỗi dùng chung của tệp Excel có hơn %(max)s ký tự")
                 % {"max": amount(budget.max_shared_chars)},
             )
+        assert self.parts is not None  # collecting only inside a string (<si>)
         self.parts.append(data)

@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 
 from plans import progress
 from plans.exports import PROGRESS_COLUMNS
-from plans.templatetags.progress_tags import agency_figure_text, target_text, untargeted_text
 from plans.tiers import Tier, format_tiers
+from plans.wording import agency_figure_text, target_text, untargeted_text
 
 # Characters that make a spreadsheet read a cell as a formula (or a DDE command).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +51,7 @@ def row_cells(sheet, values, *, font=None, alignment=None) -> list:
     Numbers stay numbers (a Decimal with decimals shows one: "0.0"), everything else is
     guarded text, blanks stay empty; ``font`` and ``alignment`` style every non-empty cell.
     """
-    cells = []
+    cells: list[object] = []  # openpyxl's write-only cells, None for a blank
     for value in values:
         if value is None or value == "":
             cells.append(None)
@@ -59,8 +59,11 @@ def row_cells(sheet, values, *, font=None, alignment=None) -> list:
         cell = WriteOnlyCell(sheet)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             cell.value = value
-            if isinstance(value, Decimal) and value.as_tuple().exponent < 0:
-                cell.number_format = "0.0"
+            if isinstance(value, Decimal):
+                exponent = value.as_tuple().exponent
+                assert isinstance(exponent, int)  # a stored figure is finite, never NaN
+                if exponent < 0:
+                    cell.number_format = "0.0"
         else:
             write_text(cell, value)
         if font is not None:

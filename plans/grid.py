@@ -4,6 +4,8 @@ A Django ``Form`` with 9,000 fields is slow to build and to render, so the grid 
 purpose-built form. Each cell posts its figures and, in a hidden ``-o`` input, the version and
 figures it was shown with. That lets a save tell the cells the user changed from the ones they
 left alone, and tell the service which version each change started from.
+
+The last functions say which agencies and indicators the grid (and every entry page) lists.
 """
 
 import hashlib
@@ -14,12 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Result, result_errors
+from plans.models import Agency, Plan, Result, result_errors
 from plans.parsing import ASCII_DIGITS, parse_ascii_int
+from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services.results import ResultEntry, ResultsRefused
-
-MAX_DIGITS = 15
-NOTE_MAX_LENGTH = 500
 
 
 def _note_hash(note: str) -> str:
@@ -50,9 +50,9 @@ def parse_whole(text: str) -> int | None:
     text = text.replace("\u00a0", "").replace(" ", "").strip()
     if not text:
         return None
-    number = parse_ascii_int(text, max_digits=MAX_DIGITS)
+    number = parse_ascii_int(text, max_digits=WHOLE_MAX_DIGITS)
     if number is None and ASCII_DIGITS.fullmatch(text):
-        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": MAX_DIGITS})
+        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": WHOLE_MAX_DIGITS})
     if number is None:
         raise ValueError(
             _("“%(text)s” không phải số nguyên không âm: chỉ gõ chữ số, ví dụ 412.")
@@ -304,3 +304,28 @@ class ResultGrid:
             if cell is not None:
                 # The user has now seen the newer figures: saving again overwrites them.
                 cell.token = make_token(result)
+
+
+# What the entry pages list, in which order: the grids, the year page and the template download.
+
+
+def plan_agencies(plan: Plan):
+    """Return the agencies of ``plan``'s province active in its year (a queryset)."""
+    return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
+
+
+def targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
+    """Return the ids of the indicators ``plan`` sets targets for (covering ``tier``)."""
+    return {
+        indicator_id
+        for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers")
+        if tier is None or tier in tiers.split("+")
+    }
+
+
+def ordered_indicators(targeted_ids: set[int]) -> list[Indicator]:
+    """Return the catalogue with the targeted indicators first, each part in catalogue order."""
+    indicators = list(Indicator.objects.all())
+    return [i for i in indicators if i.pk in targeted_ids] + [
+        i for i in indicators if i.pk not in targeted_ids
+    ]

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +104,9 @@ class TargetInlineFormSet(BaseInlineFormSet):
 class PlanAdminForm(forms.ModelForm):
     """The plan form; only an admin may take a plan out of the closed status."""
 
+    # The user saving the form, set on the form class by PlanAdmin.get_form.
+    user: AbstractBaseUser | AnonymousUser | None = None
+
     class Meta:
         model = Plan
         fields = [
@@ -112,8 +117,11 @@ class PlanAdminForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
         was_closed = self.instance.pk and self.initial.get("status") == Plan.Status.CLOSED
-        user = getattr(self, "user", None)
-        if was_closed and status != Plan.Status.CLOSED and role_of(user) != Profile.Role.ADMIN:
+        if (
+            was_closed
+            and status != Plan.Status.CLOSED
+            and role_of(self.user) != Profile.Role.ADMIN
+        ):
             raise forms.ValidationError(
                 _("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết.")
             )
@@ -130,6 +138,7 @@ class ProfileInlineForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         role = cleaned.get("role")
         if (
             role in (Profile.Role.OFFICER, Profile.Role.LEADER)
@@ -163,6 +172,7 @@ class ResultAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         instance = self.instance
         if instance.pk and cleaned.get("seen_version") != instance.version:
             raise forms.ValidationError(

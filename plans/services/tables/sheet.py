@@ -1,8 +1,9 @@
 """Turn the XML of one worksheet into rows of text, counting rows, cells and characters.
 
-:class:`SheetRows` holds the expat handlers :mod:`plans.services._xlsx` feeds a sheet through.
-A cell becomes the text a CSV would hold (see :func:`cell_text`); a malformed cell or row
-raises :class:`FileError` naming it, and so does going over the :class:`ReadBudget`.
+:class:`SheetRows` holds the expat handlers :mod:`plans.services.tables.xlsx_reader` feeds a
+sheet through. A cell becomes the text a CSV would hold (see :func:`cell_text`); a malformed
+cell or row raises :class:`FileError` naming it, and so does going over the
+:class:`ReadBudget`.
 """
 
 import math
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from plans.services._budget import FileError, ReadBudget, amount
+from plans.services.tables.budget import FileError, ReadBudget, amount
 
 MAIN = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -22,7 +23,7 @@ MAIN = (
 # Excel's own bounds: XFD is column 16,384.
 MAX_SHEET_ROW = 1_048_576
 MAX_SHEET_COLUMN = 16_384
-# What a cell format makes of a number, decided once per format (see _xlsx.Styles).
+# What a cell format makes of a number, decided once per format (see xlsx_reader._Styles).
 GENERAL, PERCENT, DATE, DURATION = range(4)
 DIGITS = "0123456789"
 
@@ -53,6 +54,8 @@ COLUMNS = _column_letters()
 
 class Formula(str):
     """The text of a workbook cell that holds a formula (``=1+1``), and the cell's name."""
+
+    cell: str
 
     def __new__(cls, text: str, cell: str):
         formula = super().__new__(cls, text)
@@ -163,6 +166,7 @@ class SheetRows:
                 "max_rows", _("Tệp có hơn %(max)s dòng") % {"max": amount(budget.max_rows)}
             )
         text = attrs.get("r")
+        number: int | None
         if text is None:
             number = self.number + 1
             text = str(number)
@@ -197,6 +201,7 @@ class SheetRows:
                 _("Tệp có hơn %(max)s ô") % {"max": amount(self.budget.max_cells)},
             )
         reference = attrs.get("r")
+        column: int | None
         if reference is None:
             column = self.column + 1
         else:
@@ -225,7 +230,7 @@ class SheetRows:
         if self.formula is not None:
             # A formula's result is whatever Excel last computed, if it saved one at all:
             # the importers refuse it rather than guess.
-            text = Formula("=" + "".join(self.formula), self.cell_name())
+            text: str = Formula("=" + "".join(self.formula), self.cell_name())
         elif self.value is None:
             return
         else:
@@ -247,6 +252,7 @@ class SheetRows:
                 _("Tệp có hơn %(max)s ký tự") % {"max": amount(budget.max_total_chars)},
             )
         row = self.row
+        assert row is not None  # start_c refuses a cell outside a row
         if len(row) < self.column - 1:
             row.extend([""] * (self.column - 1 - len(row)))
         row.append(text)

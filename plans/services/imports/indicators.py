@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Result, Target
 from plans.parsing import parse_ascii_int
-from plans.services.imports import (
+from plans.services.imports.rows import (
     ImportReport,
     _Check,
     _choice,
@@ -27,9 +27,8 @@ from plans.services.imports import (
     _required,
     _Rows,
 )
+from plans.services.tables.columns import INDICATOR_COLUMNS
 
-INDICATOR_COLUMNS = ("code", "name_vi", "name_en", "group", "kind", "numerator_label",
-                     "denominator_label", "position")
 # The fields an import sets, compared to tell an updated indicator from an unchanged one.
 FIELDS = INDICATOR_COLUMNS[1:]
 # PositiveSmallIntegerField: the range that both SQLite and PostgreSQL hold.
@@ -53,7 +52,9 @@ class _IndicatorRow:
 
 
 def _max_length(name: str) -> int:
-    return Indicator._meta.get_field(name).max_length
+    field = Indicator._meta.get_field(name)
+    assert isinstance(field, CharField) and field.max_length is not None
+    return field.max_length
 
 
 def _code(text: str) -> str:
@@ -118,14 +119,16 @@ def indicators_import(*, source, dry_run: bool = False) -> ImportReport:
                       "dòng.") % {"code": row.code, "first": parsed[row.code].line}
                 )
             if not rows.errors_of(line, check.problems):
+                assert row is not None  # a row is None only with problems
                 parsed[row.code] = row
 
-        existing = Indicator.objects.filter(code__in=parsed).order_by()
+        found = Indicator.objects.filter(code__in=parsed).order_by()
         if not dry_run:
             # Nobody may change these indicators between this check and our write.
-            existing = existing.select_for_update()
-        existing = {indicator.code: indicator for indicator in existing}
-        created, updated = [], []
+            found = found.select_for_update()
+        existing = {indicator.code: indicator for indicator in found}
+        created: list[_IndicatorRow] = []
+        updated: list[tuple[Indicator, _IndicatorRow]] = []
         for row in parsed.values():
             indicator = existing.get(row.code)
             if indicator is None:

@@ -1,0 +1,122 @@
+"""The change history: every ``Change`` row is made here, with one snapshot per subject.
+
+A change is about a result, a target or a plan (its subject) and always names the plan it
+belongs to: a target's plan, a result's plan (its agency's province and year), or the plan
+itself. The admin's history finds entries by the plan's province and year, so an entry without
+its plan would be missed there. What is kept of a subject, before and after, is its snapshot:
+:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`.
+"""
+
+import json
+from collections.abc import Iterable
+
+from plans.models import Change, Plan, Result, Target
+from plans.rules import plain_decimal
+from plans.services import bulk
+
+# (subject, old snapshot, new snapshot) as changes_record takes it; see there.
+ChangeEntry = tuple[Result | Target | Plan, dict | None, dict | None]
+
+
+def result_snapshot(result: Result) -> dict:
+    """Return the result's reported figures as kept in the change history."""
+    return result.as_dict()
+
+
+def result_snapshot_json(figures: tuple) -> str:
+    """Return (value, numerator, denominator, note) as :func:`result_snapshot` in JSON.
+
+    The same text as ``json.dumps(result_snapshot(result))``, written out directly: at millions
+    of change entries, json.dumps of a dict is a good part of an import's time.
+    """
+    value, numerator, denominator, note = figures
+    value = "null" if value is None else value
+    numerator = "null" if numerator is None else numerator
+    denominator = "null" if denominator is None else denominator
+    note = json.dumps(note) if note else '""'
+    return (f'{{"value": {value}, "numerator": {numerator}, "denominator": {denominator}, '
+            f'"note": {note}}}')
+
+
+def target_snapshot(target: Target) -> dict:
+    """Return the target's fields as kept in the change history (``indicator`` loaded)."""
+    return {
+        "indicator": target.indicator.code,
+        "tiers": target.tiers,
+        "comparator": target.comparator,
+        "value": plain_decimal(target.value),
+        "unit": target.unit,
+        "note": target.note,
+        "position": target.position,
+    }
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    """Return the plan's status fields as kept in the change history."""
+    return {
+        "status": plan.status,
+        "closed_by": plan.closed_by.get_username() if plan.closed_by is not None else None,
+        "closed_at": plan.closed_at.isoformat() if plan.closed_at else None,
+    }
+
+
+def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Change:
+    """Return the unsaved Change of ``subject`` (a Result, Target or Plan)."""
+    if channel not in Change.Channel.values:
+        raise ValueError(f"unknown change channel {channel!r}")
+    if isinstance(subject, Plan):
+        return Change(plan=subject, changed_by=user, channel=channel, old=old, new=new)
+    if isinstance(subject, Target):
+        return Change(target=subject, plan_id=subject.plan_id, changed_by=user, channel=channel,
+                      old=old, new=new)
+    if isinstance(subject, Result):
+        if plan is None:
+            raise ValueError("a result's change needs the plan of its province and year")
+        return Change(result=subject, plan=plan, changed_by=user, channel=channel, old=old,
+                      new=new)
+    raise TypeError(f"no history is kept for {type(subject).__name__}")
+
+
+def changes_record(
+    *, changes: Iterable[ChangeEntry], user, channel: str, plan: Plan | None = None
+) -> list[Change]:
+    """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
+
+    ``subject`` is a saved Result, Target or Plan; ``old`` and ``new`` its snapshots (None: it
+    did not exist, or no longer does). A gone subject is recorded on its plan. ``plan`` is the
+    plan of the results among ``changes`` (required for them; a target's and a plan's are
+    their own). Return the Change rows written.
+    """
+    rows = [
+        _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)
+        for subject, old, new in changes
+    ]
+    return Change.objects.bulk_create(rows, batch_size=1000)
+
+
+def change_record(*, subject, user, channel: str, old, new, plan: Plan | None = None) -> Change:
+    """Record one Change of ``subject``; see :func:`changes_record`."""
+    [change] = changes_record(changes=[(subject, old, new)], user=user, channel=channel,
+                              plan=plan)
+    return change
+
+
+def result_changes_insert(changes: list[tuple], *, user_id, channel: str, at) -> None:
+    """Record ``(result id, plan id, old figures, new figures)`` of many results, fast.
+
+    The results import's path: figures are tuples (value, numerator, denominator, note) as
+    :func:`result_snapshot_json` takes them, old None for a new result, and the rows are
+    written by :func:`plans.services.bulk.insert_rows`. ``plan id`` is the plan of the result's
+    province and year; None only if that province has no plan that year.
+    """
+    if channel not in Change.Channel.values:
+        raise ValueError(f"unknown change channel {channel!r}")
+    bulk.insert_rows(
+        Change,
+        ["result", "plan", "old", "new"],
+        [
+            (pk, plan_id, old and result_snapshot_json(old), result_snapshot_json(new))
+            for pk, plan_id, old, new in changes
+        ],
+        constants={"changed_by": user_id, "changed_at": at, "channel": channel},
+    )

@@ -1,0 +1,20 @@
+"""The columns of each file of FORMATS.md, in the order they are written.
+
+The imports check a file's header against these, and everything that writes such a file (the
+backups of ``export_data``, the results template of the entry pages, the demo) writes them.
+"""
+
+INDICATOR_COLUMNS = (
+    "code", "name_vi", "name_en", "group", "kind", "numerator_label", "denominator_label",
+    "position",
+)
+AGENCY_COLUMNS = (
+    "province_code", "province_name", "agency_code", "agency_name", "tier", "parent_code",
+    "active_from", "active_to",
+)
+TARGET_COLUMNS = (
+    "province_code", "year", "indicator_code", "tiers", "comparator", "value", "unit", "note",
+)
+RESULT_COLUMNS = (
+    "year", "agency_code", "indicator_code", "value", "numerator", "denominator", "note",
+)

@@ -1,0 +1,49 @@
+"""Who may call a view, and by which methods: one decorator for the entry pages, one for the
+dashboard's.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
+from django.views.decorators.http import require_safe
+
+from plans.access import get_plan_for_user
+
+
+def entry_view(*methods: str):
+    """Let the view answer officers who may enter the plan's results, by ``methods`` only.
+
+    The view is called as ``view(request, plan, **other_url_kwargs)``, with the plan of the URL's
+    ``province_code`` and ``year`` from :func:`plans.access.get_plan_for_user` (``write=True``).
+    The access helper runs before the method is looked at: an anonymous visitor goes to the
+    login page, a stranger gets 404 and a leader 403 whatever the method; an officer using
+    another method gets an empty 405 naming the allowed ones.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, province_code, year, **kwargs):
+            plan = get_plan_for_user(request.user, province_code, year, write=True)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, plan, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def dashboard_view(view):
+    """Let the view answer readers only: log in first unless dashboards are public; GET only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated and not settings.PUBLIC_DASHBOARD:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return require_safe(wrapped)

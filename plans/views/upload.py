@@ -1,0 +1,144 @@
+"""Results uploads for steering-committee staff: the template to fill in, the upload, the confirm.
+
+Every view gets its plan through :func:`plans.views.decorators.entry_view` with ``write=True``,
+as the other entry pages do. The file is read by ``plans.services.imports.results_import``;
+the template is written by :mod:`plans.results_template`.
+"""
+
+import base64
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from plans import results_template
+from plans.models import Change
+from plans.services import imports
+from plans.uploads import oversized_upload
+from plans.views.decorators import entry_view
+from plans.wording import plan_closed_message
+
+UPLOAD_SESSION_KEY = "entry_upload"
+# The preview keeps the file in the session (base64) until it is confirmed; larger files are
+# refused rather than stored there.
+UPLOAD_SESSION_MAX_BYTES = 2 * 1024 * 1024
+
+
+@entry_view("GET")
+def entry_template(request, plan, file_format):
+    """Download results.csv (or .xlsx) pre-filled with the year's agencies and indicators."""
+    if file_format not in results_template.CONTENT_TYPES:
+        raise Http404
+    response = HttpResponse(
+        results_template.template_file(plan, file_format),
+        content_type=results_template.CONTENT_TYPES[file_format],
+    )
+    filename = f"results-{plan.province.code}-{plan.year}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@entry_view("GET", "POST")
+def entry_upload(request, plan):
+    """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
+
+    The previewed file is kept in the session until confirmed; the confirm imports it again
+    from scratch, so anything that changed in between is checked again.
+    """
+    # The preview's session copy and the request's own limit both apply; show the smaller.
+    limit = min(UPLOAD_SESSION_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
+    context = {
+        "plan": plan,
+        "province": plan.province,
+        "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+        "max_bytes": limit,
+    }
+    if request.method == "GET":
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        return render(request, "plans/entry_upload.html", context)
+
+    if "confirm" in request.POST:
+        return _upload_confirm(request, plan, context)
+
+    upload = request.FILES.get("file")
+    # A file past UPLOAD_MAX_BYTES was skipped while it arrived: it is not in request.FILES.
+    skipped = oversized_upload(request, "file")
+    if upload is None and skipped is None:
+        context["file_error"] = _("Chưa chọn tệp. Hãy chọn tệp CSV hoặc Excel (.xlsx).")
+        return render(request, "plans/entry_upload.html", context, status=400)
+    name, size = skipped or (upload.name, upload.size)
+    if skipped or size > limit:
+        context["file_error"] = _(
+            "Tệp %(name)s quá lớn (%(size)s KB; tối đa %(max)s KB). Hãy chia thành nhiều tệp."
+        ) % {"name": name, "size": size // 1024, "max": limit // 1024}
+        return render(request, "plans/entry_upload.html", context, status=400)
+    data = upload.read()
+    report, refused = _import(request, plan, data, dry_run=True)
+    context.update({"report": report, "refused": refused, "filename": upload.name})
+    if refused:
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        return render(request, "plans/entry_upload.html", context, status=400)
+    request.session[UPLOAD_SESSION_KEY] = {
+        "plan": plan.pk,
+        "name": upload.name,
+        "data": base64.b64encode(data).decode("ascii"),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    context["confirm_sha256"] = request.session[UPLOAD_SESSION_KEY]["sha256"]
+    return render(request, "plans/entry_upload.html", context)
+
+
+def _upload_confirm(request, plan, context):
+    kept = request.session.get(UPLOAD_SESSION_KEY)
+    if (
+        not kept
+        or kept.get("plan") != plan.pk
+        or kept.get("sha256") != request.POST.get("sha256")
+    ):
+        context["file_error"] = _(
+            "Không tìm thấy tệp đã xem trước (có thể bạn đã mở trang tải lên ở thẻ khác). "
+            "Hãy chọn tệp và xem trước lại."
+        )
+        return render(request, "plans/entry_upload.html", context, status=400)
+    data = base64.b64decode(kept["data"])
+    report, refused = _import(request, plan, data, dry_run=False)
+    if refused:
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        context.update({"report": report, "refused": True, "filename": kept["name"]})
+        return render(request, "plans/entry_upload.html", context, status=400)
+    request.session.pop(UPLOAD_SESSION_KEY, None)
+    messages.success(
+        request,
+        _(
+            "Đã nhập tệp %(name)s: %(created)s kết quả mới, %(updated)s kết quả được sửa, "
+            "%(unchanged)s không đổi, %(skipped)s dòng trống bỏ qua."
+        )
+        % {
+            "name": kept["name"],
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "skipped": report.skipped_blank,
+        },
+    )
+    return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
+
+
+def _import(request, plan, data: bytes, *, dry_run: bool):
+    """Return (report, refused) for importing ``data`` into ``plan``'s province and year."""
+    try:
+        report = imports.results_import(
+            source=data,
+            user=request.user,
+            channel=Change.Channel.UPLOAD,
+            dry_run=dry_run,
+            provinces=[plan.province_id],
+            years=[plan.year],
+            budget=imports.ReadBudget.web(),
+        )
+    except imports.ImportRefused as refusal:
+        return refusal.report, True
+    return report, False

@@ -1,0 +1,221 @@
+"""Figures in words for people: "85,0 %", "trên 80 %", "≥ 3 dịch vụ", "Đạt", "412/430".
+
+The one place a figure is put into words: the dashboard's template tags, the comparison, the
+progress workbook, the entry pages and the results service all call these functions, so that a
+figure reads the same everywhere. Every figure comes from :mod:`plans.progress` (a ``Progress``
+or its rounded value) or from a stored result; nothing is recomputed here. Numbers follow the
+active language (``85,0`` in Vietnamese, ``85.0`` in English).
+"""
+
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+
+from plans import progress
+
+# What a count of an indicator counts, for "≥ 3 dịch vụ". Indicators added later by admins
+# fall back on their kind: a yes/no count is a number of agencies, anything else a bare number.
+COUNT_NOUNS = {
+    "PUBLIC_SERVICES_L3": gettext_lazy("dịch vụ"),
+    "PUBLIC_SERVICES_L4": gettext_lazy("dịch vụ"),
+    "PUBLIC_SERVICES_FULL": gettext_lazy("dịch vụ"),
+    "PUBLIC_SERVICES_PARTIAL": gettext_lazy("dịch vụ"),
+    "OFFICIAL_EMAIL": gettext_lazy("cán bộ"),
+    "E_DOCUMENTS": gettext_lazy("văn bản"),
+    "ONLINE_MEETINGS": gettext_lazy("cuộc họp"),
+}
+# "đơn vị" is also a unit of measure elsewhere: the context keeps the English "agencies".
+AGENCIES_NOUN = pgettext_lazy("count of agencies", "đơn vị")
+# The four comparators in words; only the one a target uses is translated.
+COMPARATOR_WORDS = {
+    ">": gettext_noop("trên %(value)s"),
+    ">=": gettext_noop("≥ %(value)s"),
+    "<=": gettext_noop("≤ %(value)s"),
+    "<": gettext_noop("dưới %(value)s"),
+}
+DASH = "—"
+
+
+def number_text(value, places=None) -> str:
+    """Return ``value`` in the active language's format (``1.234,5`` in Vietnamese)."""
+    # Grouped whatever settings.USE_THOUSAND_SEPARATOR says: "23.171" reads, "23171" does not.
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def percent_text(value: Decimal) -> str:
+    """Return a rounded percentage with one decimal: "85,0 %"."""
+    return _("%(number)s %%") % {"number": number_text(value, 1)}
+
+
+def whole_percent_text(value) -> str:
+    """Return a percentage without decimals, as on a chart's axis: "75 %"."""
+    return _("%(number)s %%") % {"number": number_text(value, 0)}
+
+
+def count_noun(indicator) -> str:
+    """Return what a count of ``indicator`` counts ("dịch vụ"), or "" for a bare number."""
+    noun = COUNT_NOUNS.get(indicator.code)
+    if noun is None and indicator.kind == progress.YES_NO:
+        noun = AGENCIES_NOUN
+    return str(noun) if noun else ""
+
+
+def count_text(value, indicator) -> str:
+    """Return a count with what it counts: "3 dịch vụ"."""
+    noun = count_noun(indicator)
+    number = number_text(value, 0)
+    return _("%(number)s %(noun)s") % {"number": number, "noun": noun} if noun else number
+
+
+def achieved_text(prog: progress.Progress, indicator) -> str:
+    """Return the achieved value as shown: "85,0 %", "3 dịch vụ", or a dash without data."""
+    rounded = prog.achieved_rounded
+    if rounded is None:
+        return DASH
+    if prog.unit == progress.PERCENT:
+        return percent_text(rounded)
+    return count_text(rounded, indicator)
+
+
+def target_text(target) -> str:
+    """Return a target in words: "trên 80 %", "≥ 3 dịch vụ", "dưới 5 %"."""
+    value = target.value_display()
+    if target.unit == progress.PERCENT:
+        amount = _("%(number)s %%") % {"number": number_text(value)}
+    else:
+        amount = count_text(value, target.indicator)
+    return _(COMPARATOR_WORDS[target.comparator]) % {"value": amount}
+
+
+def status_label(status) -> str:
+    """Return the status in words: Đạt, Chưa đạt, Chưa có số liệu."""
+    return str(progress.Status(status).label)
+
+
+def status_class(status) -> str:
+    """Return the CSS class that marks a status beside its label: ``status-met``, ..."""
+    return f"status-{progress.Status(status).value}"
+
+
+def completeness_text(prog: progress.Progress) -> str:
+    """Return how many agencies in scope reported: "18/20 đơn vị đã báo cáo"."""
+    return _("%(reporting)s/%(in_scope)s đơn vị đã báo cáo") % {
+        "reporting": number_text(prog.agencies_reporting, 0),
+        "in_scope": number_text(prog.agencies_in_scope, 0),
+    }
+
+
+def ratio_text(prog: progress.Progress) -> str:
+    """Return the numerator over the denominator ("412/430"), or the numerator of a count."""
+    if prog.numerator is None:
+        return ""
+    if prog.denominator is None:
+        return number_text(prog.numerator, 0)
+    return f"{number_text(prog.numerator, 0)}/{number_text(prog.denominator, 0)}"
+
+
+def agency_figure_text(figure, target) -> str:
+    """Return what one agency reported, as it reads: "Có", "412/430 (95,8 %)", "3 dịch vụ"."""
+    result = figure.result
+    if result is None:
+        return DASH
+    kind = target.indicator.kind
+    if kind == progress.YES_NO:
+        return _("Có") if result.value else _("Không")
+    if kind == progress.RATIO:
+        ratio = f"{number_text(result.numerator, 0)}/{number_text(result.denominator, 0)}"
+        if target.unit == progress.PERCENT and figure.achieved is not None:
+            share = percent_text(progress.round_half_away(figure.achieved, 1))
+            return _("%(ratio)s (%(share)s)") % {"ratio": ratio, "share": share}
+        return ratio
+    return count_text(result.value, target.indicator)
+
+
+def untargeted_text(prog: progress.Progress, indicator) -> str:
+    """Return the figure of an indicator reported without a target.
+
+    Yes/no: the share of reporting agencies that said yes ("12/20 đơn vị có (60,0 %)"); ratio:
+    "412/430 (95,8 %)"; count: the sum. A yes/no total over tiers (unit count): "29/168 đơn vị có".
+    """
+    rounded = prog.achieved_rounded
+    if rounded is None:
+        return DASH
+    if indicator.kind == progress.YES_NO and prog.unit == progress.COUNT:
+        # Summed over tiers: how many said yes, no share of unlike agencies.
+        return _("%(yes)s/%(reporting)s đơn vị có") % {
+            "yes": number_text(prog.numerator, 0),
+            "reporting": number_text(prog.agencies_reporting, 0),
+        }
+    if prog.unit == progress.COUNT:
+        return count_text(rounded, indicator)
+    if indicator.kind == progress.YES_NO:
+        return _("%(yes)s/%(reporting)s đơn vị có (%(share)s)") % {
+            "yes": number_text(prog.numerator, 0),
+            "reporting": number_text(prog.agencies_reporting, 0),
+            "share": percent_text(rounded),
+        }
+    return _("%(ratio)s (%(share)s)") % {
+        "ratio": ratio_text(prog),
+        "share": percent_text(rounded),
+    }
+
+
+def progress_bar_label(prog: progress.Progress, target) -> str:
+    """Return the text alternative of a target's progress bar, naming figure and target."""
+    if prog.status == progress.Status.NO_DATA:
+        return _("Chưa có số liệu; chỉ tiêu %(target)s") % {"target": target_text(target)}
+    return _("Đạt được %(achieved)s; chỉ tiêu %(target)s") % {
+        "achieved": achieved_text(prog, target.indicator),
+        "target": target_text(target),
+    }
+
+
+def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
+    """Return a result's figures as a person reads them: "Có", "412/430", "3", "(trống)"."""
+    if kind == progress.RATIO:
+        if numerator is None and denominator is None:
+            return _("(trống)")
+        parts = ("" if n is None else formats.number_format(n) for n in (numerator, denominator))
+        return "/".join(parts)
+    if value is None:
+        return _("(trống)")
+    if kind == progress.YES_NO:
+        return _("Có") if value == 1 else _("Không")
+    return formats.number_format(value)
+
+
+def change_figures_text(indicator, figures: dict | None) -> str:
+    """Return a history entry's figures (and note) in words; ``figures`` is a Change snapshot."""
+    if figures is None:
+        return _("(chưa có)")
+    text = figures_in_words(
+        kind=indicator.kind,
+        value=figures.get("value"),
+        numerator=figures.get("numerator"),
+        denominator=figures.get("denominator"),
+    )
+    if figures.get("note"):
+        text = _("%(figures)s — ghi chú: %(note)s") % {"figures": text, "note": figures["note"]}
+    return text
+
+
+def plan_closed_message(plan) -> str:
+    """Return why ``plan``'s results may not change: who closed it, and when."""
+    if plan.closed_by_id:
+        return _(
+            "Kế hoạch năm %(year)s của tỉnh %(province)s đã được %(who)s tổng kết lúc %(when)s: "
+            "kết quả chỉ còn để xem. Chỉ quản trị viên mới mở lại được."
+        ) % {
+            "year": plan.year,
+            "province": plan.province.name,
+            "who": plan.closed_by.get_full_name() or plan.closed_by.get_username(),
+            "when": formats.date_format(plan.closed_at, "SHORT_DATETIME_FORMAT")
+            if plan.closed_at
+            else "",
+        }
+    return _(
+        "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "
+        "Chỉ quản trị viên mới mở lại được."
+    ) % {"year": plan.year, "province": plan.province.name}

@@ -1,0 +1,103 @@
+"""Figures in words (plans.wording), the one module the tags, workbook, views and services call."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone, translation
+
+from plans import progress, wording
+from plans.services import results
+from plans.templatetags import progress_tags
+
+
+@pytest.mark.parametrize(
+    ("kind", "figures", "expected"),
+    [
+        ("yes_no", (1, None, None), "Có"),
+        ("yes_no", (0, None, None), "Không"),
+        ("yes_no", (None, None, None), "(trống)"),
+        ("count", (3, None, None), "3"),
+        ("count", (None, None, None), "(trống)"),
+        ("ratio", (None, 412, 430), "412/430"),
+        ("ratio", (None, 412, None), "412/"),
+        ("ratio", (None, None, 430), "/430"),
+        ("ratio", (None, None, None), "(trống)"),
+    ],
+)
+def test_it_says_a_results_figures_in_words(kind, figures, expected):
+    value, numerator, denominator = figures
+    with translation.override("vi"):
+        assert wording.figures_in_words(
+            kind=kind, value=value, numerator=numerator, denominator=denominator
+        ) == expected
+
+
+def test_it_says_a_history_entrys_figures_with_its_note():
+    ratio = SimpleNamespace(kind="ratio")
+    with translation.override("vi"):
+        assert wording.change_figures_text(ratio, None) == "(chưa có)"
+        assert wording.change_figures_text(ratio, {"numerator": 3, "denominator": 4}) == "3/4"
+        assert (
+            wording.change_figures_text(ratio, {"numerator": 3, "denominator": 4, "note": "ước"})
+            == "3/4 — ghi chú: ước"
+        )
+    with translation.override("en"):
+        assert wording.change_figures_text(SimpleNamespace(kind="yes_no"), {"value": 1}) == "Yes"
+
+
+def plan(**closed):
+    province = SimpleNamespace(name="Kiên Giang")
+    return SimpleNamespace(year=2017, province=province, **{"closed_by_id": None, **closed})
+
+
+def test_it_says_a_plan_is_closed_without_naming_anyone_when_nobody_is_recorded():
+    with translation.override("vi"):
+        message = wording.plan_closed_message(plan())
+    assert message.startswith("Kế hoạch năm 2017 của tỉnh Kiên Giang đã tổng kết")
+
+
+def test_it_says_who_closed_a_plan_and_when():
+    who = SimpleNamespace(get_full_name=lambda: "", get_username=lambda: "thu.ky")
+    when = timezone.make_aware(datetime.datetime(2018, 1, 15, 9, 30))
+    with translation.override("vi"):
+        message = wording.plan_closed_message(
+            plan(closed_by_id=1, closed_by=who, closed_at=when)
+        )
+    assert "đã được thu.ky tổng kết lúc 09:30 15/01/2018" in message
+
+
+def test_it_writes_an_axis_percent_without_decimals():
+    with translation.override("vi"):
+        assert wording.whole_percent_text(Decimal("75")) == "75 %"
+
+
+def test_it_names_figure_and_target_in_the_bar_label(indicator):
+    target = SimpleNamespace(
+        indicator=indicator("OFFICIAL_EMAIL"), comparator=">=", unit="percent",
+        value_display=lambda: Decimal("80"),
+    )
+    met = progress.compute(kind="ratio", unit="percent", comparator=">=", target=Decimal("80"),
+                           tally=progress.Tally(agencies_in_scope=1, agencies_reporting=1,
+                                                numerator_sum=9, denominator_sum=10))
+    silent = progress.compute(kind="ratio", unit="percent", comparator=">=", target=Decimal("80"),
+                              tally=progress.Tally(agencies_in_scope=1))
+    with translation.override("vi"):
+        assert wording.progress_bar_label(met, target) == "Đạt được 90,0 %; chỉ tiêu ≥ 80 %"
+        assert wording.progress_bar_label(silent, target) == "Chưa có số liệu; chỉ tiêu ≥ 80 %"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["achieved_text", "target_text", "status_label", "status_class", "completeness_text",
+     "ratio_text", "agency_figure_text", "untargeted_text"],
+)
+def test_the_template_filters_are_the_wording_functions(name):
+    assert getattr(progress_tags, name) is getattr(wording, name)
+    assert progress_tags.register.filters[name] is getattr(wording, name)
+
+
+def test_the_results_service_words_its_refusals_with_the_same_functions():
+    assert results.figures_in_words is wording.figures_in_words
+    assert results.plan_closed_message is wording.plan_closed_message
