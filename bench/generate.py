@@ -1,4 +1,4 @@
-"""Write a national dataset at the pre-2025 scale as the CSV files of FORMATS.md.
+"""Write a national dataset at the pre-2025 scale as the CSV files of docs/FORMATS.md.
 
 63 provinces with their official statistics-office codes and names, about 205 agencies each
 (the provincial committee, ~20 departments, ~11 districts, ~170 communes: 12,930 in all), a plan
@@ -86,7 +86,7 @@ DENOMINATORS = {
 PROCEDURES = {"province": (10, 40), "department": (40, 300), "district": (150, 300),
               "commune": (90, 130)}
 
-# The menu of targets a province picks its 10 yearly targets from (FORMATS.md key:
+# The menu of targets a province picks its 10 yearly targets from (docs/FORMATS.md key:
 # indicator and tiers); values grow over the decade from ``start`` by ``step`` a year.
 TARGET_MENU = [
     ("SPECIALIZED_NETWORK", "department+district", ">", 80, 2, "percent"),

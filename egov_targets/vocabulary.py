@@ -5,7 +5,7 @@ Each word is defined here once and used by the models (as their nested ``TextCho
 ``Profile.Role``), by the database constraints (``.values``: a model's ``Meta`` cannot see the
 classes nested in the model, so the constraints name these), by the progress arithmetic
 (plans.progress), the imports, and every page and file that shows a status.
-tests/test_vocabulary.py holds them to FORMATS.md.
+tests/test_vocabulary.py holds them to docs/FORMATS.md.
 
 A plain module of enumerations, no models: both apps import it (plans already imports
 indicators, so neither app's package is the place), and so does plans.progress, which must stay

@@ -1,4 +1,4 @@
-"""A province's data written back in the import formats of FORMATS.md (the CSV round trip).
+"""A province's data written back in the import formats of docs/FORMATS.md (the CSV round trip).
 
 ``indicators.csv``, ``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data``
 writes them are read back by ``import_indicators``, ``import_agencies``, ``import_targets`` and
@@ -8,7 +8,7 @@ statuses, the targets' order, the accounts, the change history or the sample mar
 ``pg_dump`` keeps everything.
 
 Rows are streamed from the database in chunks: memory stays flat whatever the number of results.
-The text is written exactly as stored, with no formula guard (FORMATS.md: backups restore
+The text is written exactly as stored, with no formula guard (docs/FORMATS.md: backups restore
 exactly): a leading apostrophe would be read back as part of a note or a name. The files are
 for the imports, not for spreadsheets; ``progress.csv`` and the entry templates are guarded.
 Fields holding a carriage return are quoted (``CsvWriter``). The imports trim every field and

@@ -1,4 +1,4 @@
-"""The progress export of FORMATS.md (``progress.csv``) and a guard for spreadsheet downloads.
+"""The progress export of docs/FORMATS.md (``progress.csv``) and a guard for spreadsheet downloads.
 
 Figures come from :func:`plans.selectors.plan_progress`, so the export says exactly what the
 dashboard says. Lines end with ``\\n`` (as the import files may), and the text is UTF-8 without

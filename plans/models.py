@@ -141,9 +141,9 @@ class Agency(models.Model):
 def active_in_year(active_from: int | None, active_to: int | None, year: int) -> bool:
     """Return True if the years ``active_from`` to ``active_to`` hold ``year``.
 
-    FORMATS.md's rule for an agency active in a year, a blank bound being open; Agency.active_in
-    is the same rule as a filter. For callers that hold the bounds without an Agency (grouped
-    counts, the demo's CSV rows).
+    docs/FORMATS.md's rule for an agency active in a year, a blank bound being open;
+    Agency.active_in is the same rule as a filter. For callers that hold the bounds without an
+    Agency (grouped counts, the demo's CSV rows).
     """
     return (active_from is None or active_from <= year) and (active_to is None or year <= active_to)
 

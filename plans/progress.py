@@ -1,4 +1,4 @@
-"""The progress arithmetic of FORMATS.md: numbers in, numbers out.
+"""The progress arithmetic of docs/FORMATS.md: numbers in, numbers out.
 
 No database and no request here. Everything that shows or exports a figure — dashboard,
 export, report, admin — computes it through :func:`compute`.

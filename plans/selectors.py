@@ -147,7 +147,7 @@ GROUP_ORDER = [choice.value for choice in Indicator.Group]
 def display_order(item: TargetProgress):
     """Sort key of a target on pages for people: by indicator group (infrastructure, internal,
     services), then as the plan lists its targets, then the catalogue's order. Files keep
-    FORMATS.md's order (indicator code, then tiers)."""
+    docs/FORMATS.md's order (indicator code, then tiers)."""
     target = item.target
     return (
         GROUP_ORDER.index(target.indicator.group),

@@ -1,6 +1,6 @@
 """The vocabulary (egov_targets.vocabulary) is the data contract's: docs/FORMATS.md, word for word.
 
-The tables of FORMATS.md (tiers, kinds, the standard catalogue) and the sentences that list the
+The tables of docs/FORMATS.md (tiers, kinds, the standard catalogue) and the sentences that list the
 comparators, units, statuses, groups and roles are read here, and each enumeration must hold
 exactly their words; the models, constraints and progress module must use those enumerations.
 """
@@ -26,7 +26,7 @@ FORMATS = (Path(__file__).resolve().parent.parent / "docs" / "FORMATS.md").read_
 def section(heading: str) -> str:
     """Return the text under ``## heading`` up to the next heading of that level."""
     match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", FORMATS, re.M | re.S)
-    assert match, f"FORMATS.md has no section {heading!r}"
+    assert match, f"docs/FORMATS.md has no section {heading!r}"
     return match.group(1)
 
 

@@ -1,4 +1,4 @@
-"""Install the standard indicator catalogue of FORMATS.md."""
+"""Install the standard indicator catalogue of docs/FORMATS.md."""
 
 from django.db import migrations
 

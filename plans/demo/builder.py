@@ -4,7 +4,7 @@ The figures come from ``/work/shared/seeds/README.md`` (targets K1–K9 of Kiên
 results H1–H5 of Hưng Yên's 2017 review, task H7 of its 2018 plan). Everything not published —
 every agency's own result, and Kiên Giang's 2016 plan — is sample data, marked ``is_sample``.
 
-The demo is written as the CSV files of FORMATS.md and loaded through the same imports as a
+The demo is written as the CSV files of docs/FORMATS.md and loaded through the same imports as a
 province's own files (``plans.services.imports``), so it is checked by the same rules, and
 loading it twice changes nothing the second time.
 

@@ -1,4 +1,4 @@
-"""The benchmark's dataset generator: deterministic, FORMATS.md files, accepted by the imports."""
+"""The benchmark's dataset generator: deterministic, docs/FORMATS.md files, read by the imports."""
 
 import csv
 import importlib.util

@@ -99,7 +99,7 @@ def test_an_unknown_province_is_refused_and_nothing_is_written(tmp_path):
 
 
 def test_text_that_a_spreadsheet_would_run_is_written_as_stored(tmp_path):
-    # No formula guard in a backup: the import would keep the apostrophe (FORMATS.md). The
+    # No formula guard in a backup: the import would keep the apostrophe (docs/FORMATS.md). The
     # files people open in spreadsheets (progress.csv, .xlsx, templates) carry the guard.
     call_command("load_demo", "--no-accounts")
     result = Result.objects.filter(agency__province__code="91").first()

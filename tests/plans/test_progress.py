@@ -1,4 +1,4 @@
-"""The progress arithmetic of FORMATS.md, as tables of cases and as properties.
+"""The progress arithmetic of docs/FORMATS.md, as tables of cases and as properties.
 
 Every example of seeds/README.md is here: "trên 80%" (80.0 not met, 80.1 met), 4 of 5 agencies
 meeting ``>= 80`` but not ``> 80``, the yes/no denominator counting agencies that have not
@@ -266,7 +266,7 @@ def valid_inputs(draw):
 
 
 def exact_achieved(kind, unit, tally):
-    """Return the achieved value straight from FORMATS.md's table, or None for no data."""
+    """Return the achieved value straight from docs/FORMATS.md's table, or None for no data."""
     if tally.agencies_reporting == 0:
         return None
     numerator = tally.numerator_sum if kind == "ratio" else tally.value_sum

@@ -22,8 +22,8 @@ class Command(BaseCommand):
     help = gettext_lazy(  # type: ignore[assignment]
         "Ghi danh mục chỉ tiêu, đơn vị, chỉ tiêu kế hoạch và kết quả ra indicators.csv, "
         "agencies.csv, targets.csv, results.csv trong thư mục DIR, đúng định dạng nhập "
-        "(FORMATS.md), để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, "
-        "import_agencies, import_targets rồi import_results."
+        "(docs/FORMATS.md), để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng "
+        "import_indicators, import_agencies, import_targets rồi import_results."
     )
 
     def add_arguments(self, parser):

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
     help = gettext_lazy(  # type: ignore[assignment]
         "Xuất tiến độ thực hiện chỉ tiêu của một tỉnh trong một năm (progress.csv theo "
-        "FORMATS.md), mặc định ra đầu ra chuẩn."
+        "docs/FORMATS.md), mặc định ra đầu ra chuẩn."
     )
 
     def add_arguments(self, parser):

@@ -71,6 +71,6 @@ class ImportCommand(BaseCommand):
 class Command(ImportCommand):
     # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
     help = gettext_lazy(  # type: ignore[assignment]
-        "Nhập danh sách đơn vị (agencies.csv) theo FORMATS.md."
+        "Nhập danh sách đơn vị (agencies.csv) theo docs/FORMATS.md."
     )
     service = staticmethod(agencies_import)

@@ -8,7 +8,7 @@ from plans.services.imports import results_import
 class Command(ImportCommand):
     # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
     help = gettext_lazy(  # type: ignore[assignment]
-        "Nhập kết quả thực hiện (results.csv) theo FORMATS.md."
+        "Nhập kết quả thực hiện (results.csv) theo docs/FORMATS.md."
     )
     service = staticmethod(results_import)
 

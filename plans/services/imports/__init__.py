@@ -1,4 +1,4 @@
-"""Import indicators, agencies, targets and results from the CSV/XLSX files of FORMATS.md.
+"""Import indicators, agencies, targets and results from the CSV/XLSX files of docs/FORMATS.md.
 
 Every import is all-or-nothing: rows are read and checked in chunks of a few thousand (a handful
 of queries per chunk, never one per row), written while no error has been found, and if any row

@@ -1,4 +1,4 @@
-"""The columns of each file of FORMATS.md, in the order they are written.
+"""The columns of each file of docs/FORMATS.md, in the order they are written.
 
 The imports check a file's header against these, and everything that writes such a file (the
 backups of ``export_data``, the results template of the entry pages, the demo) writes them.
