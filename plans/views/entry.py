@@ -104,7 +104,9 @@ def entry_year(request, plan):
             "not_reported": [agency for agency in agencies if not agency.reported],
             "agency_count": len(agencies),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
             "is_admin": role_of(request.user) == Profile.Role.ADMIN,
         },
     )
@@ -145,7 +147,9 @@ def entry_grid(request, plan, tier):
             "grid": grid,
             "rows": grid.rendered_rows(closed=plan.is_closed),
             "with_notes": with_notes,
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
         },
         status=status,
     )
@@ -195,7 +199,9 @@ def entry_agency(request, plan, agency_code):
             ],
             "years": years,
             "across_years": across_years,
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
         },
         status=status,
     )
