@@ -18,6 +18,7 @@ from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
+from plans.services.plans import results_delete
 from plans.wording import figures_in_words, person_text, plan_closed_message, time_text
 
 CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY, Change.Channel.ADMIN)
@@ -283,3 +284,44 @@ def result_record(
         channel=channel,
     )
     return written[0] if written else None
+
+
+def result_clear(*, result: Result, user, expected_version: int, channel: str) -> None:
+    """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
+
+    ``expected_version`` is the version the user confirmed clearing. Raise ResultsRefused,
+    deleting nothing, when the plan of its province and year is missing or closed, or when the
+    result changed (or went) since. The deletion and its history entry are made by
+    :func:`plans.services.plans.results_delete`, the admin's path.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    with transaction.atomic():
+        # Locked, so that closing the plan and clearing cannot interleave.
+        plan = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("province", "closed_by")
+            .filter(province_id=result.agency.province_id, year=result.year)
+            .first()
+        )
+        if plan is None:
+            raise ResultsRefused(
+                _("Tỉnh %(province)s chưa có kế hoạch năm %(year)s.")
+                % {"province": result.agency.province.name, "year": result.year}
+            )
+        if plan.status == Plan.Status.CLOSED:
+            raise ResultsRefused(plan_closed_message(plan, reader=user))
+        current = (
+            Result.objects.select_for_update(of=("self",))
+            .select_related("agency", "indicator", "updated_by")
+            .filter(pk=result.pk)
+            .first()
+        )
+        if current is None or current.version != expected_version:
+            raise ResultsRefused(
+                _(
+                    "Kết quả này đã thay đổi sau khi bạn mở trang xác nhận nên chưa bị xoá. "
+                    "Hãy xem lại giá trị hiện tại rồi xoá lại nếu vẫn cần."
+                )
+            )
+        results_delete(results=[current], user=user, channel=channel)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -24,11 +25,12 @@ from plans.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
+from plans.parsing import parse_ascii_int
 from plans.services.plans import plan_close, plan_reopen
-from plans.services.results import ResultsRefused, results_record_grid
+from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
-from plans.wording import change_figures_text, plan_closed_message
+from plans.wording import change_figures_text, person_text, plan_closed_message, time_text
 
 HISTORY_LIMIT = 500
 
@@ -202,6 +204,60 @@ def entry_agency(request, plan, agency_code):
             "closed_message": (
                 plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
             ),
+        },
+        status=status,
+    )
+
+
+@entry_view("GET", "POST")
+def entry_result_clear(request, plan, agency_code, indicator_code):
+    """Show what clearing one saved result removes (GET), and clear it (POST)."""
+    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    result = get_object_or_404(
+        Result.objects.select_related("agency__province", "indicator", "updated_by"),
+        agency=agency, year=plan.year, indicator__code=indicator_code,
+    )
+    agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
+    refusal, status = "", 200
+    if plan.is_closed:
+        refusal, status = plan_closed_message(plan, reader=request.user), 409
+    elif request.method == "POST":
+        try:
+            result_clear(
+                result=result,
+                user=request.user,
+                expected_version=parse_ascii_int(request.POST.get("version", "")) or 0,
+                channel=Change.Channel.AGENCY,
+            )
+        except ResultsRefused as refused:
+            refusal, status = refused.message, 409
+            result = Result.objects.filter(pk=result.pk).select_related(
+                "agency__province", "indicator", "updated_by"
+            ).first()
+            if result is None:
+                return redirect(agency_url)
+        else:
+            messages.success(
+                request,
+                _("Đã xoá kết quả “%(indicator)s” của %(agency)s năm %(year)s. Lịch sử thay "
+                  "đổi vẫn giữ giá trị cũ.")
+                % {"indicator": result.indicator.name, "agency": agency.name, "year": plan.year},
+            )
+            return redirect(agency_url)
+    return render(
+        request,
+        "plans/result_clear.html",
+        {
+            "plan": plan,
+            "province": plan.province,
+            "agency": agency,
+            "result": result,
+            "figures": change_figures_text(result.indicator, result.as_dict()),
+            "saved_by": person_text(result.updated_by, reader=request.user)
+            if result.updated_by else "",
+            "saved_at": time_text(result.updated_at),
+            "refusal": refusal,
+            "agency_url": agency_url,
         },
         status=status,
     )
