@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import Indicator
 from plans import selectors
@@ -38,9 +39,12 @@ HISTORY_LIMIT = 500
 def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
     """Read the posted grid and save it; return True when saved, else mark the grid."""
     if not grid.read(request.POST):
-        grid.message = _(
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại."
-        ) % {"count": len(grid.errors())}
+        count = len(grid.errors())
+        grid.message = ngettext(
+            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
+            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
+            count,
+        ) % {"count": count}
         return False
     try:
         written = results_record_grid(
@@ -49,13 +53,18 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
     except ResultsRefused as refusal:
         grid.refuse(refusal)
         if not grid.message:
-            grid.message = _(
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới."
-            ) % {"count": len(grid.errors())}
+            count = len(grid.errors())
+            grid.message = ngettext(
+                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                count,
+            ) % {"count": count}
         return False
     if written:
         messages.success(
-            request, _("Đã lưu %(count)s kết quả.") % {"count": len(written)}
+            request,
+            ngettext("Đã lưu %(count)s kết quả.", "Đã lưu %(count)s kết quả.", len(written))
+            % {"count": len(written)},
         )
     else:
         messages.info(request, _("Không có ô nào thay đổi nên không có gì để lưu."))
