@@ -20,6 +20,7 @@ from plans.models import Agency, Plan, Result, result_errors
 from plans.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services.results import ResultEntry, ResultsRefused
+from plans.tiers import parse_tiers
 
 
 def _note_hash(note: str) -> str:
@@ -316,12 +317,20 @@ def plan_agencies(plan: Plan):
     return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
 
 
+def target_scopes(plan: Plan) -> dict[int, set[str]]:
+    """Return, for each indicator ``plan`` sets targets for, the tiers its targets cover."""
+    scopes: dict[int, set[str]] = {}
+    for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers"):
+        scopes.setdefault(indicator_id, set()).update(parse_tiers(tiers))
+    return scopes
+
+
 def targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
     """Return the ids of the indicators ``plan`` sets targets for (covering ``tier``)."""
     return {
         indicator_id
-        for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers")
-        if tier is None or tier in tiers.split("+")
+        for indicator_id, tiers in target_scopes(plan).items()
+        if tier is None or tier in tiers
     }
 
 

@@ -23,6 +23,7 @@ from plans.grid import (
     cell_inputs_html,
     ordered_indicators,
     plan_agencies,
+    target_scopes,
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
@@ -86,8 +87,8 @@ def entry_year(request, plan):
         .annotate(n=Count("id"))
         .order_by()
     }
-    targeted_ids = targeted_indicator_ids(plan)
-    indicators = ordered_indicators(targeted_ids)
+    scopes = target_scopes(plan)
+    indicators = ordered_indicators(set(scopes))
     tiers = []
     for tier in TIER_ORDER:
         in_tier = sum(1 for agency in agencies if agency.tier == tier)
@@ -96,14 +97,22 @@ def entry_year(request, plan):
     rows = [
         {
             "indicator": indicator,
-            "targeted": indicator.pk in targeted_ids,
+            "targeted": indicator.pk in scopes,
             "counts": [
-                {"tier": tier, "reported": reported.get((tier["code"], indicator.pk), 0)}
+                {
+                    "tier": tier,
+                    "reported": reported.get((tier["code"], indicator.pk), 0),
+                    # No target asks this tier for this indicator: nothing is missing here.
+                    "in_scope": tier["code"] in scopes.get(indicator.pk, ()),
+                }
                 for tier in tiers
             ],
         }
         for indicator in indicators
     ]
+    # Only an agency some target covers is expected to report.
+    covered = set().union(*scopes.values())
+    in_scope = [agency for agency in agencies if agency.tier in covered]
     return render(
         request,
         "plans/entry_year.html",
@@ -112,8 +121,9 @@ def entry_year(request, plan):
             "province": plan.province,
             "tiers": tiers,
             "rows": rows,
-            "not_reported": [agency for agency in agencies if not agency.reported],
-            "agency_count": len(agencies),
+            "has_targets": bool(scopes),
+            "not_reported": [agency for agency in in_scope if not agency.reported],
+            "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
             "closed_message": (
                 plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
