@@ -87,6 +87,13 @@ class TargetInlineFormSet(BaseInlineFormSet):
             ]
         return self._indicator_choices
 
+    def get_unique_error_message(self, unique_check):
+        """Say a target is there twice in the words of its constraint, not its field names."""
+        for constraint in Target._meta.constraints:
+            if set(getattr(constraint, "fields", ())) == set(unique_check):
+                return constraint.violation_error_message
+        return super().get_unique_error_message(unique_check)
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         field = form.fields.get("indicator")

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Plan, Result, result_errors
-from plans.parsing import ASCII_DIGITS, parse_ascii_int
+from plans.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services.results import ResultEntry, ResultsRefused
+from plans.tiers import parse_tiers
 
 
 def _note_hash(note: str) -> str:
@@ -46,17 +47,19 @@ def make_token(result: Result | None) -> str:
 
 
 def parse_whole(text: str) -> int | None:
-    """Return the whole number typed in ``text`` (None when blank), or raise ValueError."""
+    """Return the whole number typed in ``text`` (None when blank), or raise ValueError.
+
+    The imports' rule (plain digits, or groups of three separated by dots: 1.000), and spaces
+    are dropped too: a person typing into a cell may write 1 000.
+    """
     text = text.replace("\u00a0", "").replace(" ", "").strip()
     if not text:
         return None
-    number = parse_ascii_int(text, max_digits=WHOLE_MAX_DIGITS)
-    if number is None and ASCII_DIGITS.fullmatch(text):
-        raise ValueError(_("Số quá lớn (tối đa %(digits)s chữ số).") % {"digits": WHOLE_MAX_DIGITS})
+    number = parse_whole_number(text, max_digits=WHOLE_MAX_DIGITS)
     if number is None:
         raise ValueError(
-            _("“%(text)s” không phải số nguyên không âm: chỉ gõ chữ số, ví dụ 412.")
-            % {"text": text[:20]}
+            _("“%(text)s” không phải số nguyên không âm: %(reason)s.")
+            % {"text": text[:20], "reason": whole_number_problem(text)}
         )
     return number
 
@@ -314,12 +317,20 @@ def plan_agencies(plan: Plan):
     return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
 
 
+def target_scopes(plan: Plan) -> dict[int, set[str]]:
+    """Return, for each indicator ``plan`` sets targets for, the tiers its targets cover."""
+    scopes: dict[int, set[str]] = {}
+    for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers"):
+        scopes.setdefault(indicator_id, set()).update(parse_tiers(tiers))
+    return scopes
+
+
 def targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
     """Return the ids of the indicators ``plan`` sets targets for (covering ``tier``)."""
     return {
         indicator_id
-        for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers")
-        if tier is None or tier in tiers.split("+")
+        for indicator_id, tiers in target_scopes(plan).items()
+        if tier is None or tier in tiers
     }
 
 

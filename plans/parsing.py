@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from plans.rules import WHOLE_MAX_DIGITS
 
 ASCII_DIGITS = re.compile(r"[0-9]+")
+# Digits in groups of three after the first, separated by dots: how Excel under Vietnamese
+# regional settings writes 1.000 or 12.345 into a CSV. [0-9], not \d: ASCII digits only.
+DIGIT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 
 # The characters of an agency code. A code is a path segment of the entry pages
 # (plans/urls_entry.py) and a cell of the CSV files, so none of "/", "?", "#", "%", a space or
@@ -39,6 +42,43 @@ def parse_ascii_int(text, *, max_digits: int = WHOLE_MAX_DIGITS) -> int | None:
     if not (text.isascii() and text.isdigit()):
         return None
     return int(text)
+
+
+def parse_whole_number(text, *, max_digits: int = WHOLE_MAX_DIGITS) -> int | None:
+    """Return the whole number in ``text``, plain digits or groups of three (``12.345``).
+
+    None as for :func:`parse_ascii_int` otherwise; :func:`whole_number_problem` says why.
+    ``max_digits`` counts the digits, not the dots. Years are not read with this: a year is
+    never written ``2.017``.
+    """
+    if isinstance(text, str) and "." in text and len(text) <= max_digits * 2:
+        if DIGIT_GROUPS.fullmatch(text) is None:
+            return None
+        text = text.replace(".", "")
+    return parse_ascii_int(text, max_digits=max_digits)
+
+
+def whole_number_problem(text: str) -> str:
+    """Return why ``text``, refused by :func:`parse_whole_number`, is not a whole number."""
+    digits = text.replace(".", "")
+    if digits and ASCII_DIGITS.fullmatch(digits):
+        if "." in text and DIGIT_GROUPS.fullmatch(text) is None:
+            return str(_(
+                "dấu chấm chỉ dùng để nhóm từng ba chữ số (1.000, 12.345); số nguyên không có "
+                "phần thập phân"
+            ))
+        return str(_("số quá lớn (tối đa %(digits)s chữ số)") % {"digits": WHOLE_MAX_DIGITS})
+    if "," in text:
+        return str(_(
+            "dấu phẩy ghi phần thập phân, mà ở đây cần số nguyên; để nhóm hàng nghìn hãy dùng "
+            "dấu chấm (1.000)"
+        ))
+    if any(character.isspace() for character in text):
+        return str(_(
+            "có dấu cách giữa các chữ số; hãy ghi liền (1000) hoặc nhóm ba chữ số bằng dấu chấm "
+            "(1.000)"
+        ))
+    return str(_("chỉ ghi chữ số 0–9, ví dụ 12 hoặc 1.000"))
 
 
 def is_agency_code(text) -> bool:

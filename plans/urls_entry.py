@@ -20,6 +20,11 @@ urlpatterns = [
         name="entry_agency",
     ),
     path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/clear/<str:indicator_code>/",
+        entry.entry_result_clear,
+        name="entry_result_clear",
+    ),
+    path(
         "<str:province_code>/<int:year>/agency/<str:agency_code>/history/",
         entry.entry_history,
         name="entry_history",

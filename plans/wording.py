@@ -9,9 +9,9 @@ active language (``85,0`` in Vietnamese, ``85.0`` in English).
 
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
 from plans import progress
 
@@ -201,7 +201,19 @@ def change_figures_text(indicator, figures: dict | None) -> str:
     return text
 
 
-def plan_closed_message(plan) -> str:
+def time_text(moment) -> str:
+    """Return a stored time as people read it: in Vietnam's time, "06:30 30/11/2024"."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def person_text(user, *, reader=None) -> str:
+    """Return who did something, for ``reader``: "bạn" if it was them, else a name."""
+    if reader is not None and user.pk == reader.pk:
+        return pgettext("the person reading", "bạn")
+    return user.get_full_name() or user.get_username()
+
+
+def plan_closed_message(plan, *, reader=None) -> str:
     """Return why ``plan``'s results may not change: who closed it, and when."""
     if plan.closed_by_id:
         return _(
@@ -210,10 +222,8 @@ def plan_closed_message(plan) -> str:
         ) % {
             "year": plan.year,
             "province": plan.province.name,
-            "who": plan.closed_by.get_full_name() or plan.closed_by.get_username(),
-            "when": formats.date_format(plan.closed_at, "SHORT_DATETIME_FORMAT")
-            if plan.closed_at
-            else "",
+            "who": person_text(plan.closed_by, reader=reader),
+            "when": time_text(plan.closed_at) if plan.closed_at else "",
         }
     return _(
         "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
-from plans.wording import figures_in_words, plan_closed_message
+from plans.services.plans import results_delete
+from plans.wording import figures_in_words, person_text, plan_closed_message, time_text
 
 CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY, Change.Channel.ADMIN)
 
@@ -59,7 +60,8 @@ class ResultsRefused(Exception):
         super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
 
 
-def _conflict_message(entry: ResultEntry, current: Result | None) -> str:
+def _conflict_message(entry: ResultEntry, current: Result | None, *, reader) -> str:
+    """Return why ``entry`` was not saved over ``current``, in words for ``reader``."""
     kind = entry.indicator.kind
     yours = figures_in_words(
         kind=kind, value=entry.value, numerator=entry.numerator, denominator=entry.denominator
@@ -73,14 +75,22 @@ def _conflict_message(entry: ResultEntry, current: Result | None) -> str:
         kind=kind, value=current.value, numerator=current.numerator,
         denominator=current.denominator,
     )
-    who = current.updated_by.get_username() if current.updated_by else _("người khác")
+    when = time_text(current.updated_at)
+    if current.updated_by_id is not None and current.updated_by_id == reader.pk:
+        # Saved by the reader himself, in another tab or window: no "họ" for him.
+        return _(
+            "Bạn đã lưu ô này lúc %(when)s ở một thẻ hay cửa sổ khác, sau khi mở trang này. "
+            "Giá trị đã lưu: %(theirs)s; giá trị vừa nhập: %(yours)s. Ô chưa được lưu: ô đang "
+            "hiện giá trị vừa nhập, bấm Lưu lần nữa nếu vẫn muốn ghi đè."
+        ) % {"when": when, "theirs": theirs, "yours": yours}
+    who = person_text(current.updated_by) if current.updated_by else _("người khác")
     return _(
         "%(who)s đã lưu ô này lúc %(when)s, sau khi bạn mở trang. Giá trị của họ: %(theirs)s; "
         "giá trị của bạn: %(yours)s. Ô chưa được lưu: ô đang hiện giá trị của bạn, bấm Lưu lần "
         "nữa nếu vẫn muốn ghi đè."
     ) % {
         "who": who,
-        "when": formats.date_format(current.updated_at, "SHORT_DATETIME_FORMAT"),
+        "when": when,
         "theirs": theirs,
         "yours": yours,
     }
@@ -139,7 +149,7 @@ def results_record_grid(
             plan.status, plan.closed_by_id, plan.closed_at = (
                 locked.status, locked.closed_by_id, locked.closed_at
             )
-            raise ResultsRefused(plan_closed_message(locked))
+            raise ResultsRefused(plan_closed_message(locked, reader=user))
         if not entries:
             return []
 
@@ -166,7 +176,7 @@ def results_record_grid(
                 continue
             seen = result.version if result else 0
             if seen != entry.expected_version:
-                problems[entry.key] = [_conflict_message(entry, result)]
+                problems[entry.key] = [_conflict_message(entry, result, reader=user)]
                 current[entry.key] = result
                 continue
             if result:
@@ -178,6 +188,7 @@ def results_record_grid(
 
         changes: list[ChangeEntry] = []
         written = []
+        now = timezone.now()
         for entry, result, note in to_update:
             old = result_snapshot(result)
             updated = Result.objects.filter(pk=result.pk, version=result.version).update(
@@ -186,17 +197,20 @@ def results_record_grid(
                 denominator=entry.denominator,
                 note=note,
                 updated_by=user,
+                # update() skips auto_now: the time is what the conflict message names.
+                updated_at=now,
                 version=F("version") + 1,
             )
             if not updated:
                 # Saved by someone else between our read and our write: give it all back.
                 fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
                 raise ResultsRefused(
-                    problems={entry.key: [_conflict_message(entry, fresh)]},
+                    problems={entry.key: [_conflict_message(entry, fresh, reader=user)]},
                     current={entry.key: fresh},
                 )
             result.value, result.numerator, result.denominator = entry.figures()
             result.note, result.updated_by, result.version = note, user, result.version + 1
+            result.updated_at = now
             written.append(result)
             changes.append((result, old, result_snapshot(result)))
         if to_create:
@@ -270,3 +284,44 @@ def result_record(
         channel=channel,
     )
     return written[0] if written else None
+
+
+def result_clear(*, result: Result, user, expected_version: int, channel: str) -> None:
+    """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
+
+    ``expected_version`` is the version the user confirmed clearing. Raise ResultsRefused,
+    deleting nothing, when the plan of its province and year is missing or closed, or when the
+    result changed (or went) since. The deletion and its history entry are made by
+    :func:`plans.services.plans.results_delete`, the admin's path.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    with transaction.atomic():
+        # Locked, so that closing the plan and clearing cannot interleave.
+        plan = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("province", "closed_by")
+            .filter(province_id=result.agency.province_id, year=result.year)
+            .first()
+        )
+        if plan is None:
+            raise ResultsRefused(
+                _("Tỉnh %(province)s chưa có kế hoạch năm %(year)s.")
+                % {"province": result.agency.province.name, "year": result.year}
+            )
+        if plan.status == Plan.Status.CLOSED:
+            raise ResultsRefused(plan_closed_message(plan, reader=user))
+        current = (
+            Result.objects.select_for_update(of=("self",))
+            .select_related("agency", "indicator", "updated_by")
+            .filter(pk=result.pk)
+            .first()
+        )
+        if current is None or current.version != expected_version:
+            raise ResultsRefused(
+                _(
+                    "Kết quả này đã thay đổi sau khi bạn mở trang xác nhận nên chưa bị xoá. "
+                    "Hãy xem lại giá trị hiện tại rồi xoá lại nếu vẫn cần."
+                )
+            )
+        results_delete(results=[current], user=user, channel=channel)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from plans.access import get_plan_for_user
@@ -20,7 +21,8 @@ def entry_view(*methods: str):
     ``province_code`` and ``year`` from :func:`plans.access.get_plan_for_user` (``write=True``).
     The access helper runs before the method is looked at: an anonymous visitor goes to the
     login page, a stranger gets 404 and a leader 403 whatever the method; an officer using
-    another method gets an empty 405 naming the allowed ones.
+    another method gets a 405 naming the allowed ones, with a page saying where to go instead
+    (a POST-only address opened from a bookmark or the history).
     """
 
     def decorator(view):
@@ -29,7 +31,12 @@ def entry_view(*methods: str):
         def wrapped(request, province_code, year, **kwargs):
             plan = get_plan_for_user(request.user, province_code, year, write=True)
             if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
+                return HttpResponseNotAllowed(
+                    methods,
+                    content=render_to_string(
+                        "plans/method_not_allowed.html", {"plan": plan}, request=request
+                    ),
+                )
             return view(request, plan, **kwargs)
 
         return wrapped

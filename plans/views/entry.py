@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import Indicator
 from plans import selectors
@@ -21,14 +23,16 @@ from plans.grid import (
     cell_inputs_html,
     ordered_indicators,
     plan_agencies,
+    target_scopes,
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
+from plans.parsing import parse_ascii_int
 from plans.services.plans import plan_close, plan_reopen
-from plans.services.results import ResultsRefused, results_record_grid
+from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
-from plans.wording import change_figures_text, plan_closed_message
+from plans.wording import change_figures_text, person_text, plan_closed_message, time_text
 
 HISTORY_LIMIT = 500
 
@@ -36,9 +40,12 @@ HISTORY_LIMIT = 500
 def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
     """Read the posted grid and save it; return True when saved, else mark the grid."""
     if not grid.read(request.POST):
-        grid.message = _(
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại."
-        ) % {"count": len(grid.errors())}
+        count = len(grid.errors())
+        grid.message = ngettext(
+            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
+            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
+            count,
+        ) % {"count": count}
         return False
     try:
         written = results_record_grid(
@@ -47,13 +54,18 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
     except ResultsRefused as refusal:
         grid.refuse(refusal)
         if not grid.message:
-            grid.message = _(
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới."
-            ) % {"count": len(grid.errors())}
+            count = len(grid.errors())
+            grid.message = ngettext(
+                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                count,
+            ) % {"count": count}
         return False
     if written:
         messages.success(
-            request, _("Đã lưu %(count)s kết quả.") % {"count": len(written)}
+            request,
+            ngettext("Đã lưu %(count)s kết quả.", "Đã lưu %(count)s kết quả.", len(written))
+            % {"count": len(written)},
         )
     else:
         messages.info(request, _("Không có ô nào thay đổi nên không có gì để lưu."))
@@ -75,8 +87,8 @@ def entry_year(request, plan):
         .annotate(n=Count("id"))
         .order_by()
     }
-    targeted_ids = targeted_indicator_ids(plan)
-    indicators = ordered_indicators(targeted_ids)
+    scopes = target_scopes(plan)
+    indicators = ordered_indicators(set(scopes))
     tiers = []
     for tier in TIER_ORDER:
         in_tier = sum(1 for agency in agencies if agency.tier == tier)
@@ -85,14 +97,22 @@ def entry_year(request, plan):
     rows = [
         {
             "indicator": indicator,
-            "targeted": indicator.pk in targeted_ids,
+            "targeted": indicator.pk in scopes,
             "counts": [
-                {"tier": tier, "reported": reported.get((tier["code"], indicator.pk), 0)}
+                {
+                    "tier": tier,
+                    "reported": reported.get((tier["code"], indicator.pk), 0),
+                    # No target asks this tier for this indicator: nothing is missing here.
+                    "in_scope": tier["code"] in scopes.get(indicator.pk, ()),
+                }
                 for tier in tiers
             ],
         }
         for indicator in indicators
     ]
+    # Only an agency some target covers is expected to report.
+    covered = set().union(*scopes.values())
+    in_scope = [agency for agency in agencies if agency.tier in covered]
     return render(
         request,
         "plans/entry_year.html",
@@ -101,10 +121,13 @@ def entry_year(request, plan):
             "province": plan.province,
             "tiers": tiers,
             "rows": rows,
-            "not_reported": [agency for agency in agencies if not agency.reported],
-            "agency_count": len(agencies),
+            "has_targets": bool(scopes),
+            "not_reported": [agency for agency in in_scope if not agency.reported],
+            "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
             "is_admin": role_of(request.user) == Profile.Role.ADMIN,
         },
     )
@@ -145,7 +168,9 @@ def entry_grid(request, plan, tier):
             "grid": grid,
             "rows": grid.rendered_rows(closed=plan.is_closed),
             "with_notes": with_notes,
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
         },
         status=status,
     )
@@ -195,7 +220,63 @@ def entry_agency(request, plan, agency_code):
             ],
             "years": years,
             "across_years": across_years,
-            "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+            "closed_message": (
+                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            ),
+        },
+        status=status,
+    )
+
+
+@entry_view("GET", "POST")
+def entry_result_clear(request, plan, agency_code, indicator_code):
+    """Show what clearing one saved result removes (GET), and clear it (POST)."""
+    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    result = get_object_or_404(
+        Result.objects.select_related("agency__province", "indicator", "updated_by"),
+        agency=agency, year=plan.year, indicator__code=indicator_code,
+    )
+    agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
+    refusal, status = "", 200
+    if plan.is_closed:
+        refusal, status = plan_closed_message(plan, reader=request.user), 409
+    elif request.method == "POST":
+        try:
+            result_clear(
+                result=result,
+                user=request.user,
+                expected_version=parse_ascii_int(request.POST.get("version", "")) or 0,
+                channel=Change.Channel.AGENCY,
+            )
+        except ResultsRefused as refused:
+            refusal, status = refused.message, 409
+            result = Result.objects.filter(pk=result.pk).select_related(
+                "agency__province", "indicator", "updated_by"
+            ).first()
+            if result is None:
+                return redirect(agency_url)
+        else:
+            messages.success(
+                request,
+                _("Đã xoá kết quả “%(indicator)s” của %(agency)s năm %(year)s. Lịch sử thay "
+                  "đổi vẫn giữ giá trị cũ.")
+                % {"indicator": result.indicator.name, "agency": agency.name, "year": plan.year},
+            )
+            return redirect(agency_url)
+    return render(
+        request,
+        "plans/result_clear.html",
+        {
+            "plan": plan,
+            "province": plan.province,
+            "agency": agency,
+            "result": result,
+            "figures": change_figures_text(result.indicator, result.as_dict()),
+            "saved_by": person_text(result.updated_by, reader=request.user)
+            if result.updated_by else "",
+            "saved_at": time_text(result.updated_at),
+            "refusal": refusal,
+            "agency_url": agency_url,
         },
         status=status,
     )

@@ -53,7 +53,9 @@ def entry_upload(request, plan):
     context = {
         "plan": plan,
         "province": plan.province,
-        "closed_message": plan_closed_message(plan) if plan.is_closed else "",
+        "closed_message": (
+            plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+        ),
         "max_bytes": limit,
     }
     if request.method == "GET":
@@ -110,20 +112,19 @@ def _upload_confirm(request, plan, context):
         context.update({"report": report, "refused": True, "filename": kept["name"]})
         return render(request, "plans/entry_upload.html", context, status=400)
     request.session.pop(UPLOAD_SESSION_KEY, None)
-    messages.success(
-        request,
-        _(
-            "Đã nhập tệp %(name)s: %(created)s kết quả mới, %(updated)s kết quả được sửa, "
-            "%(unchanged)s không đổi, %(skipped)s dòng trống bỏ qua."
-        )
-        % {
-            "name": kept["name"],
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "skipped": report.skipped_blank,
-        },
-    )
+    done = _(
+        "Đã nhập tệp %(name)s: %(created)s kết quả mới, %(updated)s kết quả được sửa, "
+        "%(unchanged)s không đổi, %(skipped)s dòng trống bỏ qua."
+    ) % {
+        "name": kept["name"],
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped_blank,
+    }
+    if report.sheet:
+        done += " " + _("Đã đọc trang tính “%(sheet)s”.") % {"sheet": report.sheet}
+    messages.success(request, done)
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
 
 

@@ -113,6 +113,31 @@ def test_a_stale_save_gets_the_conflict_message(
     assert Result.objects.get(agency=snv).numerator == 18
 
 
+def test_two_tabs_of_one_officer_get_a_conflict_naming_him_and_vietnam_time(
+    context, live_server, login, officer_a, plan_a, agencies_a, indicator
+):
+    snv, email = agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL")
+    Result.objects.create(year=2017, agency=snv, indicator=email, numerator=10, denominator=20)
+    grid_tab, agency_tab = context.new_page(), context.new_page()
+    login(grid_tab, live_server, officer_a)
+    grid_tab.goto(live_server.url + grid_path())
+    agency_tab.goto(live_server.url + reverse("plans:entry_agency", args=["91", 2017, "91-SNV"]))
+
+    agency_tab.fill(field(snv, email, "n"), "18")
+    agency_tab.get_by_role("button", name="Lưu các ô đã sửa").click()
+    assert "Đã lưu 1 kết quả." in agency_tab.locator(".messages").inner_text()
+    saved = Result.objects.get(agency=snv)
+
+    grid_tab.fill(field(snv, email, "n"), "12")
+    grid_tab.get_by_role("button", name="Lưu các ô đã sửa").click()
+    message = grid_tab.locator(f"#r{snv.pk}-{email.pk}-cell").inner_text()
+    when = timezone.localtime(saved.updated_at).strftime("%H:%M %d/%m/%Y")
+    assert f"Bạn đã lưu ô này lúc {when}" in message
+    assert "officer_a" not in message
+    assert "Giá trị đã lưu: 18/20; giá trị vừa nhập: 12/20." in message
+    assert Result.objects.get(agency=snv).numerator == 18
+
+
 def test_an_officer_of_another_province_gets_404(page, live_server, login, officer_b, plan_a,
                                                  agencies_a):
     login(page, live_server, officer_b)

@@ -319,6 +319,9 @@ def test_it_refuses_the_same_indicator_and_tiers_twice(admin_client_, province_a
 
     assert response.status_code == 200
     assert not Plan.objects.exists()
+    # In the words of the constraint, not Django's "dữ liệu trùng lặp cho plan, indicator ...".
+    (formset,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    assert formset.non_form_errors() == ["Kế hoạch đã có chỉ tiêu này cho cùng phạm vi."]
 
 
 def test_it_shows_stored_tiers_as_ticked_boxes(admin_client_, plan_a, indicator):

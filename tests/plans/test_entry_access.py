@@ -122,3 +122,22 @@ def test_it_gives_a_national_officer_every_province(client, setting, officer_a):
     officer_a.profile.save()
     client.force_login(officer_a)
     assert client.get(reverse("plans:entry_year", args=["33", 2017])).status_code == 200
+
+
+def test_a_get_of_a_post_only_page_answers_a_page_saying_what_to_do(client, officer_a, setting):
+    client.force_login(officer_a)
+    response = client.get(reverse("plans:entry_close", args=["91", 2017]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "chỉ nhận biểu mẫu gửi từ các nút" in page
+    assert f'href="{reverse("plans:entry_year", args=["91", 2017])}"' in page
+
+
+def test_a_post_to_a_read_only_page_names_the_allowed_methods(client, officer_a, setting):
+    client.force_login(officer_a)
+    response = client.post(reverse("plans:entry_year", args=["91", 2017]))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert "<h1>" in response.content.decode()

@@ -1,7 +1,10 @@
 """The agency page and the history: /entry/<province>/<year>/agency/<code>/[history/]."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.grid import make_token
 from plans.models import Change, Plan, Result
@@ -139,3 +142,22 @@ def test_history_runs_in_constant_queries(officer_client, plan_a, agencies_a, in
     # result, indicator and user.
     with django_assert_num_queries(8):
         officer_client.get(history_url())
+
+
+def test_it_moves_updated_at_when_the_agency_page_saves_a_change(
+    officer_client, plan_a, agencies_a, indicator
+):
+    snv = agencies_a["91-SNV"]
+    result = Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0)
+    Result.objects.filter(pk=result.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    result.refresh_from_db()
+    before = timezone.now()
+    prefix = f"r{snv.pk}-{indicator('LAN').pk}"
+    response = officer_client.post(agency_url(), {
+        f"{prefix}-o": make_token(result), f"{prefix}-v": "1",
+    })
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert result.updated_at >= before

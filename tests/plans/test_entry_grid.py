@@ -1,5 +1,7 @@
 """The tier grid: /entry/<province>/<year>/<tier>/."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -279,3 +281,45 @@ def test_it_saves_in_queries_that_grow_only_with_changed_saved_results(
     assert response.status_code == 302
     assert Result.objects.filter(indicator=indicator("LAN")).count() == 80
     assert Result.objects.get(indicator=indicator("FIBRE")).version == 2
+
+
+def test_it_moves_updated_at_when_the_grid_saves_a_change(
+    officer_client, plan_a, agencies_a, indicator
+):
+    snv = agencies_a["91-SNV"]
+    result = Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Result.objects.filter(pk=result.pk).update(updated_at=long_ago)
+    result.refresh_from_db()
+    before = timezone.now()
+    response = post_cells(officer_client, grid_url(), [(snv, indicator("LAN"), result, {"v": "1"})])
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert (result.value, result.version) == (1, 2)
+    assert result.updated_at >= before
+
+
+@pytest.mark.parametrize(
+    ("bad_cells", "expected"),
+    [(1, "Nothing saved: 1 cell has errors"), (2, "Nothing saved: 2 cells have errors")],
+)
+def test_it_counts_the_wrong_cells_in_english_with_a_plural(
+    officer_client, plan_a, agencies_a, indicator, bad_cells, expected
+):
+    officer_client.cookies["django_language"] = "en"
+    cells = [
+        (agencies_a[code], indicator("OFFICIAL_EMAIL"), None, {"n": "431", "d": "430"})
+        for code in ["91-SNV", "91-STTTT"][:bad_cells]
+    ]
+    response = post_cells(officer_client, grid_url(), cells)
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+
+
+def test_it_says_one_result_saved_in_english(officer_client, plan_a, agencies_a, indicator):
+    officer_client.cookies["django_language"] = "en"
+    response = post_cells(
+        officer_client, grid_url(), [(agencies_a["91-SNV"], indicator("LAN"), None, {"v": "1"})],
+        follow=True,
+    )
+    assert "Saved 1 result." in response.content.decode()

@@ -1,15 +1,18 @@
 """results_record_grid / result_record: all or nothing, versions, history."""
 
-import pytest
-from django.utils import timezone
+import datetime
 
-from plans.models import Change, Plan, Result
+import pytest
+from django.utils import timezone, translation
+
+from plans.models import Change, Plan, Profile, Result
 from plans.services.results import (
     ResultEntry,
     ResultsRefused,
     result_record,
     results_record_grid,
 )
+from tests.conftest import make_user
 
 
 def entry(agency, indicator, **figures):
@@ -242,3 +245,91 @@ def test_it_refuses_creating_a_result_created_meanwhile(
         )
     assert "người khác đã lưu kết quả" in refused.value.message
     assert not Change.objects.exists()
+
+
+# Times and names in the refusals -------------------------------------------------------------
+
+
+def _stale_email(agency, indicator, *, by, at):
+    """Store a result saved by ``by`` at ``at`` (version 2), as if after the page was opened."""
+    result = Result.objects.create(
+        year=2017, agency=agency, indicator=indicator("OFFICIAL_EMAIL"), numerator=40,
+        denominator=50, version=2, updated_by=by,
+    )
+    Result.objects.filter(pk=result.pk).update(updated_at=at)
+    return result
+
+
+def _refusal(plan, agency, indicator, user):
+    with pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan,
+            entries=[entry(agency, indicator("OFFICIAL_EMAIL"), numerator=30, denominator=50,
+                           expected_version=1)],
+            user=user, channel="grid",
+        )
+    (message,) = refused.value.problems[(agency.pk, indicator("OFFICIAL_EMAIL").pk)]
+    return message
+
+
+def test_it_moves_updated_at_on_every_update(plan_a, agencies_a, indicator, officer_a):
+    snv = agencies_a["91-SNV"]
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    result = Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=0)
+    Result.objects.filter(pk=result.pk).update(updated_at=long_ago)
+    before = timezone.now()
+    result_record(
+        agency=snv, indicator=indicator("LAN"), year=2017, value=1, numerator=None,
+        denominator=None, note=None, user=officer_a, channel="agency", expected_version=1,
+    )
+    result.refresh_from_db()
+    assert result.updated_at >= before
+
+
+def test_it_says_when_they_saved_in_vietnam_time(plan_a, agencies_a, indicator, officer_a):
+    other = make_user("nguyen.lan", Profile.Role.OFFICER, [plan_a.province],
+                      first_name="Lan", last_name="Nguyễn Thị")
+    at = datetime.datetime(2024, 11, 29, 23, 30, tzinfo=datetime.UTC)
+    _stale_email(agencies_a["91-SNV"], indicator, by=other, at=at)
+    with translation.override("vi"):
+        message = _refusal(plan_a, agencies_a["91-SNV"], indicator, officer_a)
+    assert "lúc 06:30 30/11/2024" in message
+    assert "23:30" not in message
+    assert message.startswith(other.get_full_name())
+
+
+def test_it_names_the_other_officer_by_username_without_a_full_name(
+    plan_a, agencies_a, indicator, officer_a, officer_b
+):
+    _stale_email(agencies_a["91-SNV"], indicator, by=officer_b, at=timezone.now())
+    with translation.override("vi"):
+        message = _refusal(plan_a, agencies_a["91-SNV"], indicator, officer_a)
+    assert message.startswith("officer_b đã lưu ô này")
+
+
+def test_it_says_bạn_when_the_reader_saved_it_himself(plan_a, agencies_a, indicator, officer_a):
+    _stale_email(agencies_a["91-SNV"], indicator, by=officer_a,
+                 at=datetime.datetime(2024, 11, 29, 23, 30, tzinfo=datetime.UTC))
+    with translation.override("vi"):
+        message = _refusal(plan_a, agencies_a["91-SNV"], indicator, officer_a)
+    assert message.startswith("Bạn đã lưu ô này lúc 06:30 30/11/2024")
+    assert "officer_a" not in message
+    assert "họ" not in message
+    with translation.override("en"):
+        message = _refusal(plan_a, agencies_a["91-SNV"], indicator, officer_a)
+    assert message.startswith("You saved this cell at 2024-11-30 06:30")
+
+
+def test_it_says_when_the_plan_was_closed_in_vietnam_time(
+    plan_a, agencies_a, indicator, officer_a, admin_user
+):
+    Plan.objects.filter(pk=plan_a.pk).update(
+        status=Plan.Status.CLOSED, closed_by=admin_user,
+        closed_at=datetime.datetime(2024, 11, 29, 23, 30, tzinfo=datetime.UTC),
+    )
+    with translation.override("vi"), pytest.raises(ResultsRefused) as refused:
+        results_record_grid(
+            plan=plan_a, entries=[entry(agencies_a["91-SNV"], indicator("LAN"), value=1)],
+            user=officer_a, channel="grid",
+        )
+    assert "tổng kết lúc 06:30 30/11/2024" in refused.value.message

@@ -17,6 +17,8 @@ def officer_client(client, officer_a):
 
 
 def test_it_counts_reports_per_tier_and_indicator(officer_client, plan_a, agencies_a, indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department",
+                          comparator=">=", value=50)
     Result.objects.create(year=2017, agency=agencies_a["91-SNV"], indicator=indicator("LAN"),
                           value=1)
     Result.objects.create(year=2017, agency=agencies_a["91-STTTT"], indicator=indicator("LAN"),
@@ -36,6 +38,8 @@ def test_it_counts_reports_per_tier_and_indicator(officer_client, plan_a, agenci
 
 def test_it_lists_the_agencies_that_have_not_reported(officer_client, plan_a, agencies_a,
                                                        indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="all",
+                          comparator=">=", value=50)
     Result.objects.create(year=2017, agency=agencies_a["91-SNV"], indicator=indicator("LAN"),
                           value=1)
     response = officer_client.get(year_url())
@@ -43,6 +47,59 @@ def test_it_lists_the_agencies_that_have_not_reported(officer_client, plan_a, ag
     assert "Sở Nội vụ" not in names
     assert "Sở Thông tin và Truyền thông" in names
     assert "UBND phường Vĩnh Quang" not in names  # not active in 2017
+
+
+def test_it_marks_the_cells_no_target_covers_as_out_of_scope(officer_client, plan_a,
+                                                              agencies_a, indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department+commune",
+                          comparator=">=", value=50)
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="district",
+                          comparator=">=", value=50)
+    # A report out of scope is still counted, but nothing is missing there.
+    Result.objects.create(year=2017, agency=agencies_a["91-UBND"], indicator=indicator("LAN"),
+                          value=1)
+
+    response = officer_client.get(year_url())
+
+    rows = {row["indicator"].code: row for row in response.context["rows"]}
+    scope = {c["tier"]["code"]: c["in_scope"] for c in rows["LAN"]["counts"]}
+    assert scope == {"province": False, "department": True, "district": True, "commune": True}
+    # An indicator without a target is out of scope in every tier.
+    assert not any(c["in_scope"] for c in rows["OFFICIAL_EMAIL"]["counts"])
+    html = response.content.decode()
+    lan_row = html[html.index('<span class="code">LAN</span>'):]
+    lan_row = lan_row[:lan_row.index("</tr>")]
+    assert '<td class="num out-of-scope">ngoài phạm vi (1)</td>' in lan_row
+    assert "0/2" in lan_row  # departments: in scope, none reported
+    assert lan_row.count("out-of-scope") == 1
+
+
+def test_it_counts_as_not_reported_only_agencies_some_target_covers(officer_client, plan_a,
+                                                                     agencies_a, indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="department",
+                          comparator=">=", value=50)
+    Target.objects.create(plan=plan_a, indicator=indicator("FIBRE"), tiers="commune",
+                          comparator=">=", value=50)
+    Result.objects.create(year=2017, agency=agencies_a["91-SNV"], indicator=indicator("LAN"),
+                          value=1)
+
+    response = officer_client.get(year_url())
+
+    names = [agency.name for agency in response.context["not_reported"]]
+    # Departments and the one commune active in 2017 are in scope; the province and the
+    # districts are not.
+    assert names == ["Sở Thông tin và Truyền thông", "UBND phường Vĩnh Thanh"]
+    assert response.context["agency_count"] == 3
+    assert "chưa báo cáo kết quả nào (2/3)" in response.content.decode()
+
+
+def test_without_targets_no_agency_is_missing_a_report(officer_client, plan_a, agencies_a):
+    response = officer_client.get(year_url())
+
+    assert response.context["not_reported"] == []
+    assert "Kế hoạch chưa có chỉ tiêu nào, nên chưa đơn vị nào thuộc phạm vi phải báo cáo." in (
+        response.content.decode()
+    )
 
 
 def test_it_shows_the_plans_progress(officer_client, plan_a, agencies_a, indicator):

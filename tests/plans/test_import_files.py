@@ -122,16 +122,17 @@ def test_it_refuses_an_empty_file(db, source):
 def test_it_refuses_a_file_without_a_header(agencies_a):
     errors = refused(results_import, source=b"2017,91-SNV,LAN,1,,,\n")
 
-    assert errors == [(0, "Dòng tiêu đề không đúng (thiếu cột: year, agency_code, "
+    # The header is line 1; the file's own spelling is quoted back.
+    assert errors == [(1, "Dòng tiêu đề không đúng (thiếu cột: year, agency_code, "
                           "indicator_code, value, numerator, denominator, note; cột không hợp "
-                          "lệ: 2017, 91-snv, lan, 1, (cột không tên), (cột không tên), (cột không "
+                          "lệ: 2017, 91-SNV, LAN, 1, (cột không tên), (cột không tên), (cột không "
                           f"tên)). {COLUMNS_MESSAGE}")]
 
 
 def test_it_refuses_a_blank_first_line(agencies_a):
     errors = refused(results_import, source=f",,,\n{RESULTS_HEADER}\n".encode())
 
-    assert errors == [(0, "Dòng 1 phải là dòng tiêu đề với các cột: year,agency_code,"
+    assert errors == [(1, "Dòng 1 phải là dòng tiêu đề với các cột: year,agency_code,"
                           "indicator_code,value,numerator,denominator,note.")]
 
 
@@ -140,7 +141,7 @@ def test_it_names_missing_unknown_and_duplicated_columns(db):
 
     errors = refused(results_import, source=f"{header}\n".encode())
 
-    assert errors == [(0, "Dòng tiêu đề không đúng (cột bị lặp: value; thiếu cột: agency_code, "
+    assert errors == [(1, "Dòng tiêu đề không đúng (cột bị lặp: value; thiếu cột: agency_code, "
                           f"note; cột không hợp lệ: agency). {COLUMNS_MESSAGE}")]
 
 
@@ -256,7 +257,8 @@ def test_it_refuses_a_fraction_where_excel_holds_a_whole_number(agencies_a):
     errors = refused(results_import, source=source)
 
     assert errors == [
-        (2, "Cột numerator: “2.5” không phải số nguyên không âm; chỉ ghi chữ số, ví dụ 12."),
+        (2, "Cột numerator: “2.5” không phải số nguyên không âm: dấu chấm chỉ dùng để nhóm từng "
+            "ba chữ số (1.000, 12.345); số nguyên không có phần thập phân."),
         (3, "Cột year: “2017.5” không phải năm; ghi bốn chữ số, ví dụ 2017."),
     ]
     assert not Result.objects.exists()

@@ -142,9 +142,9 @@ def test_a_dry_run_reports_and_writes_nothing(db):
     assert Indicator.objects.count() == STANDARD
 
 
-def test_a_wrong_header_is_a_file_error(db):
+def test_a_wrong_header_is_an_error_of_line_1(db):
     errors = refused(source=b"code,name\nX,Y\n")
-    assert errors[0][0] == 0
+    assert errors[0][0] == 1
     assert "thiếu cột" in errors[0][1]
 
 

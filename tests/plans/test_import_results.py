@@ -138,19 +138,34 @@ def test_it_accepts_a_count_with_surrounding_spaces(agencies_a, count_indicator)
     assert Result.objects.get(indicator=count_indicator).value == 3
 
 
-@pytest.mark.parametrize("text", ["+3", "3.0", "1e3", "-1", "2.5", "3 4", "ba"])
-def test_it_refuses_a_whole_number_not_written_as_digits(agencies_a, count_indicator, text):
+DIGITS_ONLY = "chỉ ghi chữ số 0–9, ví dụ 12 hoặc 1.000"
+DOTS_GROUP = (
+    "dấu chấm chỉ dùng để nhóm từng ba chữ số (1.000, 12.345); số nguyên không có phần thập phân"
+)
+SPACE = (
+    "có dấu cách giữa các chữ số; hãy ghi liền (1000) hoặc nhóm ba chữ số bằng dấu chấm (1.000)"
+)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [("+3", DIGITS_ONLY), ("3.0", DOTS_GROUP), ("1e3", DIGITS_ONLY), ("-1", DIGITS_ONLY),
+     ("2.5", DOTS_GROUP), ("3 4", SPACE), ("ba", DIGITS_ONLY)],
+)
+def test_it_refuses_a_whole_number_not_written_as_digits(
+    agencies_a, count_indicator, text, reason
+):
     errors = refused(source=csv_file(HEADER, f"2017,91-SNV,SERVICES_COUNT,{text},,,"))
 
-    assert errors == [(2, f"Cột value: “{text}” không phải số nguyên không âm; chỉ ghi chữ số, "
-                          "ví dụ 12.")]
+    assert errors == [(2, f"Cột value: “{text}” không phải số nguyên không âm: {reason}.")]
     assert not Result.objects.exists()
 
 
 def test_it_refuses_a_number_too_large_to_store(agencies_a, count_indicator):
     errors = refused(source=csv_file(HEADER, "2017,91-SNV,SERVICES_COUNT,9999999999999999999,,,"))
 
-    assert errors == [(2, "Cột value: số 9999999999999999999 quá lớn.")]
+    assert errors == [(2, "Cột value: “9999999999999999999” không phải số nguyên không âm: số "
+                          "quá lớn (tối đa 18 chữ số).")]
 
 
 def test_it_refuses_numerator_above_denominator(agencies_a):

@@ -101,3 +101,30 @@ def test_the_template_filters_are_the_wording_functions(name):
 def test_the_results_service_words_its_refusals_with_the_same_functions():
     assert results.figures_in_words is wording.figures_in_words
     assert results.plan_closed_message is wording.plan_closed_message
+
+
+def test_it_says_a_plans_closing_time_in_vietnam_time():
+    who = SimpleNamespace(pk=7, get_full_name=lambda: "Nguyễn Thu", get_username=lambda: "thu")
+    # 23:30 UTC is 06:30 the next day in Asia/Ho_Chi_Minh.
+    when = datetime.datetime(2024, 11, 29, 23, 30, tzinfo=datetime.UTC)
+    with translation.override("vi"):
+        message = wording.plan_closed_message(plan(closed_by_id=7, closed_by=who, closed_at=when))
+    assert "đã được Nguyễn Thu tổng kết lúc 06:30 30/11/2024" in message
+
+
+def test_it_says_bạn_or_you_to_the_person_who_closed_the_plan():
+    who = SimpleNamespace(pk=7, get_full_name=lambda: "Nguyễn Thu", get_username=lambda: "thu")
+    closed = plan(closed_by_id=7, closed_by=who,
+                  closed_at=datetime.datetime(2024, 11, 29, 23, 30, tzinfo=datetime.UTC))
+    with translation.override("vi"):
+        assert "đã được bạn tổng kết" in wording.plan_closed_message(closed, reader=who)
+    with translation.override("en"):
+        assert "you" in wording.plan_closed_message(closed, reader=who)
+        assert "Nguyễn Thu" not in wording.plan_closed_message(closed, reader=who)
+
+
+def test_it_names_a_person_by_full_name_then_username():
+    named = SimpleNamespace(pk=1, get_full_name=lambda: "Lê Văn An", get_username=lambda: "an")
+    bare = SimpleNamespace(pk=2, get_full_name=lambda: "", get_username=lambda: "binh")
+    assert wording.person_text(named, reader=bare) == "Lê Văn An"
+    assert wording.person_text(bare) == "binh"

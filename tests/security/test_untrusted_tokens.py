@@ -245,7 +245,8 @@ def test_the_results_import_refuses_whole_numbers_that_are_not_ascii_digits(
     errors = errors_of(results_import, source=source)
 
     assert errors == [
-        (2, f"Cột {column}: “{text}” không phải số nguyên không âm; chỉ ghi chữ số, ví dụ 12."),
+        (2, f"Cột {column}: “{text}” không phải số nguyên không âm: chỉ ghi chữ số 0–9, ví dụ "
+            "12 hoặc 1.000."),
     ]
     assert not Result.objects.exists()
 

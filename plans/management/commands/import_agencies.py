@@ -40,6 +40,8 @@ class ImportCommand(BaseCommand):
                     source=source, dry_run=dry_run, **self.service_options(options)
                 )
         except ImportRefused as refused:
+            if refused.report.sheet:
+                self.stderr.write(self._sheet_read(refused.report.sheet))
             for error in refused.report.errors:
                 if error.line:
                     self.stderr.write(
@@ -65,7 +67,13 @@ class ImportCommand(BaseCommand):
             # Only results files have blank rows to skip (a template's unfilled rows).
             summary += " " + _("Bỏ qua %(skipped)s dòng trống (không có value, numerator, "
                                "denominator, note).") % {"skipped": report.skipped_blank}
+        if report.sheet:
+            summary += " " + self._sheet_read(report.sheet)
         self.stdout.write(summary)
+
+    @staticmethod
+    def _sheet_read(sheet: str) -> str:
+        return _("Đã đọc trang tính “%(sheet)s”.") % {"sheet": sheet}
 
 
 class Command(ImportCommand):

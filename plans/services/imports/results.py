@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
-from plans.parsing import is_agency_code, parse_ascii_int
+from plans.parsing import is_agency_code, parse_whole_number
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services import bulk
 from plans.services.history import result_changes_insert
@@ -33,7 +33,7 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget
-from plans.services.tables.columns import RESULT_COLUMNS
+from plans.services.tables.columns import RESULT_COLUMNS, RESULT_SHEET_NAMES
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per
 # row, small enough that memory stays flat whatever the size of the file.
@@ -64,7 +64,7 @@ def results_import(
     channel = _channel(channel)
     report = ImportReport(kind="results", dry_run=dry_run)
     with transaction.atomic():
-        rows = _Rows(report, source, RESULT_COLUMNS, budget)
+        rows = _Rows(report, source, RESULT_COLUMNS, budget, sheet_names=RESULT_SHEET_NAMES)
         importer = _ResultsImporter(
             rows, user=user, channel=channel, dry_run=dry_run,
             allowed=_allowed(provinces), is_sample=is_sample,
@@ -390,8 +390,8 @@ class _Stored:
 
 
 def _digits(text: str) -> int | None:
-    """Return the whole number written in ``text`` if it is plain digits that fit, else None."""
-    return parse_ascii_int(text, max_digits=WHOLE_MAX_DIGITS)
+    """Return the whole number written in ``text`` if it is digits that fit, else None."""
+    return parse_whole_number(text, max_digits=WHOLE_MAX_DIGITS)
 
 
 def _plain_figures(kind: str, value: str, numerator: str, denominator: str) -> tuple | None:

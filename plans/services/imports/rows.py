@@ -6,22 +6,26 @@ the parsers here (``_required``, ``_year``, ``_whole``...), collected by a :clas
 parser raises :class:`_Invalid` with a message for a person.
 """
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from plans.models import MAX_YEAR, MIN_YEAR, Change
-from plans.parsing import AGENCY_CODE_RULE, is_agency_code, parse_ascii_int
+from plans.parsing import (
+    AGENCY_CODE_RULE,
+    is_agency_code,
+    parse_ascii_int,
+    parse_whole_number,
+    whole_number_problem,
+)
 from plans.rules import WHOLE_MAX_DIGITS
 from plans.services.tables import FileError, ReadBudget, read_table
 
 # A report is read by a person; past this many errors the rest are only counted.
 MAX_ERRORS = 1000
 
-WHOLE = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -42,6 +46,8 @@ class ImportReport:
     skipped_blank: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # The sheet read, when the file was a workbook of several sheets; "" otherwise.
+    sheet: str = ""
 
     @property
     def ok(self) -> bool:
@@ -71,17 +77,22 @@ class _Rows:
     recorded as errors.
     """
 
-    def __init__(self, report: ImportReport, source, columns, budget: ReadBudget | None = None):
+    def __init__(
+        self, report: ImportReport, source, columns, budget: ReadBudget | None = None,
+        *, sheet_names: Sequence[str] = (),
+    ):
         self.report = report
         self.columns = columns
         self.source = source
         self.budget = budget
+        self.sheet_names = sheet_names
         self.unlisted = 0
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         try:
             for line, fields, problem in read_table(
-                self.source, columns=self.columns, budget=self.budget
+                self.source, columns=self.columns, budget=self.budget,
+                sheet_names=self.sheet_names, on_sheet=self._read_sheet,
             ):
                 self.report.rows += 1
                 if problem:
@@ -89,7 +100,10 @@ class _Rows:
                     continue
                 yield line, fields
         except FileError as exc:
-            self.error(0, exc.message)
+            self.error(exc.line, exc.message)
+
+    def _read_sheet(self, name: str) -> None:
+        self.report.sheet = name
 
     def error(self, line: int, message: str) -> None:
         if len(self.report.errors) < MAX_ERRORS:
@@ -163,18 +177,14 @@ def _limited(text: str, column: str, *, max_length: int | None) -> str:
 
 
 def _whole(text: str, column: str) -> int | None:
-    """Return the whole number written in ``text`` (ASCII digits only), or None if blank."""
+    """Return the whole number written in ``text`` (digits, grouped by dots), or None if blank."""
     if not text:
         return None
-    number = parse_ascii_int(text, max_digits=WHOLE_MAX_DIGITS)
+    number = parse_whole_number(text, max_digits=WHOLE_MAX_DIGITS)
     if number is None:
-        if WHOLE.fullmatch(text):
-            raise _Invalid(
-                _("Cột %(column)s: số %(value)s quá lớn.") % {"column": column, "value": text}
-            )
         raise _Invalid(
-            _("Cột %(column)s: “%(value)s” không phải số nguyên không âm; chỉ ghi chữ số, "
-              "ví dụ 12.") % {"column": column, "value": text}
+            _("Cột %(column)s: “%(value)s” không phải số nguyên không âm: %(reason)s.")
+            % {"column": column, "value": text, "reason": whole_number_problem(text)}
         )
     return number
 

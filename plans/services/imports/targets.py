@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Change, Plan, Province, Target
+from plans.parsing import ASCII_DIGITS
 from plans.rules import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, target_snapshot
 from plans.services.imports.rows import (
     _BAD,
-    WHOLE,
     ImportReport,
     _allowed,
     _channel,
@@ -79,7 +79,7 @@ def _target_value(text: str, unit) -> Decimal:
     if not text:
         raise _Invalid(_("Cột value không được để trống."))
     if unit == Target.Unit.COUNT:
-        if not WHOLE.fullmatch(text):
+        if not ASCII_DIGITS.fullmatch(text):
             raise _Invalid(
                 _("Chỉ tiêu số lượng phải là số nguyên không âm, chỉ gồm chữ số (nhận được "
                   "“%(value)s”).") % {"value": text}

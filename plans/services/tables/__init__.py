@@ -6,15 +6,15 @@ number (XLSX) with the header on line 1, and every field trimmed and in Unicode 
 produced one at a time so that memory does not grow with the file, and every read is counted
 against a :class:`ReadBudget` (rows, columns, characters) while it reads.
 
-The readers: :mod:`.csv_reader` (CSV in UTF-8), :mod:`.xlsx_reader` and :mod:`.sheet` (the
-first sheet of a workbook), :mod:`.budget` (what a read may cost); :mod:`.columns` lists the
-columns of each file.
+The readers: :mod:`.csv_reader` (CSV in UTF-8, separated by commas, semicolons or tabs),
+:mod:`.xlsx_reader` and :mod:`.sheet` (one sheet of a workbook), :mod:`.budget` (what a read
+may cost); :mod:`.columns` lists the columns of each file.
 """
 
 import codecs
 import io
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,7 +38,10 @@ NOT_TABLES = {
 }
 
 
-def read_table(source, *, columns: Sequence[str], budget: ReadBudget | None = None) -> Iterator:
+def read_table(
+    source, *, columns: Sequence[str], budget: ReadBudget | None = None,
+    sheet_names: Sequence[str] = (), on_sheet: Callable[[str], None] | None = None,
+) -> Iterator:
     """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
     ``source`` is ``bytes`` or a binary file object. ``fields`` lists the values in the order of
@@ -47,12 +50,17 @@ def read_table(source, *, columns: Sequence[str], budget: ReadBudget | None = No
     skipped. Raise :class:`FileError` for an unreadable file or a header with missing, unknown
     or duplicated columns; the iterator raises it for an undecodable line, a malformed
     workbook, or a file over ``budget`` (by default the import commands' budget).
+
+    Of a workbook, the sheet read is the first named one of ``sheet_names`` (in any case, with
+    or without diacritics), else the first; with several worksheets ``on_sheet`` is told which.
     """
     budget = budget or ReadBudget.command()
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     start = stream.read(4)
     if start.startswith(XLSX_SIGNATURE):
-        raw_rows = xlsx_rows(stream, start, budget)
+        raw_rows = xlsx_rows(
+            stream, start, budget, sheet_names=sheet_names, on_sheet=on_sheet
+        )
         # Excel does not keep empty cells at the end of a row: a short row is padded.
         pad = True
     elif start.startswith(tuple(NOT_TABLES)):
@@ -79,7 +87,7 @@ def read_table(source, *, columns: Sequence[str], budget: ReadBudget | None = No
             )
         )
     else:
-        raw_rows = csv_rows(stream, start, budget)
+        raw_rows = csv_rows(stream, start, budget, columns=columns)
         pad = False
 
     first = next(raw_rows, None)
@@ -90,36 +98,51 @@ def read_table(source, *, columns: Sequence[str], budget: ReadBudget | None = No
 
 
 def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
-    """Return, for each expected column, its index in ``header``; raise FileError if wrong."""
-    # A name is quoted back in the message: a cell of thousands of characters is cut short.
-    names = [name.lower() if len(name) <= 40 else name[:40].lower() + "…" for name in header]
-    if not any(names):
+    """Return, for each expected column, its index in ``header``; raise FileError if wrong.
+
+    Names are matched in any case; a message quotes them as the file writes them.
+    """
+    keys = [name.lower() for name in header]
+    if not any(keys):
         raise FileError(
             _("Dòng 1 phải là dòng tiêu đề với các cột: %(columns)s.")
-            % {"columns": ",".join(columns)}
+            % {"columns": ",".join(columns)},
+            line=1,
         )
     problems = []
     # Counted in one pass: the header's width is bounded, but not by a small number.
-    duplicated = sorted(name for name, count in Counter(names).items() if name and count > 1)
+    counts = Counter(keys)
+    duplicated = sorted(
+        {_quoted(name) for name, key in zip(header, keys, strict=True) if key and counts[key] > 1}
+    )
     if duplicated:
         problems.append(
             _("cột bị lặp: %(names)s") % {"names": ", ".join(duplicated)}
         )
-    present = set(names)
+    present = set(keys)
     missing = [column for column in columns if column not in present]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
     expected = set(columns)
-    unknown = [name or _("(cột không tên)") for name in names if name not in expected]
+    unknown = [
+        _quoted(name) or _("(cột không tên)")
+        for name, key in zip(header, keys, strict=True) if key not in expected
+    ]
     if unknown:
         problems.append(_("cột không hợp lệ: %(names)s") % {"names": ", ".join(unknown)})
     if problems:
         raise FileError(
             _("Dòng tiêu đề không đúng (%(problems)s). Các cột cần có: %(columns)s.")
-            % {"problems": "; ".join(problems), "columns": ",".join(columns)}
+            % {"problems": "; ".join(problems), "columns": ",".join(columns)},
+            line=1,
         )
-    position = {name: index for index, name in enumerate(names)}
+    position = {key: index for index, key in enumerate(keys)}
     return [position[column] for column in columns]
+
+
+def _quoted(name: str) -> str:
+    """Return a header name as a message quotes it: a name of thousands of letters cut short."""
+    return name if len(name) <= 40 else name[:40] + "…"
 
 
 def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator:

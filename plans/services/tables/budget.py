@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 
 
 class FileError(Exception):
-    """The file as a whole cannot be read; ``message`` says why and what to do."""
+    """The file as a whole cannot be read; ``message`` says why and what to do.
 
-    def __init__(self, message: str):
+    ``line`` is the line at fault when there is one (1 for the header), else 0.
+    """
+
+    def __init__(self, message: str, *, line: int = 0):
         super().__init__(message)
         self.message = message
+        self.line = line
 
 
 @dataclass(frozen=True)

@@ -18,3 +18,6 @@ TARGET_COLUMNS = (
 RESULT_COLUMNS = (
     "year", "agency_code", "indicator_code", "value", "numerator", "denominator", "note",
 )
+# The sheet of a workbook that a results import reads when there are several (compared without
+# case or diacritics); a workbook without one is read from its first sheet.
+RESULT_SHEET_NAMES = ("results", "kết quả")

@@ -1,25 +1,41 @@
 """Read a CSV file in UTF-8 as rows of trimmed NFC text, under a ReadBudget.
 
 The bytes are decoded a block of whole lines at a time and refused at the first line that is
-not UTF-8; rows, columns, cells and characters are counted while reading.
+not UTF-8; rows, columns, cells and characters are counted while reading. The separator is a
+comma, a semicolon (Excel's list separator under Vietnamese regional settings) or a tab, told
+from the header line.
 """
 
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
 from plans.services.tables.budget import FileError, ReadBudget, amount
 
 READ_SIZE = 1 << 16
+# In order of preference when the header does not tell.
+SEPARATORS = (",", ";", "\t")
 
 
-def csv_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line, fields)`` for every CSV record, decoding UTF-8 line by line."""
-    reader = csv.reader(_decoded_lines(stream, start, budget), strict=True)
+def csv_rows(
+    stream, start: bytes, budget: ReadBudget, *, columns: Sequence[str] = ()
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, fields)`` for every CSV record, decoding UTF-8 line by line.
+
+    The separator is the one that splits the header line into most of ``columns``.
+    """
+    lines = _decoded_lines(stream, start, budget)
+    header = next(lines, None)
+    if header is None:
+        return
+    reader = csv.reader(
+        itertools.chain([header], lines), delimiter=separator(header, columns), strict=True
+    )
     line = 1
     records = cells = 0
     max_rows, max_columns, max_chars = budget.max_rows, budget.max_columns, budget.max_cell_chars
@@ -59,6 +75,22 @@ def csv_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, li
               "ngoặc kép nằm giữa một giá trị không đặt trong ngoặc kép.")
             % {"line": reader.line_num or 1}
         ) from exc
+
+
+def separator(header: str, columns: Sequence[str]) -> str:
+    """Return the separator of ``SEPARATORS`` that splits ``header`` into most of ``columns``."""
+    expected = set(columns)
+
+    def found(candidate: str) -> int:
+        try:
+            names = next(csv.reader([header], delimiter=candidate), [])
+        except csv.Error:
+            # A field over csv's limit: not this separator (the read itself reports it).
+            return -1
+        return len(expected.intersection(name.strip().lower() for name in names))
+
+    # max() keeps the first of equals: a comma unless another separator finds more columns.
+    return max(SEPARATORS, key=found)
 
 
 def _long_cell(budget: ReadBudget, line: int) -> FileError:

@@ -1,4 +1,7 @@
-"""Read the first sheet of an XLSX workbook as rows of text, streaming, under a ReadBudget.
+"""Read one sheet of an XLSX workbook as rows of text, streaming, under a ReadBudget.
+
+The sheet read is the first whose name is one of the names asked for (in any case, with or
+without diacritics: "Kết quả", "ket qua"), else the first worksheet.
 
 openpyxl is not used to read: it pads every row to the width a sheet declares (a 1.5 KB file
 declaring A1:XFD1048576 kept a worker busy for minutes) and holds whole strings and tables in
@@ -12,9 +15,10 @@ like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the par
 import io
 import posixpath
 import struct
+import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
@@ -48,6 +52,8 @@ PACKAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/package/2006/relations
 MAX_PARTS = 10_000
 MAX_DIRECTORY_BYTES = 1024 * 1024
 MAX_CELL_FORMATS = 65_536
+# Excel allows 31 characters; a longer name from another program is cut, not refused.
+MAX_SHEET_NAME = 100
 # Below this size a part's compression ratio says nothing: small XML compresses well.
 RATIO_CHECKED_FROM = 1024 * 1024
 # Built-in number formats that show a percentage (0% and 0.00%).
@@ -60,17 +66,23 @@ WORKBOOK_NAMES = local_names("sheet", "workbookPr")
 STYLE_NAMES = local_names("numFmt", "cellXfs", "xf")
 
 
-def xlsx_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(row number, fields)`` for the rows of the first sheet that hold a value.
+def xlsx_rows(
+    stream, start: bytes, budget: ReadBudget, *, sheet_names: Sequence[str] = (),
+    on_sheet: Callable[[str], None] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(row number, fields)`` for the rows of one sheet that hold a value.
 
-    Row 1 is always yielded first (empty if the sheet has nothing there): it must be the
-    header. Raise FileError for a workbook that is malformed or over ``budget``.
+    The sheet is the first named one of ``sheet_names``, else the first; when the workbook has
+    several worksheets, ``on_sheet`` is called with the name of the one read. Row 1 is always
+    yielded first (empty if the sheet has nothing there): it must be the header. Raise
+    FileError for a workbook that is malformed or over ``budget``.
     """
     try:
         archive = _open_archive(stream, start, budget)
         with archive:
             first = True
-            for number, fields in _Workbook(archive, budget).first_sheet_rows():
+            workbook = _Workbook(archive, budget)
+            for number, fields in workbook.sheet_rows(sheet_names, on_sheet):
                 if first and number != 1:
                     yield 1, []
                 first = False
@@ -81,6 +93,12 @@ def xlsx_rows(stream, start: bytes, budget: ReadBudget) -> Iterator[tuple[int, l
             ValueError, OverflowError, IndexError, NotImplementedError, RuntimeError,
             expat.ExpatError) as exc:
         raise FileError(_not_a_workbook()) from exc
+
+
+def folded(name: str) -> str:
+    """Return a sheet name without case, diacritics or surrounding spaces: "Kết quả" → "ket qua"."""
+    letters = unicodedata.normalize("NFD", name.strip().lower().replace("đ", "d"))
+    return "".join(letter for letter in letters if not unicodedata.combining(letter))
 
 
 def _not_a_workbook() -> str:
@@ -236,8 +254,8 @@ class _Workbook:
         self.read(name, handler)
         return handler.found
 
-    def first_sheet_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield the rows holding a value of the first worksheet (chart sheets are not tables)."""
+    def sheet_rows(self, names: Sequence[str], on_sheet) -> Iterator[tuple[int, list[str]]]:
+        """Yield the rows holding a value of the worksheet chosen (chart sheets are not tables)."""
         package = self.relationships("")
         workbook = next(
             (target for kind, target in package.values() if kind.endswith("/officeDocument")),
@@ -246,13 +264,19 @@ class _Workbook:
         contents = _WorkbookContents()
         self.read(workbook, contents)
         related = self.relationships(workbook)
-        sheet = next(
-            (related[rid][1] for rid in contents.sheets
-             if rid in related and related[rid][0].endswith("/worksheet")),
-            None,
-        )
-        if sheet is None:
+        worksheets = [
+            (name, related[rid][1]) for name, rid in contents.sheets
+            if rid in related and related[rid][0].endswith("/worksheet")
+        ]
+        if not worksheets:
             raise FileError(_not_a_workbook())
+        wanted = {folded(name) for name in names}
+        name, sheet = next(
+            (worksheet for worksheet in worksheets if folded(worksheet[0]) in wanted),
+            worksheets[0],
+        )
+        if len(worksheets) > 1 and on_sheet is not None:
+            on_sheet(clean(name))
         strings = styles = None
         for kind, target in related.values():
             if kind.endswith("/sharedStrings") and strings is None:
@@ -300,10 +324,10 @@ class _Relationships:
 
 
 class _WorkbookContents:
-    """Collect the sheets of ``workbook.xml`` in order, and its date system."""
+    """Collect the sheets of ``workbook.xml`` in order (name, relationship), and its dates."""
 
     def __init__(self):
-        self.sheets: list[str] = []
+        self.sheets: list[tuple[str, str]] = []
         self.date1904 = False
 
     def start(self, name, attrs):
@@ -311,7 +335,10 @@ class _WorkbookContents:
         if local == "sheet":
             if len(self.sheets) >= MAX_PARTS:
                 raise broken(_("sổ làm việc có quá nhiều trang tính."))
-            self.sheets.append(next((attrs[key] for key in RELATIONSHIP_ID if key in attrs), ""))
+            self.sheets.append((
+                attrs.get("name", "")[:MAX_SHEET_NAME],
+                next((attrs[key] for key in RELATIONSHIP_ID if key in attrs), ""),
+            ))
         elif local == "workbookPr":
             self.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
 
