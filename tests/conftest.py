@@ -144,3 +144,17 @@ def admin_user(db):
     return get_user_model().objects.create_superuser(
         username="admin", password=PASSWORD, email="admin@example.gov.vn"
     )
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Start each test in the default language.
+
+    A request in English (the language cookie) leaves English active in the thread after the
+    response; a later test in the same process would otherwise read English messages.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -250,11 +250,13 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
             )
         except ResultsRefused as refused:
             refusal, status = refused.message, 409
-            result = Result.objects.filter(pk=result.pk).select_related(
+            # Show the figures as they are now; cleared meanwhile, there is nothing to show.
+            current = Result.objects.filter(pk=result.pk).select_related(
                 "agency__province", "indicator", "updated_by"
             ).first()
-            if result is None:
+            if current is None:
                 return redirect(agency_url)
+            result = current
         else:
             messages.success(
                 request,

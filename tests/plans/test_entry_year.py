@@ -156,7 +156,7 @@ def test_it_closes_the_plan_and_says_who_closed_it(officer_client, plan_a, offic
     assert plan_a.closed_by == officer_a
     html = response.content.decode()
     assert "Đã tổng kết kế hoạch năm 2017" in html
-    assert "đã được officer_a tổng kết" in html
+    assert "đã được bạn tổng kết" in html
     assert "Mở lại kế hoạch" not in html  # officers cannot reopen
     assert Change.objects.filter(plan=plan_a, result=None).count() == 1
 
