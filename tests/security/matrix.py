@@ -47,6 +47,10 @@ URL_KWARGS = {
     "plans:entry_template": {"province_code": "91", "year": 2017, "file_format": "xlsx"},
     "plans:entry_agency": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:entry_history": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:entry_result_clear": {
+        "province_code": "91", "year": 2017, "agency_code": "91-SNV",
+        "indicator_code": "OFFICIAL_EMAIL",
+    },
     "plans:entry_grid": {"province_code": "91", "year": 2017, "tier": "department"},
     "plans:dashboard_index": {},
     "plans:dashboard_compare": {"year": 2017},
@@ -128,6 +132,9 @@ OUTCOMES = {
     # An empty save changes no cell (back to the page); junk in a cell is refused with 400.
     "plans:entry_agency": entry(officer_a=(200, REDIRECT, 400)),
     "plans:entry_history": entry(officer_a=(200, 405, 405)),
+    # A POST without the version the confirmation page showed clears nothing: 409, as when
+    # the result changed since.
+    "plans:entry_result_clear": entry(officer_a=(200, 409, 409)),
     "plans:entry_grid": entry(officer_a=(200, REDIRECT, 400)),
     "plans:dashboard_index": DASHBOARD_LIST,
     "plans:dashboard_compare": DASHBOARD_LIST,
