@@ -315,3 +315,11 @@ def test_it_answers_with_values_no_caller_can_change(figure):
     # One answer is shared by the page, the workbook and the report built from it.
     with pytest.raises(dataclasses.FrozenInstanceError):
         figure.progress = None
+
+
+def test_it_counts_the_agencies_of_the_asked_provinces_only(
+    province_a, agencies_a, agencies_b
+):
+    counts = selectors._active_agency_counts([province_a.pk])
+
+    assert {province_id for province_id, _tier in counts} == {province_a.pk}
