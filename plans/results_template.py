@@ -2,24 +2,45 @@
 
 Officers download it, fill it in and upload it (``plans.services.imports.results_import`` reads
 it back). One row per active agency and indicator, in the grid's order, with any result already
-stored. Notes and codes come from uploaded files, so no text is ever written as a formula.
+stored. After the import's columns come the agency's name, its parent's, the indicator's name
+and what to count, for the person filling it in; the import ignores them. Names and notes come
+from uploaded files, so no text is ever written as a formula.
+
+The workbook keeps its header in view, offers "có"/"không" on the value of yes/no rows, and is
+protected without a password: only value, numerator, denominator and note can be typed in, so
+that the codes the import matches on are not changed by a slip.
 """
 
 import csv
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.models import Indicator
 from plans.exports import csv_safe
 from plans.grid import ordered_indicators, plan_agencies, targeted_indicator_ids
 from plans.models import Plan, Result
-from plans.services.tables.columns import RESULT_COLUMNS
+from plans.services.tables.columns import RESULT_COLUMNS, RESULT_IGNORED_COLUMNS
 from plans.tiers import TIER_ORDER
 from plans.workbook import write_text
 
-# The template is a results.csv to fill: the import's columns.
-TEMPLATE_COLUMNS = RESULT_COLUMNS
+# The template is a results.csv to fill: the import's columns, then the ones it ignores.
+TEMPLATE_COLUMNS = RESULT_COLUMNS + RESULT_IGNORED_COLUMNS
+# The columns a person types in; every other cell of the workbook is locked.
+FILLED_COLUMNS = ("value", "numerator", "denominator", "note")
+# A yes/no answer as the template writes it and its drop-down offers it (the import reads
+# these as 1 and 0, as it reads 1/0, yes/no and true/false).
+YES_NO_WORDS = {1: "có", 0: "không"}
+COLUMN_WIDTHS = {
+    "year": 7, "agency_code": 14, "indicator_code": 26, "value": 10, "numerator": 11,
+    "denominator": 12, "note": 30, "agency_name": 40, "parent_name": 30, "indicator_name": 50,
+    "what_to_count": 60,
+}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,29 +50,55 @@ CONTENT_TYPES = {
 def template_rows(plan: Plan) -> list[list]:
     """Return the template's rows for ``plan``: agencies by tier and name, indicators targeted
     first; blanks are empty strings."""
-    agencies = list(plan_agencies(plan))
+    agencies = list(plan_agencies(plan).select_related("parent"))
     agencies.sort(key=lambda a: (TIER_ORDER.index(a.tier), a.name, a.code))
     indicators = ordered_indicators(targeted_indicator_ids(plan))
     results = {
         (r.agency_id, r.indicator_id): r
         for r in Result.objects.filter(year=plan.year, agency__in=agencies)
     }
+    what = {indicator.pk: what_to_count(indicator) for indicator in indicators}
     rows = []
     for agency in agencies:
         for indicator in indicators:
             result = results.get((agency.pk, indicator.pk))
+            value: int | str = ""
+            if result is not None and result.value is not None:
+                value = result.value
+                if indicator.kind == Indicator.Kind.YES_NO:
+                    value = YES_NO_WORDS[result.value]
             rows.append(
                 [
                     plan.year,
                     agency.code,
                     indicator.code,
-                    "" if result is None or result.value is None else result.value,
+                    value,
                     "" if result is None or result.numerator is None else result.numerator,
                     "" if result is None or result.denominator is None else result.denominator,
                     "" if result is None else result.note,
+                    agency.name,
+                    agency.parent.name if agency.parent else "",
+                    indicator.name,
+                    what[indicator.pk],
                 ]
             )
     return rows
+
+
+def what_to_count(indicator: Indicator) -> str:
+    """Return what to write for ``indicator``, in the template's words.
+
+    "value: có hoặc không"; "numerator: Số cán bộ có hộp thư công vụ; denominator: Tổng số
+    cán bộ, công chức"; "value: Số dịch vụ".
+    """
+    if indicator.kind == Indicator.Kind.YES_NO:
+        return _("value: có hoặc không")
+    if indicator.kind == Indicator.Kind.RATIO:
+        return _("numerator: %(numerator)s; denominator: %(denominator)s") % {
+            "numerator": indicator.numerator_label or _("số đạt"),
+            "denominator": indicator.denominator_label or _("tổng số"),
+        }
+    return _("value: %(what)s") % {"what": indicator.numerator_label or _("một số nguyên ≥ 0")}
 
 
 def template_file(plan: Plan, file_format: str) -> bytes:
@@ -75,21 +122,57 @@ def template_csv(rows) -> bytes:
 
 
 def template_xlsx(rows) -> bytes:
-    """Return the rows as a one-sheet workbook ("results") under the header."""
+    """Return the rows as a one-sheet workbook ("results") under the header.
 
-    def text_cell(sheet, text):
-        # openpyxl writes a string starting with "=" as a formula; notes come from uploads.
+    The header row stays in view, the yes/no rows' value cells offer "có"/"không", and the
+    sheet is protected (no password) with the value, numerator, denominator and note cells
+    left unlocked.
+    """
+    unlocked = Protection(locked=False)
+    filled = {TEMPLATE_COLUMNS.index(column) for column in FILLED_COLUMNS}
+
+    def cell_of(sheet, index, value):
         cell = WriteOnlyCell(sheet)
-        write_text(cell, text)
+        if isinstance(value, str):
+            # openpyxl writes a string starting with "=" as a formula; notes come from uploads.
+            write_text(cell, value)
+        elif value != "":
+            cell.value = value
+        if index in filled:
+            cell.protection = unlocked
         return cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("results")
-    sheet.append(TEMPLATE_COLUMNS)
-    for row in rows:
-        sheet.append(
-            [text_cell(sheet, value) if isinstance(value, str) else value for value in row]
-        )
+    # Set before the first row: a write-only sheet writes its view and columns first.
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(TEMPLATE_COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column]
+    yes_no = DataValidation(
+        type="list", formula1=f'"{",".join(YES_NO_WORDS.values())}"', allow_blank=True,
+        showErrorMessage=True, errorTitle=_("Chỉ tiêu có/không"),
+        error=_("Chọn “có” hoặc “không”."),
+    )
+    header = []
+    for column in TEMPLATE_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    value_letter = get_column_letter(TEMPLATE_COLUMNS.index("value") + 1)
+    indicator_index = TEMPLATE_COLUMNS.index("indicator_code")
+    yes_no_codes = set(
+        Indicator.objects.filter(kind=Indicator.Kind.YES_NO).values_list("code", flat=True)
+    )
+    for number, row in enumerate(rows, 2):
+        sheet.append([cell_of(sheet, index, value) for index, value in enumerate(row)])
+        if row[indicator_index] in yes_no_codes:
+            yes_no.add(f"{value_letter}{number}")
+    if yes_no.sqref:
+        sheet.data_validations.append(yes_no)
+    # Locked cells may be selected and read, columns widened; nothing else without unprotecting.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -143,7 +143,11 @@ def test_the_csv_template_lists_every_active_agency_and_indicator(officer_client
     filled = [row for row in rows if row["numerator"]]
     assert filled == [{"year": "2017", "agency_code": "91-SNV",
                        "indicator_code": "OFFICIAL_EMAIL", "value": "", "numerator": "3",
-                       "denominator": "4", "note": ""}]
+                       "denominator": "4", "note": "", "agency_name": "Sở Nội vụ",
+                       "parent_name": "UBND tỉnh Kiên Giang",
+                       "indicator_name": "Cán bộ, công chức có hộp thư điện tử công vụ",
+                       "what_to_count": "numerator: Số cán bộ có hộp thư công vụ; "
+                                        "denominator: Tổng số cán bộ, công chức"}]
 
 
 def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies_a):
@@ -151,7 +155,8 @@ def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("year", "agency_code", "indicator_code", "value", "numerator",
-                       "denominator", "note")
+                       "denominator", "note", "agency_name", "parent_name", "indicator_name",
+                       "what_to_count")
     assert len(rows) == 1 + 6 * 14
 
 

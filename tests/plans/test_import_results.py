@@ -107,10 +107,28 @@ def test_it_marks_sample_results_and_unmarks_them_when_real_figures_arrive(good_
     results_import(source=good_file, is_sample=True)
     assert set(Result.objects.values_list("is_sample", flat=True)) == {True}
 
+    report = results_import(source=csv_file(
+        HEADER, "2017,91-SNV,LAN,0,,,", "2017,91-SNV,OFFICIAL_EMAIL,,413,430,Theo báo cáo quý IV",
+    ), is_sample=False)
+
+    assert (report.updated, report.unchanged) == (2, 0)
+    assert set(Result.objects.values_list("indicator__code", "agency__code", "is_sample",
+                                          "version")) == {
+        ("LAN", "91-SNV", False, 2), ("OFFICIAL_EMAIL", "91-SNV", False, 2),
+        ("LAN", "91-STTTT", True, 1), ("ONE_STOP_SHOP", "91-H899", True, 1),
+    }
+
+
+def test_the_same_figures_leave_a_sample_result_as_it_is(good_file):
+    results_import(source=good_file, is_sample=True)
+    changes = Change.objects.count()
+
     report = results_import(source=good_file, is_sample=False)
 
-    assert report.updated == 4
-    assert set(Result.objects.values_list("is_sample", "version")) == {(False, 2)}
+    # Equal figures and note are no change, whether the stored result is sample data or not.
+    assert (report.updated, report.unchanged) == (0, 4)
+    assert set(Result.objects.values_list("is_sample", "version")) == {(True, 1)}
+    assert Change.objects.count() == changes
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,18 @@ share: the rows of a file, the report, the errors and the parsers of values.
 
 from plans.services.imports.agencies import agencies_import
 from plans.services.imports.indicators import indicators_import
-from plans.services.imports.results import results_import
+from plans.services.imports.results import ChangesDiffer, ResultChange, results_import
 from plans.services.imports.rows import ImportRefused, ImportReport, RowError
 from plans.services.imports.targets import targets_import
 from plans.services.tables import FileError, ReadBudget
 
 __all__ = [
+    "ChangesDiffer",
     "FileError",
     "ImportRefused",
     "ImportReport",
     "ReadBudget",
+    "ResultChange",
     "RowError",
     "agencies_import",
     "indicators_import",

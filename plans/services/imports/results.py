@@ -5,6 +5,7 @@ checked a chunk at a time with a few queries per chunk, and written with the bul
 (:mod:`plans.services.bulk`) and the history's fast path, each Change naming its plan.
 """
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -33,7 +34,11 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget
-from plans.services.tables.columns import RESULT_COLUMNS, RESULT_SHEET_NAMES
+from plans.services.tables.columns import (
+    RESULT_COLUMNS,
+    RESULT_IGNORED_COLUMNS,
+    RESULT_SHEET_NAMES,
+)
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per
 # row, small enough that memory stays flat whatever the size of the file.
@@ -43,6 +48,9 @@ CHUNK_SIZE = 5000
 # (BENCHMARKS.md: the province dashboard 152x the plain page before ANALYZE, 5.4x after).
 ANALYZE_AFTER_ROWS = 10_000
 
+# A preview lists at most this many of the results an import creates or changes.
+MAX_CHANGES_LISTED = 500
+
 YES = frozenset({"1", "yes", "có", "true"})
 NO = frozenset({"0", "no", "không", "false"})
 YES_NO_VALUES = {**dict.fromkeys(YES, 1), **dict.fromkeys(NO, 0)}
@@ -51,31 +59,73 @@ YES_NO_VALUES = {**dict.fromkeys(YES, 1), **dict.fromkeys(NO, 0)}
 def results_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
     provinces=None, years=None, is_sample: bool = False, budget: ReadBudget | None = None,
+    describe: bool = False, expected_digest: str | None = None,
 ) -> ImportReport:
     """Create or update the results of a ``results.csv``, chunk by chunk.
 
-    Results are matched on (year, agency, indicator). A created or changed result is stamped
-    with ``user``, ``is_sample`` and a new version, and gets a Change entry with its old and
-    new figures. Results of a closed plan's province and year are refused, and so are rows
-    outside ``provinces`` (ids) or ``years`` when they are given. A row whose value,
-    numerator, denominator and note are all blank is skipped and counted in
-    ``report.skipped_blank``.
+    Results are matched on (year, agency, indicator). A row whose figures and note equal the
+    stored ones is unchanged and not written, whether the stored result is sample data or
+    not (it stays as it is). A created or changed result is stamped with ``user``,
+    ``is_sample`` and a new version, and gets a Change entry with its old and new figures.
+    Results of a closed plan's province and year are refused, and so are rows outside
+    ``provinces`` (ids) or ``years`` when they are given. A row whose value, numerator,
+    denominator and note are all blank is skipped and counted in ``report.skipped_blank``.
+
+    With ``describe`` (or ``expected_digest``) the report lists the results created or
+    changed (see ImportReport.changes) and a digest of them. Given ``expected_digest``, an
+    import whose digest differs (the stored results changed since the preview that computed
+    it) writes nothing and raises :class:`ChangesDiffer` with the new report.
     """
     channel = _channel(channel)
     report = ImportReport(kind="results", dry_run=dry_run)
+    describe = describe or expected_digest is not None
     with transaction.atomic():
-        rows = _Rows(report, source, RESULT_COLUMNS, budget, sheet_names=RESULT_SHEET_NAMES)
+        rows = _Rows(
+            report, source, RESULT_COLUMNS, budget, sheet_names=RESULT_SHEET_NAMES,
+            ignored=RESULT_IGNORED_COLUMNS,
+        )
         importer = _ResultsImporter(
             rows, user=user, channel=channel, dry_run=dry_run,
             allowed=_allowed(provinces), is_sample=is_sample,
             years=None if years is None else {int(year) for year in years},
+            describe=describe,
         )
         for chunk in _chunks(rows):
             importer.import_chunk(chunk)
         rows.finish()
+        if describe:
+            report.changes_digest = importer.digest.hexdigest()
+        if expected_digest is not None and report.changes_digest != expected_digest:
+            # Raised inside the transaction: everything written is rolled back.
+            raise ChangesDiffer(report)
     if not dry_run and report.created + report.updated > ANALYZE_AFTER_ROWS:
         _gather_statistics(Result)
     return report
+
+
+class ChangesDiffer(Exception):
+    """The import would write other changes than the preview showed: nothing was written.
+
+    ``report`` describes what it would write now.
+    """
+
+    def __init__(self, report: ImportReport):
+        super().__init__(
+            _("Dữ liệu đã thay đổi kể từ khi xem trước; không có dữ liệu nào được ghi.")
+        )
+        self.report = report
+
+
+@dataclass(frozen=True, slots=True)
+class ResultChange:
+    """A result an import creates (``old`` is None) or changes, as a preview shows it."""
+
+    line: int
+    agency_id: int
+    agency_name: str
+    indicator: Indicator
+    old: tuple | None  # value, numerator, denominator, note
+    new: tuple
 
 
 def _gather_statistics(model) -> None:
@@ -108,7 +158,9 @@ class _ResultsImporter:
     one bit per indicator in an integer per agency and year.
     """
 
-    def __init__(self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample, years):
+    def __init__(
+        self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample, years, describe,
+    ):
         self.rows = rows
         self.report = rows.report
         self.user = user
@@ -126,6 +178,8 @@ class _ResultsImporter:
         # (province id, year) -> (plan id, closed), or None where the province has no plan.
         self.plans: dict[tuple[int, int], tuple[int, bool] | None] = {}
         self.seen: dict[tuple[int, int], int] = {}
+        self.describe = describe
+        self.digest = hashlib.sha256()
 
     def import_chunk(self, chunk: list[tuple[int, list[str]]]) -> None:
         parsed = [row for row in (self._parse(line, fields) for line, fields in chunk) if row]
@@ -142,15 +196,35 @@ class _ResultsImporter:
             stored = existing.get((row.agency.id, row.year, row.indicator.id))
             if stored is None:
                 created.append(row)
-            elif stored.figures != row.figures or stored.is_sample != self.is_sample:
+            elif stored.figures != row.figures:
+                # Equal figures and note leave the result as it is, sample data or not: an
+                # untouched template uploaded again writes nothing.
                 updated.append((stored, row))
             else:
                 self.report.unchanged += 1
+                continue
+            if self.describe:
+                self._describe(row, None if stored is None else stored.figures)
         self.report.created += len(created)
         self.report.updated += len(updated)
         # After the first error nothing more is written: the whole import will roll back.
         if not self.rows.failed and not self.dry_run:
             self._write(created, updated)
+
+    def _describe(self, row: _ResultRow, old: tuple | None) -> None:
+        """Add ``row``'s change to the report's list, counts and digest."""
+        report = self.report
+        self.digest.update(
+            repr((row.year, row.agency_code, row.indicator.code, old, row.figures)).encode()
+        )
+        counts = report.changes_by_agency.setdefault(row.agency.id, [0, 0])
+        counts[old is not None] += 1
+        if len(report.changes) < MAX_CHANGES_LISTED:
+            report.changes.append(ResultChange(
+                row.line, row.agency.id, row.agency.name, row.indicator, old, row.figures
+            ))
+        else:
+            report.changes_unlisted += 1
 
     def _parse(self, line: int, fields: list[str]) -> _ResultRow | None:
         """Return the row's values, or None after recording what is wrong with it.
@@ -246,7 +320,7 @@ class _ResultsImporter:
             return
         # No ordering: the model's default ordering would sort on joined columns for nothing.
         found = Agency.objects.filter(code__in=missing).order_by().select_related("province").only(
-            "code", "province__code", "province__name", "active_from", "active_to"
+            "code", "name", "province__code", "province__name", "active_from", "active_to"
         )
         for agency in found:
             self.agencies[agency.code] = agency
@@ -342,11 +416,11 @@ class _ResultsImporter:
         # Tuples, not model instances: at millions of rows the difference is most of the time.
         return {
             (agency_id, year, indicator_id): _Stored(pk, (value, numerator, denominator, note),
-                                                     is_sample, version)
+                                                     version)
             for pk, agency_id, year, indicator_id, value, numerator, denominator, note,
-            is_sample, version in results.values_list(
+            version in results.values_list(
                 "pk", "agency_id", "year", "indicator_id", "value", "numerator", "denominator",
-                "note", "is_sample", "version",
+                "note", "version",
             )
         }
 
@@ -385,7 +459,6 @@ class _Stored:
 
     pk: int
     figures: tuple  # value, numerator, denominator, note
-    is_sample: bool
     version: int
 
 

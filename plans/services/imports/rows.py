@@ -48,6 +48,13 @@ class ImportReport:
     dry_run: bool = False
     # The sheet read, when the file was a workbook of several sheets; "" otherwise.
     sheet: str = ""
+    # Filled by a results import asked to describe its changes: the first MAX_CHANGES_LISTED
+    # results it creates or changes (objects of its own), how many more there are, the count
+    # of new and changed results per agency id, and a digest of every one of them.
+    changes: list = field(default_factory=list)
+    changes_unlisted: int = 0
+    changes_by_agency: dict = field(default_factory=dict)
+    changes_digest: str = ""
 
     @property
     def ok(self) -> bool:
@@ -79,10 +86,11 @@ class _Rows:
 
     def __init__(
         self, report: ImportReport, source, columns, budget: ReadBudget | None = None,
-        *, sheet_names: Sequence[str] = (),
+        *, sheet_names: Sequence[str] = (), ignored: Sequence[str] = (),
     ):
         self.report = report
         self.columns = columns
+        self.ignored = ignored
         self.source = source
         self.budget = budget
         self.sheet_names = sheet_names
@@ -92,7 +100,7 @@ class _Rows:
         try:
             for line, fields, problem in read_table(
                 self.source, columns=self.columns, budget=self.budget,
-                sheet_names=self.sheet_names, on_sheet=self._read_sheet,
+                sheet_names=self.sheet_names, on_sheet=self._read_sheet, ignored=self.ignored,
             ):
                 self.report.rows += 1
                 if problem:

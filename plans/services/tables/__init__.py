@@ -41,6 +41,7 @@ NOT_TABLES = {
 def read_table(
     source, *, columns: Sequence[str], budget: ReadBudget | None = None,
     sheet_names: Sequence[str] = (), on_sheet: Callable[[str], None] | None = None,
+    ignored: Sequence[str] = (),
 ) -> Iterator:
     """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
@@ -50,6 +51,8 @@ def read_table(
     skipped. Raise :class:`FileError` for an unreadable file or a header with missing, unknown
     or duplicated columns; the iterator raises it for an undecodable line, a malformed
     workbook, or a file over ``budget`` (by default the import commands' budget).
+
+    Columns named in ``ignored`` may be present too; their values are dropped.
 
     Of a workbook, the sheet read is the first named one of ``sheet_names`` (in any case, with
     or without diacritics), else the first; with several worksheets ``on_sheet`` is told which.
@@ -94,10 +97,13 @@ def read_table(
     if first is None:
         raise FileError(_("Tệp rỗng: không có dòng tiêu đề."))
     header = first[1]
-    return _data_rows(raw_rows, _column_order(header, columns), len(header), pad=pad)
+    order = _column_order(header, columns, ignored)
+    return _data_rows(raw_rows, order, len(header), pad=pad)
 
 
-def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
+def _column_order(
+    header: list[str], columns: Sequence[str], ignored: Sequence[str] = ()
+) -> list[int]:
     """Return, for each expected column, its index in ``header``; raise FileError if wrong.
 
     Names are matched in any case; a message quotes them as the file writes them.
@@ -123,7 +129,7 @@ def _column_order(header: list[str], columns: Sequence[str]) -> list[int]:
     missing = [column for column in columns if column not in present]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
-    expected = set(columns)
+    expected = {*columns, *ignored}
     unknown = [
         _quoted(name) or _("(cột không tên)")
         for name, key in zip(header, keys, strict=True) if key not in expected
