@@ -2,13 +2,27 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
-from django.db.models import Count, F, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
 from plans import progress
-from plans.models import Agency, Plan, Result, Target, active_in_year
+from plans.models import Agency, Change, Plan, Province, Result, Target, active_in_year
 from plans.tiers import TIER_ORDER, tiers_in_words
 
 
@@ -374,3 +388,84 @@ def result_years(province_ids) -> dict[int, set[int]]:
     for province_id, year in rows:
         years[province_id].add(year)
     return years
+
+
+@dataclass(frozen=True)
+class FiguresAsOf:
+    """When a province-year's figures last changed, and how many agencies in scope still owe.
+
+    ``changed_at`` is None when nothing was ever entered; ``agencies_missing`` counts the
+    agencies in some target's scope that lack a result one of those targets asks of them: while
+    it is above zero, some figure of the plan is provisional (docs/FORMATS.md).
+    """
+
+    changed_at: datetime | None
+    agencies_missing: int
+
+
+def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=()) -> FiguresAsOf:
+    """Return when the figures of ``province_id`` and ``year`` last changed: one query.
+
+    The latest change is the later of the newest result of the province and year (every write
+    moves ``Result.updated_at``) and the newest history entry of ``plan`` about a result or a
+    target, deletions included: a deleted result or target leaves no ``updated_at`` behind, but
+    plans.services.history records every write, a deletion as an entry of the plan whose
+    ``new`` is empty. Entries about the plan's status (closing, reopening) change no figure.
+    ``targets`` (their ``tier_list`` read) give the scope of ``agencies_missing``.
+    """
+    expressions = {
+        "results_at": Subquery(
+            Result.objects.filter(year=year, agency__province_id=province_id)
+            .order_by()
+            .values("year")
+            .annotate(at=Max("updated_at"))
+            .values("at")
+        ),
+    }
+    if plan is not None:
+        expressions["history_at"] = Subquery(
+            Change.objects.filter(
+                Q(result__isnull=False) | Q(target__isnull=False) | Q(new__isnull=True),
+                plan_id=plan.pk,
+            )
+            .order_by()
+            .values("plan_id")
+            .annotate(at=Max("changed_at"))
+            .values("at")
+        )
+    wanted: defaultdict[str, set[int]] = defaultdict(set)  # tier: indicators its targets ask
+    for target in targets:
+        for tier in target.tier_list:
+            wanted[tier].add(target.indicator_id)
+    if wanted:
+        # Results are unique per agency, year and indicator: an agency with as many results
+        # among its tier's wanted indicators as there are of them has reported them all.
+        asked = Q()
+        for tier, indicator_ids in wanted.items():
+            asked |= Q(agency__tier=tier, indicator_id__in=indicator_ids)
+        reported = (
+            Result.objects.filter(asked, agency_id=OuterRef("pk"), year=year)
+            .order_by()
+            .values("agency_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        needed = Case(
+            *(When(tier=tier, then=Value(len(ids))) for tier, ids in wanted.items()),
+            output_field=IntegerField(),
+        )
+        expressions["missing"] = Subquery(
+            Agency.objects.filter(Agency.active_in(year), province_id=province_id,
+                                  tier__in=wanted)
+            .alias(reported=Coalesce(Subquery(reported), 0), needed=needed)
+            .filter(reported__lt=F("needed"))
+            .order_by()
+            .values("province_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+    row = Province.objects.filter(pk=province_id).values(**expressions).get()
+    moments = [row[key] for key in ("results_at", "history_at") if row.get(key) is not None]
+    return FiguresAsOf(
+        changed_at=max(moments, default=None), agencies_missing=row.get("missing") or 0
+    )

@@ -1,4 +1,4 @@
-"""Figures in words for people: "85,0 %", "trên 80 %", "≥ 3 dịch vụ", "Đạt", "412/430".
+"""Figures in words for people: "85,0 %", "trên 80 %", "từ 3 dịch vụ trở lên", "Đạt", "412/430".
 
 The one place a figure is put into words: the dashboard's template tags, the comparison, the
 progress workbook, the entry pages and the results service all call these functions, so that a
@@ -11,11 +11,17 @@ from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import (
+    gettext_lazy,
+    gettext_noop,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
 
 from plans import progress
 
-# What a count of an indicator counts, for "≥ 3 dịch vụ". Indicators added later by admins
+# What a count of an indicator counts, for "từ 3 dịch vụ trở lên". Indicators added later by admins
 # fall back on their kind: a yes/no count is a number of agencies, anything else a bare number.
 COUNT_NOUNS = {
     "PUBLIC_SERVICES_L3": gettext_lazy("dịch vụ"),
@@ -28,11 +34,12 @@ COUNT_NOUNS = {
 }
 # "đơn vị" is also a unit of measure elsewhere: the context keeps the English "agencies".
 AGENCIES_NOUN = pgettext_lazy("count of agencies", "đơn vị")
-# The four comparators in words; only the one a target uses is translated.
+# The four comparators in the words of a plan's text ("từ 100 % trở lên", "trên 80 %"), the
+# same on the dashboard, the report and the workbook; only the one a target uses is translated.
 COMPARATOR_WORDS = {
     ">": gettext_noop("trên %(value)s"),
-    ">=": gettext_noop("≥ %(value)s"),
-    "<=": gettext_noop("≤ %(value)s"),
+    ">=": gettext_noop("từ %(value)s trở lên"),
+    "<=": gettext_noop("không quá %(value)s"),
     "<": gettext_noop("dưới %(value)s"),
 }
 DASH = "—"
@@ -80,7 +87,7 @@ def achieved_text(prog: progress.Progress, indicator) -> str:
 
 
 def target_text(target) -> str:
-    """Return a target in words: "trên 80 %", "≥ 3 dịch vụ", "dưới 5 %"."""
+    """Return a target in words: "trên 80 %", "từ 3 dịch vụ trở lên", "dưới 5 %"."""
     value = target.value_display()
     if target.unit == progress.PERCENT:
         amount = _("%(number)s %%") % {"number": number_text(value)}
@@ -204,6 +211,24 @@ def change_figures_text(indicator, figures: dict | None) -> str:
 def time_text(moment) -> str:
     """Return a stored time as people read it: in Vietnam's time, "06:30 30/11/2024"."""
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def as_of_text(moment) -> str:
+    """Return when the figures shown last changed: "Số liệu đến: 06:30 30/11/2024"."""
+    if moment is None:
+        return _("Chưa có số liệu nào được nhập")
+    return _("Số liệu đến: %(time)s") % {"time": time_text(moment)}
+
+
+def provisional_text(agencies_missing: int) -> str:
+    """Return that figures are provisional while agencies in scope have not reported, or ""."""
+    if not agencies_missing:
+        return ""
+    return ngettext(
+        "Số liệu tạm thời: còn %(count)s đơn vị chưa báo cáo",
+        "Số liệu tạm thời: còn %(count)s đơn vị chưa báo cáo",
+        agencies_missing,
+    ) % {"count": number_text(agencies_missing, 0)}
 
 
 def person_text(user, *, reader=None) -> str:

@@ -19,6 +19,8 @@ completeness_text = register.filter("completeness_text", wording.completeness_te
 ratio_text = register.filter("ratio_text", wording.ratio_text)
 agency_figure_text = register.filter("agency_figure_text", wording.agency_figure_text)
 untargeted_text = register.filter("untargeted_text", wording.untargeted_text)
+as_of_text = register.filter("as_of_text", wording.as_of_text)
+provisional_text = register.filter("provisional_text", wording.provisional_text)
 
 
 @register.simple_tag

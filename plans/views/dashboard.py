@@ -44,7 +44,8 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     """Return what the dashboard and the report show for one province and year.
 
     Queries: the user's profile, the province, the plan, the plan's targets, agency counts,
-    result sums, indicators reported without a target, and whether any result is sample data.
+    result sums, indicators reported without a target, whether any result is sample data, and
+    when the figures last changed with how many agencies have not reported.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
@@ -70,6 +71,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "provisional": sum(1 for row in rows if row.progress.is_provisional),
         "untargeted": untargeted,
         "sample": sample,
+        "as_of": selectors.figures_as_of(
+            province_id=province.pk, year=year, plan=plan, targets=[row.target for row in rows]
+        ),
     }
 
 
@@ -160,7 +164,8 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     """Show one target: the agencies in scope, lagging first, and the same target over the years.
 
     Queries: profile, province, plan, target, the same target in every plan of the province,
-    agency counts and result sums for those, agencies in scope, their results.
+    agency counts and result sums for those, agencies in scope, their results, when the
+    figures last changed.
     """
     _check_year(year)
     plan = get_plan_for_user(request.user, province_code, year)
@@ -188,6 +193,9 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "lagging": sum(1 for figure in reported if figure.lagging),
             "not_reported": not_reported,
             "history": [item for item in history if item.target.pk != target.pk],
+            "as_of": selectors.figures_as_of(
+                province_id=plan.province_id, year=year, plan=plan, targets=[target]
+            ),
         },
     )
 

@@ -342,7 +342,7 @@ def test_the_entry_pages_name_indicators_in_the_readers_language(
     assert "trên 80 %" in progress.inner_text()
     assert ">" not in progress.inner_text()
     web = page.locator("table.progress-table tbody tr", has_text="PUBLIC_SERVICES_L4")
-    assert "≥ 3 dịch vụ" in web.inner_text()
+    assert "từ 3 dịch vụ trở lên" in web.inner_text()
 
     page.goto(live_server.url + "/entry/91/2017/agency/91-BDT/")
     assert page.locator("table.entry-agency th", has_text=name).count() == 1

@@ -63,7 +63,7 @@ def test_it_shows_the_kien_giang_2017_plan_in_words(client, admin_user, demo):
     assert "Dữ liệu mẫu" in html
     assert "sở, ban, ngành tỉnh và UBND cấp huyện" in html
     assert "trên 80 %" in html
-    assert "≥ 3 dịch vụ" in html
+    assert "từ 3 dịch vụ trở lên" in html
     # K1 sits exactly at its "more than 80 %" threshold: not met.
     k1 = html.split("SPECIALIZED_NETWORK", 1)[1].split("</tr>", 1)[0]
     assert "80,0 %" in k1

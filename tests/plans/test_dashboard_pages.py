@@ -162,7 +162,7 @@ def test_it_shows_the_headline_and_every_target_in_words(client, leader_a, targe
     assert "sở, ban, ngành tỉnh và UBND cấp huyện" in html
     assert "trên 80 %" in html
     assert "75,0 %" in html
-    assert "≥ 3 dịch vụ" in html
+    assert "từ 3 dịch vụ trở lên" in html
     assert "3 dịch vụ" in html
     assert "50,0 %" in html
     assert "100,0 %" in html
@@ -275,8 +275,9 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
                                                      indicator, django_assert_num_queries):
     login(client, leader_a)
     # session, user, profile, province, plan, targets, agency counts, result sums,
-    # untargeted indicators, sample results, provinces of the user (compare link)
-    with django_assert_num_queries(11):
+    # untargeted indicators, sample results, when the figures last changed (with the agencies
+    # yet to report), provinces of the user (compare link)
+    with django_assert_num_queries(12):
         client.get(plan_url())
     add_agencies(province_a, 30)
     Target.objects.create(
@@ -290,7 +291,7 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("DIGITAL_SIGNATURE"), value=0)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(plan_url())
     assert response.context["total"] == 6
     assert [(item.indicator.code, [line.tier for line in item.lines])
@@ -316,14 +317,14 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
     login(client, leader_a)
     url = reverse("plans:dashboard_report", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums,
-    # untargeted indicators, sample results
-    with django_assert_num_queries(10):
+    # untargeted indicators, sample results, when the figures last changed
+    with django_assert_num_queries(11):
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert len(response.context["untargeted"]) == 3
 
@@ -376,18 +377,18 @@ def test_it_shows_the_same_target_in_other_years(client, leader_a, targets_a, pr
     login(client, leader_a)
     response = client.get(target_url(targets_a["K1"]))
     assert [item.target for item in response.context["history"]] == [repeated]
-    assert "≥ 90 %" in response.content.decode()
+    assert "từ 90 % trở lên" in response.content.decode()
 
 
 def test_it_answers_the_target_page_in_constant_queries(client, leader_a, targets_a, province_a,
                                                         django_assert_num_queries):
     login(client, leader_a)
     # session, user, profile, province, plan, target, same target in every year, agency
-    # counts, result sums, agencies in scope, their results
-    with django_assert_num_queries(11):
+    # counts, result sums, agencies in scope, their results, when the figures last changed
+    with django_assert_num_queries(12):
         client.get(target_url(targets_a["K1"]))
     add_agencies(province_a, 25, tier="district")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(target_url(targets_a["K1"]))
     assert len(response.context["not_reported"]) == 25
 
@@ -417,7 +418,7 @@ def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, tar
     assert "75,0 %" in html
     assert "100,0 %" in html
     assert "trên 80 %" in html
-    assert "≥ 90 %" in html
+    assert "từ 90 % trở lên" in html
 
 
 def test_it_answers_404_for_an_unknown_indicator_trend(client, leader_a, targets_a):
@@ -520,7 +521,7 @@ def test_it_compares_provinces_against_their_own_targets(client, admin_user, tar
     assert kg.status == "not_met"
     sn_b = targets_b["SN"]
     assert hy.url == reverse("plans:dashboard_target", args=["33", 2017, sn_b.pk])
-    assert hy.target_words == "chỉ tiêu ≥ 50 %"
+    assert hy.target_words == "chỉ tiêu từ 50 % trở lên"
     assert hy.status_label == "Đạt"
     assert hy.status_class == "status-met"
     assert f'href="{hy.url}"' in response.content.decode()

@@ -50,10 +50,10 @@ def test_it_names_what_a_count_counts(indicator):
     ("comparator", "value", "unit", "code", "expected"),
     [
         (">", "80", "percent", "SPECIALIZED_NETWORK", "trên 80 %"),
-        (">=", "50", "percent", "ONE_STOP_SHOP", "≥ 50 %"),
-        (">=", "12.5", "percent", "ONE_STOP_SHOP", "≥ 12,5 %"),
-        (">=", "3", "count", "PUBLIC_SERVICES_L4", "≥ 3 dịch vụ"),
-        ("<=", "5", "percent", "E_DOCUMENTS", "≤ 5 %"),
+        (">=", "50", "percent", "ONE_STOP_SHOP", "từ 50 % trở lên"),
+        (">=", "12.5", "percent", "ONE_STOP_SHOP", "từ 12,5 % trở lên"),
+        (">=", "3", "count", "PUBLIC_SERVICES_L4", "từ 3 dịch vụ trở lên"),
+        ("<=", "5", "percent", "E_DOCUMENTS", "không quá 5 %"),
         ("<", "10", "count", "ONLINE_MEETINGS", "dưới 10 cuộc họp"),
     ],
 )

@@ -84,8 +84,12 @@ def test_it_names_figure_and_target_in_the_bar_label(indicator):
     silent = progress.compute(kind="ratio", unit="percent", comparator=">=", target=Decimal("80"),
                               tally=progress.Tally(agencies_in_scope=1))
     with translation.override("vi"):
-        assert wording.progress_bar_label(met, target) == "Đạt được 90,0 %; chỉ tiêu ≥ 80 %"
-        assert wording.progress_bar_label(silent, target) == "Chưa có số liệu; chỉ tiêu ≥ 80 %"
+        assert wording.progress_bar_label(met, target) == (
+            "Đạt được 90,0 %; chỉ tiêu từ 80 % trở lên"
+        )
+        assert wording.progress_bar_label(silent, target) == (
+            "Chưa có số liệu; chỉ tiêu từ 80 % trở lên"
+        )
 
 
 @pytest.mark.parametrize(
