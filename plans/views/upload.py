@@ -19,7 +19,7 @@ from plans.models import Change
 from plans.services import imports
 from plans.uploads import oversized_upload
 from plans.views.decorators import entry_view
-from plans.wording import plan_closed_message
+from plans.wording import change_figures_text, plan_closed_message
 
 UPLOAD_SESSION_KEY = "entry_upload"
 # The preview keeps the file in the session (base64) until it is confirmed; larger files are
@@ -45,8 +45,10 @@ def entry_template(request, plan, file_format):
 def entry_upload(request, plan):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
 
-    The previewed file is kept in the session until confirmed; the confirm imports it again
-    from scratch, so anything that changed in between is checked again.
+    A good file's preview lists the results it will create or change, old and new, by agency.
+    The previewed file is kept in the session until confirmed, with a digest of those changes;
+    the confirm imports it again from scratch and writes only if it makes exactly the changes
+    previewed, so anything that changed in between is checked again.
     """
     # The preview's session copy and the request's own limit both apply; show the smaller.
     limit = min(UPLOAD_SESSION_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
@@ -88,9 +90,46 @@ def entry_upload(request, plan):
         "name": upload.name,
         "data": base64.b64encode(data).decode("ascii"),
         "sha256": hashlib.sha256(data).hexdigest(),
+        "digest": report.changes_digest,
     }
-    context["confirm_sha256"] = request.session[UPLOAD_SESSION_KEY]["sha256"]
+    _preview_context(context, report, request.session[UPLOAD_SESSION_KEY])
     return render(request, "plans/entry_upload.html", context)
+
+
+def _preview_context(context, report, kept) -> None:
+    """Add to ``context`` the preview of ``report``'s changes and what the confirm sends."""
+    context["confirm_sha256"] = kept["sha256"]
+    context["change_groups"] = change_groups(report)
+
+
+def change_groups(report) -> list[dict]:
+    """Return the report's listed changes by agency, in the file's order, in words.
+
+    Each group: the agency's name, its counts of new and changed results (all of them, listed
+    or not), and its rows (line, indicator, old and new figures in words, new or not).
+    """
+    groups: dict[int, dict] = {}
+    for change in report.changes:
+        group = groups.get(change.agency_id)
+        if group is None:
+            created, updated = report.changes_by_agency[change.agency_id]
+            group = groups[change.agency_id] = {
+                "name": change.agency_name, "created": created, "updated": updated, "rows": [],
+            }
+        group["rows"].append({
+            "line": change.line,
+            "indicator": change.indicator,
+            "is_new": change.old is None,
+            "old": change_figures_text(change.indicator, _snapshot(change.old)),
+            "new": change_figures_text(change.indicator, _snapshot(change.new)),
+        })
+    return list(groups.values())
+
+
+def _snapshot(figures: tuple | None) -> dict | None:
+    if figures is None:
+        return None
+    return dict(zip(("value", "numerator", "denominator", "note"), figures, strict=True))
 
 
 def _upload_confirm(request, plan, context):
@@ -106,7 +145,22 @@ def _upload_confirm(request, plan, context):
         )
         return render(request, "plans/entry_upload.html", context, status=400)
     data = base64.b64decode(kept["data"])
-    report, refused = _import(request, plan, data, dry_run=False)
+    try:
+        # A session kept before digests were stored has none: "" matches no import.
+        report, refused = _import(
+            request, plan, data, dry_run=False, expected_digest=kept.get("digest", "")
+        )
+    except imports.ChangesDiffer as differ:
+        # Someone changed these results since the preview: show what the file would do now.
+        kept["digest"] = differ.report.changes_digest
+        request.session[UPLOAD_SESSION_KEY] = kept
+        context.update({"report": differ.report, "refused": False, "filename": kept["name"]})
+        context["file_error"] = _(
+            "Kết quả đã thay đổi kể từ lúc bạn xem trước (có người vừa nhập hoặc sửa), nên "
+            "chưa ghi gì. Hãy xem lại các thay đổi dưới đây rồi xác nhận lại."
+        )
+        _preview_context(context, differ.report, kept)
+        return render(request, "plans/entry_upload.html", context, status=409)
     if refused:
         request.session.pop(UPLOAD_SESSION_KEY, None)
         context.update({"report": report, "refused": True, "filename": kept["name"]})
@@ -128,8 +182,12 @@ def _upload_confirm(request, plan, context):
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
 
 
-def _import(request, plan, data: bytes, *, dry_run: bool):
-    """Return (report, refused) for importing ``data`` into ``plan``'s province and year."""
+def _import(request, plan, data: bytes, *, dry_run: bool, expected_digest: str | None = None):
+    """Return (report, refused) for importing ``data`` into ``plan``'s province and year.
+
+    The report describes the changes; with ``expected_digest`` the import raises
+    ChangesDiffer, writing nothing, unless its changes are the ones that digest was made of.
+    """
     try:
         report = imports.results_import(
             source=data,
@@ -139,6 +197,8 @@ def _import(request, plan, data: bytes, *, dry_run: bool):
             provinces=[plan.province_id],
             years=[plan.year],
             budget=imports.ReadBudget.web(),
+            describe=True,
+            expected_digest=expected_digest,
         )
     except imports.ImportRefused as refusal:
         return refusal.report, True
