@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plans.models import Agency, Plan, Profile, Province
+from plans.wording import plan_closed_message, plan_draft_message
 
 
 def role_of(user) -> str | None:
@@ -53,6 +54,41 @@ def can_write(user) -> bool:
     return role_of(user) in (Profile.Role.OFFICER, Profile.Role.ADMIN)
 
 
+def sees_drafts(user) -> bool:
+    """Return True if ``user`` may see draft plans: admins, who prepare and open them."""
+    return role_of(user) == Profile.Role.ADMIN
+
+
+def without_hidden_drafts(user, plans):
+    """Return the queryset ``plans`` without the drafts ``user`` may not see.
+
+    Every list of plans or years a reader is offered (home, dashboard index, comparison,
+    trend) goes through here, so that a draft stays the admins' until one of them opens it.
+    """
+    if sees_drafts(user):
+        return plans
+    return plans.exclude(status=Plan.Status.DRAFT)
+
+
+def check_plan_visible(user, plan: Plan | None) -> None:
+    """Raise 404 if ``plan`` is a draft ``user`` may not see (its existence is not revealed)."""
+    if plan is not None and plan.status == Plan.Status.DRAFT and not sees_drafts(user):
+        raise Http404
+
+
+def plan_read_only_message(user, plan: Plan) -> str:
+    """Return why ``user`` may not change ``plan``'s results now, or "" when he may.
+
+    A closed plan is read-only for everyone; a draft for everyone but admins (an officer sees
+    it, to prepare, but enters nothing until an admin opens it).
+    """
+    if plan.is_closed:
+        return plan_closed_message(plan, reader=user)
+    if plan.status == Plan.Status.DRAFT and not sees_drafts(user):
+        return plan_draft_message(plan)
+    return ""
+
+
 def get_province_for_user(user, code: str, *, write: bool = False) -> Province:
     """Return the province ``code`` if ``user`` may read it (and write, if asked), else raise.
 
@@ -69,11 +105,18 @@ def get_province_for_user(user, code: str, *, write: bool = False) -> Province:
 
 
 def get_plan_for_user(user, code: str, year: int, *, write: bool = False) -> Plan:
-    """Return the plan of province ``code`` for ``year`` that ``user`` may read (or write)."""
+    """Return the plan of province ``code`` for ``year`` that ``user`` may read (or write).
+
+    A draft answers 404 to readers but admins; with ``write`` it is returned to officers too,
+    whose entry pages show it read-only (:func:`plan_read_only_message`).
+    """
     province = get_province_for_user(user, code, write=write)
-    return get_object_or_404(
+    plan = get_object_or_404(
         Plan.objects.select_related("province", "closed_by"), province=province, year=year
     )
+    if not write:
+        check_plan_visible(user, plan)
+    return plan
 
 
 def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = False) -> Agency:

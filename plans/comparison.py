@@ -113,18 +113,20 @@ def _stand_in(row_target: Target, province, year: int) -> Target:
     )
 
 
-def build(provinces, year: int, *, sort: str, direction: str) -> dict:
+def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
     """Return the page's ``headers``, ``table`` and the ``sort`` applied ("" for none).
 
     A row is an indicator and scope that at least one province targets; a province without
     that target shows what it achieved there, uncoloured. Provinces with neither a target nor
     a result in the table are left out. ``sort`` is a province code (others are ignored),
-    ``direction`` "asc" or "desc". Queries: the targets, agency counts and result sums.
+    ``direction`` "asc" or "desc". Only the targets of ``plans`` (a queryset: the plans the
+    reader may see, drafts left out) make rows. Queries: the targets, agency counts and result
+    sums.
     """
     targets = list(
-        Target.objects.filter(plan__year=year, plan__province__in=provinces).select_related(
-            "plan", "indicator"
-        )
+        Target.objects.filter(
+            plan__in=plans, plan__year=year, plan__province__in=provinces
+        ).select_related("plan", "indicator")
     )
     # The provinces are loaded already: one object each, not one per target.
     by_pk = {province.pk: province for province in provinces}

@@ -340,3 +340,32 @@ def ordered_indicators(targeted_ids: set[int]) -> list[Indicator]:
     return [i for i in indicators if i.pk in targeted_ids] + [
         i for i in indicators if i.pk not in targeted_ids
     ]
+
+
+def incomplete_agencies(plan: Plan) -> tuple[list[dict], int]:
+    """Return the agencies in ``plan``'s scope that have not reported everything, and how many
+    agencies its scope holds.
+
+    An agency is asked for every indicator some target of the plan sets for its tier; each
+    entry is a dict of ``agency``, ``reported`` and ``asked``, by name. Three queries: the
+    targets, the agencies, the keys of their results.
+    """
+    asked: dict[str, set[int]] = {}
+    for indicator_id, tiers in target_scopes(plan).items():
+        for tier in tiers:
+            asked.setdefault(tier, set()).add(indicator_id)
+    in_scope = plan_agencies(plan).filter(tier__in=asked)
+    agencies = list(in_scope.order_by("name", "code"))
+    reported: dict[int, int] = {}
+    for agency_id, tier, indicator_id in Result.objects.filter(
+        year=plan.year, agency__in=in_scope
+    ).values_list("agency_id", "agency__tier", "indicator_id"):
+        if indicator_id in asked[tier]:
+            reported[agency_id] = reported.get(agency_id, 0) + 1
+    incomplete = [
+        {"agency": agency, "reported": reported.get(agency.pk, 0),
+         "asked": len(asked[agency.tier])}
+        for agency in agencies
+        if reported.get(agency.pk, 0) < len(asked[agency.tier])
+    ]
+    return incomplete, len(agencies)

@@ -254,3 +254,11 @@ def plan_closed_message(plan, *, reader=None) -> str:
         "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "
         "Chỉ quản trị viên mới mở lại được."
     ) % {"year": plan.year, "province": plan.province.name}
+
+
+def plan_draft_message(plan) -> str:
+    """Return why a draft ``plan`` takes no results yet, and who can change that."""
+    return _(
+        "Kế hoạch năm %(year)s đang là dự thảo: quản trị viên cần mở kế hoạch (trạng thái "
+        "“%(open)s”) trước khi nhập số liệu."
+    ) % {"year": plan.year, "open": plan.Status.OPEN.label}

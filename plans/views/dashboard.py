@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans import charts, comparison, exports, progress, selectors, workbook
-from plans.access import get_plan_for_user, get_province_for_user, provinces_for_user
+from plans.access import (
+    check_plan_visible,
+    get_plan_for_user,
+    get_province_for_user,
+    provinces_for_user,
+    sees_drafts,
+    without_hidden_drafts,
+)
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.parsing import parse_ascii_int
 from plans.views.decorators import dashboard_view
@@ -50,6 +57,7 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
+    check_plan_visible(request.user, plan)
     rows = sorted(selectors.plan_progress(plan), key=selectors.display_order) if plan else []
     untargeted = selectors.untargeted_figures(
         province_id=province.pk,
@@ -83,10 +91,14 @@ def dashboard_index(request):
     provinces = list(provinces_for_user(request.user))
     province_ids = [province.pk for province in provinces]
     years = selectors.result_years(province_ids)
-    for province_id, plan_year in Plan.objects.filter(province_id__in=province_ids).values_list(
-        "province_id", "year"
-    ):
-        years[province_id].add(plan_year)
+    for province_id, plan_year, status in Plan.objects.filter(
+        province_id__in=province_ids
+    ).values_list("province_id", "year", "status"):
+        if status == Plan.Status.DRAFT and not sees_drafts(request.user):
+            # A draft's year is not offered, even with results: its pages answer 404.
+            years[province_id].discard(plan_year)
+        else:
+            years[province_id].add(plan_year)
 
     chosen_code, chosen_year = request.GET.get("province"), request.GET.get("year")
     error = None
@@ -172,6 +184,7 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     target = get_object_or_404(plan.targets.select_related("indicator", "plan"), pk=target_id)
     history = selectors.targets_progress(
         Target.objects.filter(
+            plan__in=without_hidden_drafts(request.user, Plan.objects.all()),
             plan__province_id=plan.province_id, indicator_id=target.indicator_id,
             tiers=target.tiers,
         )
@@ -210,7 +223,10 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
     province = get_province_for_user(request.user, province_code)
     indicator = get_object_or_404(Indicator, code=indicator_code)
     rows = selectors.targets_progress(
-        Target.objects.filter(plan__province=province, indicator=indicator)
+        Target.objects.filter(
+            plan__in=without_hidden_drafts(request.user, province.plans.all()),
+            indicator=indicator,
+        )
         .select_related("plan", "indicator")
         .order_by("plan__year", "tiers", "unit")
     )
@@ -266,7 +282,10 @@ def dashboard_compare(request, year: int):
     if not provinces:
         raise Http404
     context = comparison.build(
-        provinces, year, sort=request.GET.get("sort", ""), direction=request.GET.get("dir", "asc")
+        provinces, year,
+        plans=without_hidden_drafts(request.user, Plan.objects.filter(year=year)),
+        sort=request.GET.get("sort", ""),
+        direction=request.GET.get("dir", "asc"),
     )
     return render(request, "plans/dashboard_compare.html", {"year": year, **context})
 
@@ -276,6 +295,7 @@ def dashboard_csv(request, province_code: str, year: int):
     """Download the progress of a province and year, byte for byte what export_progress writes."""
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
+    check_plan_visible(request.user, province.plans.filter(year=year).first())
     response = HttpResponse(
         exports.progress_csv(province=province, year=year).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
@@ -298,6 +318,7 @@ def dashboard_xlsx(request, province_code: str, year: int):
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
+    check_plan_visible(request.user, plan)
     summary_rows = exports.progress_rows(plan) if plan else []
     items = selectors.plan_progress(plan) if plan else []
     figures = selectors.scope_figures(plan, [item.target for item in items]) if plan else {}

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from plans.access import get_plan_for_user
+from plans.access import get_plan_for_user, plan_read_only_message
+from plans.models import Plan
 
 
 def entry_view(*methods: str):
@@ -22,7 +24,8 @@ def entry_view(*methods: str):
     The access helper runs before the method is looked at: an anonymous visitor goes to the
     login page, a stranger gets 404 and a leader 403 whatever the method; an officer using
     another method gets a 405 naming the allowed ones, with a page saying where to go instead
-    (a POST-only address opened from a bookmark or the history).
+    (a POST-only address opened from a bookmark or the history). An officer's POST to a draft
+    plan is refused here, for every entry page at once, with 409 and the reason.
     """
 
     def decorator(view):
@@ -37,6 +40,20 @@ def entry_view(*methods: str):
                         "plans/method_not_allowed.html", {"plan": plan}, request=request
                     ),
                 )
+            if request.method == "POST" and plan.status == Plan.Status.DRAFT:
+                refusal = plan_read_only_message(request.user, plan)
+                if refusal:
+                    return render(
+                        request,
+                        "plans/plan_draft_refused.html",
+                        {
+                            "plan": plan,
+                            "province": plan.province,
+                            "closed_message": refusal,
+                            "back_url": request.path,
+                        },
+                        status=409,
+                    )
             return view(request, plan, **kwargs)
 
         return wrapped

@@ -17,10 +17,11 @@ from django.utils.translation import ngettext
 
 from indicators.models import Indicator
 from plans import selectors
-from plans.access import get_agency_for_user, role_of
+from plans.access import get_agency_for_user, plan_read_only_message, role_of
 from plans.grid import (
     ResultGrid,
     cell_inputs_html,
+    incomplete_agencies,
     ordered_indicators,
     plan_agencies,
     target_scopes,
@@ -32,7 +33,7 @@ from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
-from plans.wording import change_figures_text, person_text, plan_closed_message, time_text
+from plans.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
 
@@ -113,6 +114,7 @@ def entry_year(request, plan):
     # Only an agency some target covers is expected to report.
     covered = set().union(*scopes.values())
     in_scope = [agency for agency in agencies if agency.tier in covered]
+    read_only = plan_read_only_message(request.user, plan)
     return render(
         request,
         "plans/entry_year.html",
@@ -125,8 +127,9 @@ def entry_year(request, plan):
             "not_reported": [agency for agency in in_scope if not agency.reported],
             "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
-            "closed_message": (
-                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
+            "closed_message": read_only,
+            "draft_message": (
+                plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
             ),
             "is_admin": role_of(request.user) == Profile.Role.ADMIN,
         },
@@ -152,6 +155,7 @@ def entry_grid(request, plan, tier):
         targeted_ids=targeted_ids,
         with_notes=with_notes,
     )
+    read_only = plan_read_only_message(request.user, plan)
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.GRID):
@@ -166,11 +170,9 @@ def entry_grid(request, plan, tier):
             "tier": tier,
             "tier_label": Tier(tier).label,
             "grid": grid,
-            "rows": grid.rendered_rows(closed=plan.is_closed),
+            "rows": grid.rendered_rows(closed=bool(read_only)),
             "with_notes": with_notes,
-            "closed_message": (
-                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
-            ),
+            "closed_message": read_only,
         },
         status=status,
     )
@@ -191,6 +193,7 @@ def entry_agency(request, plan, agency_code):
         results=[r for r in results if r.year == plan.year],
         targeted_ids=targeted_ids,
     )
+    read_only = plan_read_only_message(request.user, plan)
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
@@ -215,14 +218,12 @@ def entry_agency(request, plan, agency_code):
             "agency": agency,
             "grid": grid,
             "cells": [
-                (cell, cell_inputs_html(cell, closed=plan.is_closed, with_notes=True))
+                (cell, cell_inputs_html(cell, closed=bool(read_only), with_notes=True))
                 for cell in grid.rows[0].cells
             ],
             "years": years,
             "across_years": across_years,
-            "closed_message": (
-                plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
-            ),
+            "closed_message": read_only,
         },
         status=status,
     )
@@ -237,9 +238,10 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
         agency=agency, year=plan.year, indicator__code=indicator_code,
     )
     agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
-    refusal, status = "", 200
-    if plan.is_closed:
-        refusal, status = plan_closed_message(plan, reader=request.user), 409
+    read_only = plan_read_only_message(request.user, plan)
+    refusal, status = read_only, 200
+    if read_only:
+        status = 409 if plan.is_closed else 200
     elif request.method == "POST":
         try:
             result_clear(
@@ -278,6 +280,7 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
             if result.updated_by else "",
             "saved_at": time_text(result.updated_at),
             "refusal": refusal,
+            "read_only": bool(read_only),
             "agency_url": agency_url,
         },
         status=status,
@@ -320,12 +323,30 @@ def entry_history(request, plan, agency_code):
     )
 
 
-@entry_view("POST")
+@entry_view("GET", "POST")
 def entry_close(request, plan):
-    """Close the plan after its year-end review: its results become read-only."""
-    return _change_status(
-        request, plan, plan_close,
-        done=_("Đã tổng kết kế hoạch năm %(year)s: kết quả chỉ còn để xem."),
+    """Ask first (GET): who has not reported everything; close the plan (POST).
+
+    Closing ends the year's entry: the page lists, by name, each agency in the plan's scope
+    that has reported fewer indicators than the plan's targets ask of its tier.
+    """
+    if request.method == "POST":
+        return _change_status(
+            request, plan, plan_close,
+            done=_("Đã tổng kết kế hoạch năm %(year)s: kết quả chỉ còn để xem."),
+        )
+    incomplete, agency_count = incomplete_agencies(plan)
+    return render(
+        request,
+        "plans/plan_close.html",
+        {
+            "plan": plan,
+            "province": plan.province,
+            "closed_message": plan_read_only_message(request.user, plan),
+            "incomplete": incomplete,
+            "silent": sum(1 for row in incomplete if not row["reported"]),
+            "agency_count": agency_count,
+        },
     )
 
 

@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.shortcuts import render
 
-from plans.access import can_write, provinces_for_user
+from plans.access import can_write, provinces_for_user, sees_drafts, without_hidden_drafts
 from plans.models import Plan
 
 
@@ -17,6 +17,9 @@ def home(request):
         .annotate(target_count=Count("targets"))
         .order_by("province_id", "-year")
     )
+    if not can_write(request.user):
+        # Officers see a draft to prepare for it (its entry pages are read-only); readers not.
+        plans = without_hidden_drafts(request.user, plans)
     if provinces:
         provinces_by_id = {province.pk: province for province in provinces}
         for plan in plans:
@@ -27,5 +30,9 @@ def home(request):
         {"province": province, "plans": plans_by_province[province.pk]} for province in provinces
     ]
     return render(
-        request, "plans/home.html", {"sections": sections, "can_enter": can_write(request.user)}
+        request, "plans/home.html", {
+            "sections": sections,
+            "can_enter": can_write(request.user),
+            "sees_drafts": sees_drafts(request.user),
+        }
     )

@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from plans import results_template
+from plans.access import plan_read_only_message
 from plans.models import Change
 from plans.services import imports
 from plans.uploads import oversized_upload
 from plans.views.decorators import entry_view
-from plans.wording import change_figures_text, plan_closed_message
+from plans.wording import change_figures_text
 
 UPLOAD_SESSION_KEY = "entry_upload"
 # The preview keeps the file in the session (base64) until it is confirmed; larger files are
@@ -55,9 +56,7 @@ def entry_upload(request, plan):
     context = {
         "plan": plan,
         "province": plan.province,
-        "closed_message": (
-            plan_closed_message(plan, reader=request.user) if plan.is_closed else ""
-        ),
+        "closed_message": plan_read_only_message(request.user, plan),
         "max_bytes": limit,
     }
     if request.method == "GET":

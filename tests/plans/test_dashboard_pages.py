@@ -365,7 +365,7 @@ def test_it_shows_agency_ratios_with_their_own_share(client, leader_a, targets_a
 
 def test_it_shows_the_same_target_in_other_years(client, leader_a, targets_a, province_a,
                                                  indicator):
-    plan_2018 = Plan.objects.create(province=province_a, year=2018)
+    plan_2018 = Plan.objects.create(province=province_a, year=2018, status=Plan.Status.OPEN)
     repeated = Target.objects.create(
         plan=plan_2018, indicator=indicator("SPECIALIZED_NETWORK"), tiers="department+district",
         comparator=">=", value=Decimal("90"),
@@ -399,7 +399,7 @@ def test_it_answers_the_target_page_in_constant_queries(client, leader_a, target
 def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, targets_a,
                                                            province_a, agencies_a, indicator,
                                                            django_assert_num_queries):
-    plan_2018 = Plan.objects.create(province=province_a, year=2018)
+    plan_2018 = Plan.objects.create(province=province_a, year=2018, status=Plan.Status.OPEN)
     Target.objects.create(
         plan=plan_2018, indicator=indicator("SPECIALIZED_NETWORK"), tiers="department+district",
         comparator=">=", value=Decimal("90"),
@@ -442,7 +442,7 @@ def test_it_explains_a_trend_without_targets(client, leader_a, targets_a):
 
 def test_it_lists_only_the_users_provinces_latest_year_first(client, leader_a, targets_a,
                                                             province_a, plan_b):
-    Plan.objects.create(province=province_a, year=2018)
+    Plan.objects.create(province=province_a, year=2018, status=Plan.Status.OPEN)
     login(client, leader_a)
     response = client.get(reverse("plans:dashboard_index"))
     entries = response.context["entries"]
@@ -659,8 +659,9 @@ def test_it_downloads_progress_csv_byte_for_byte_as_export_progress(
     client, leader_a, targets_a, tmp_path, django_assert_num_queries
 ):
     login(client, leader_a)
-    # session, user, profile, province, plan, targets, agency counts, result sums
-    with django_assert_num_queries(8):
+    # session, user, profile, province, plan (is it a draft?), plan, targets, agency counts,
+    # result sums
+    with django_assert_num_queries(9):
         response = client.get(reverse("plans:dashboard_csv", args=["91", 2017]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -34,7 +34,7 @@ ALLOWED = {
     ("plans:entry_upload", "post"): 400,  # no file chosen
     ("plans:entry_template", "get"): 200,
     ("plans:entry_template", "post"): 405,
-    ("plans:entry_close", "get"): 405,
+    ("plans:entry_close", "get"): 200,  # the confirmation page
     ("plans:entry_close", "post"): 302,
     ("plans:entry_reopen", "get"): 405,
     ("plans:entry_reopen", "post"): 302,
@@ -126,7 +126,7 @@ def test_it_gives_a_national_officer_every_province(client, setting, officer_a):
 
 def test_a_get_of_a_post_only_page_answers_a_page_saying_what_to_do(client, officer_a, setting):
     client.force_login(officer_a)
-    response = client.get(reverse("plans:entry_close", args=["91", 2017]))
+    response = client.get(reverse("plans:entry_reopen", args=["91", 2017]))
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     assert response["Content-Type"].startswith("text/html")

@@ -56,7 +56,11 @@ def test_it_shows_an_officer_only_the_plans_of_their_province(
     # Officers are not staff: no admin link.
     assert "Sửa trong trang quản trị" not in body
     assert reverse("plans:entry_year", args=["91", 2017]) in body
-    assert reverse("plans:dashboard_plan", args=["91", 2018]) in body
+    # The 2018 plan is a draft: offered for entry (read-only), not on the dashboard.
+    assert reverse("plans:entry_year", args=["91", 2018]) in body
+    assert "Dự thảo (chỉ xem)" in body
+    assert reverse("plans:dashboard_plan", args=["91", 2018]) not in body
+    assert reverse("plans:dashboard_plan", args=["91", 2017]) in body
 
 
 def test_it_offers_a_leader_the_dashboard_but_not_entry(client, leader_a, plan_a):

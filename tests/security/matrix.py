@@ -122,8 +122,9 @@ OUTCOMES = {
     # Home lists what the visitor may read; it has no form and answers any method alike.
     "plans:home": row(*[same(200)] * 5),
     "plans:entry_year": entry(officer_a=(200, 405, 405)),
-    # Closing has no fields: an empty POST is the real request (and writes, see WRITES).
-    "plans:entry_close": entry(officer_a=(405, REDIRECT, REDIRECT)),
+    # Closing asks first: GET is the confirmation page; it has no fields, so an empty POST is
+    # the real request (and writes, see WRITES).
+    "plans:entry_close": entry(officer_a=(200, REDIRECT, REDIRECT)),
     # Only an admin may reopen; reopening an open plan is refused with a message.
     "plans:entry_reopen": entry(officer_a=(405, 403, 403), admin_user=(405, REDIRECT, REDIRECT)),
     # No file chosen, or a confirm without a previewed file: 400 with the reason.
