@@ -79,3 +79,28 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Cán bộ nhập liệu")
     LEADER = "leader", _("Lãnh đạo (chỉ xem)")
     ADMIN = "admin", _("Quản trị")
+    REPORTER = "reporter", _("Cán bộ báo cáo của đơn vị")
+
+
+class SubmissionState(models.TextChoices):
+    """Where an agency's report for a plan stands.
+
+    Only draft (a reopened report), submitted, returned and approved are stored
+    (``Submission.state``); not started and draft are otherwise derived: no Submission row is
+    draft if the agency has a result for the plan's year, else not started.
+    """
+
+    NOT_STARTED = "not_started", _("Chưa nhập")
+    DRAFT = "draft", _("Đang nhập")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+# The states a Submission row may hold (not started is never stored).
+STORED_SUBMISSION_STATES = [
+    SubmissionState.DRAFT,
+    SubmissionState.SUBMITTED,
+    SubmissionState.RETURNED,
+    SubmissionState.APPROVED,
+]

@@ -10,7 +10,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from egov_targets.vocabulary import Comparator, PlanStatus, Role, Tier, Unit
+from egov_targets.vocabulary import (
+    STORED_SUBMISSION_STATES,
+    Comparator,
+    PlanStatus,
+    Role,
+    SubmissionState,
+    Tier,
+    Unit,
+)
 from indicators.models import Indicator
 from plans.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
 from plans.rules import NOTE_MAX_LENGTH
@@ -168,6 +176,13 @@ class Profile(models.Model):
         default=False,
         help_text=_("Người dùng cấp trung ương: xem được mọi tỉnh."),
     )
+    agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="reporters",
+        verbose_name=_("các đơn vị báo cáo"),
+        help_text=_("Cán bộ báo cáo: các đơn vị mà người dùng gửi báo cáo thay mặt."),
+    )
 
     class Meta:
         verbose_name = _("phân quyền")
@@ -218,6 +233,13 @@ class Plan(models.Model):
         verbose_name=_("người tổng kết"),
     )
     closed_at = models.DateTimeField(_("thời điểm tổng kết"), null=True, blank=True)
+    report_deadline = models.DateField(
+        _("hạn gửi báo cáo"),
+        null=True,
+        blank=True,
+        help_text=_("Báo cáo gửi sau ngày này (giờ Việt Nam) được ghi là gửi muộn."),
+    )
+    data_cutoff = models.DateField(_("ngày chốt số liệu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kế hoạch năm")
@@ -522,6 +544,90 @@ def result_errors(*, kind, value, numerator, denominator) -> dict[str, list]:
     return errors
 
 
+class Submission(models.Model):
+    """An agency's report for a plan: submitted, returned with a reason, approved, reopened.
+
+    No row means the agency has not submitted yet (not started, or draft once it has a result
+    for the plan's year). ``version`` grows by one on every transition so that two officers
+    acting at once are told when the other came first. Transitions are made by
+    plans.services.submissions only.
+    """
+
+    State = SubmissionState
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("kế hoạch")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("đơn vị")
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=SubmissionState.choices,
+        default=SubmissionState.SUBMITTED,
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("người gửi"),
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("người duyệt"),
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("người trả lại"),
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reopened_at = models.DateTimeField(_("mở lại lúc"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("người mở lại"),
+    )
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    late = models.BooleanField(_("gửi muộn"), default=False)
+    # The digest of the agency's figures for the plan's year when last approved, so that the
+    # status board can tell figures changed since (e.g. after a reopening).
+    approved_results_digest = models.CharField(
+        _("dấu số liệu khi duyệt"), max_length=64, blank=True
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("báo cáo của đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo của đơn vị")
+        ordering = ["plan", "agency__tier", "agency__code"]
+        constraints = [
+            # One report per agency and plan; the services lock and update this row.
+            models.UniqueConstraint(
+                fields=["plan", "agency"],
+                name="submission_one_per_plan_agency",
+                violation_error_message=_("Đơn vị đã có báo cáo cho kế hoạch này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[state.value for state in STORED_SUBMISSION_STATES]),
+                name="submission_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} – {self.plan}: {self.get_state_display()}"
+
+    def clean(self):
+        if (
+            self.plan_id
+            and self.agency_id
+            and self.plan.province_id != self.agency.province_id
+        ):
+            raise ValidationError({"agency": _("Đơn vị phải thuộc tỉnh của kế hoạch.")})
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
 class Change(models.Model):
     """One change to a result or a target: who, when, how, and the old and new figures."""
 
@@ -557,6 +663,14 @@ class Change(models.Model):
         related_name="changes",
         verbose_name=_("kế hoạch"),
     )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("báo cáo của đơn vị"),
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -587,7 +701,12 @@ class Change(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(result__isnull=False) | Q(target__isnull=False) | Q(plan__isnull=False),
+                condition=(
+                    Q(result__isnull=False)
+                    | Q(target__isnull=False)
+                    | Q(plan__isnull=False)
+                    | Q(submission__isnull=False)
+                ),
                 name="change_has_subject",
             ),
         ]

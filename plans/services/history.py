@@ -1,21 +1,22 @@
 """The change history: every ``Change`` row is made here, with one snapshot per subject.
 
-A change is about a result, a target or a plan (its subject) and always names the plan it
+A change is about a result, a target, a plan or an agency's submission (its subject) and always names the plan it
 belongs to: a target's plan, a result's plan (its agency's province and year), or the plan
 itself. The admin's history finds entries by the plan's province and year, so an entry without
 its plan would be missed there. What is kept of a subject, before and after, is its snapshot:
-:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`.
+:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`,
+:func:`submission_snapshot`.
 """
 
 import json
 from collections.abc import Iterable
 
-from plans.models import Change, Plan, Result, Target
+from plans.models import Change, Plan, Result, Submission, Target
 from plans.rules import plain_decimal
 from plans.services import bulk
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
-ChangeEntry = tuple[Result | Target | Plan, dict | None, dict | None]
+ChangeEntry = tuple[Result | Target | Plan | Submission, dict | None, dict | None]
 
 
 def result_snapshot(result: Result) -> dict:
@@ -60,8 +61,34 @@ def plan_snapshot(plan: Plan) -> dict:
     }
 
 
+def submission_snapshot(submission: Submission) -> dict:
+    """Return an agency's submission as kept in the change history: its state and why."""
+
+    def username(user):
+        return user.get_username() if user is not None else None
+
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    return {
+        "agency": submission.agency.code,
+        "state": submission.state,
+        "late": submission.late,
+        "submitted_at": when(submission.submitted_at),
+        "submitted_by": username(submission.submitted_by),
+        "approved_at": when(submission.approved_at),
+        "approved_by": username(submission.approved_by),
+        "returned_at": when(submission.returned_at),
+        "returned_by": username(submission.returned_by),
+        "return_reason": submission.return_reason,
+        "reopened_at": when(submission.reopened_at),
+        "reopened_by": username(submission.reopened_by),
+        "reopen_reason": submission.reopen_reason,
+    }
+
+
 def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Change:
-    """Return the unsaved Change of ``subject`` (a Result, Target or Plan)."""
+    """Return the unsaved Change of ``subject`` (a Result, Target, Plan or Submission)."""
     if channel not in Change.Channel.values:
         raise ValueError(f"unknown change channel {channel!r}")
     if isinstance(subject, Plan):
@@ -69,6 +96,9 @@ def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Chan
     if isinstance(subject, Target):
         return Change(target=subject, plan_id=subject.plan_id, changed_by=user, channel=channel,
                       old=old, new=new)
+    if isinstance(subject, Submission):
+        return Change(submission=subject, plan_id=subject.plan_id, changed_by=user,
+                      channel=channel, old=old, new=new)
     if isinstance(subject, Result):
         if plan is None:
             raise ValueError("a result's change needs the plan of its province and year")
@@ -82,10 +112,10 @@ def changes_record(
 ) -> list[Change]:
     """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
 
-    ``subject`` is a saved Result, Target or Plan; ``old`` and ``new`` its snapshots (None: it
+    ``subject`` is a saved Result, Target, Plan or Submission; ``old`` and ``new`` its snapshots (None: it
     did not exist, or no longer does). A gone subject is recorded on its plan. ``plan`` is the
-    plan of the results among ``changes`` (required for them; a target's and a plan's are
-    their own). Return the Change rows written.
+    plan of the results among ``changes`` (required for them; a target's, a plan's and a
+    submission's are their own). Return the Change rows written.
     """
     rows = [
         _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)
