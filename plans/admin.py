@@ -133,6 +133,7 @@ class PlanAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["province", "year", "title", "document_number", "document_date"]}),
         (_("Trạng thái"), {"fields": ["status", "closed_by", "closed_at", "is_sample"]}),
+        (_("Kỳ báo cáo"), {"fields": ["report_deadline", "data_cutoff"]}),
         (_("Nhiệm vụ không định lượng"), {"fields": ["tasks"]}),
     ]
 

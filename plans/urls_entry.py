@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import entry, upload
+from plans.views import entry, submissions, upload
 
 # Included under the ``plans`` namespace at entry/. Fixed words come before <str:tier> so
 # that "upload" or "agency" is never read as a tier.
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<str:province_code>/<int:year>/close/", entry.entry_close, name="entry_close"),
     path("<str:province_code>/<int:year>/reopen/", entry.entry_reopen, name="entry_reopen"),
     path("<str:province_code>/<int:year>/upload/", upload.entry_upload, name="entry_upload"),
+    path("<str:province_code>/<int:year>/status/", submissions.status_board, name="status_board"),
+    path("<str:province_code>/<int:year>/status.csv", submissions.status_csv, name="status_csv"),
     path(
         "<str:province_code>/<int:year>/template.<str:file_format>",
         upload.entry_template,
@@ -23,6 +25,26 @@ urlpatterns = [
         "<str:province_code>/<int:year>/agency/<str:agency_code>/clear/<str:indicator_code>/",
         entry.entry_result_clear,
         name="entry_result_clear",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/submit/",
+        submissions.submission_submit_view,
+        name="submission_submit",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/approve/",
+        submissions.submission_approve_view,
+        name="submission_approve",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/return/",
+        submissions.submission_return_view,
+        name="submission_return",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/reopen/",
+        submissions.submission_reopen_view,
+        name="submission_reopen",
     ),
     path(
         "<str:province_code>/<int:year>/agency/<str:agency_code>/history/",

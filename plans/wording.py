@@ -262,3 +262,15 @@ def plan_draft_message(plan) -> str:
         "Kế hoạch năm %(year)s đang là dự thảo: quản trị viên cần mở kế hoạch (trạng thái "
         "“%(open)s”) trước khi nhập số liệu."
     ) % {"year": plan.year, "open": plan.Status.OPEN.label}
+
+
+def approved_lock_message(agency_name: str, year: int) -> str:
+    """Return why an approved agency's figures may not change until its report is reopened."""
+    return _(
+        "Số liệu của %(agency)s năm %(year)s đã được duyệt; cần mở lại trước khi sửa."
+    ) % {"agency": agency_name, "year": year}
+
+
+def date_text(day) -> str:
+    """Return a date as people read it: "30/11/2024"."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")

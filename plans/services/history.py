@@ -1,9 +1,10 @@
 """The change history: every ``Change`` row is made here, with one snapshot per subject.
 
-A change is about a result, a target, a plan or an agency's submission (its subject) and always names the plan it
-belongs to: a target's plan, a result's plan (its agency's province and year), or the plan
-itself. The admin's history finds entries by the plan's province and year, so an entry without
-its plan would be missed there. What is kept of a subject, before and after, is its snapshot:
+A change is about a result, a target, a plan or an agency's submission (its subject) and always
+names the plan it belongs to: a target's or a submission's plan, a result's plan (its agency's
+province and year), or the plan itself. The admin's history finds entries by the plan's
+province and year, so an entry without its plan would be missed there. What is kept of a
+subject, before and after, is its snapshot:
 :func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`,
 :func:`submission_snapshot`.
 """
@@ -112,10 +113,10 @@ def changes_record(
 ) -> list[Change]:
     """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
 
-    ``subject`` is a saved Result, Target, Plan or Submission; ``old`` and ``new`` its snapshots (None: it
-    did not exist, or no longer does). A gone subject is recorded on its plan. ``plan`` is the
-    plan of the results among ``changes`` (required for them; a target's, a plan's and a
-    submission's are their own). Return the Change rows written.
+    ``subject`` is a saved Result, Target, Plan or Submission; ``old`` and ``new`` its snapshots
+    (None: it did not exist, or no longer does). A gone subject is recorded on its plan.
+    ``plan`` is the plan of the results among ``changes`` (required for them; a target's, a
+    plan's and a submission's are their own). Return the Change rows written.
     """
     rows = [
         _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)

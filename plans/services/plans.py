@@ -20,6 +20,8 @@ from plans.services.history import (
     result_snapshot,
     target_snapshot,
 )
+from plans.services.submissions import approved_agencies_locked
+from plans.wording import approved_lock_message
 
 
 def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
@@ -268,6 +270,18 @@ def results_delete(*, results, user, channel: str = Change.Channel.ADMIN) -> int
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # An approved agency's figures stay as approved until its report is reopened.
+        approved = approved_agencies_locked(
+            plan_ids={plan.pk for plan in plans.values()},
+            agency_ids={result.agency_id for result in results},
+        )
+        refused = {
+            approved_lock_message(result.agency.name, result.year)
+            for result in results
+            if approved.get((plans[result.agency.province_id, result.year].pk, result.agency_id))
+        }
+        if refused:
+            raise ValidationError(sorted(refused))
         changes = []
         for result in results:
             plan = plans[result.agency.province_id, result.year]

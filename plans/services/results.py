@@ -9,6 +9,7 @@ refused with their figures beside the caller's.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +20,14 @@ from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
-from plans.wording import figures_in_words, person_text, plan_closed_message, time_text
+from plans.services.submissions import approved_agencies_locked
+from plans.wording import (
+    approved_lock_message,
+    figures_in_words,
+    person_text,
+    plan_closed_message,
+    time_text,
+)
 
 CHANNELS = (Change.Channel.GRID, Change.Channel.AGENCY, Change.Channel.ADMIN)
 
@@ -129,8 +137,9 @@ def results_record_grid(
     """Write every entry that changes a result of ``plan``'s year, all or nothing.
 
     Entries equal to what is stored are left untouched (no write, no history). Raise
-    ResultsRefused, writing nothing, when the plan is closed, an entry is invalid, or a result
-    was changed by someone else since the version the entry names. Return the results written.
+    ResultsRefused, writing nothing, when the plan is closed, an entry is invalid, changes an
+    approved agency's figures, or a result was changed by someone else since the version the
+    entry names. Return the results written.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -161,6 +170,9 @@ def results_record_grid(
                 indicator_id__in={e.indicator.pk for e in entries},
             ).select_related("updated_by")
         }
+        approved = approved_agencies_locked(
+            plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}
+        )
         problems, current, to_create, to_update = {}, {}, [], []
         for entry in entries:
             result = stored.get(entry.key)
@@ -173,6 +185,9 @@ def results_record_grid(
                 entry.figures()
             ) and result.note == note:
                 # Already so (perhaps someone saved the same figures): nothing to write.
+                continue
+            if approved.get((plan.pk, entry.agency.pk)):
+                problems[entry.key] = [approved_lock_message(entry.agency.name, plan.year)]
                 continue
             seen = result.version if result else 0
             if seen != entry.expected_version:
@@ -324,4 +339,8 @@ def result_clear(*, result: Result, user, expected_version: int, channel: str) -
                     "Hãy xem lại giá trị hiện tại rồi xoá lại nếu vẫn cần."
                 )
             )
-        results_delete(results=[current], user=user, channel=channel)
+        try:
+            results_delete(results=[current], user=user, channel=channel)
+        except ValidationError as refusal:
+            # An approved agency's figures: results_delete says so.
+            raise ResultsRefused(" ".join(refusal.messages)) from None

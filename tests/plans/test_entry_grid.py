@@ -273,10 +273,11 @@ def test_it_saves_in_queries_that_grow_only_with_changed_saved_results(
     cells = [(agency, indicator("LAN"), None, {"v": "1"}) for agency in communes]
     cells.append((communes[0], indicator("FIBRE"), Result.objects.get(), {"v": "1"}))
     # session, user, profile, province, plan, targets, indicators, agencies, results;
-    # savepoint, locked plan, stored results, UPDATE of the one saved result, savepoint,
-    # INSERT of the new results, release, INSERT of the changes, release; then the session
-    # saves the success message. Each further changed saved result adds one UPDATE.
-    with django_assert_num_queries(18):
+    # savepoint, locked plan, stored results, locked submissions (approved agencies refuse),
+    # UPDATE of the one saved result, savepoint, INSERT of the new results, release, INSERT of
+    # the changes, release; then the session saves the success message. Each further changed
+    # saved result adds one UPDATE.
+    with django_assert_num_queries(19):
         response = post_cells(officer_client, grid_url("commune"), cells)
     assert response.status_code == 302
     assert Result.objects.filter(indicator=indicator("LAN")).count() == 80

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Change, Plan, Result, result_errors
+from plans.models import Agency, Change, Plan, Result, Submission, result_errors
 from plans.parsing import is_agency_code, parse_whole_number
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services import bulk
@@ -33,12 +33,14 @@ from plans.services.imports.rows import (
     _whole,
     _year,
 )
+from plans.services.submissions import approved_agencies_locked
 from plans.services.tables import ReadBudget
 from plans.services.tables.columns import (
     RESULT_COLUMNS,
     RESULT_IGNORED_COLUMNS,
     RESULT_SHEET_NAMES,
 )
+from plans.wording import approved_lock_message
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per
 # row, small enough that memory stays flat whatever the size of the file.
@@ -190,19 +192,23 @@ class _ResultsImporter:
         self._load_plans({(row.agency.province_id, row.year) for row in valid})
         valid = [row for row in valid if self._check_plan(row) and self._check_unique(row)]
         existing = self._existing(valid)
+        approved = self._approved(valid)
 
         created, updated = [], []
         for row in valid:
             stored = existing.get((row.agency.id, row.year, row.indicator.id))
-            if stored is None:
-                created.append(row)
-            elif stored.figures != row.figures:
+            if stored is not None and stored.figures == row.figures:
                 # Equal figures and note leave the result as it is, sample data or not: an
                 # untouched template uploaded again writes nothing.
-                updated.append((stored, row))
-            else:
                 self.report.unchanged += 1
                 continue
+            if approved.get((self._plan_id(row), row.agency.id)):
+                self.rows.error(row.line, approved_lock_message(row.agency.name, row.year))
+                continue
+            if stored is None:
+                created.append(row)
+            else:
+                updated.append((stored, row))
             if self.describe:
                 self._describe(row, None if stored is None else stored.figures)
         self.report.created += len(created)
@@ -423,6 +429,20 @@ class _ResultsImporter:
                 "note", "version",
             )
         }
+
+    def _approved(self, rows: list[_ResultRow]) -> dict[tuple[int, int], bool]:
+        """Return {(plan id, agency id): approved} for ``rows``, locked unless a dry run."""
+        pairs = {(self._plan_id(row), row.agency.id) for row in rows}
+        plan_ids = {plan_id for plan_id, _agency_id in pairs if plan_id is not None}
+        agency_ids = {agency_id for plan_id, agency_id in pairs if plan_id is not None}
+        if self.dry_run:
+            return {
+                (plan_id, agency_id): True
+                for plan_id, agency_id in Submission.objects.filter(
+                    plan_id__in=plan_ids, agency_id__in=agency_ids, state=Submission.State.APPROVED
+                ).values_list("plan_id", "agency_id")
+            } if plan_ids else {}
+        return approved_agencies_locked(plan_ids=plan_ids, agency_ids=agency_ids)
 
     def _write(self, created: list[_ResultRow], updated: list) -> None:
         """Insert the new results, update the changed ones, and record a Change for each."""

@@ -1,0 +1,171 @@
+"""Where each agency's report for a plan stands: the status board, its CSV and the agency page.
+
+Read helpers only (the transitions are plans.services.submissions). A plan's board is four
+queries whatever the number of agencies: the plan's targets (its scope), the agencies in scope,
+the plan's submissions, and the figures of those agencies for the year (whether each has
+reported, and the digest compared with the one kept at its last approval).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from plans.exports import csv_safe
+from plans.grid import plan_agencies, target_scopes
+from plans.models import Agency, Plan, Result, Submission
+from plans.services.submissions import results_digest
+from plans.tiers import TIER_ORDER
+
+State = Submission.State
+# Not (or no longer) sent: overdue once the deadline has passed.
+UNSENT = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
+
+
+@dataclass
+class AgencyStatus:
+    """One agency's report for a plan, as the board and the agency page show it."""
+
+    agency: Agency
+    state: str
+    submission: Submission | None
+    # Submitted after the deadline.
+    late: bool
+    # Not submitted and the deadline has passed.
+    overdue: bool
+    changed_since_approval: bool
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+    @property
+    def version(self) -> int:
+        return self.submission.version if self.submission is not None else 0
+
+    @property
+    def late_or_overdue(self) -> bool:
+        return self.late or self.overdue
+
+
+def deadline_passed(plan: Plan) -> bool:
+    """Return True if ``plan``'s report deadline is before today in Vietnam."""
+    return bool(plan.report_deadline and timezone.localdate() > plan.report_deadline)
+
+
+def _status(plan: Plan, agency: Agency, submission, figures: list | None, passed: bool):
+    if submission is None or submission.state == State.DRAFT:
+        state = State.DRAFT if figures else State.NOT_STARTED
+    else:
+        state = State(submission.state)
+    changed = bool(
+        submission is not None
+        and submission.approved_at is not None
+        and submission.approved_results_digest != results_digest(figures or [])
+    )
+    return AgencyStatus(
+        agency=agency,
+        state=state,
+        submission=submission,
+        late=bool(submission is not None and submission.late and state != State.DRAFT),
+        overdue=passed and state in UNSENT,
+        changed_since_approval=changed,
+    )
+
+
+def _figures_by_agency(year: int, agency_ids) -> dict[int, list]:
+    figures: dict[int, list] = {}
+    rows = (
+        Result.objects.filter(year=year, agency_id__in=agency_ids)
+        .order_by()
+        .values_list("agency_id", "indicator_id", "value", "numerator", "denominator", "note")
+    )
+    for agency_id, *row in rows:
+        figures.setdefault(agency_id, []).append(row)
+    return figures
+
+
+def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
+    """Return the status of every agency in ``plan``'s scope, by tier then agency code.
+
+    The scope: the agencies of the tiers some target covers, active in the plan's year.
+    """
+    covered = set().union(*target_scopes(plan).values())
+    agencies = sorted(
+        plan_agencies(plan).filter(tier__in=covered).order_by(),
+        key=lambda agency: (TIER_ORDER.index(agency.tier), agency.code),
+    )
+    submissions = {
+        submission.agency_id: submission
+        for submission in plan.submissions.order_by().select_related(
+            "submitted_by", "approved_by", "returned_by", "reopened_by"
+        )
+    }
+    figures = _figures_by_agency(plan.year, [agency.pk for agency in agencies])
+    passed = deadline_passed(plan)
+    return [
+        _status(plan, agency, submissions.get(agency.pk), figures.get(agency.pk), passed)
+        for agency in agencies
+    ]
+
+
+def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:
+    """Return ``agency``'s status for ``plan`` (two queries)."""
+    submission = (
+        plan.submissions.filter(agency=agency)
+        .select_related("submitted_by", "approved_by", "returned_by", "reopened_by")
+        .first()
+    )
+    figures = _figures_by_agency(plan.year, [agency.pk]).get(agency.pk)
+    return _status(plan, agency, submission, figures, deadline_passed(plan))
+
+
+def tier_counts(statuses: list[AgencyStatus]) -> list[dict]:
+    """Return, for each tier with agencies, how many agencies are in each state."""
+    counts: dict[str, Counter] = {}
+    for status in statuses:
+        counts.setdefault(status.agency.tier, Counter())[status.state] += 1
+    return [
+        {
+            "tier": tier,
+            "label": Agency.Tier(tier).label,
+            "total": sum(counts[tier].values()),
+            "states": [(state, state.label, counts[tier][state]) for state in State],
+        }
+        for tier in TIER_ORDER
+        if tier in counts
+    ]
+
+
+def iso_time(moment) -> str:
+    """Return a stored time in ISO 8601 with Vietnam's offset, "" for none."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+STATUS_CSV_COLUMNS = [
+    "agency_code", "agency_name", "tier", "state", "submitted_at", "approved_at", "late",
+    "changed_since_approval",
+]
+
+
+def status_csv_rows(statuses: list[AgencyStatus]) -> list[list[str]]:
+    """Return the rows of status.csv (docs/FORMATS.md), after its header."""
+
+    def flag(value: bool) -> str:
+        return "true" if value else "false"
+
+    return [
+        [
+            status.agency.code,
+            csv_safe(status.agency.name),
+            status.agency.tier,
+            status.state,
+            iso_time(status.submission.submitted_at if status.submission else None),
+            iso_time(status.submission.approved_at if status.submission else None),
+            flag(status.late_or_overdue),
+            flag(status.changed_since_approval),
+        ]
+        for status in statuses
+    ]
