@@ -3,6 +3,10 @@
 Every view gets its province, plan or agency through these helpers. A province the user may not
 see answers 404 (its existence is not revealed); a user who may see but not change it gets
 PermissionDenied (403) on a write.
+
+A reporter (``Profile.Role.REPORTER``) reads its province's dashboards like a leader and enters
+the results of its own agencies only (``Profile.agencies``): the entry pages that name one of
+them, and the upload, which takes rows of them only. Every other entry page answers 403.
 """
 
 from django.conf import settings
@@ -50,8 +54,44 @@ def provinces_for_user(user):
 
 
 def can_write(user) -> bool:
-    """Return True if the user's role may enter results (officers and admins)."""
+    """Return True if the user's role may enter results for a whole province (officers and
+    admins)."""
     return role_of(user) in (Profile.Role.OFFICER, Profile.Role.ADMIN)
+
+
+def is_reporter(user) -> bool:
+    """Return True if ``user`` enters the results of some agencies only (a reporter)."""
+    return role_of(user) == Profile.Role.REPORTER
+
+
+def reporter_agency_ids(user) -> set[int]:
+    """Return the ids of the agencies whose results reporter ``user`` enters (empty for others).
+
+    Only the agencies of the reporter's own provinces count: an agency bound to the profile
+    and then moved elsewhere gives no access there.
+    """
+    if not is_reporter(user):
+        return set()
+    profile = _profile(user)
+    return set(
+        profile.agencies.filter(province__profiles=profile).values_list("pk", flat=True)
+    ) if profile else set()
+
+
+def may_report_for(user, agency: Agency) -> bool:
+    """Return True if ``user`` may enter and submit ``agency``'s results.
+
+    An admin may for any agency, an officer for the agencies of his provinces, a reporter for
+    its own agencies.
+    """
+    role = role_of(user)
+    if role == Profile.Role.ADMIN:
+        return True
+    if role == Profile.Role.OFFICER:
+        return provinces_for_user(user).filter(pk=agency.province_id).exists()
+    if role == Profile.Role.REPORTER:
+        return agency.pk in reporter_agency_ids(user)
+    return False
 
 
 def sees_drafts(user) -> bool:
@@ -89,28 +129,36 @@ def plan_read_only_message(user, plan: Plan) -> str:
     return ""
 
 
-def get_province_for_user(user, code: str, *, write: bool = False) -> Province:
+def get_province_for_user(
+    user, code: str, *, write: bool = False, reporters: bool = False
+) -> Province:
     """Return the province ``code`` if ``user`` may read it (and write, if asked), else raise.
 
-    Anonymous users are expected to have been sent to the login page by the view's decorator.
+    With ``write``, a reporter is let through only by the pages that say ``reporters``: the
+    ones that check the agency afterwards (:func:`get_agency_for_user`) or write only rows of
+    the reporter's agencies (the upload). Anonymous users are expected to have been sent to the
+    login page by the view's decorator.
     """
     if write:
         if not user.is_authenticated or role_of(user) is None:
             raise Http404
         province = get_object_or_404(provinces_for_user(user), code=code)
-        if not can_write(user):
+        if not (can_write(user) or (reporters and is_reporter(user))):
             raise PermissionDenied
         return province
     return get_object_or_404(provinces_for_user(user), code=code)
 
 
-def get_plan_for_user(user, code: str, year: int, *, write: bool = False) -> Plan:
+def get_plan_for_user(
+    user, code: str, year: int, *, write: bool = False, reporters: bool = False
+) -> Plan:
     """Return the plan of province ``code`` for ``year`` that ``user`` may read (or write).
 
-    A draft answers 404 to readers but admins; with ``write`` it is returned to officers too,
-    whose entry pages show it read-only (:func:`plan_read_only_message`).
+    A draft answers 404 to readers but admins; with ``write`` it is returned to officers (and
+    reporters, with ``reporters``) too, whose entry pages show it read-only
+    (:func:`plan_read_only_message`). ``reporters`` as for :func:`get_province_for_user`.
     """
-    province = get_province_for_user(user, code, write=write)
+    province = get_province_for_user(user, code, write=write, reporters=reporters)
     plan = get_object_or_404(
         Plan.objects.select_related("province", "closed_by"), province=province, year=year
     )
@@ -120,8 +168,20 @@ def get_plan_for_user(user, code: str, year: int, *, write: bool = False) -> Pla
 
 
 def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = False) -> Agency:
-    """Return the agency ``agency_code`` of province ``code`` that ``user`` may read (or write)."""
-    province = get_province_for_user(user, code, write=write)
+    """Return the agency ``agency_code`` of province ``code`` that ``user`` may read (or write).
+
+    A reporter may write its own agencies only: another agency of its province answers 403
+    (the province is its own, so that the agency exists is no secret), whether it exists or
+    not.
+    """
+    province = get_province_for_user(user, code, write=write, reporters=True)
+    if write and is_reporter(user):
+        agency = Agency.objects.select_related("province", "parent").filter(
+            province=province, code=agency_code, reporters__user=user
+        ).first()
+        if agency is None:
+            raise PermissionDenied
+        return agency
     return get_object_or_404(
         Agency.objects.select_related("province", "parent"), province=province, code=agency_code
     )

@@ -543,6 +543,8 @@ class ProfileInline(admin.StackedInline):
     model = Profile
     form = ProfileInlineForm
     can_delete = False
+    # A province has hundreds of agencies: search them (AgencyAdmin.search_fields).
+    autocomplete_fields = ["agencies"]
     verbose_name_plural = pgettext_lazy("plural", "phân quyền")
 
 

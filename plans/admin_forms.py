@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
+from plans.services.accounts import profile_scope_errors
 from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 
 INDICATOR_LABEL_CHARS = 40
@@ -136,11 +137,12 @@ class PlanAdminForm(forms.ModelForm):
 
 
 class ProfileInlineForm(forms.ModelForm):
-    """A user's profile; officers and leaders need a province unless they see all of them."""
+    """A user's profile; officers and leaders need a province unless they see all of them; a
+    reporter needs one province and agencies of it (plans.services.accounts's rule)."""
 
     class Meta:
         model = Profile
-        fields = ["role", "provinces", "all_provinces"]
+        fields = ["role", "provinces", "all_provinces", "agencies"]
         widgets = {"provinces": forms.CheckboxSelectMultiple}
 
     def clean(self):
@@ -156,6 +158,16 @@ class ProfileInlineForm(forms.ModelForm):
                 "provinces",
                 _("Cán bộ nhập liệu và lãnh đạo cần ít nhất một tỉnh (hoặc “tất cả các tỉnh”)."),
             )
+        if role in Profile.Role.values:
+            scope_errors = profile_scope_errors(
+                role=role,
+                provinces=cleaned.get("provinces") or [],
+                agencies=cleaned.get("agencies") or [],
+                all_provinces=bool(cleaned.get("all_provinces")),
+            )
+            for field, messages in scope_errors.items():
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned
 
 

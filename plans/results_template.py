@@ -47,10 +47,13 @@ CONTENT_TYPES = {
 }
 
 
-def template_rows(plan: Plan) -> list[list]:
+def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
     """Return the template's rows for ``plan``: agencies by tier and name, indicators targeted
-    first; blanks are empty strings."""
-    agencies = list(plan_agencies(plan).select_related("parent"))
+    first; blanks are empty strings. ``agency_ids`` limits the agencies (a reporter's)."""
+    agencies_in_plan = plan_agencies(plan).select_related("parent")
+    if agency_ids is not None:
+        agencies_in_plan = agencies_in_plan.filter(pk__in=agency_ids)
+    agencies = list(agencies_in_plan)
     agencies.sort(key=lambda a: (TIER_ORDER.index(a.tier), a.name, a.code))
     indicators = ordered_indicators(targeted_indicator_ids(plan))
     results = {
@@ -101,9 +104,10 @@ def what_to_count(indicator: Indicator) -> str:
     return _("value: %(what)s") % {"what": indicator.numerator_label or _("một số nguyên ≥ 0")}
 
 
-def template_file(plan: Plan, file_format: str) -> bytes:
-    """Return ``plan``'s template as ``file_format`` (a key of CONTENT_TYPES)."""
-    rows = template_rows(plan)
+def template_file(plan: Plan, file_format: str, *, agency_ids=None) -> bytes:
+    """Return ``plan``'s template as ``file_format`` (a key of CONTENT_TYPES), of the agencies
+    ``agency_ids`` only when given."""
+    rows = template_rows(plan, agency_ids=agency_ids)
     return template_csv(rows) if file_format == "csv" else template_xlsx(rows)
 
 

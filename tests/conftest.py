@@ -3,6 +3,7 @@
 - ``officer_a``: data-entry officer of province A (Kiên Giang, 91)
 - ``officer_b``: data-entry officer of province B (Hưng Yên, 33) — the outsider for A
 - ``leader_a``: leader of province A (reads, changes nothing)
+- ``reporter_a``: reporter of province A for one agency, 91-SNV (Sở Nội vụ)
 - ``admin_user``: superuser
 """
 
@@ -31,10 +32,11 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(username, role, provinces=(), **extra):
+def make_user(username, role, provinces=(), agencies=(), **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     profile = Profile.objects.create(user=user, role=role)
     profile.provinces.set(provinces)
+    profile.agencies.set(agencies)
     return user
 
 
@@ -137,6 +139,14 @@ def officer_b(province_b):
 @pytest.fixture
 def leader_a(province_a):
     return make_user("leader_a", Profile.Role.LEADER, [province_a])
+
+
+@pytest.fixture
+def reporter_a(province_a, agencies_a):
+    return make_user(
+        "reporter_a", Profile.Role.REPORTER, [province_a], [agencies_a["91-SNV"]],
+        email="snv@kiengiang.gov.vn",
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plans.demo import builder
-from plans.models import Change, Plan, Profile, Province
+from plans.models import Agency, Change, Plan, Profile, Province
 from plans.services.accounts import account_create, password_generate
 from plans.services.history import change_record
 from plans.services.imports import (
@@ -27,13 +27,16 @@ from plans.services.plans import plan_status_record
 
 DEMO = Change.Channel.DEMO
 
-# (username, role, province codes): an officer and a leader per demo province, and the admin.
+# (username, role, province codes, agency codes): an officer and a leader per demo province,
+# the admin, and a reporter for a department and a commune of Kiên Giang.
 DEMO_ACCOUNTS = [
-    ("admin", Profile.Role.ADMIN, ()),
-    ("canbo_kiengiang", Profile.Role.OFFICER, (builder.KIEN_GIANG,)),
-    ("lanhdao_kiengiang", Profile.Role.LEADER, (builder.KIEN_GIANG,)),
-    ("canbo_hungyen", Profile.Role.OFFICER, (builder.HUNG_YEN,)),
-    ("lanhdao_hungyen", Profile.Role.LEADER, (builder.HUNG_YEN,)),
+    ("admin", Profile.Role.ADMIN, (), ()),
+    ("canbo_kiengiang", Profile.Role.OFFICER, (builder.KIEN_GIANG,), ()),
+    ("lanhdao_kiengiang", Profile.Role.LEADER, (builder.KIEN_GIANG,), ()),
+    ("canbo_hungyen", Profile.Role.OFFICER, (builder.HUNG_YEN,), ()),
+    ("lanhdao_hungyen", Profile.Role.LEADER, (builder.HUNG_YEN,), ()),
+    # Sở Nội vụ and UBND phường Vĩnh Thanh.
+    ("baocao_kiengiang", Profile.Role.REPORTER, (builder.KIEN_GIANG,), ("91-SNV", "91-X30733")),
 ]
 
 
@@ -43,6 +46,7 @@ class DemoAccount:
     role: str
     provinces: tuple[str, ...]
     password: str
+    agencies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -99,8 +103,10 @@ def demo_load(*, accounts: bool = True) -> DemoReport:
                 report.plans_changed += 1
         if accounts:
             report.accounts = [
-                demo_account_reset(username=username, role=role, province_codes=codes)
-                for username, role, codes in DEMO_ACCOUNTS
+                demo_account_reset(
+                    username=username, role=role, province_codes=codes, agency_codes=agencies
+                )
+                for username, role, codes, agencies in DEMO_ACCOUNTS
             ]
     return report
 
@@ -153,8 +159,11 @@ def _json(values: dict) -> dict:
             for name, value in values.items()}
 
 
-def demo_account_reset(*, username: str, role: str, province_codes) -> DemoAccount:
-    """Create the demo account ``username`` or bring it back to its role, giving a new password.
+def demo_account_reset(
+    *, username: str, role: str, province_codes, agency_codes=()
+) -> DemoAccount:
+    """Create the demo account ``username`` or bring it back to its role (provinces, agencies),
+    giving a new password.
 
     The password is generated each time and returned, to be shown once.
     """
@@ -163,7 +172,8 @@ def demo_account_reset(*, username: str, role: str, province_codes) -> DemoAccou
     user = User.objects.filter(username=username).first()
     if user is None:
         account_create(
-            username=username, role=role, province_codes=province_codes, password=password
+            username=username, role=role, province_codes=province_codes, password=password,
+            agency_codes=agency_codes,
         )
     else:
         user.set_password(password)
@@ -172,6 +182,8 @@ def demo_account_reset(*, username: str, role: str, province_codes) -> DemoAccou
         user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
         profile, _created = Profile.objects.update_or_create(user=user, defaults={"role": role})
         profile.provinces.set(Province.objects.filter(code__in=province_codes))
+        profile.agencies.set(Agency.objects.filter(code__in=agency_codes))
     return DemoAccount(
-        username=username, role=role, provinces=tuple(province_codes), password=password
+        username=username, role=role, provinces=tuple(province_codes), password=password,
+        agencies=tuple(agency_codes),
     )

@@ -12,11 +12,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from plans.access import get_plan_for_user, plan_read_only_message
+from plans.access import (
+    get_agency_for_user,
+    get_plan_for_user,
+    is_reporter,
+    plan_read_only_message,
+)
 from plans.models import Plan
 
 
-def entry_view(*methods: str):
+def entry_view(*methods: str, reporters: bool = False):
     """Let the view answer officers who may enter the plan's results, by ``methods`` only.
 
     The view is called as ``view(request, plan, **other_url_kwargs)``, with the plan of the URL's
@@ -26,13 +31,24 @@ def entry_view(*methods: str):
     another method gets a 405 naming the allowed ones, with a page saying where to go instead
     (a POST-only address opened from a bookmark or the history). An officer's POST to a draft
     plan is refused here, for every entry page at once, with 409 and the reason.
+
+    With ``reporters`` a reporter of the province is let in too (403 otherwise): the view must
+    then limit him to his agencies, through :func:`plans.access.get_agency_for_user` or by
+    writing rows of his agencies only.
     """
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, province_code, year, **kwargs):
-            plan = get_plan_for_user(request.user, province_code, year, write=True)
+            plan = get_plan_for_user(
+                request.user, province_code, year, write=True, reporters=reporters
+            )
+            if reporters and "agency_code" in kwargs and is_reporter(request.user):
+                # Another agency answers 403 whatever the method, as the other pages do.
+                get_agency_for_user(
+                    request.user, province_code, kwargs["agency_code"], write=True
+                )
             if request.method not in methods:
                 return HttpResponseNotAllowed(
                     methods,

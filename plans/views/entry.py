@@ -178,7 +178,7 @@ def entry_grid(request, plan, tier):
     )
 
 
-@entry_view("GET", "POST")
+@entry_view("GET", "POST", reporters=True)
 def entry_agency(request, plan, agency_code):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
@@ -229,7 +229,7 @@ def entry_agency(request, plan, agency_code):
     )
 
 
-@entry_view("GET", "POST")
+@entry_view("GET", "POST", reporters=True)
 def entry_result_clear(request, plan, agency_code, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
@@ -287,7 +287,7 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
     )
 
 
-@entry_view("GET")
+@entry_view("GET", reporters=True)
 def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)

@@ -1,14 +1,23 @@
 from django.db.models import Count
 from django.shortcuts import render
 
-from plans.access import can_write, provinces_for_user, sees_drafts, without_hidden_drafts
-from plans.models import Plan
+from plans.access import (
+    can_write,
+    is_reporter,
+    provinces_for_user,
+    reporter_agency_ids,
+    sees_drafts,
+    without_hidden_drafts,
+)
+from plans.models import Agency, Plan
 
 
 def home(request):
     """List the provinces the user may see, each with its plans, newest year first.
 
     Two queries besides the session's: the provinces, and their plans with a count of targets.
+    A reporter also gets, for each open plan, links to the entry pages of its agencies active
+    that year (two queries more: its agencies' ids, then the agencies).
     """
     provinces = list(provinces_for_user(request.user).order_by("name"))
     plans_by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
@@ -26,6 +35,8 @@ def home(request):
             # The province is already loaded: the plan's title names it without a query.
             plan.province = provinces_by_id[plan.province_id]
             plans_by_province[plan.province_id].append(plan)
+    if is_reporter(request.user):
+        _add_reporter_agencies(request.user, plans_by_province)
     sections = [
         {"province": province, "plans": plans_by_province[province.pk]} for province in provinces
     ]
@@ -36,3 +47,22 @@ def home(request):
             "sees_drafts": sees_drafts(request.user),
         }
     )
+
+
+def _add_reporter_agencies(user, plans_by_province: dict[int, list[Plan]]) -> None:
+    """Give each open plan the reporter's agencies active in its year, by name, as
+    ``plan.reporter_agencies``: the entry pages the reporter may open."""
+    agencies = list(
+        Agency.objects.filter(
+            pk__in=reporter_agency_ids(user), province_id__in=plans_by_province
+        ).order_by("name", "code")
+    )
+    for plans in plans_by_province.values():
+        for plan in plans:
+            plan.reporter_agencies = [  # type: ignore[attr-defined]
+                agency
+                for agency in agencies
+                if plan.status == Plan.Status.OPEN
+                and agency.province_id == plan.province_id
+                and agency.is_active_in(plan.year)
+            ]

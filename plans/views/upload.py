@@ -1,8 +1,10 @@
 """Results uploads for steering-committee staff: the template to fill in, the upload, the confirm.
 
 Every view gets its plan through :func:`plans.views.decorators.entry_view` with ``write=True``,
-as the other entry pages do. The file is read by ``plans.services.imports.results_import``;
-the template is written by :mod:`plans.results_template`.
+as the other entry pages do. A reporter may use them too, for its own agencies only: its
+template lists them alone, and its upload refuses any other agency's row as an unknown code.
+The file is read by ``plans.services.imports.results_import``; the template is written by
+:mod:`plans.results_template`.
 """
 
 import base64
@@ -15,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from plans import results_template
-from plans.access import plan_read_only_message
-from plans.models import Change
+from plans.access import is_reporter, plan_read_only_message, reporter_agency_ids
+from plans.models import Agency, Change
 from plans.services import imports
 from plans.uploads import oversized_upload
 from plans.views.decorators import entry_view
@@ -28,13 +30,15 @@ UPLOAD_SESSION_KEY = "entry_upload"
 UPLOAD_SESSION_MAX_BYTES = 2 * 1024 * 1024
 
 
-@entry_view("GET")
+@entry_view("GET", reporters=True)
 def entry_template(request, plan, file_format):
     """Download results.csv (or .xlsx) pre-filled with the year's agencies and indicators."""
     if file_format not in results_template.CONTENT_TYPES:
         raise Http404
     response = HttpResponse(
-        results_template.template_file(plan, file_format),
+        results_template.template_file(
+            plan, file_format, agency_ids=_reporter_agencies(request)
+        ),
         content_type=results_template.CONTENT_TYPES[file_format],
     )
     filename = f"results-{plan.province.code}-{plan.year}.{file_format}"
@@ -42,7 +46,7 @@ def entry_template(request, plan, file_format):
     return response
 
 
-@entry_view("GET", "POST")
+@entry_view("GET", "POST", reporters=True)
 def entry_upload(request, plan):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
 
@@ -59,6 +63,11 @@ def entry_upload(request, plan):
         "closed_message": plan_read_only_message(request.user, plan),
         "max_bytes": limit,
     }
+    agency_ids = _reporter_agencies(request)
+    if agency_ids is not None:
+        context["reporter_agencies"] = list(
+            Agency.objects.filter(pk__in=agency_ids, province=plan.province).order_by("name")
+        )
     if request.method == "GET":
         request.session.pop(UPLOAD_SESSION_KEY, None)
         return render(request, "plans/entry_upload.html", context)
@@ -178,7 +187,15 @@ def _upload_confirm(request, plan, context):
     if report.sheet:
         done += " " + _("Đã đọc trang tính “%(sheet)s”.") % {"sheet": report.sheet}
     messages.success(request, done)
+    if is_reporter(request.user):
+        # The year page is not a reporter's: back to the upload page, where the message shows.
+        return redirect("plans:entry_upload", province_code=plan.province.code, year=plan.year)
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
+
+
+def _reporter_agencies(request) -> set[int] | None:
+    """Return the ids of the agencies a reporter enters, or None for anyone else (no limit)."""
+    return reporter_agency_ids(request.user) if is_reporter(request.user) else None
 
 
 def _import(request, plan, data: bytes, *, dry_run: bool, expected_digest: str | None = None):
@@ -194,6 +211,7 @@ def _import(request, plan, data: bytes, *, dry_run: bool, expected_digest: str |
             channel=Change.Channel.UPLOAD,
             dry_run=dry_run,
             provinces=[plan.province_id],
+            agencies=_reporter_agencies(request),
             years=[plan.year],
             budget=imports.ReadBudget.web(),
             describe=True,

@@ -352,12 +352,16 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
     for line in output.splitlines():
         cells = line.split()
         if cells and cells[0] in {"admin", "canbo_kiengiang", "lanhdao_kiengiang",
-                                   "canbo_hungyen", "lanhdao_hungyen"}:
+                                   "canbo_hungyen", "lanhdao_hungyen", "baocao_kiengiang"}:
             passwords[cells[0]] = cells[-1]
     assert "Tài khoản demo" in output
-    assert len(passwords) == 5
+    assert len(passwords) == 6
     assert all(len(password) >= 20 for password in passwords.values())
-    assert len(set(passwords.values())) == 5
+    assert len(set(passwords.values())) == 6
+    assert "Cán bộ báo cáo của đơn vị" in output
+    assert (
+        "Tài khoản baocao_kiengiang báo cáo cho: Sở Nội vụ, UBND phường Vĩnh Thanh." in output
+    )
     for username, password in passwords.items():
         assert authenticate(username=username, password=password) is not None
 
@@ -372,10 +376,15 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
     assert profiles["lanhdao_kiengiang"] == (Profile.Role.LEADER, ["91"])
     assert profiles["canbo_hungyen"] == (Profile.Role.OFFICER, ["33"])
     assert profiles["lanhdao_hungyen"] == (Profile.Role.LEADER, ["33"])
+    assert profiles["baocao_kiengiang"] == (Profile.Role.REPORTER, ["91"])
+    reporter = Profile.objects.get(user__username="baocao_kiengiang")
+    assert sorted(reporter.agencies.values_list("code", "tier")) == [
+        ("91-SNV", "department"), ("91-X30733", "commune"),
+    ]
 
     # A second run resets every password: the old ones stop working.
     again = load_demo()
-    assert get_user_model().objects.count() == 5
+    assert get_user_model().objects.count() == 6
     assert authenticate(username="canbo_kiengiang", password=passwords["canbo_kiengiang"]) is None
     assert passwords["canbo_kiengiang"] not in again
 
@@ -392,6 +401,16 @@ def test_it_restores_a_demo_accounts_role(db, fast_hashing):
     leader.refresh_from_db()
     assert leader.role == Profile.Role.LEADER
     assert list(leader.provinces.values_list("code", flat=True)) == ["33"]
+
+
+def test_it_restores_the_demo_reporters_agencies(db, fast_hashing):
+    load_demo()
+    reporter = Profile.objects.get(user__username="baocao_kiengiang")
+    reporter.agencies.clear()
+
+    load_demo()
+
+    assert sorted(reporter.agencies.values_list("code", flat=True)) == ["91-SNV", "91-X30733"]
 
 
 def test_it_creates_no_account_with_no_accounts(demo):

@@ -1,15 +1,15 @@
 """A province-year with something on every page: a target, a result with its history.
 
 Built from the standing fixtures of ``tests/conftest.py``: province A (91 Kiên Giang) with its
-2017 plan and agencies, province B (33 Hưng Yên) with its own plan, and the five visitors of
-the matrix (anonymous, officer_a, officer_b, leader_a, admin_user).
+2017 plan and agencies, province B (33 Hưng Yên) with its own plan, and the visitors of the
+matrix (anonymous, officer_a, officer_b, leader_a, reporter_a, admin_user).
 """
 
 from decimal import Decimal
 
 import pytest
 
-from plans.models import Change, Plan, Result, Target
+from plans.models import Change, Plan, Result, Submission, Target
 
 TARGET_INDICATOR = "OFFICIAL_EMAIL"
 
@@ -45,5 +45,6 @@ def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a):
 def row_counts() -> dict[str, int]:
     """Return how many rows each written table holds: what a refused request must not change."""
     return {
-        model.__name__: model.objects.count() for model in (Plan, Target, Result, Change)
+        model.__name__: model.objects.count()
+        for model in (Plan, Target, Result, Change, Submission)
     }

@@ -16,7 +16,10 @@ Visitors: ``anonymous`` (dashboards private, the default), ``anonymous_public`` 
 visitor with ``settings.PUBLIC_DASHBOARD = True``), ``officer_a`` (officer of province A, whose
 pages these are), ``officer_b`` (officer of another province), ``leader_a`` (leader of A: reads
 dashboards, changes nothing — issue 3; the entry pages, GET included, answer 403 because every
-entry view asks ``plans.access`` for write access) and ``admin_user`` (superuser).
+entry view asks ``plans.access`` for write access), ``reporter_a`` (reporter of A for the
+agency 91-SNV — issue 14: reads A's dashboards like a leader; enters 91-SNV's results on its
+agency, history and clear pages and through the upload limited to it; every other entry page
+answers 403) and ``admin_user`` (superuser).
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,7 +28,10 @@ LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
 REDIRECT = "redirect"
 
-VISITORS = ("anonymous", "anonymous_public", "officer_a", "officer_b", "leader_a", "admin_user")
+VISITORS = (
+    "anonymous", "anonymous_public", "officer_a", "officer_b", "leader_a", "reporter_a",
+    "admin_user",
+)
 METHODS = ("get", "post-empty", "post-junk")
 
 # Placeholders resolved against the ``world`` fixture when the URL is built.
@@ -52,6 +58,12 @@ URL_KWARGS = {
         "indicator_code": "OFFICIAL_EMAIL",
     },
     "plans:entry_grid": {"province_code": "91", "year": 2017, "tier": "department"},
+    "plans:status_board": {"province_code": "91", "year": 2017},
+    "plans:status_csv": {"province_code": "91", "year": 2017},
+    "plans:submission_submit": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:submission_approve": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:submission_return": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:submission_reopen": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:dashboard_index": {},
     "plans:dashboard_compare": {"year": 2017},
     "plans:dashboard_trend": {"province_code": "91", "indicator_code": "OFFICIAL_EMAIL"},
@@ -65,14 +77,20 @@ URL_KWARGS = {
 }
 
 
-def row(anonymous, officer_a, officer_b, leader_a, admin_user, anonymous_public=None):
-    """Return one table row; ``anonymous_public`` defaults to what ``anonymous`` gets."""
+def row(
+    anonymous, officer_a, officer_b, leader_a, admin_user, anonymous_public=None,
+    reporter_a=None,
+):
+    """Return one table row; ``anonymous_public`` defaults to what ``anonymous`` gets, and
+    ``reporter_a`` to what ``leader_a`` gets (outside its agency's entry pages a reporter
+    reads like a leader)."""
     return {
         "anonymous": anonymous,
         "anonymous_public": anonymous if anonymous_public is None else anonymous_public,
         "officer_a": officer_a,
         "officer_b": officer_b,
         "leader_a": leader_a,
+        "reporter_a": leader_a if reporter_a is None else reporter_a,
         "admin_user": admin_user,
     }
 
@@ -96,15 +114,20 @@ DASHBOARD_LIST = row(
 )
 # Entry pages: the access helper runs before the method check, so a stranger gets 404 and a
 # leader 403 whatever the method; an anonymous visitor is sent to log in, public mode or not.
+# A reporter gets 403 too, except on the pages of its own agency (``reporter_a=`` below).
 ENTRY_STRANGERS = {
     "anonymous": same(LOGIN), "anonymous_public": same(LOGIN),
-    "officer_b": same(404), "leader_a": same(403),
+    "officer_b": same(404), "leader_a": same(403), "reporter_a": same(403),
 }
 
 
-def entry(officer_a, admin_user=None):
-    return {**ENTRY_STRANGERS, "officer_a": officer_a,
-            "admin_user": officer_a if admin_user is None else admin_user}
+def entry(officer_a, admin_user=None, reporter_a=None):
+    """Return an entry page's row; ``reporter_a`` is given for the pages a reporter may use."""
+    cells = {**ENTRY_STRANGERS, "officer_a": officer_a,
+             "admin_user": officer_a if admin_user is None else admin_user}
+    if reporter_a is not None:
+        cells["reporter_a"] = reporter_a
+    return cells
 
 
 OUTCOMES = {
@@ -128,15 +151,32 @@ OUTCOMES = {
     # Only an admin may reopen; reopening an open plan is refused with a message.
     "plans:entry_reopen": entry(officer_a=(405, 403, 403), admin_user=(405, REDIRECT, REDIRECT)),
     # No file chosen, or a confirm without a previewed file: 400 with the reason.
-    "plans:entry_upload": entry(officer_a=(200, 400, 400)),
-    "plans:entry_template": entry(officer_a=(200, 405, 405)),
+    # A reporter uploads too, rows of its agencies only (tests/plans/test_reporters.py), and
+    # downloads a template of them.
+    "plans:entry_upload": entry(officer_a=(200, 400, 400), reporter_a=(200, 400, 400)),
+    "plans:entry_template": entry(officer_a=(200, 405, 405), reporter_a=(200, 405, 405)),
     # An empty save changes no cell (back to the page); junk in a cell is refused with 400.
-    "plans:entry_agency": entry(officer_a=(200, REDIRECT, 400)),
-    "plans:entry_history": entry(officer_a=(200, 405, 405)),
+    # 91-SNV is reporter_a's agency: it may do what the officer does.
+    "plans:entry_agency": entry(officer_a=(200, REDIRECT, 400), reporter_a=(200, REDIRECT, 400)),
+    "plans:entry_history": entry(officer_a=(200, 405, 405), reporter_a=(200, 405, 405)),
     # A POST without the version the confirmation page showed clears nothing: 409, as when
     # the result changed since.
-    "plans:entry_result_clear": entry(officer_a=(200, 409, 409)),
+    "plans:entry_result_clear": entry(
+        officer_a=(200, 409, 409), reporter_a=(200, 409, 409)
+    ),
     "plans:entry_grid": entry(officer_a=(200, REDIRECT, 400)),
+    # The status board and its CSV are the officers' (issue 14): a reporter gets 403.
+    "plans:status_board": entry(officer_a=(200, 405, 405)),
+    "plans:status_csv": entry(officer_a=(200, 405, 405)),
+    # The report's transitions: POST only, back to the agency page with what happened. The
+    # matrix's result was never submitted: approving, returning or reopening it is refused
+    # with a message. Submitting it writes (WRITES); 91-SNV is reporter_a's, so it may too.
+    "plans:submission_submit": entry(
+        officer_a=(405, REDIRECT, REDIRECT), reporter_a=(405, REDIRECT, REDIRECT)
+    ),
+    "plans:submission_approve": entry(officer_a=(405, REDIRECT, REDIRECT)),
+    "plans:submission_return": entry(officer_a=(405, REDIRECT, REDIRECT)),
+    "plans:submission_reopen": entry(officer_a=(405, REDIRECT, REDIRECT)),
     "plans:dashboard_index": DASHBOARD_LIST,
     "plans:dashboard_compare": DASHBOARD_LIST,
     "plans:dashboard_trend": DASHBOARD,
@@ -156,8 +196,13 @@ OUTCOMES = {
 }
 
 # (URL name, visitor) pairs whose POST legitimately writes: closing the plan (its status and
-# one Change). Every other cell of the matrix must leave every table as it was.
-WRITES = {("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user")}
+# one Change), submitting 91-SNV's report (one Submission and one Change). Every other cell of
+# the matrix must leave every table as it was.
+WRITES = {
+    ("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user"),
+    ("plans:submission_submit", "officer_a"), ("plans:submission_submit", "reporter_a"),
+    ("plans:submission_submit", "admin_user"),
+}
 
 
 def walk(patterns, prefix="", namespace=""):

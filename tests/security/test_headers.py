@@ -60,9 +60,9 @@ HTML_PAGES = [
 
 
 @pytest.fixture
-def users(officer_a, officer_b, leader_a, admin_user):
+def users(officer_a, officer_b, leader_a, reporter_a, admin_user):
     return {"officer_a": officer_a, "officer_b": officer_b, "leader_a": leader_a,
-            "admin_user": admin_user}
+            "reporter_a": reporter_a, "admin_user": admin_user}
 
 
 @pytest.mark.parametrize("name,visitor", HTML_PAGES, ids=[f"{n}-{v}" for n, v in HTML_PAGES])

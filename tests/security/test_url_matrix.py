@@ -1,8 +1,8 @@
 """Every URL × every kind of visitor × GET, empty POST and junk POST, as ``matrix.OUTCOMES`` says.
 
 Besides the status: a refused or read-only request writes nothing (the rows of Plan, Target,
-Result and Change are counted before and after, and the plan's status compared), no request
-answers 500, and no redirect leaves the site.
+Result, Change and Submission are counted before and after, and the plan's status compared), no
+request answers 500, and no redirect leaves the site.
 """
 
 from urllib.parse import quote
@@ -13,7 +13,7 @@ from django.contrib.admin.sites import AdminSite
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from plans.models import Change, Plan
+from plans.models import Change, Plan, Submission
 from tests.security.conftest import row_counts
 from tests.security.matrix import (
     ADMIN_LOGIN,
@@ -76,11 +76,12 @@ def visitor_client(visitor: str, users: dict, settings) -> Client:
 
 
 @pytest.fixture
-def users(officer_a, officer_b, leader_a, admin_user):
+def users(officer_a, officer_b, leader_a, reporter_a, admin_user):
     return {
         "officer_a": officer_a,
         "officer_b": officer_b,
         "leader_a": leader_a,
+        "reporter_a": reporter_a,
         "admin_user": admin_user,
     }
 
@@ -135,7 +136,13 @@ def test_it_answers_every_visitor_as_the_table_says(
     expected = OUTCOMES[name][visitor][METHODS.index(method)]
     assert_outcome(response, expected, url)
     plan = Plan.objects.get(pk=world.pk)
-    if method != "get" and (name, visitor) in WRITES:
+    if method != "get" and (name, visitor) in WRITES and name == "plans:submission_submit":
+        assert plan.status == Plan.Status.OPEN
+        assert row_counts() == {
+            **before, "Change": before["Change"] + 1, "Submission": before["Submission"] + 1
+        }
+        assert Submission.objects.get().state == Submission.State.SUBMITTED
+    elif method != "get" and (name, visitor) in WRITES:
         assert plan.status == Plan.Status.CLOSED
         assert row_counts() == {**before, "Change": before["Change"] + 1}
         assert Change.objects.filter(plan=plan, result=None, target=None).exists()
@@ -179,7 +186,7 @@ def _admin_url(name: str, route: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("visitor", ["anonymous", "officer_a", "leader_a"])
+@pytest.mark.parametrize("visitor", ["anonymous", "officer_a", "leader_a", "reporter_a"])
 def test_it_keeps_non_staff_out_of_every_admin_page(world, users, settings, visitor):
     client = visitor_client(visitor, users, settings)
     checked = 0

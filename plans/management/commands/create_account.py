@@ -10,8 +10,8 @@ from plans.services.accounts import account_create
 
 class Command(BaseCommand):
     help = _(
-        "Tạo tài khoản với vai trò và các tỉnh được giao. Không có --password-stdin thì tạo "
-        "một mật khẩu mạnh và in ra một lần."
+        "Tạo tài khoản với vai trò và các tỉnh được giao (cán bộ báo cáo: một tỉnh và các đơn "
+        "vị của tỉnh đó). Không có --password-stdin thì tạo một mật khẩu mạnh và in ra một lần."
     )
     # Tests pass their own stdin through call_command(stdin=...).
     stealth_options = ("stdin",)
@@ -28,12 +28,31 @@ class Command(BaseCommand):
             help=_("Mã tỉnh được giao (lặp lại cho nhiều tỉnh), ví dụ 91."),
         )
         parser.add_argument(
+            "--agency",
+            action="append",
+            default=[],
+            dest="agencies",
+            metavar="AGENCY_CODE",
+            help=_(
+                "Cán bộ báo cáo: mã đơn vị được giao, thuộc tỉnh của --province (lặp lại cho "
+                "nhiều đơn vị), ví dụ 91-SNV."
+            ),
+        )
+        parser.add_argument(
+            "--email",
+            default="",
+            metavar="ADDRESS",
+            help=_("Địa chỉ thư điện tử, để nhận thư nhắc báo cáo (send_reminders)."),
+        )
+        parser.add_argument(
             "--password-stdin",
             action="store_true",
             help=_("Đọc mật khẩu từ dòng đầu của đầu vào chuẩn thay vì tạo mật khẩu."),
         )
 
-    def handle(self, *args, username, role, provinces, password_stdin, **options):
+    def handle(
+        self, *args, username, role, provinces, agencies, email, password_stdin, **options
+    ):
         password = None
         if password_stdin:
             stdin = options.get("stdin") or sys.stdin
@@ -42,7 +61,8 @@ class Command(BaseCommand):
                 raise CommandError(_("Không đọc được mật khẩu từ đầu vào chuẩn (dòng trống)."))
         try:
             user, generated = account_create(
-                username=username, role=role, province_codes=provinces, password=password
+                username=username, role=role, province_codes=provinces, password=password,
+                agency_codes=agencies, email=email,
             )
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
@@ -54,6 +74,12 @@ class Command(BaseCommand):
                 "provinces": ", ".join(sorted(provinces)) or _("(không giới hạn)"),
             }
         )
+        if role == Profile.Role.REPORTER:
+            bound = user.profile.agencies.order_by("name")
+            self.stdout.write(
+                _("Báo cáo cho các đơn vị: %(agencies)s.")
+                % {"agencies": ", ".join(f"{a.name} ({a.code})" for a in bound)}
+            )
         if generated:
             self.stdout.write(
                 _("Mật khẩu (chỉ hiện lần này, hãy lưu lại): %(password)s")

@@ -79,3 +79,17 @@ class Command(BaseCommand):
         for row in [header, *rows]:
             line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write(("  " + line).rstrip())
+        agency_names = dict(
+            Agency.objects.filter(
+                code__in=[code for account in accounts for code in account.agencies]
+            ).values_list("code", "name")
+        )
+        for account in accounts:
+            if account.agencies:
+                self.stdout.write(
+                    _("Tài khoản %(username)s báo cáo cho: %(agencies)s.")
+                    % {
+                        "username": account.username,
+                        "agencies": ", ".join(agency_names[code] for code in account.agencies),
+                    }
+                )

@@ -61,7 +61,7 @@ YES_NO_VALUES = {**dict.fromkeys(YES, 1), **dict.fromkeys(NO, 0)}
 def results_import(
     *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
     provinces=None, years=None, is_sample: bool = False, budget: ReadBudget | None = None,
-    describe: bool = False, expected_digest: str | None = None,
+    describe: bool = False, expected_digest: str | None = None, agencies=None,
 ) -> ImportReport:
     """Create or update the results of a ``results.csv``, chunk by chunk.
 
@@ -70,7 +70,8 @@ def results_import(
     not (it stays as it is). A created or changed result is stamped with ``user``,
     ``is_sample`` and a new version, and gets a Change entry with its old and new figures.
     Results of a closed plan's province and year are refused, and so are rows outside
-    ``provinces`` (ids) or ``years`` when they are given. A row whose value, numerator,
+    ``provinces`` (ids), ``agencies`` (ids: a reporter's) or ``years`` when they are given;
+    an agency outside them is answered as an unknown code. A row whose value, numerator,
     denominator and note are all blank is skipped and counted in ``report.skipped_blank``.
 
     With ``describe`` (or ``expected_digest``) the report lists the results created or
@@ -88,7 +89,8 @@ def results_import(
         )
         importer = _ResultsImporter(
             rows, user=user, channel=channel, dry_run=dry_run,
-            allowed=_allowed(provinces), is_sample=is_sample,
+            allowed=_allowed(provinces), allowed_agencies=_allowed(agencies),
+            is_sample=is_sample,
             years=None if years is None else {int(year) for year in years},
             describe=describe,
         )
@@ -161,7 +163,8 @@ class _ResultsImporter:
     """
 
     def __init__(
-        self, rows: _Rows, *, user, channel, dry_run, allowed, is_sample, years, describe,
+        self, rows: _Rows, *, user, channel, dry_run, allowed, allowed_agencies, is_sample,
+        years, describe,
     ):
         self.rows = rows
         self.report = rows.report
@@ -169,6 +172,7 @@ class _ResultsImporter:
         self.channel = channel
         self.dry_run = dry_run
         self.allowed = allowed
+        self.allowed_agencies = allowed_agencies
         self.is_sample = is_sample
         self.allowed_years = years
         indicators = list(Indicator.objects.order_by("pk"))
@@ -339,9 +343,14 @@ class _ResultsImporter:
             # Every stored code keeps to the alphabet: saying so tells nothing about others.
             self.rows.error(row.line, _agency_code_problem(row.agency_code, "agency_code"))
             return False
-        if self.allowed is not None and (agency is None or agency.province_id not in self.allowed):
-            # Another province's agency is answered as an unknown code, in the same words:
-            # trying codes must not tell which exist elsewhere.
+        if (
+            self.allowed is not None and (agency is None or agency.province_id not in self.allowed)
+        ) or (
+            self.allowed_agencies is not None
+            and (agency is None or agency.pk not in self.allowed_agencies)
+        ):
+            # Another province's agency (or, for a reporter, another agency) is answered as an
+            # unknown code, in the same words: trying codes must not tell which exist elsewhere.
             self.rows.error(row.line, _unknown_agency_message(row.agency_code))
             return False
         if agency is None:
