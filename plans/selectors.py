@@ -8,6 +8,7 @@ from fractions import Fraction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -22,7 +23,16 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
 from plans import progress
-from plans.models import Agency, Change, Plan, Province, Result, Target, active_in_year
+from plans.models import (
+    Agency,
+    Change,
+    Plan,
+    Province,
+    Result,
+    Submission,
+    Target,
+    active_in_year,
+)
 from plans.tiers import TIER_ORDER, tiers_in_words
 
 
@@ -53,15 +63,34 @@ def _active_agency_counts(province_ids) -> dict:
     return counts
 
 
-def result_tallies(*, province_ids, years, indicator_ids) -> dict:
+def approved_results_only(results):
+    """Return ``results`` of the agencies whose report for that year's plan is approved.
+
+    One subquery on the plan's submissions, so a page keeps its number of queries.
+    """
+    return results.filter(
+        Exists(
+            Submission.objects.filter(
+                agency_id=OuterRef("agency_id"),
+                plan__year=OuterRef("year"),
+                state=Submission.State.APPROVED,
+            )
+        )
+    )
+
+
+def result_tallies(*, province_ids, years, indicator_ids, approved_only: bool = False) -> dict:
     """Return {(province_id, year, indicator_id, tier): Tally-without-scope} in one query.
 
-    Only results of agencies active in the result's own year count.
+    Only results of agencies active in the result's own year count; with ``approved_only``,
+    only those of agencies whose report is approved.
     """
     years = set(years)
     results = Result.objects.filter(
         year__in=years, indicator_id__in=indicator_ids, agency__province_id__in=province_ids
     )
+    if approved_only:
+        results = approved_results_only(results)
     if len(years) == 1:
         # One year (dashboards, exports, the comparison page): the active-year test is a
         # constant filter on the agencies, and the year stays out of the GROUP BY, where
@@ -96,7 +125,7 @@ def result_tallies(*, province_ids, years, indicator_ids) -> dict:
     return tallies
 
 
-def targets_progress(targets) -> list[TargetProgress]:
+def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProgress]:
     """Return the progress of ``targets`` (with ``plan`` and ``indicator`` loaded).
 
     Two queries whatever the number of targets, plans, provinces or agencies: agency counts by
@@ -109,7 +138,10 @@ def targets_progress(targets) -> list[TargetProgress]:
     years = {t.plan.year for t in targets}
     indicator_ids = {t.indicator_id for t in targets}
     agency_counts = _active_agency_counts(province_ids)
-    tallies = result_tallies(province_ids=province_ids, years=years, indicator_ids=indicator_ids)
+    tallies = result_tallies(
+        province_ids=province_ids, years=years, indicator_ids=indicator_ids,
+        approved_only=approved_only,
+    )
 
     in_scope = {}  # (province_id, year, tier): agencies active that year, worked out once
     tier_lists: dict[str, tuple[str, ...]] = {}  # Target.tiers text: its tiers, parsed once
@@ -172,12 +204,15 @@ def display_order(item: TargetProgress):
     )
 
 
-def plan_progress(plan: Plan) -> list[TargetProgress]:
-    """Return the progress of every target of ``plan``, in order: three queries."""
+def plan_progress(plan: Plan, *, approved_only: bool = False) -> list[TargetProgress]:
+    """Return the progress of every target of ``plan``, in order: three queries.
+
+    With ``approved_only``, only the figures of agencies whose report is approved count.
+    """
     targets = plan.targets.select_related("indicator", "plan").order_by(
         "indicator__code", "tiers"
     )
-    return targets_progress(targets)
+    return targets_progress(targets, approved_only=approved_only)
 
 
 # Dashboard reads: agencies' own figures, indicators reported without a target, sample marks.
@@ -469,3 +504,20 @@ def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=())
     return FiguresAsOf(
         changed_at=max(moments, default=None), agencies_missing=row.get("missing") or 0
     )
+
+
+def submission_counts(plan: Plan, tiers) -> dict:
+    """Return how many agencies of ``tiers`` (the plan's scope) there are, and how many have
+    submitted and had approved ``plan``'s report: two queries.
+
+    ``submitted`` counts reports sent and not returned or reopened (approved ones included).
+    """
+    counts = plan.submissions.filter(agency__tier__in=tiers).aggregate(
+        submitted=Count("pk", filter=Q(state__in=[Submission.State.SUBMITTED,
+                                                  Submission.State.APPROVED])),
+        approved=Count("pk", filter=Q(state=Submission.State.APPROVED)),
+    )
+    counts["agencies"] = Agency.objects.filter(
+        Agency.active_in(plan.year), province_id=plan.province_id, tier__in=tiers
+    ).count()
+    return counts

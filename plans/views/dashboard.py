@@ -58,7 +58,11 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
     check_plan_visible(request.user, plan)
-    rows = sorted(selectors.plan_progress(plan), key=selectors.display_order) if plan else []
+    # "approved figures only" or "all figures" (the default: provisional ones marked).
+    approved_only = request.GET.get("figures") == "approved"
+    rows = sorted(
+        selectors.plan_progress(plan, approved_only=approved_only), key=selectors.display_order
+    ) if plan else []
     untargeted = selectors.untargeted_figures(
         province_id=province.pk,
         year=year,
@@ -82,6 +86,10 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "as_of": selectors.figures_as_of(
             province_id=province.pk, year=year, plan=plan, targets=[row.target for row in rows]
         ),
+        "approved_only": approved_only,
+        "reports": selectors.submission_counts(
+            plan, {tier for row in rows for tier in row.target.tier_list}
+        ) if plan else None,
     }
 
 

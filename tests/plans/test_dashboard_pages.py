@@ -276,8 +276,9 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
     login(client, leader_a)
     # session, user, profile, province, plan, targets, agency counts, result sums,
     # untargeted indicators, sample results, when the figures last changed (with the agencies
-    # yet to report), provinces of the user (compare link)
-    with django_assert_num_queries(12):
+    # yet to report), reports submitted and approved, agencies in scope, provinces of the user
+    # (compare link)
+    with django_assert_num_queries(14):
         client.get(plan_url())
     add_agencies(province_a, 30)
     Target.objects.create(
@@ -291,7 +292,7 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("DIGITAL_SIGNATURE"), value=0)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(plan_url())
     assert response.context["total"] == 6
     assert [(item.indicator.code, [line.tier for line in item.lines])
@@ -317,14 +318,15 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
     login(client, leader_a)
     url = reverse("plans:dashboard_report", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums,
-    # untargeted indicators, sample results, when the figures last changed
-    with django_assert_num_queries(11):
+    # untargeted indicators, sample results, when the figures last changed, reports submitted
+    # and approved, agencies in scope
+    with django_assert_num_queries(13):
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["untargeted"]) == 3
 

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +116,32 @@ def test_the_board_reads_in_constant_queries(
         client.get(BOARD)
     with django_assert_num_queries(9):
         client.get(CSV)
+
+
+# The dashboard knows ----------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_reports_and_may_show_approved_figures_only(
+    client, leader_a, plan_a, reviewed
+):
+    client.force_login(leader_a)
+    url = reverse("plans:dashboard_plan", args=["91", 2017])
+    html = client.get(url).content.decode()
+    assert "Báo cáo: đã gửi 1 / duyệt 1 / 4 đơn vị" in html
+    # All figures: SNV (approved) and Rạch Giá (draft) report LAN; approved only: SNV alone.
+    every = client.get(url, {"figures": "all"}).context["groups"]
+    approved = client.get(url, {"figures": "approved"}).context["groups"]
+    assert every != approved
+    assert "Chỉ tính số liệu của các đơn vị đã được duyệt báo cáo." in client.get(
+        url, {"figures": "approved"}).content.decode()
+
+
+def test_approved_only_adds_no_query(client, leader_a, plan_a, reviewed):
+    client.force_login(leader_a)
+    url = reverse("plans:dashboard_plan", args=["91", 2017])
+    client.get(url)
+    with CaptureQueriesContext(connection) as every:
+        client.get(url, {"figures": "all"})
+    with CaptureQueriesContext(connection) as approved:
+        client.get(url, {"figures": "approved"})
+    assert len(approved) == len(every)
