@@ -237,6 +237,21 @@ READ_BUDGETS = {
 # Dashboards readable without login (entry never). Off by default.
 PUBLIC_DASHBOARD = env.bool("PUBLIC_DASHBOARD", default=False)
 
+# E-mail (send_reminders), through Django's mail framework. The default prints messages to
+# standard output; production sets e.g. EMAIL_URL=smtp+tls://user:password@mail.example:587.
+# django-environ turns the URL into EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS / EMAIL_USE_SSL.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A connection that hangs must not hold the daily reminders forever (seconds).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# send_reminders writes about a plan once its report deadline is this many days away or fewer
+# (and every day after it has passed).
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
+if REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more (see .env.example).")
+
 # Security. Production runs behind a reverse proxy that terminates HTTPS and sets
 # X-Forwarded-Proto.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -365,3 +365,40 @@ def test_it_refuses_the_readme_example_of_a_bad_targets_file_and_writes_nothing(
     assert "2 lỗi, không có dữ liệu nào được ghi" in str(refused.value)
     assert not Plan.objects.filter(year=2019).exists()
     assert not Target.objects.exists()
+
+
+DUMP_EMAIL = """
+import json
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name) for name in (
+    "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "REMINDER_DAYS_BEFORE",
+)}))
+"""
+
+
+def test_it_prints_mail_by_default_and_sends_it_by_smtp_from_email_url():
+    default = run_python("-c", DUMP_EMAIL, SECRET_KEY="x" * 60)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout)["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert json.loads(default.stdout)["REMINDER_DAYS_BEFORE"] == 7
+
+    smtp = run_python(
+        "-c", DUMP_EMAIL, SECRET_KEY="x" * 60,
+        EMAIL_URL="smtp+tls://bcd%40kiengiang.gov.vn:m%E1%BA%ADt-kh%E1%BA%A9u@mail.kg.gov.vn:587",
+        DEFAULT_FROM_EMAIL="Ban Chỉ đạo CNTT <bcd@kiengiang.gov.vn>",
+        REMINDER_DAYS_BEFORE="3",
+    )
+    assert smtp.returncode == 0, smtp.stderr
+    assert json.loads(smtp.stdout) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.kg.gov.vn",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "bcd@kiengiang.gov.vn",
+        "EMAIL_HOST_PASSWORD": "mật-khẩu",
+        "EMAIL_USE_TLS": True,
+        "DEFAULT_FROM_EMAIL": "Ban Chỉ đạo CNTT <bcd@kiengiang.gov.vn>",
+        "REMINDER_DAYS_BEFORE": 3,
+    }
