@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
+from plans.rules import plain_decimal
 from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 
 INDICATOR_LABEL_CHARS = 40
@@ -69,6 +70,12 @@ class TargetAdminForm(forms.ModelForm):
             "note": forms.TextInput(attrs={"size": 16}),
             "position": forms.NumberInput(attrs={"class": "vPositiveSmallIntegerField"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.value is not None:
+            # The stored Decimal has one place: a count target reads "3", not "3.0".
+            self.initial["value"] = plain_decimal(self.instance.value)
 
 
 class TargetInlineFormSet(BaseInlineFormSet):
