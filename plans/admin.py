@@ -132,6 +132,7 @@ class PlanAdmin(admin.ModelAdmin):
     actions = ["copy_to_next_year", "close", "reopen"]
     fieldsets = [
         (None, {"fields": ["province", "year", "title", "document_number", "document_date"]}),
+        (_("Báo cáo in"), {"fields": ["report_number"]}),
         (_("Trạng thái"), {"fields": ["status", "closed_by", "closed_at", "is_sample"]}),
         (_("Nhiệm vụ không định lượng"), {"fields": ["tasks"]}),
     ]

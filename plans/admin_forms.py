@@ -124,8 +124,8 @@ class PlanAdminForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
-            "province", "year", "title", "document_number", "document_date", "status",
-            "tasks", "is_sample",
+            "province", "year", "title", "document_number", "document_date", "report_number",
+            "status", "tasks", "is_sample",
         ]
 
     def clean_status(self):

@@ -196,6 +196,14 @@ class Plan(models.Model):
         _("số văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: 123/KH-UBND.")
     )
     document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    report_number = models.CharField(
+        _("số báo cáo"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Số của báo cáo in, ví dụ: 15/BC-BCĐ. Để trống thì báo cáo in chừa chỗ để điền tay."
+        ),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
