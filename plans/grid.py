@@ -100,7 +100,7 @@ class Cell:
     @property
     def label(self) -> str:
         """Return what a screen reader announces for the cell: agency and indicator."""
-        return f"{self.agency.name} – {self.indicator.name}"
+        return f"{self.agency.display_name} – {self.indicator.name}"
 
     def read(self, data, *, with_notes: bool) -> ResultEntry | None:
         """Read the cell from ``data``; return the entry if the user changed it, else None."""

@@ -110,6 +110,16 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """Return the name people read: with its parent when the name is repeated in the
+        province and tier, as set by plans.naming.name_agencies; the plain name until then."""
+        return self.__dict__.get("_display_name") or self.name
+
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.__dict__["_display_name"] = value
+
     def clean(self):
         if (
             self.parent_id

@@ -314,7 +314,7 @@ def _target_sheet(sheet, *, item, reported, not_reported, words, province, year,
             else None
         )
         sheet.append(row_cells(sheet, [
-            figure.agency.name,
+            figure.agency.display_name,
             words[figure.agency.tier],
             agency_figure_text(figure, target) if result else "",
             result.value if result else None,

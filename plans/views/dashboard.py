@@ -20,6 +20,7 @@ from plans.access import (
     sees_drafts,
     without_hidden_drafts,
 )
+from plans.collation import sorted_vietnamese
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.parsing import parse_ascii_int
 from plans.views.decorators import dashboard_view
@@ -88,7 +89,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
 @dashboard_view
 def dashboard_index(request):
     """List the provinces the user may read with their years, latest first; jump to one."""
-    provinces = list(provinces_for_user(request.user))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     province_ids = [province.pk for province in provinces]
     years = selectors.result_years(province_ids)
     for province_id, plan_year, status in Plan.objects.filter(
@@ -278,7 +281,9 @@ def dashboard_compare(request, year: int):
     Queries: profile, the provinces, then those of :func:`plans.comparison.build`.
     """
     _check_year(year)
-    provinces = list(provinces_for_user(request.user))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     if not provinces:
         raise Http404
     context = comparison.build(

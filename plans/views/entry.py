@@ -28,6 +28,7 @@ from plans.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
+from plans.naming import name_agencies
 from plans.parsing import parse_ascii_int
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
@@ -76,10 +77,11 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 @entry_view("GET")
 def entry_year(request, plan):
     """Show the year at a glance: who reported what, the plan's status and progress."""
-    agencies = list(
+    agencies = name_agencies(
         plan_agencies(plan)
         .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
-        .order_by("name")
+        .order_by(),
+        province_id=plan.province_id,
     )
     reported = {
         (row["agency__tier"], row["indicator_id"]): row["n"]
@@ -124,7 +126,9 @@ def entry_year(request, plan):
             "tiers": tiers,
             "rows": rows,
             "has_targets": bool(scopes),
-            "not_reported": [agency for agency in in_scope if not agency.reported],
+            "not_reported": [
+                agency for agency in in_scope if not agency.reported  # type: ignore[attr-defined]
+            ],
             "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
             "closed_message": read_only,
@@ -144,7 +148,9 @@ def entry_grid(request, plan, tier):
     with_notes = request.GET.get("notes") == "1"
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
-    agencies = list(plan_agencies(plan).filter(tier=tier).order_by("name", "code"))
+    agencies = name_agencies(
+        plan_agencies(plan).filter(tier=tier).order_by(), province_id=plan.province_id
+    )
     results = Result.objects.filter(
         year=plan.year, agency__in=agencies, indicator__in=indicators
     ).only("agency_id", "indicator_id", "value", "numerator", "denominator", "note", "version")
@@ -182,6 +188,7 @@ def entry_grid(request, plan, tier):
 def entry_agency(request, plan, agency_code):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    name_agencies([agency], province_id=plan.province_id)
     if not agency.is_active_in(plan.year):
         raise Http404
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
@@ -233,6 +240,7 @@ def entry_agency(request, plan, agency_code):
 def entry_result_clear(request, plan, agency_code, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    name_agencies([agency], province_id=plan.province_id)
     result = get_object_or_404(
         Result.objects.select_related("agency__province", "indicator", "updated_by"),
         agency=agency, year=plan.year, indicator__code=indicator_code,
@@ -264,7 +272,11 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
                 request,
                 _("Đã xoá kết quả “%(indicator)s” của %(agency)s năm %(year)s. Lịch sử thay "
                   "đổi vẫn giữ giá trị cũ.")
-                % {"indicator": result.indicator.name, "agency": agency.name, "year": plan.year},
+                % {
+                    "indicator": result.indicator.name,
+                    "agency": agency.display_name,
+                    "year": plan.year,
+                },
             )
             return redirect(agency_url)
     return render(
@@ -291,6 +303,7 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
 def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    name_agencies([agency], province_id=plan.province_id)
     changes = Change.objects.filter(result__agency=agency).select_related(
         "result__indicator", "changed_by"
     )

@@ -2,6 +2,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from plans.access import can_write, provinces_for_user, sees_drafts, without_hidden_drafts
+from plans.collation import sorted_vietnamese
 from plans.models import Plan
 
 
@@ -10,7 +11,9 @@ def home(request):
 
     Two queries besides the session's: the provinces, and their plans with a count of targets.
     """
-    provinces = list(provinces_for_user(request.user).order_by("name"))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     plans_by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
     plans = (
         Plan.objects.filter(province__in=[province.pk for province in provinces])
