@@ -193,6 +193,35 @@ def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
     return formats.number_format(value)
 
 
+def what_to_count_text(indicator) -> str:
+    """Return what a person counts for ``indicator``, from its labels, for an entry page:
+    "tử số: số cán bộ có hộp thư công vụ / mẫu số: tổng số cán bộ", "có: …" for a yes/no,
+    the label of a count. Without labels, the kind's inputs: "tử số / mẫu số", "có / không",
+    "số lượng"."""
+    numerator = _label_in_text(indicator.numerator_label)
+    if indicator.kind == progress.RATIO:
+        denominator = _label_in_text(indicator.denominator_label)
+        if not (numerator or denominator):
+            return _("tử số / mẫu số")
+        return _("tử số: %(numerator)s / mẫu số: %(denominator)s") % {
+            "numerator": numerator or _("số đạt"),
+            "denominator": denominator or _("tổng số"),
+        }
+    if indicator.kind == progress.YES_NO:
+        return _("có: %(what)s") % {"what": numerator} if numerator else _("có / không")
+    return numerator or _("số lượng")
+
+
+def _label_in_text(label: str) -> str:
+    """Return ``label`` as it reads inside a phrase: "Số cán bộ" gives "số cán bộ"; a first
+    word in capitals ("UBND", "LAN") is kept."""
+    label = " ".join(label.split())
+    first_word = label.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def change_figures_text(indicator, figures: dict | None) -> str:
     """Return a history entry's figures (and note) in words; ``figures`` is a Change snapshot."""
     if figures is None:
