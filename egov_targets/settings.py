@@ -11,7 +11,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,7 +146,10 @@ LOGOUT_REDIRECT_URL = "plans:home"
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Each language named in its own words, untranslated: the menu must let a reader who cannot
+# read the page find his language. (Django's LANG_INFO name_local would do, but its Vietnamese
+# is in decomposed Unicode, not the NFC this project stores and compares.)
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -34,6 +34,7 @@ TARGET_ID = object()
 # URL name -> the keyword arguments of a page of province A (91 Kiên Giang), year 2017.
 URL_KWARGS = {
     "healthz": {},
+    "favicon": {},
     "set_language": {},
     "login": {},
     "logout": {},
@@ -110,6 +111,8 @@ def entry(officer_a, admin_user=None):
 OUTCOMES = {
     # Public: the health check only reads (the load balancer may POST or GET it).
     "healthz": row(*[same(200)] * 5),
+    # The icon browsers ask for: a redirect to the static file, for anyone; GET only.
+    "favicon": row(*[(REDIRECT, 405, 405)] * 5),
     "set_language": row(*[same(REDIRECT)] * 5),
     "login": row(*[same(200)] * 5),  # a junk or empty login is the form again, with errors
     "logout": row(*[(405, REDIRECT, REDIRECT)] * 5),  # Django 5 logs out by POST only
