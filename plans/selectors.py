@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -468,7 +469,8 @@ def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=())
             .annotate(n=Count("pk"))
             .values("n")
         )
-    row = Province.objects.filter(pk=province_id).values(**expressions).get()
+    # A plain dict: the stubs type values(**expressions) rows without the annotated keys.
+    row: dict[str, Any] = dict(Province.objects.filter(pk=province_id).values(**expressions).get())
     moments = [row[key] for key in ("results_at", "history_at") if row.get(key) is not None]
     return FiguresAsOf(
         changed_at=max(moments, default=None), agencies_missing=row.get("missing") or 0
