@@ -304,23 +304,34 @@ def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
     name_agencies([agency], province_id=plan.province_id)
-    changes = Change.objects.filter(result__agency=agency).select_related(
+    # A cleared result's last entry stays on its plan, naming the agency in ``old``
+    # (plans.services.plans.results_delete): the clearing is part of the agency's history.
+    cleared = Q(result__isnull=True, plan__province=agency.province, old__agency=agency.code)
+    changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
         "result__indicator", "changed_by"
     )
     indicator = None
     code = request.GET.get("indicator")
     if code:
         indicator = get_object_or_404(Indicator, code=code)
-        changes = changes.filter(result__indicator=indicator)
+        changes = changes.filter(Q(result__indicator=indicator) | Q(old__indicator=code))
     shown = list(changes[:HISTORY_LIMIT])
+    gone = {(c.old or {}).get("indicator") for c in shown if c.result is None}
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)}
     for change in shown:
-        assert change.result is not None  # the query follows results only
-        # The figures in words, for the template; Change itself has no such fields.
+        if change.result is not None:
+            shown_indicator, year = change.result.indicator, change.result.year
+        else:
+            old = change.old or {}  # the query's ``cleared`` entries name what was cleared
+            shown_indicator, year = by_code[old["indicator"]], old["year"]
+        # For the template; Change itself has no such fields.
+        change.indicator = shown_indicator  # type: ignore[attr-defined]
+        change.year = year  # type: ignore[attr-defined]
         change.old_text = change_figures_text(  # type: ignore[attr-defined]
-            change.result.indicator, change.old
+            shown_indicator, change.old
         )
         change.new_text = change_figures_text(  # type: ignore[attr-defined]
-            change.result.indicator, change.new
+            shown_indicator, change.new
         )
     return render(
         request,
