@@ -61,6 +61,7 @@ URL_KWARGS = {
     "plans:dashboard_report": {"province_code": "91", "year": 2017},
     "plans:dashboard_csv": {"province_code": "91", "year": 2017},
     "plans:dashboard_xlsx": {"province_code": "91", "year": 2017},
+    "indicators:definition": {"code": "OFFICIAL_EMAIL"},
     "admin:index": {},
     "admin:login": {},
 }
@@ -148,6 +149,9 @@ OUTCOMES = {
     "plans:dashboard_report": DASHBOARD,
     "plans:dashboard_csv": DASHBOARD,
     "plans:dashboard_xlsx": DASHBOARD,
+    # An indicator's definitions: readers as on the dashboards; no province, so any
+    # logged-in user reads it.
+    "indicators:definition": DASHBOARD_LIST,
     # Django's admin: staff only. A logged-in non-staff user is sent to the admin login too,
     # which then says the account may not enter; a logged-in admin is sent on to the index.
     "admin:index": row(
