@@ -356,6 +356,13 @@ CHANGE_FIELD_LABELS = {
     "unit": pgettext_lazy("unit of measure", "đơn vị"),
     "position": _("thứ tự"),
     "copied_from": _("sao chép từ kế hoạch năm"),
+    # An evidence file's (plans.services.history.evidence_snapshot).
+    "evidence": _("tài liệu minh chứng"),
+    "agency": _("đơn vị"),
+    "year": _("năm"),
+    "size": _("dung lượng (byte)"),
+    "sha256": _("mã băm SHA-256"),
+    "description": _("mô tả"),
 }
 
 

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from egov_targets.vocabulary import Comparator, PlanStatus, Role, Tier, Unit
 from indicators.models import Indicator
+from plans.filetypes import ALLOWED as ALLOWED_TYPES
 from plans.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
 from plans.rules import NOTE_MAX_LENGTH
 from plans.tiers import TiersError, format_tiers, parse_tiers, tiers_in_words
@@ -612,3 +614,76 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"
+
+
+def evidence_file_name(evidence: "Evidence", filename: str) -> str:
+    """Return where an evidence file is stored: a name made here, never the person's.
+
+    ``evidence/<province code>/<year>/<uuid4 hex><extension of the detected type>``; the
+    person's file name is kept as ``original_name`` only. ``content_type`` and ``agency`` are
+    set before the file is saved (plans.services.evidence).
+    """
+    extension = {t.content_type: t.extension for t in ALLOWED_TYPES}[evidence.content_type]
+    return (
+        f"evidence/{evidence.agency.province.code}/{evidence.year}/{uuid.uuid4().hex}{extension}"
+    )
+
+
+class Evidence(models.Model):
+    """A file that backs an agency's result for a year: one indicator's, or the whole report's.
+
+    Written by plans.services.evidence only: the file is checked by its contents
+    (plans.filetypes) and served by an access-checked view, never from a public address.
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("đơn vị")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=year_validators)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("chỉ tiêu"),
+        help_text=_("Để trống: tài liệu của cả báo cáo năm."),
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_file_name, max_length=255)
+    # plans.services.evidence trims the person's name and the description to these lengths.
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu minh chứng")
+        verbose_name_plural = pgettext_lazy("plural", "tài liệu minh chứng")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [
+            # The agency page lists an agency's files of one year.
+            models.Index(fields=["agency", "year"], name="evidence_agency_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="evidence_year_range"
+            ),
+            # The download view serves the stored type; only the detected, allowed ones.
+            models.CheckConstraint(
+                condition=Q(content_type__in=[t.content_type for t in ALLOWED_TYPES]),
+                name="evidence_content_type_allowed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name

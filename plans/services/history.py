@@ -4,18 +4,23 @@ A change is about a result, a target or a plan (its subject) and always names th
 belongs to: a target's plan, a result's plan (its agency's province and year), or the plan
 itself. The admin's history finds entries by the plan's province and year, so an entry without
 its plan would be missed there. What is kept of a subject, before and after, is its snapshot:
-:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`.
+:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`,
+:func:`evidence_snapshot`.
+
+An evidence file is recorded on its plan (the plan of its agency's province and year): its
+row goes when the file is deleted and a foreign key could not outlive it, so the entry keeps
+what identifies the file instead — agency, year, indicator, name, size and SHA-256 digest.
 """
 
 import json
 from collections.abc import Iterable
 
-from plans.models import Change, Plan, Result, Target
+from plans.models import Change, Evidence, Plan, Result, Target
 from plans.rules import plain_decimal
 from plans.services import bulk
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
-ChangeEntry = tuple[Result | Target | Plan, dict | None, dict | None]
+ChangeEntry = tuple[Result | Target | Plan | Evidence, dict | None, dict | None]
 
 
 def result_snapshot(result: Result) -> dict:
@@ -60,10 +65,28 @@ def plan_snapshot(plan: Plan) -> dict:
     }
 
 
+def evidence_snapshot(evidence: Evidence) -> dict:
+    """Return what identifies an evidence file in the change history (``agency`` and
+    ``indicator`` loaded)."""
+    return {
+        "evidence": evidence.original_name,
+        "agency": evidence.agency.code,
+        "year": evidence.year,
+        "indicator": evidence.indicator.code if evidence.indicator is not None else None,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "description": evidence.description,
+    }
+
+
 def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Change:
-    """Return the unsaved Change of ``subject`` (a Result, Target or Plan)."""
+    """Return the unsaved Change of ``subject`` (a Result, Target, Plan or Evidence)."""
     if channel not in Change.Channel.values:
         raise ValueError(f"unknown change channel {channel!r}")
+    if isinstance(subject, Evidence):
+        if plan is None:
+            raise ValueError("an evidence file's change needs the plan of its province and year")
+        return Change(plan=plan, changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Plan):
         return Change(plan=subject, changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Target):
@@ -82,10 +105,10 @@ def changes_record(
 ) -> list[Change]:
     """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
 
-    ``subject`` is a saved Result, Target or Plan; ``old`` and ``new`` its snapshots (None: it
-    did not exist, or no longer does). A gone subject is recorded on its plan. ``plan`` is the
-    plan of the results among ``changes`` (required for them; a target's and a plan's are
-    their own). Return the Change rows written.
+    ``subject`` is a saved Result, Target, Plan or Evidence; ``old`` and ``new`` its snapshots
+    (None: it did not exist, or no longer does). A gone subject is recorded on its plan.
+    ``plan`` is the plan of the results and evidence files among ``changes`` (required for
+    them; a target's and a plan's are their own). Return the Change rows written.
     """
     rows = [
         _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)

@@ -34,6 +34,7 @@ from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
+from plans.views.evidence import evidence_form_context
 from plans.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
@@ -231,6 +232,10 @@ def entry_agency(request, plan, agency_code):
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,
+            "evidence_files": agency.evidence.filter(year=plan.year).select_related(
+                "indicator", "uploaded_by"
+            ),
+            **evidence_form_context(plan, agency, indicators),
         },
         status=status,
     )
@@ -306,7 +311,14 @@ def entry_history(request, plan, agency_code):
     name_agencies([agency], province_id=plan.province_id)
     # A cleared result's last entry stays on its plan, naming the agency in ``old``
     # (plans.services.plans.results_delete): the clearing is part of the agency's history.
-    cleared = Q(result__isnull=True, plan__province=agency.province, old__agency=agency.code)
+    # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
+    # naming the agency, does not (plans.services.history.evidence_snapshot).
+    cleared = Q(
+        result__isnull=True,
+        plan__province=agency.province,
+        old__agency=agency.code,
+        old__has_key="value",
+    )
     changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
         "result__indicator", "changed_by"
     )

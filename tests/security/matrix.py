@@ -30,6 +30,7 @@ METHODS = ("get", "post-empty", "post-junk")
 
 # Placeholders resolved against the ``world`` fixture when the URL is built.
 TARGET_ID = object()
+EVIDENCE_ID = object()
 
 # URL name -> the keyword arguments of a page of province A (91 Kiên Giang), year 2017.
 URL_KWARGS = {
@@ -51,6 +52,13 @@ URL_KWARGS = {
     "plans:entry_result_clear": {
         "province_code": "91", "year": 2017, "agency_code": "91-SNV",
         "indicator_code": "OFFICIAL_EMAIL",
+    },
+    "plans:entry_evidence_add": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:entry_evidence": {
+        "province_code": "91", "year": 2017, "agency_code": "91-SNV", "evidence_id": EVIDENCE_ID,
+    },
+    "plans:entry_evidence_delete": {
+        "province_code": "91", "year": 2017, "agency_code": "91-SNV", "evidence_id": EVIDENCE_ID,
     },
     "plans:entry_grid": {"province_code": "91", "year": 2017, "tier": "department"},
     "plans:dashboard_index": {},
@@ -141,6 +149,19 @@ OUTCOMES = {
     # the result changed since.
     "plans:entry_result_clear": entry(officer_a=(200, 409, 409)),
     "plans:entry_grid": entry(officer_a=(200, REDIRECT, 400)),
+    # Attaching evidence: the form page; a POST without a file (the junk "file" is text) is
+    # refused with 400 and the reason.
+    "plans:entry_evidence_add": entry(officer_a=(200, 400, 400)),
+    # Downloading evidence: every reader of the province, leaders included, GET only (after
+    # the access check, so a stranger gets 404 whatever the method). Never public: an
+    # anonymous visitor logs in even when the dashboards are public.
+    "plans:entry_evidence": row(
+        anonymous=same(LOGIN), anonymous_public=same(LOGIN), officer_a=READER,
+        officer_b=same(404), leader_a=READER, admin_user=READER,
+    ),
+    # Deleting evidence asks first (GET); it has no fields, so an empty POST is the real
+    # request (and writes, see WRITES).
+    "plans:entry_evidence_delete": entry(officer_a=(200, REDIRECT, REDIRECT)),
     "plans:dashboard_index": DASHBOARD_LIST,
     "plans:dashboard_compare": DASHBOARD_LIST,
     "plans:dashboard_trend": DASHBOARD,
@@ -163,8 +184,12 @@ OUTCOMES = {
 }
 
 # (URL name, visitor) pairs whose POST legitimately writes: closing the plan (its status and
-# one Change). Every other cell of the matrix must leave every table as it was.
-WRITES = {("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user")}
+# one Change) and deleting the evidence file (its row, one Change). Every other cell of the
+# matrix must leave every table as it was.
+WRITES = {
+    ("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user"),
+    ("plans:entry_evidence_delete", "officer_a"), ("plans:entry_evidence_delete", "admin_user"),
+}
 
 
 def walk(patterns, prefix="", namespace=""):
