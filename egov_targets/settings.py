@@ -11,7 +11,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,7 +146,10 @@ LOGOUT_REDIRECT_URL = "plans:home"
 
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Each language named in its own words, untranslated: the menu must let a reader who cannot
+# read the page find his language. (Django's LANG_INFO name_local would do, but its Vietnamese
+# is in decomposed Unicode, not the NFC this project stores and compares.)
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -167,6 +169,12 @@ STATICFILES_BACKEND = env.str(
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     ),
 )
+# Evidence files (plans.models.Evidence) are stored here, under evidence/<province>/<year>/.
+# There is no MEDIA_URL route: they are served only by the access-checked download view.
+# FileSystemStorage reads MEDIA_ROOT when used, so tests point it at a temporary directory.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
@@ -174,10 +182,14 @@ STORAGES = {
 
 # Uploads: results files are small; anything larger than this is refused before parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Evidence files (scans, photos, documents) may be larger; the evidence upload view asks for
+# this limit instead (plans.uploads.upload_limit).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts ~9,000 fields
-# An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES (plans/uploads.py): the
-# check runs while Django receives it, before any middleware or view reads the request.
+# An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES, or its view's own limit
+# (plans/uploads.py): the check runs while Django receives it, before any middleware or view
+# reads the request.
 FILE_UPLOAD_HANDLERS = [
     "plans.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

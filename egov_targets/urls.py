@@ -7,6 +7,8 @@ from egov_targets import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links: answer with the icon, not a 404.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Django's account pages without password reset: it e-mails a link, the product has no
     # mail server, and admins manage accounts (manage.py create_account, the admin).
@@ -23,6 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("indicators/", include("indicators.urls")),
     path("", include("plans.urls")),
 ]
 

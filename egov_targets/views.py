@@ -3,10 +3,12 @@
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 
 @never_cache
@@ -19,6 +21,16 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def favicon(request):
+    """Send a browser asking for /favicon.ico to the icon the pages link (static/favicon.svg).
+
+    Resolved on each request, not when the URLs load: the hashed name exists only after
+    collectstatic. Not a permanent redirect: the hashed name changes with the icon.
+    """
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @requires_csrf_token

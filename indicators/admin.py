@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 
@@ -13,6 +14,23 @@ class IndicatorAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name_vi", "name_en", "group", "kind", "position"]}),
         (None, {"fields": ["numerator_label", "denominator_label"]}),
+        (
+            _("Dữ liệu đặc tả"),
+            {
+                "description": _(
+                    "Hiện trên trang định nghĩa của chỉ tiêu. Để trống bản tiếng Anh thì trang "
+                    "tiếng Anh hiện bản tiếng Việt."
+                ),
+                "fields": [
+                    ("concept_vi", "concept_en"),
+                    ("numerator_definition_vi", "numerator_definition_en"),
+                    ("denominator_definition_vi", "denominator_definition_en"),
+                    ("formula_vi", "formula_en"),
+                    ("legal_basis_vi", "legal_basis_en"),
+                    ("source_vi", "source_en"),
+                ],
+            },
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):

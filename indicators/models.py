@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,28 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField(
         _("thứ tự"), default=0, help_text=_("Thứ tự hiển thị trong danh mục và bảng nhập.")
     )
+    # The indicator's definition (dữ liệu đặc tả), shown on its definitions page: each text in
+    # Vietnamese and in English, the English one read when English is active and it is filled.
+    concept_vi = models.TextField(_("khái niệm (tiếng Việt)"), blank=True)
+    concept_en = models.TextField(_("khái niệm (tiếng Anh)"), blank=True)
+    numerator_definition_vi = models.TextField(
+        _("tử số / giá trị đếm gì (tiếng Việt)"),
+        blank=True,
+        help_text=_("Với chỉ tiêu có/không: thế nào thì trả lời “có”."),
+    )
+    numerator_definition_en = models.TextField(
+        _("tử số / giá trị đếm gì (tiếng Anh)"), blank=True
+    )
+    denominator_definition_vi = models.TextField(
+        _("mẫu số đếm gì (tiếng Việt)"), blank=True
+    )
+    denominator_definition_en = models.TextField(_("mẫu số đếm gì (tiếng Anh)"), blank=True)
+    formula_vi = models.TextField(_("công thức tính (tiếng Việt)"), blank=True)
+    formula_en = models.TextField(_("công thức tính (tiếng Anh)"), blank=True)
+    legal_basis_vi = models.TextField(_("căn cứ pháp lý (tiếng Việt)"), blank=True)
+    legal_basis_en = models.TextField(_("căn cứ pháp lý (tiếng Anh)"), blank=True)
+    source_vi = models.TextField(_("nguồn số liệu (tiếng Việt)"), blank=True)
+    source_en = models.TextField(_("nguồn số liệu (tiếng Anh)"), blank=True)
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -65,12 +88,48 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code} – {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("indicators:definition", args=[self.code])
+
+    def in_language(self, field: str) -> str:
+        """Return the text ``field`` (``name``, ``concept``, ...) in the active language.
+
+        English when English is active and the English text is filled, else Vietnamese.
+        """
+        if (get_language() or "vi").startswith("en"):
+            english = getattr(self, f"{field}_en")
+            if english:
+                return english
+        return getattr(self, f"{field}_vi")
+
     @property
     def name(self):
         """Return the name in the active language (Vietnamese unless English is active)."""
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
+        return self.in_language("name")
+
+    @property
+    def concept(self) -> str:
+        return self.in_language("concept")
+
+    @property
+    def numerator_definition(self) -> str:
+        return self.in_language("numerator_definition")
+
+    @property
+    def denominator_definition(self) -> str:
+        return self.in_language("denominator_definition")
+
+    @property
+    def formula(self) -> str:
+        return self.in_language("formula")
+
+    @property
+    def legal_basis(self) -> str:
+        return self.in_language("legal_basis")
+
+    @property
+    def source(self) -> str:
+        return self.in_language("source")
 
     @property
     def breakable_code(self) -> str:

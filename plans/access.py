@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from plans.models import Agency, Plan, Profile, Province
+from plans.models import Agency, Evidence, Plan, Profile, Province
 from plans.wording import plan_closed_message, plan_draft_message
 
 
@@ -184,4 +184,28 @@ def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = Fals
         return agency
     return get_object_or_404(
         Agency.objects.select_related("province", "parent"), province=province, code=agency_code
+    )
+
+
+def get_evidence_for_user(
+    user, code: str, year: int, agency_code: str, evidence_id: int, *, write: bool = False
+) -> Evidence:
+    """Return the evidence file ``evidence_id`` of agency ``agency_code`` of province ``code``
+    for ``year``, if ``user`` may read it (or, with ``write``, delete it), else raise.
+
+    Looked up through its province, year and agency, never by its id alone: another province's
+    file is a 404 like a missing one. Readers are the province's officers, leaders and admins;
+    a visitor without a role gets 404 even when the dashboards are public (the files behind the
+    figures are not published). Officers see a draft's files as they see its entry pages;
+    leaders do not see drafts. With ``write``, a leader gets 403 (as on every entry page).
+    """
+    if role_of(user) is None:
+        raise Http404
+    plan = get_plan_for_user(user, code, year, write=write or can_write(user))
+    return get_object_or_404(
+        Evidence.objects.select_related("agency__province", "indicator", "uploaded_by"),
+        agency__province=plan.province,
+        agency__code=agency_code,
+        year=plan.year,
+        pk=evidence_id,
     )

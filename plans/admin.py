@@ -23,6 +23,11 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from plans.admin_choices import (
+    VietnameseChoicesMixin,
+    VietnameseRelatedFilter,
+    VietnameseRelatedOnlyFilter,
+)
 from plans.admin_forms import (
     PlanAdminForm,
     ProfileInlineForm,
@@ -90,10 +95,10 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province", "tier", "parent", "active_from", "active_to"]
     list_display_links = ["code", "name"]
-    list_filter = ["province", "tier", ActiveInYearFilter]
+    list_filter = [("province", VietnameseRelatedFilter), "tier", ActiveInYearFilter]
     list_select_related = ["province", "parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
@@ -117,14 +122,14 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
     form = PlanAdminForm
     inlines = [TargetInline]
     list_display = [
         "__str__", "province", "year", "document_number", "document_date", "status",
         "target_count", "is_sample",
     ]
-    list_filter = ["province", "year", "status", "is_sample"]
+    list_filter = [("province", VietnameseRelatedFilter), "year", "status", "is_sample"]
     list_select_related = ["province"]
     search_fields = ["title", "document_number", "province__name", "province__code"]
     readonly_fields = ["closed_by", "closed_at"]
@@ -132,6 +137,7 @@ class PlanAdmin(admin.ModelAdmin):
     actions = ["copy_to_next_year", "close", "reopen"]
     fieldsets = [
         (None, {"fields": ["province", "year", "title", "document_number", "document_date"]}),
+        (_("Báo cáo in"), {"fields": ["report_number"]}),
         (_("Trạng thái"), {"fields": ["status", "closed_by", "closed_at", "is_sample"]}),
         (_("Kỳ báo cáo"), {"fields": ["report_deadline", "data_cutoff"]}),
         (_("Nhiệm vụ không định lượng"), {"fields": ["tasks"]}),
@@ -234,14 +240,14 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
     form = ResultAdminForm
     list_display = [
         "year", "agency", "agency_code", "indicator_code", "figures", "note", "version",
         "updated_by", "updated_at",
     ]
     list_filter = [
-        ("agency__province", admin.RelatedOnlyFieldListFilter),
+        ("agency__province", VietnameseRelatedOnlyFilter),
         "year",
         "indicator__group",
         "agency__tier",
@@ -351,6 +357,13 @@ CHANGE_FIELD_LABELS = {
     "unit": pgettext_lazy("unit of measure", "đơn vị"),
     "position": _("thứ tự"),
     "copied_from": _("sao chép từ kế hoạch năm"),
+    # An evidence file's (plans.services.history.evidence_snapshot).
+    "evidence": _("tài liệu minh chứng"),
+    "agency": _("đơn vị"),
+    "year": _("năm"),
+    "size": _("dung lượng (byte)"),
+    "sha256": _("mã băm SHA-256"),
+    "description": _("mô tả"),
 }
 
 
@@ -539,7 +552,7 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(VietnameseChoicesMixin, admin.StackedInline):
     model = Profile
     form = ProfileInlineForm
     can_delete = False

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator
 from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
+from plans.rules import plain_decimal
 from plans.services.accounts import profile_scope_errors
 from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 
@@ -71,6 +72,12 @@ class TargetAdminForm(forms.ModelForm):
             "position": forms.NumberInput(attrs={"class": "vPositiveSmallIntegerField"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.value is not None:
+            # The stored Decimal has one place: a count target reads "3", not "3.0".
+            self.initial["value"] = plain_decimal(self.instance.value)
+
 
 class TargetInlineFormSet(BaseInlineFormSet):
     """Inline targets of a plan; the indicator list is read once, not once per row."""
@@ -118,8 +125,8 @@ class PlanAdminForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
-            "province", "year", "title", "document_number", "document_date", "status",
-            "tasks", "is_sample",
+            "province", "year", "title", "document_number", "document_date", "report_number",
+            "status", "tasks", "is_sample",
         ]
 
     def clean_status(self):

@@ -21,6 +21,7 @@ from plans.parsing import parse_ascii_int, parse_whole_number, whole_number_prob
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services.results import ResultEntry, ResultsRefused
 from plans.tiers import parse_tiers
+from plans.wording import what_to_count_text
 
 
 def _note_hash(note: str) -> str:
@@ -98,9 +99,13 @@ class Cell:
         return self.indicator.kind
 
     @property
+    def what_to_count(self) -> str:
+        return what_to_count_text(self.indicator)
+
+    @property
     def label(self) -> str:
         """Return what a screen reader announces for the cell: agency and indicator."""
-        return f"{self.agency.name} – {self.indicator.name}"
+        return f"{self.agency.display_name} – {self.indicator.name}"
 
     def read(self, data, *, with_notes: bool) -> ResultEntry | None:
         """Read the cell from ``data``; return the entry if the user changed it, else None."""
@@ -251,6 +256,8 @@ class ResultGrid:
 
     def __init__(self, *, agencies, indicators, results, targeted_ids=(), with_notes=True):
         self.indicators = list(indicators)
+        # The column headers: each indicator with what to count for it.
+        self.columns = [(indicator, what_to_count_text(indicator)) for indicator in self.indicators]
         self.with_notes = with_notes
         self.targeted_ids = set(targeted_ids)
         by_key = {(r.agency_id, r.indicator_id): r for r in results}

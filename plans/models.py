@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from egov_targets.vocabulary import (
     Unit,
 )
 from indicators.models import Indicator
+from plans.filetypes import ALLOWED as ALLOWED_TYPES
 from plans.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
 from plans.rules import NOTE_MAX_LENGTH
 from plans.tiers import TiersError, format_tiers, parse_tiers, tiers_in_words
@@ -118,6 +120,16 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """Return the name people read: with its parent when the name is repeated in the
+        province and tier, as set by plans.naming.name_agencies; the plain name until then."""
+        return self.__dict__.get("_display_name") or self.name
+
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.__dict__["_display_name"] = value
+
     def clean(self):
         if (
             self.parent_id
@@ -211,6 +223,14 @@ class Plan(models.Model):
         _("số văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: 123/KH-UBND.")
     )
     document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    report_number = models.CharField(
+        _("số báo cáo"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Số của báo cáo in, ví dụ: 15/BC-BCĐ. Để trống thì báo cáo in chừa chỗ để điền tay."
+        ),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -713,3 +733,76 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"
+
+
+def evidence_file_name(evidence: "Evidence", filename: str) -> str:
+    """Return where an evidence file is stored: a name made here, never the person's.
+
+    ``evidence/<province code>/<year>/<uuid4 hex><extension of the detected type>``; the
+    person's file name is kept as ``original_name`` only. ``content_type`` and ``agency`` are
+    set before the file is saved (plans.services.evidence).
+    """
+    extension = {t.content_type: t.extension for t in ALLOWED_TYPES}[evidence.content_type]
+    return (
+        f"evidence/{evidence.agency.province.code}/{evidence.year}/{uuid.uuid4().hex}{extension}"
+    )
+
+
+class Evidence(models.Model):
+    """A file that backs an agency's result for a year: one indicator's, or the whole report's.
+
+    Written by plans.services.evidence only: the file is checked by its contents
+    (plans.filetypes) and served by an access-checked view, never from a public address.
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("đơn vị")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=year_validators)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("chỉ tiêu"),
+        help_text=_("Để trống: tài liệu của cả báo cáo năm."),
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_file_name, max_length=255)
+    # plans.services.evidence trims the person's name and the description to these lengths.
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu minh chứng")
+        verbose_name_plural = pgettext_lazy("plural", "tài liệu minh chứng")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [
+            # The agency page lists an agency's files of one year.
+            models.Index(fields=["agency", "year"], name="evidence_agency_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="evidence_year_range"
+            ),
+            # The download view serves the stored type; only the detected, allowed ones.
+            models.CheckConstraint(
+                condition=Q(content_type__in=[t.content_type for t in ALLOWED_TYPES]),
+                name="evidence_content_type_allowed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -2,8 +2,9 @@
 
 Officers download it, fill it in and upload it (``plans.services.imports.results_import`` reads
 it back). One row per active agency and indicator, in the grid's order, with any result already
-stored. After the import's columns come the agency's name, its parent's, the indicator's name
-and what to count, for the person filling it in; the import ignores them. Names and notes come
+stored. After the import's columns come the agency's name (as people tell it apart, see
+plans.naming), its parent's, the indicator's name and what to count, for the person filling it
+in; the import ignores them. Names and notes come
 from uploaded files, so no text is ever written as a formula.
 
 The workbook keeps its header in view, offers "có"/"không" on the value of yes/no rows, and is
@@ -25,6 +26,7 @@ from indicators.models import Indicator
 from plans.exports import csv_safe
 from plans.grid import ordered_indicators, plan_agencies, targeted_indicator_ids
 from plans.models import Plan, Result
+from plans.naming import name_agencies
 from plans.services.tables.columns import RESULT_COLUMNS, RESULT_IGNORED_COLUMNS
 from plans.tiers import TIER_ORDER
 from plans.workbook import write_text
@@ -48,13 +50,15 @@ CONTENT_TYPES = {
 
 
 def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
-    """Return the template's rows for ``plan``: agencies by tier and name, indicators targeted
-    first; blanks are empty strings. ``agency_ids`` limits the agencies (a reporter's)."""
+    """Return the template's rows for ``plan``: agencies by tier and name shown, in Vietnamese
+    alphabetical order as on the grids, indicators targeted first; blanks are empty strings.
+    ``agency_ids`` limits the agencies (a reporter's)."""
     agencies_in_plan = plan_agencies(plan).select_related("parent")
     if agency_ids is not None:
         agencies_in_plan = agencies_in_plan.filter(pk__in=agency_ids)
-    agencies = list(agencies_in_plan)
-    agencies.sort(key=lambda a: (TIER_ORDER.index(a.tier), a.name, a.code))
+    agencies = name_agencies(agencies_in_plan, province_id=plan.province_id)
+    # A stable sort: within a tier the agencies keep name_agencies' order.
+    agencies.sort(key=lambda a: TIER_ORDER.index(a.tier))
     indicators = ordered_indicators(targeted_indicator_ids(plan))
     results = {
         (r.agency_id, r.indicator_id): r
@@ -79,7 +83,7 @@ def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
                     "" if result is None or result.numerator is None else result.numerator,
                     "" if result is None or result.denominator is None else result.denominator,
                     "" if result is None else result.note,
-                    agency.name,
+                    agency.display_name,
                     agency.parent.name if agency.parent else "",
                     indicator.name,
                     what[indicator.pk],

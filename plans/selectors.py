@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -23,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
 from plans import progress
+from plans.collation import vietnamese_key
 from plans.models import (
     Agency,
     Change,
@@ -33,6 +35,7 @@ from plans.models import (
     Target,
     active_in_year,
 )
+from plans.naming import name_agencies
 from plans.tiers import TIER_ORDER, tiers_in_words
 
 
@@ -253,23 +256,25 @@ def _lagging_order(figure: AgencyFigure, comparator: str):
     weakness = (
         -achieved if comparator in (Target.Comparator.LTE, Target.Comparator.LT) else achieved
     )
-    return (rank, weakness, figure.agency.name, figure.agency.code)
+    return (rank, weakness, vietnamese_key(figure.agency.display_name), figure.agency.code)
 
 
 def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
-    """Return {target id: (reported, not_reported)} for ``targets`` of ``plan``: two queries.
+    """Return {target id: (reported, not_reported)} for ``targets`` of ``plan``: three queries.
 
     ``reported`` lists the agencies in scope that reported, lagging ones first; ``not_reported``
-    lists the others by name. ``targets`` need their ``indicator`` loaded.
+    lists the others in Vietnamese alphabetical order. The agencies carry their display names
+    (plans.naming). ``targets`` need their ``indicator`` loaded.
     """
     targets = list(targets)
     if not targets:
         return {}
     tiers = set().union(*(target.tier_list for target in targets))
-    agencies = list(
+    agencies = name_agencies(
         Agency.objects.filter(province_id=plan.province_id, tier__in=tiers)
         .filter(Agency.active_in(plan.year))
-        .order_by("name", "code")
+        .order_by(),
+        province_id=plan.province_id,
     )
     results = {
         (result.agency_id, result.indicator_id): result
@@ -499,7 +504,8 @@ def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=())
             .annotate(n=Count("pk"))
             .values("n")
         )
-    row = Province.objects.filter(pk=province_id).values(**expressions).get()
+    # A plain dict: the stubs type values(**expressions) rows without the annotated keys.
+    row: dict[str, Any] = dict(Province.objects.filter(pk=province_id).values(**expressions).get())
     moments = [row[key] for key in ("results_at", "history_at") if row.get(key) is not None]
     return FiguresAsOf(
         changed_at=max(moments, default=None), agencies_missing=row.get("missing") or 0

@@ -37,7 +37,7 @@ class AgencyStatus:
 
     @property
     def state_label(self) -> str:
-        return State(self.state).label
+        return str(State(self.state).label)
 
     @property
     def version(self) -> int:

@@ -1,22 +1,55 @@
-"""Stop storing an uploaded file as soon as it passes ``settings.UPLOAD_MAX_BYTES``.
+"""Stop storing an uploaded file as soon as it passes its view's limit.
 
 Installed first in ``FILE_UPLOAD_HANDLERS``: every middleware that reads ``request.POST``
 (RejectNulMiddleware does, for every POST) parses the upload through it, so no view can add it
 later. A file past the limit is skipped while it streams in: the rest of it is read and thrown
 away, never kept in memory or on disk, and the view tells the person with
 :func:`oversized_upload`.
+
+The limit is ``settings.UPLOAD_MAX_BYTES`` unless the view the request goes to names another
+setting with :func:`upload_limit` (evidence files: ``EVIDENCE_MAX_BYTES``). The handler is made
+before any view is chosen, so it resolves the request's path itself.
 """
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.urls import Resolver404, resolve
+
+DEFAULT_LIMIT_SETTING = "UPLOAD_MAX_BYTES"
+
+
+def upload_limit(setting: str):
+    """Let the decorated view take uploads up to ``settings.<setting>`` bytes each.
+
+    Apply it outermost, so that the attribute is on the function the URLconf names.
+    """
+
+    def decorator(view):
+        view.upload_limit_setting = setting
+        return view
+
+    return decorator
+
+
+def upload_limit_for(request) -> int:
+    """Return the most bytes one file uploaded to ``request``'s view may have."""
+    setting = DEFAULT_LIMIT_SETTING
+    if request is not None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            pass
+        else:
+            setting = getattr(match.func, "upload_limit_setting", DEFAULT_LIMIT_SETTING)
+    return getattr(settings, setting)
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):
-    """Skip any uploaded file past ``settings.UPLOAD_MAX_BYTES``; remember which."""
+    """Skip any uploaded file past its view's limit (:func:`upload_limit_for`); remember which."""
 
     def __init__(self, request=None):
         super().__init__(request)
-        self.limit = settings.UPLOAD_MAX_BYTES
+        self.limit = upload_limit_for(request)
         self.request_size = 0
         # Field name → (file name, size as best known) of each file skipped.
         self.skipped: dict[str, tuple[str, int]] = {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import entry, submissions, upload
+from plans.views import entry, evidence, submissions, upload
 
 # Included under the ``plans`` namespace at entry/. Fixed words come before <str:tier> so
 # that "upload" or "agency" is never read as a tier.
@@ -50,6 +50,22 @@ urlpatterns = [
         "<str:province_code>/<int:year>/agency/<str:agency_code>/history/",
         entry.entry_history,
         name="entry_history",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/evidence/",
+        evidence.entry_evidence_add,
+        name="entry_evidence_add",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/evidence/<int:evidence_id>/",
+        evidence.entry_evidence,
+        name="entry_evidence",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/evidence/<int:evidence_id>/"
+        "delete/",
+        evidence.entry_evidence_delete,
+        name="entry_evidence_delete",
     ),
     path("<str:province_code>/<int:year>/<str:tier>/", entry.entry_grid, name="entry_grid"),
 ]

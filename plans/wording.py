@@ -8,6 +8,7 @@ active language (``85,0`` in Vietnamese, ``85.0`` in English).
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -86,14 +87,17 @@ def achieved_text(prog: progress.Progress, indicator) -> str:
     return count_text(rounded, indicator)
 
 
-def target_text(target) -> str:
-    """Return a target in words: "trên 80 %", "từ 3 dịch vụ trở lên", "dưới 5 %"."""
+def target_amount_text(target) -> str:
+    """Return a target's value without its comparator: "80 %", "3 dịch vụ"."""
     value = target.value_display()
     if target.unit == progress.PERCENT:
-        amount = _("%(number)s %%") % {"number": number_text(value)}
-    else:
-        amount = count_text(value, target.indicator)
-    return _(COMPARATOR_WORDS[target.comparator]) % {"value": amount}
+        return _("%(number)s %%") % {"number": number_text(value)}
+    return count_text(value, target.indicator)
+
+
+def target_text(target) -> str:
+    """Return a target in words: "trên 80 %", "từ 3 dịch vụ trở lên", "dưới 5 %"."""
+    return _(COMPARATOR_WORDS[target.comparator]) % {"value": target_amount_text(target)}
 
 
 def status_label(status) -> str:
@@ -179,6 +183,111 @@ def progress_bar_label(prog: progress.Progress, target) -> str:
     }
 
 
+def verdict_text(prog: progress.Progress, target) -> str:
+    """Return how a target's verdict comes from its figures, in words, e.g. "28 trên 35 đơn vị
+    trong phạm vi trả lời có: 28/35 = 80,0 %; chỉ tiêu là trên 80 %: chưa đạt."
+
+    Every number is ``prog``'s (numerator, denominator, agencies, status); a percentage that
+    rounding moves to the other side of the target says so. A provisional figure ends with how
+    many agencies have not reported.
+    """
+    kind = target.indicator.kind
+    missing = prog.agencies_in_scope - prog.agencies_reporting
+    if prog.status == progress.Status.NO_DATA:
+        if prog.agencies_reporting == 0:
+            return _(
+                "Chưa có đơn vị nào báo cáo (0/%(in_scope)s đơn vị trong phạm vi): chưa đánh "
+                "giá được."
+            ) % {"in_scope": number_text(prog.agencies_in_scope, 0)}
+        # Agencies reported, but a percentage of a zero denominator has no value.
+        sentence = ngettext(
+            "%(reporting)s đơn vị đã báo cáo, tổng mẫu số bằng 0: chưa tính được tỉ lệ, chưa "
+            "đánh giá được.",
+            "%(reporting)s đơn vị đã báo cáo, tổng mẫu số bằng 0: chưa tính được tỉ lệ, chưa "
+            "đánh giá được.",
+            prog.agencies_reporting,
+        ) % {"reporting": number_text(prog.agencies_reporting, 0)}
+        return _join(sentence, _provisional_sentence(missing, kind=kind, unit=prog.unit))
+
+    assert prog.numerator is not None  # only NO_DATA lacks the figures
+    numerator = number_text(prog.numerator, 0)
+    if kind == progress.YES_NO and prog.unit == progress.PERCENT:
+        figures = _("%(yes)s trên %(in_scope)s đơn vị trong phạm vi trả lời có") % {
+            "yes": numerator,
+            "in_scope": number_text(prog.agencies_in_scope, 0),
+        }
+    elif kind == progress.YES_NO:
+        figures = ngettext(
+            "%(yes)s đơn vị trong phạm vi trả lời có",
+            "%(yes)s đơn vị trong phạm vi trả lời có",
+            prog.numerator,
+        ) % {"yes": numerator}
+    elif prog.unit == progress.PERCENT:
+        figures = ngettext(
+            "%(reporting)s đơn vị đã báo cáo có tổng tử số %(numerator)s, tổng mẫu số "
+            "%(denominator)s",
+            "%(reporting)s đơn vị đã báo cáo có tổng tử số %(numerator)s, tổng mẫu số "
+            "%(denominator)s",
+            prog.agencies_reporting,
+        ) % {
+            "reporting": number_text(prog.agencies_reporting, 0),
+            "numerator": numerator,
+            "denominator": number_text(prog.denominator, 0),
+        }
+    else:
+        figures = ngettext(
+            "%(reporting)s đơn vị đã báo cáo, cộng lại được %(amount)s",
+            "%(reporting)s đơn vị đã báo cáo, cộng lại được %(amount)s",
+            prog.agencies_reporting,
+        ) % {
+            "reporting": number_text(prog.agencies_reporting, 0),
+            "amount": count_text(prog.numerator, target.indicator),
+        }
+    verdict = status_label(prog.status).lower()
+    if prog.unit == progress.PERCENT:
+        achieved = prog.achieved
+        rounded = prog.achieved_rounded
+        assert achieved is not None and rounded is not None
+        figures = _("%(figures)s: %(numerator)s/%(denominator)s %(equals)s %(share)s") % {
+            "figures": figures,
+            "numerator": numerator,
+            "denominator": number_text(prog.denominator, 0),
+            # "≈" when the share shown is rounded.
+            "equals": "=" if achieved == Fraction(rounded) else "≈",
+            "share": percent_text(rounded),
+        }
+        if progress.meets(prog.comparator, Fraction(rounded), prog.target) != prog.is_met:
+            # Rounded, the share reads as meeting the target when it does not, or the reverse.
+            words = (
+                _("%(verdict)s (trước khi làm tròn, tỉ lệ thấp hơn %(target)s)")
+                if achieved < Fraction(prog.target)
+                else _("%(verdict)s (trước khi làm tròn, tỉ lệ cao hơn %(target)s)")
+            )
+            verdict = words % {"verdict": verdict, "target": target_amount_text(target)}
+    sentence = _("%(figures)s; chỉ tiêu là %(target)s: %(verdict)s.") % {
+        "figures": figures,
+        "target": target_text(target),
+        "verdict": verdict,
+    }
+    return _join(sentence, _provisional_sentence(missing, kind=kind, unit=prog.unit))
+
+
+def _provisional_sentence(missing: int, *, kind: str, unit: str) -> str:
+    """Return the sentence saying that ``missing`` agencies have not reported, or ""."""
+    if not missing:
+        return ""
+    if kind == progress.YES_NO and unit == progress.PERCENT:
+        # They are in the denominator: say how they count.
+        return _("%(provisional)s (được tính là chưa có).") % {
+            "provisional": provisional_text(missing)
+        }
+    return _("%(provisional)s.") % {"provisional": provisional_text(missing)}
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
 def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
     """Return a result's figures as a person reads them: "Có", "412/430", "3", "(trống)"."""
     if kind == progress.RATIO:
@@ -191,6 +300,35 @@ def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
     if kind == progress.YES_NO:
         return _("Có") if value == 1 else _("Không")
     return formats.number_format(value)
+
+
+def what_to_count_text(indicator) -> str:
+    """Return what a person counts for ``indicator``, from its labels, for an entry page:
+    "tử số: số cán bộ có hộp thư công vụ / mẫu số: tổng số cán bộ", "có: …" for a yes/no,
+    the label of a count. Without labels, the kind's inputs: "tử số / mẫu số", "có / không",
+    "số lượng"."""
+    numerator = _label_in_text(indicator.numerator_label)
+    if indicator.kind == progress.RATIO:
+        denominator = _label_in_text(indicator.denominator_label)
+        if not (numerator or denominator):
+            return _("tử số / mẫu số")
+        return _("tử số: %(numerator)s / mẫu số: %(denominator)s") % {
+            "numerator": numerator or _("số đạt"),
+            "denominator": denominator or _("tổng số"),
+        }
+    if indicator.kind == progress.YES_NO:
+        return _("có: %(what)s") % {"what": numerator} if numerator else _("có / không")
+    return numerator or _("số lượng")
+
+
+def _label_in_text(label: str) -> str:
+    """Return ``label`` as it reads inside a phrase: "Số cán bộ" gives "số cán bộ"; a first
+    word in capitals ("UBND", "LAN") is kept."""
+    label = " ".join(label.split())
+    first_word = label.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def change_figures_text(indicator, figures: dict | None) -> str:

@@ -1,14 +1,26 @@
-"""The progress workbook: a summary sheet with the rows of progress.csv, one sheet per target.
+"""The progress workbook, a report for people: a summary grouped as the dashboard groups its
+targets, one sheet per target with the agencies in its scope, and a last sheet for the
+indicators reported without a target.
+
+progress.csv (:mod:`plans.exports`) is the file for programs; this workbook is what a leader
+forwards as it is. Every sheet is titled with the province and the year and set up to print
+(A4 landscape, fit to the page's width, the header row repeated on each page). Indicators,
+scopes and verdicts are in words; figures are numbers a spreadsheet can compute with, a
+percentage stored as a fraction (0.8) and shown as one ("80.0%", in the reader's own Excel
+language).
 
 The workbook is written in openpyxl's write-only mode: each row goes to a temporary file as it
 is appended, so memory stays flat however many agencies a province has. Rows are therefore
-written in order, and column widths and frozen panes are set before the first row.
+written in order, and column widths, frozen panes and print set-up are set before the first
+row.
 
 No text is ever written as a formula: agency names and notes come from uploaded files, and a
 name such as ``=HYPERLINK(...)`` must stay a name. Every text cell goes through
 :func:`write_text`.
 """
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
@@ -17,19 +29,43 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from plans import progress
-from plans.exports import PROGRESS_COLUMNS
-from plans.tiers import Tier, format_tiers
-from plans.wording import agency_figure_text, target_text, untargeted_text
+from plans.tiers import Tier
+from plans.wording import (
+    agency_figure_text,
+    as_of_text,
+    provisional_text,
+    status_label,
+    target_text,
+    time_text,
+    untargeted_text,
+)
 
 # Characters that make a spreadsheet read a cell as a formula (or a DDE command).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel forbids these in sheet names, and limits a name to 31 characters.
-SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" if c in "/\\" else " " for c in "[]:*?/\\"})
 SHEET_NAME_MAX = 31
 BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True)
+TITLE = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Number formats: Excel shows them in the reader's own language ("80,0%" in Vietnamese).
+PERCENT_FORMAT = "0.0%"
+WHOLE_PERCENT_FORMAT = "0%"
+COUNT_FORMAT = "#,##0"
+# Print set-up of every sheet: A4 (paper size 9) landscape, margins in inches.
+A4 = "9"
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number to write with its Excel number format (a percentage as a fraction: 0.8)."""
+
+    value: int | Decimal
+    number_format: str
 
 
 def write_text(cell, text) -> None:
@@ -48,8 +84,9 @@ def write_text(cell, text) -> None:
 def row_cells(sheet, values, *, font=None, alignment=None) -> list:
     """Return ``values`` as cells to append to the write-only ``sheet``.
 
-    Numbers stay numbers (a Decimal with decimals shows one: "0.0"), everything else is
-    guarded text, blanks stay empty; ``font`` and ``alignment`` style every non-empty cell.
+    A :class:`Number` keeps its format; other numbers stay numbers (a Decimal with decimals
+    shows one: "0.0"); everything else is guarded text, blanks stay empty; ``font`` and
+    ``alignment`` style every non-empty cell.
     """
     cells: list[object] = []  # openpyxl's write-only cells, None for a blank
     for value in values:
@@ -57,7 +94,10 @@ def row_cells(sheet, values, *, font=None, alignment=None) -> list:
             cells.append(None)
             continue
         cell = WriteOnlyCell(sheet)
-        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if isinstance(value, Number):
+            cell.value = value.value
+            cell.number_format = value.number_format
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             cell.value = value
             if isinstance(value, Decimal):
                 exponent = value.as_tuple().exponent
@@ -74,9 +114,23 @@ def row_cells(sheet, values, *, font=None, alignment=None) -> list:
     return cells
 
 
-def sheet_name(position: int, code: str, taken: set) -> str:
-    """Return a unique, valid sheet name for the target at ``position``: "1 OFFICIAL_EMAIL"."""
-    base = f"{position} {code}".translate(SHEET_NAME_FORBIDDEN).strip("'")[:SHEET_NAME_MAX]
+def sheet_name(position: int, title: str, taken: set) -> str:
+    """Return a unique, valid sheet name for the target at ``position``: "1. Có mạng nội bộ".
+
+    The number is the target's row number (STT) on the summary. A long title loses its
+    bracketed part first, then its last words, marked "…"; the sheet's first row has it whole.
+    """
+    text = " ".join(title.translate(SHEET_NAME_FORBIDDEN).split())
+    prefix = f"{position}. "
+    room = SHEET_NAME_MAX - len(prefix)
+    if len(text) > room:
+        text = " ".join(re.sub(r"\([^)]*\)", " ", text).split()) or text
+    if len(text) > room:
+        cut = text[: room - 1]
+        if text[room - 1] != " ":
+            cut = cut.rsplit(" ", 1)[0]  # a word cut short goes whole
+        text = cut.rstrip(" ,;-–") + "…"
+    base = (prefix + text).strip("'")[:SHEET_NAME_MAX]
     name, suffix = base, 2
     while name.lower() in taken:
         tail = f" ({suffix})"
@@ -86,9 +140,65 @@ def sheet_name(position: int, code: str, taken: set) -> str:
     return name
 
 
-def _fit_columns(sheet, widths) -> None:
+def _set_up(sheet, *, widths, header_row: int) -> None:
+    """Size the columns, freeze the rows down to the header, and set the sheet up to print."""
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins = PageMargins(**MARGINS)
+
+
+def _start(sheet, *, title: str, lines, widths, headers) -> None:
+    """Write the title, the lines under it, a blank row and the bold header row."""
+    header_row = len(lines) + 3
+    _set_up(sheet, widths=widths, header_row=header_row)
+    sheet.append(row_cells(sheet, [title], font=TITLE))
+    for line in lines:
+        sheet.append(row_cells(sheet, [line]))
+    sheet.append([])
+    sheet.append(row_cells(sheet, headers, font=BOLD, alignment=WRAP))
+
+
+def _sheet_title(what: str, *, province, year: int) -> str:
+    return _("%(what)s – tỉnh %(province)s, năm %(year)s") % {
+        "what": what, "province": province.name, "year": year,
+    }
+
+
+def _as_of_line(as_of) -> str:
+    """Return when the figures last changed, and whether they are still provisional."""
+    line = as_of_text(as_of.changed_at) + "."
+    missing = provisional_text(as_of.agencies_missing)
+    return f"{line} {missing}." if missing else line
+
+
+def percent_number(value: Decimal) -> Number:
+    """Return a percentage (0 to 100, rounded) as the fraction Excel computes with: 0.8."""
+    return Number(value / 100, PERCENT_FORMAT)
+
+
+def target_number(target) -> Number:
+    """Return a target's value as a number: 80 % as 0.8 (shown 80%), 3 services as 3."""
+    value = target.value_display()
+    if target.unit == progress.PERCENT:
+        whole = value == value.to_integral()
+        return Number(value / 100, WHOLE_PERCENT_FORMAT if whole else PERCENT_FORMAT)
+    return Number(int(value), COUNT_FORMAT)
+
+
+def achieved_number(rounded, unit: str) -> Number | None:
+    """Return an achieved value (rounded, on the target's scale) as a number, or None."""
+    if rounded is None:
+        return None
+    if unit == progress.PERCENT:
+        return percent_number(rounded)
+    return Number(int(rounded), COUNT_FORMAT)
 
 
 def _words() -> dict:
@@ -97,6 +207,7 @@ def _words() -> dict:
         "lagging": _("Chưa đạt"),
         "not_lagging": _("Đạt"),
         "silent": _("Chưa báo cáo"),
+        "summed": _("cộng vào tổng của tỉnh"),
         "all_tiers": _("Cộng các cấp"),
         **{tier.value: str(tier.label) for tier in Tier},
     }
@@ -109,27 +220,91 @@ def _verdict(figure, words) -> str:
         return words["not_lagging"]
     if figure.result is None:
         return words["silent"]
-    return ""
+    return words["summed"]
 
 
-def _target_sheet(sheet, *, item, reported, not_reported, words) -> None:
+def _summary_sheet(sheet, *, province, year, plan, groups, as_of, exported_at) -> list:
+    """Write the summary, a row per target under its group's heading; return the targets
+    in the order numbered (STT), which the target sheets follow."""
+    if plan is None:
+        plan_line = _("Tỉnh chưa nhập kế hoạch năm %(year)s; chỉ có số liệu báo cáo.") % {
+            "year": year
+        }
+    elif plan.document_number:
+        plan_line = _("%(title)s, số %(number)s") % {
+            "title": plan, "number": plan.document_number,
+        }
+    else:
+        plan_line = str(plan)
+    total = sum(group["total"] for group in groups)
+    lines = [plan_line, _as_of_line(as_of), _("Xuất lúc: %(time)s.") % {
+        "time": time_text(exported_at)
+    }]
+    if total:
+        lines.append(_("Đến thời điểm báo cáo, %(met)s/%(total)s chỉ tiêu đã đạt.") % {
+            "met": sum(group["met"] for group in groups), "total": total,
+        })
+    _start(
+        sheet,
+        title=_("Kết quả thực hiện Kế hoạch ứng dụng CNTT năm %(year)s – tỉnh %(province)s")
+        % {"year": year, "province": province.name},
+        lines=lines,
+        widths=[6, 46, 30, 22, 11, 11, 10, 10, 11, 11, 16, 14],
+        headers=[
+            _("STT"), _("Chỉ tiêu"), _("Phạm vi"), _("Chỉ tiêu kế hoạch"), _("Mức kế hoạch"),
+            _("Đạt được"), _("Tử số"), _("Mẫu số"), _("Đơn vị đã báo cáo"),
+            _("Đơn vị trong phạm vi"), _("Đánh giá"), _("Ghi chú"),
+        ],
+    )
+    numbered = []
+    for group in groups:
+        sheet.append(row_cells(sheet, [
+            None,
+            _("%(group)s: %(met)s/%(total)s chỉ tiêu đạt.") % {
+                "group": group["label"], "met": group["met"], "total": group["total"],
+            },
+        ], font=BOLD))
+        for item in group["rows"]:
+            numbered.append(item)
+            target, prog = item.target, item.progress
+            no_data = prog.status == progress.Status.NO_DATA
+            sheet.append(row_cells(sheet, [
+                len(numbered),
+                target.indicator.name,
+                target.scope_in_words(),
+                target_text(target),
+                target_number(target),
+                achieved_number(prog.achieved_rounded, target.unit),
+                None if no_data else prog.numerator,
+                prog.denominator if not no_data and target.unit == progress.PERCENT else None,
+                prog.agencies_reporting,
+                prog.agencies_in_scope,
+                status_label(prog.status),
+                _("tạm tính") if prog.is_provisional else "",
+            ], alignment=WRAP))
+    return numbered
+
+
+def _target_sheet(sheet, *, item, reported, not_reported, words, province, year,
+                  as_of_line) -> None:
     target, prog = item.target, item.progress
-    _fit_columns(sheet, [14, 42, 20, 22, 9, 9, 9, 10, 14, 30])
-    sheet.freeze_panes = "A5"
-    sheet.append(row_cells(sheet, [target.indicator.name], font=BOLD))
-    sheet.append(row_cells(sheet, [
-        _("Phạm vi: %(scope)s. Chỉ tiêu: %(target)s. Trạng thái: %(status)s.")
-        % {
-            "scope": target.scope_in_words(),
-            "target": target_text(target),
-            "status": progress.Status(prog.status).label,
-        },
-    ]))
-    sheet.append([])
-    sheet.append(row_cells(sheet, [
-        _("Mã đơn vị"), _("Tên đơn vị"), _("Cấp"), _("Số liệu báo cáo"), _("Giá trị"),
-        _("Tử số"), _("Mẫu số"), _("Đạt được"), _("Đánh giá"), _("Ghi chú"),
-    ], font=BOLD))
+    _start(
+        sheet,
+        title=_sheet_title(target.indicator.name, province=province, year=year),
+        lines=[
+            _("Phạm vi: %(scope)s. Chỉ tiêu: %(target)s. Trạng thái: %(status)s.") % {
+                "scope": target.scope_in_words(),
+                "target": target_text(target),
+                "status": status_label(prog.status),
+            },
+            as_of_line,
+        ],
+        widths=[42, 20, 24, 9, 9, 9, 11, 14, 30, 14],
+        headers=[
+            _("Tên đơn vị"), _("Cấp"), _("Số liệu báo cáo"), _("Giá trị"), _("Tử số"),
+            _("Mẫu số"), _("Đạt được"), _("Đánh giá"), _("Ghi chú"), _("Mã đơn vị"),
+        ],
+    )
     places = 1 if target.unit == progress.PERCENT else 0
     for figure in reported + not_reported:
         result = figure.result
@@ -139,79 +314,87 @@ def _target_sheet(sheet, *, item, reported, not_reported, words) -> None:
             else None
         )
         sheet.append(row_cells(sheet, [
-            figure.agency.code,
-            figure.agency.name,
+            figure.agency.display_name,
             words[figure.agency.tier],
             agency_figure_text(figure, target) if result else "",
             result.value if result else None,
             result.numerator if result else None,
             result.denominator if result else None,
-            achieved,
+            achieved_number(achieved, target.unit),
             _verdict(figure, words),
             result.note if result else "",
+            figure.agency.code,
         ]))
 
 
-def _untargeted_sheet(sheet, *, untargeted, words) -> None:
-    """Write the indicators reported without a target: one row per tier, then any total."""
-    _fit_columns(sheet, [22, 42, 20, 12, 10, 10, 10, 28])
-    sheet.freeze_panes = "A3"
-    sheet.append(row_cells(sheet, [
-        _("Chỉ tiêu có số liệu nhưng không có trong kế hoạch. Số liệu được tính riêng cho "
-          "từng cấp; không đánh giá đạt hay chưa đạt."),
-    ]))
-    sheet.append(row_cells(sheet, [
-        _("Mã chỉ tiêu"), _("Chỉ tiêu"), _("Phạm vi"), _("Số đơn vị báo cáo"), _("Tử số"),
-        _("Mẫu số"), _("Đạt được"), _("Số liệu các đơn vị đã báo cáo"),
-    ], font=BOLD, alignment=WRAP))
+def _untargeted_sheet(sheet, *, untargeted, words, province, year, as_of_line) -> None:
+    """Write the indicators reported without a target: one row per tier, then any total.
+
+    Shares and counts are in columns of their own, so that each column sums or averages.
+    """
+    _start(
+        sheet,
+        title=_sheet_title(
+            _("Chỉ tiêu có số liệu nhưng không có trong kế hoạch"), province=province, year=year
+        ),
+        lines=[
+            _("Số liệu được tính riêng cho từng cấp; không đánh giá đạt hay chưa đạt."),
+            as_of_line,
+        ],
+        widths=[46, 20, 12, 10, 10, 10, 10, 30],
+        headers=[
+            _("Chỉ tiêu"), _("Phạm vi"), _("Số đơn vị báo cáo"), _("Tử số"), _("Mẫu số"),
+            _("Tỉ lệ"), _("Số lượng"), _("Số liệu các đơn vị đã báo cáo"),
+        ],
+    )
     for item in untargeted:
         indicator = item.indicator
         lines = [(words[line.tier], line.progress, None) for line in item.lines]
         if item.total is not None:
             lines.append((words["all_tiers"], item.total, BOLD))
         for scope, prog, font in lines:
+            percent = prog.unit == progress.PERCENT
+            achieved = achieved_number(prog.achieved_rounded, prog.unit)
             sheet.append(row_cells(sheet, [
-                indicator.code,
                 indicator.name,
                 scope,
                 prog.agencies_reporting,
                 prog.numerator,
                 prog.denominator,
-                prog.achieved_rounded,
+                achieved if percent else None,
+                None if percent else achieved,
                 untargeted_text(prog, indicator),
             ], font=font))
 
 
-def progress_xlsx(*, summary_rows, items, figures, untargeted=()) -> bytes:
-    """Return the progress workbook of a province and year.
+def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), as_of,
+                  exported_at) -> bytes:
+    """Return the progress workbook of ``province`` for ``year``.
 
-    ``summary_rows`` are :func:`plans.exports.progress_rows` (the rows of progress.csv, typed);
-    ``items`` are the plan's ``TargetProgress``; ``figures`` maps a target id to its (reported,
-    not_reported) agencies, as :func:`plans.selectors.scope_figures` gives; ``untargeted`` are
-    :func:`plans.selectors.untargeted_figures`, written on a last sheet when there are any. A
-    year without a plan or results gives the summary's header alone.
+    ``plan`` may be None (results without a plan); ``groups`` are the dashboard's groups of
+    ``TargetProgress`` (dicts of ``label``, ``rows``, ``met``, ``total``, in display order);
+    ``figures`` maps a target id to its (reported, not_reported) agencies, as
+    :func:`plans.selectors.scope_figures` gives; ``untargeted`` are
+    :func:`plans.selectors.untargeted_figures`, written on a last sheet when there are any;
+    ``as_of`` is :func:`plans.selectors.figures_as_of`; ``exported_at`` the time of the export.
     """
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
-    _fit_columns(summary, [13, 6, 26, 32, 10, 8, 8, 9, 11, 12, 18, 17, 9])
-    summary.freeze_panes = "A2"
-    summary.append(row_cells(summary, PROGRESS_COLUMNS, font=BOLD, alignment=WRAP))
-    for row in summary_rows:
-        summary.append(row_cells(summary, [row[column] for column in PROGRESS_COLUMNS]))
+    numbered = _summary_sheet(summary, province=province, year=year, plan=plan, groups=groups,
+                              as_of=as_of, exported_at=exported_at)
 
-    # One sheet per target, in the summary's order (indicator code, then tiers).
-    taken, words = {summary.title.lower()}, _words()
-    ordered = sorted(items, key=lambda item: (item.target.indicator.code,
-                                              format_tiers(item.target.tier_list)))
-    for position, item in enumerate(ordered, 1):
-        sheet = book.create_sheet(sheet_name(position, item.target.indicator.code, taken))
+    taken, words, as_of_line = {summary.title.lower()}, _words(), _as_of_line(as_of)
+    untargeted_name = _("Ngoài kế hoạch")[:SHEET_NAME_MAX]
+    taken.add(untargeted_name.lower())
+    for position, item in enumerate(numbered, 1):
+        sheet = book.create_sheet(sheet_name(position, item.target.indicator.name, taken))
         reported, not_reported = figures.get(item.target.pk, ([], []))
         _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported,
-                      words=words)
+                      words=words, province=province, year=year, as_of_line=as_of_line)
     if untargeted:
-        # Target sheets start with their number, so this name is never taken.
-        sheet = book.create_sheet(_("Ngoài kế hoạch")[:SHEET_NAME_MAX])
-        _untargeted_sheet(sheet, untargeted=untargeted, words=words)
+        sheet = book.create_sheet(untargeted_name)
+        _untargeted_sheet(sheet, untargeted=untargeted, words=words, province=province,
+                          year=year, as_of_line=as_of_line)
 
     output = BytesIO()
     book.save(output)

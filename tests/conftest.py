@@ -52,6 +52,8 @@ def _standard_catalogue(request):
     request.getfixturevalue("transactional_db")
     migration = importlib.import_module("indicators.migrations.0002_standard_catalogue")
     migration.install(django_apps, None)
+    definitions = importlib.import_module("indicators.migrations.0004_standard_definitions")
+    definitions.fill(django_apps, None)
 
 
 @pytest.fixture

@@ -1,23 +1,29 @@
 """The change history: every ``Change`` row is made here, with one snapshot per subject.
 
-A change is about a result, a target, a plan or an agency's submission (its subject) and always
-names the plan it belongs to: a target's or a submission's plan, a result's plan (its agency's
-province and year), or the plan itself. The admin's history finds entries by the plan's
-province and year, so an entry without its plan would be missed there. What is kept of a
-subject, before and after, is its snapshot:
-:func:`result_snapshot`, :func:`target_snapshot`, :func:`plan_snapshot`,
-:func:`submission_snapshot`.
+A change is about a result, a target, a plan, an agency's submission or an evidence file (its
+subject) and always names the plan it belongs to: a target's or a submission's plan, a result's
+plan (its agency's province and year), or the plan itself. The admin's history finds entries by
+the plan's province and year, so an entry without its plan would be missed there. What is kept
+of a subject, before and after, is its snapshot: :func:`result_snapshot`,
+:func:`target_snapshot`, :func:`plan_snapshot`, :func:`submission_snapshot`,
+:func:`evidence_snapshot`.
+
+An evidence file is recorded on its plan (the plan of its agency's province and year): its
+row goes when the file is deleted and a foreign key could not outlive it, so the entry keeps
+what identifies the file instead — agency, year, indicator, name, size and SHA-256 digest.
 """
 
 import json
 from collections.abc import Iterable
 
-from plans.models import Change, Plan, Result, Submission, Target
+from plans.models import Change, Evidence, Plan, Result, Submission, Target
 from plans.rules import plain_decimal
 from plans.services import bulk
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
-ChangeEntry = tuple[Result | Target | Plan | Submission, dict | None, dict | None]
+ChangeEntry = tuple[
+    Result | Target | Plan | Submission | Evidence, dict | None, dict | None
+]
 
 
 def result_snapshot(result: Result) -> dict:
@@ -88,10 +94,29 @@ def submission_snapshot(submission: Submission) -> dict:
     }
 
 
+def evidence_snapshot(evidence: Evidence) -> dict:
+    """Return what identifies an evidence file in the change history (``agency`` and
+    ``indicator`` loaded)."""
+    return {
+        "evidence": evidence.original_name,
+        "agency": evidence.agency.code,
+        "year": evidence.year,
+        "indicator": evidence.indicator.code if evidence.indicator is not None else None,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "description": evidence.description,
+    }
+
+
 def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Change:
-    """Return the unsaved Change of ``subject`` (a Result, Target, Plan or Submission)."""
+    """Return the unsaved Change of ``subject`` (a Result, Target, Plan, Submission or
+    Evidence)."""
     if channel not in Change.Channel.values:
         raise ValueError(f"unknown change channel {channel!r}")
+    if isinstance(subject, Evidence):
+        if plan is None:
+            raise ValueError("an evidence file's change needs the plan of its province and year")
+        return Change(plan=plan, changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Plan):
         return Change(plan=subject, changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Target):
@@ -113,10 +138,10 @@ def changes_record(
 ) -> list[Change]:
     """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
 
-    ``subject`` is a saved Result, Target, Plan or Submission; ``old`` and ``new`` its snapshots
-    (None: it did not exist, or no longer does). A gone subject is recorded on its plan.
-    ``plan`` is the plan of the results among ``changes`` (required for them; a target's, a
-    plan's and a submission's are their own). Return the Change rows written.
+    ``subject`` is a saved Result, Target, Plan, Submission or Evidence; ``old`` and ``new`` its
+    snapshots (None: it did not exist, or no longer does). A gone subject is recorded on its plan.
+    ``plan`` is the plan of the results and evidence files among ``changes`` (required for them;
+    a target's, a plan's and a submission's are their own). Return the Change rows written.
     """
     rows = [
         _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)

@@ -89,6 +89,7 @@ def _transition(*, plan: Plan, agency: Agency, user, expected_version: int, crea
     locked = Submission.objects.select_for_update().select_related(
         "agency", "submitted_by", "approved_by", "returned_by", "reopened_by"
     )
+    submission: Submission | None
     if create:
         # Version 0 until its first transition, which the person saw as "no submission".
         submission, _created = locked.get_or_create(

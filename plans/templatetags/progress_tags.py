@@ -21,6 +21,7 @@ agency_figure_text = register.filter("agency_figure_text", wording.agency_figure
 untargeted_text = register.filter("untargeted_text", wording.untargeted_text)
 as_of_text = register.filter("as_of_text", wording.as_of_text)
 provisional_text = register.filter("provisional_text", wording.provisional_text)
+verdict_text = register.filter("verdict_text", wording.verdict_text)
 
 
 @register.simple_tag

@@ -20,6 +20,7 @@ from plans.access import (
     sees_drafts,
     without_hidden_drafts,
 )
+from plans.collation import sorted_vietnamese
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.parsing import parse_ascii_int
 from plans.views.decorators import dashboard_view
@@ -96,7 +97,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
 @dashboard_view
 def dashboard_index(request):
     """List the provinces the user may read with their years, latest first; jump to one."""
-    provinces = list(provinces_for_user(request.user))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     province_ids = [province.pk for province in provinces]
     years = selectors.result_years(province_ids)
     for province_id, plan_year, status in Plan.objects.filter(
@@ -286,7 +289,9 @@ def dashboard_compare(request, year: int):
     Queries: profile, the provinces, then those of :func:`plans.comparison.build`.
     """
     _check_year(year)
-    provinces = list(provinces_for_user(request.user))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     if not provinces:
         raise Http404
     context = comparison.build(
@@ -316,19 +321,17 @@ def dashboard_csv(request, province_code: str, year: int):
 
 @dashboard_view
 def dashboard_xlsx(request, province_code: str, year: int):
-    """Download the progress as a workbook: a summary sheet and one sheet per target.
+    """Download the progress as a workbook for people: a summary grouped as on the dashboard,
+    a sheet per target, and the indicators reported without a target on a last sheet.
 
-    The summary rows come from the progress export itself, so that the workbook and
-    progress.csv cannot disagree; indicators reported without a target get a last sheet.
-    Queries: profile, province, plan, then targets, agency counts and result sums twice
-    (export rows, per-target sheets), agencies, results, untargeted indicators.
+    Queries: profile, province, plan, targets, agency counts, result sums, agencies, results,
+    untargeted indicators, when the figures last changed.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
     plan = province.plans.filter(year=year).first()
     check_plan_visible(request.user, plan)
-    summary_rows = exports.progress_rows(plan) if plan else []
-    items = selectors.plan_progress(plan) if plan else []
+    items = sorted(selectors.plan_progress(plan), key=selectors.display_order) if plan else []
     figures = selectors.scope_figures(plan, [item.target for item in items]) if plan else {}
     untargeted = selectors.untargeted_figures(
         province_id=province.pk,
@@ -336,7 +339,17 @@ def dashboard_xlsx(request, province_code: str, year: int):
         exclude_indicator_ids={item.target.indicator_id for item in items},
     )
     content = workbook.progress_xlsx(
-        summary_rows=summary_rows, items=items, figures=figures, untargeted=untargeted
+        province=province,
+        year=year,
+        plan=plan,
+        groups=_groups(items),
+        figures=figures,
+        untargeted=untargeted,
+        as_of=selectors.figures_as_of(
+            province_id=province.pk, year=year, plan=plan,
+            targets=[item.target for item in items],
+        ),
+        exported_at=timezone.now(),
     )
     response = HttpResponse(
         content,

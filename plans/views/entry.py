@@ -28,11 +28,13 @@ from plans.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
+from plans.naming import name_agencies
 from plans.parsing import parse_ascii_int
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
+from plans.views.evidence import evidence_form_context
 from plans.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
@@ -76,10 +78,11 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 @entry_view("GET")
 def entry_year(request, plan):
     """Show the year at a glance: who reported what, the plan's status and progress."""
-    agencies = list(
+    agencies = name_agencies(
         plan_agencies(plan)
         .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
-        .order_by("name")
+        .order_by(),
+        province_id=plan.province_id,
     )
     reported = {
         (row["agency__tier"], row["indicator_id"]): row["n"]
@@ -124,7 +127,9 @@ def entry_year(request, plan):
             "tiers": tiers,
             "rows": rows,
             "has_targets": bool(scopes),
-            "not_reported": [agency for agency in in_scope if not agency.reported],
+            "not_reported": [
+                agency for agency in in_scope if not agency.reported  # type: ignore[attr-defined]
+            ],
             "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
             "closed_message": read_only,
@@ -144,7 +149,9 @@ def entry_grid(request, plan, tier):
     with_notes = request.GET.get("notes") == "1"
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
-    agencies = list(plan_agencies(plan).filter(tier=tier).order_by("name", "code"))
+    agencies = name_agencies(
+        plan_agencies(plan).filter(tier=tier).order_by(), province_id=plan.province_id
+    )
     results = Result.objects.filter(
         year=plan.year, agency__in=agencies, indicator__in=indicators
     ).only("agency_id", "indicator_id", "value", "numerator", "denominator", "note", "version")
@@ -182,6 +189,7 @@ def entry_grid(request, plan, tier):
 def entry_agency(request, plan, agency_code):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    name_agencies([agency], province_id=plan.province_id)
     if not agency.is_active_in(plan.year):
         raise Http404
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
@@ -224,6 +232,10 @@ def entry_agency(request, plan, agency_code):
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,
+            "evidence_files": agency.evidence.filter(year=plan.year).select_related(
+                "indicator", "uploaded_by"
+            ),
+            **evidence_form_context(plan, agency, indicators),
         },
         status=status,
     )
@@ -233,6 +245,7 @@ def entry_agency(request, plan, agency_code):
 def entry_result_clear(request, plan, agency_code, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    name_agencies([agency], province_id=plan.province_id)
     result = get_object_or_404(
         Result.objects.select_related("agency__province", "indicator", "updated_by"),
         agency=agency, year=plan.year, indicator__code=indicator_code,
@@ -264,7 +277,11 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
                 request,
                 _("Đã xoá kết quả “%(indicator)s” của %(agency)s năm %(year)s. Lịch sử thay "
                   "đổi vẫn giữ giá trị cũ.")
-                % {"indicator": result.indicator.name, "agency": agency.name, "year": plan.year},
+                % {
+                    "indicator": result.indicator.name,
+                    "agency": agency.display_name,
+                    "year": plan.year,
+                },
             )
             return redirect(agency_url)
     return render(
@@ -291,23 +308,42 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
 def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    changes = Change.objects.filter(result__agency=agency).select_related(
+    name_agencies([agency], province_id=plan.province_id)
+    # A cleared result's last entry stays on its plan, naming the agency in ``old``
+    # (plans.services.plans.results_delete): the clearing is part of the agency's history.
+    # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
+    # naming the agency, does not (plans.services.history.evidence_snapshot).
+    cleared = Q(
+        result__isnull=True,
+        plan__province=agency.province,
+        old__agency=agency.code,
+        old__has_key="value",
+    )
+    changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
         "result__indicator", "changed_by"
     )
     indicator = None
     code = request.GET.get("indicator")
     if code:
         indicator = get_object_or_404(Indicator, code=code)
-        changes = changes.filter(result__indicator=indicator)
+        changes = changes.filter(Q(result__indicator=indicator) | Q(old__indicator=code))
     shown = list(changes[:HISTORY_LIMIT])
+    gone = {(c.old or {}).get("indicator") for c in shown if c.result is None}
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)}
     for change in shown:
-        assert change.result is not None  # the query follows results only
-        # The figures in words, for the template; Change itself has no such fields.
+        if change.result is not None:
+            shown_indicator, year = change.result.indicator, change.result.year
+        else:
+            old = change.old or {}  # the query's ``cleared`` entries name what was cleared
+            shown_indicator, year = by_code[old["indicator"]], old["year"]
+        # For the template; Change itself has no such fields.
+        change.indicator = shown_indicator  # type: ignore[attr-defined]
+        change.year = year  # type: ignore[attr-defined]
         change.old_text = change_figures_text(  # type: ignore[attr-defined]
-            change.result.indicator, change.old
+            shown_indicator, change.old
         )
         change.new_text = change_figures_text(  # type: ignore[attr-defined]
-            change.result.indicator, change.new
+            shown_indicator, change.new
         )
     return render(
         request,

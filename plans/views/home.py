@@ -9,6 +9,7 @@ from plans.access import (
     sees_drafts,
     without_hidden_drafts,
 )
+from plans.collation import sorted_vietnamese
 from plans.models import Agency, Plan
 
 
@@ -19,7 +20,9 @@ def home(request):
     A reporter also gets, for each open plan, links to the entry pages of its agencies active
     that year (two queries more: its agencies' ids, then the agencies).
     """
-    provinces = list(provinces_for_user(request.user).order_by("name"))
+    provinces = sorted_vietnamese(
+        provinces_for_user(request.user).order_by(), key=lambda province: province.name
+    )
     plans_by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
     plans = (
         Plan.objects.filter(province__in=[province.pk for province in provinces])

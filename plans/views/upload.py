@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from plans import results_template
@@ -83,9 +84,10 @@ def entry_upload(request, plan):
         return render(request, "plans/entry_upload.html", context, status=400)
     name, size = skipped or (upload.name, upload.size)
     if skipped or size > limit:
+        # The same words for sizes as the page's "tối đa 2,0 MB" (filesizeformat).
         context["file_error"] = _(
-            "Tệp %(name)s quá lớn (%(size)s KB; tối đa %(max)s KB). Hãy chia thành nhiều tệp."
-        ) % {"name": name, "size": size // 1024, "max": limit // 1024}
+            "Tệp %(name)s quá lớn (%(size)s; tối đa %(max)s). Hãy chia thành nhiều tệp."
+        ) % {"name": name, "size": filesizeformat(size), "max": filesizeformat(limit)}
         return render(request, "plans/entry_upload.html", context, status=400)
     data = upload.read()
     report, refused = _import(request, plan, data, dry_run=True)

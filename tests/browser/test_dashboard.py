@@ -10,6 +10,7 @@ import io
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from plans import exports
 from plans.models import Profile, Province, Target
@@ -109,8 +110,11 @@ def test_it_fits_a_phone_screen_with_tables_scrolling_sideways(page, live_server
         assert page.goto(f"{live_server.url}{path}").status == 200
         # The page itself never gets wider than the screen; a wide table scrolls in its box.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
-    page.goto(f"{live_server.url}/dashboard/91/2017/")
+    # The target page's agency table scrolls in its box; the dashboard's targets are cards
+    # (test_dashboard_phone.py).
+    page.goto(f"{live_server.url}/dashboard/91/2017/target/{target.pk}/")
     assert page.locator(".table-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+    page.goto(f"{live_server.url}/dashboard/91/2017/")
     row = page.locator("tr.target-row", has_text="SPECIALIZED_NETWORK")
     assert "80,0 %" in row.inner_text()
     assert not row.locator("td.bar-cell").is_visible()
@@ -135,3 +139,32 @@ def test_it_works_without_javascript(browser, live_server, demo_leader):
         page.screenshot(path=str(ARTIFACTS / "dashboard-trend.png"), full_page=True)
     finally:
         context.close()
+
+def test_it_says_how_fresh_the_figures_are_at_desk_and_phone_widths(page, live_server, login,
+                                                                    demo_leader):
+    ARTIFACTS.mkdir(exist_ok=True)
+    login(page, live_server, demo_leader)
+    for width, height in ((1366, 900), (390, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.goto(f"{live_server.url}/dashboard/91/2017/").status == 200
+        as_of = page.locator("p.as-of")
+        assert as_of.is_visible()
+        assert as_of.inner_text().startswith("Số liệu đến: ")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{width}.png"), full_page=True)
+
+    # The breadcrumb's province leads to its card on the index, with its years.
+    page.locator("nav.crumbs").get_by_role("link", name="Kiên Giang").click()
+    page.wait_for_url("**/dashboard/#province-91")
+    assert page.locator("#province-91").is_visible()
+
+    # The workbook is a report: titled, in Vietnamese, percentages Excel computes with.
+    page.goto(f"{live_server.url}/dashboard/91/2017/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải Excel (.xlsx)").click()
+    with open(download_info.value.path(), "rb") as downloaded:
+        book = load_workbook(io.BytesIO(downloaded.read()))
+    summary = book.worksheets[0]
+    assert summary["A1"].value.endswith("– tỉnh Kiên Giang")
+    assert summary["A3"].value.startswith("Số liệu đến: ")
+    assert all(len(name) <= 31 for name in book.sheetnames)

@@ -867,3 +867,15 @@ def test_the_english_admin_list_pages_have_no_vietnamese_words(
             for data in ("Kiên Giang", "Hưng Yên", *(a.name for a in agencies_a.values())):
                 part = part.replace(data, "")
             assert VIETNAMESE_LETTER.findall(strip_tags(part)) == [], (name, strip_tags(part))
+
+
+def test_it_shows_a_count_target_as_a_whole_number(client, admin_user, plan_a, indicator):
+    Target.objects.create(plan=plan_a, indicator=indicator("PUBLIC_SERVICES_L4"),
+                          tiers="department", comparator=">=", value=3, unit="count")
+    Target.objects.create(plan=plan_a, indicator=indicator("LAN"), tiers="district",
+                          comparator=">", value=Decimal("80.5"))
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:plans_plan_change", args=[plan_a.pk])).content.decode()
+    assert 'value="3"' in html
+    assert 'value="3.0"' not in html
+    assert 'value="80.5"' in html

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from indicators.models import Indicator
 from plans.templatetags.progress_tags import (
     achieved_text,
     completeness_text,
@@ -165,9 +166,10 @@ def test_the_hung_yen_2017_workbook_lists_the_same_lines(client, admin_user, dem
     client.force_login(admin_user)
     response = client.get(reverse("plans:dashboard_xlsx", args=["33", 2017]))
     book = load_workbook(io.BytesIO(response.content))
-    # No target in the plan: the summary is progress.csv's header, the figures are per tier.
+    # No target in the plan: the summary has no target row, the figures are per tier.
     assert book.sheetnames == ["Tổng hợp", "Ngoài kế hoạch"]
+    names = {indicator.name_vi: indicator.code for indicator in Indicator.objects.all()}
     rows = {}
-    for row in book["Ngoài kế hoạch"].iter_rows(min_row=3, values_only=True):
-        rows.setdefault(row[0], []).append((row[2], row[7], row[3]))
+    for row in book["Ngoài kế hoạch"].iter_rows(min_row=6, values_only=True):
+        rows.setdefault(names[row[0]], []).append((row[1], row[7], row[2]))
     assert rows == HUNG_YEN_2017_BY_TIER

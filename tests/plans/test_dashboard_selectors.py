@@ -13,8 +13,8 @@ def test_it_lists_lagging_agencies_first_weakest_first(plan_a, agencies_a, indic
     make_result(agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL"), numerator=9, denominator=10)
     make_result(agencies_a["91-STTTT"], indicator("OFFICIAL_EMAIL"), numerator=5, denominator=10)
     make_result(agencies_a["91-H899"], indicator("OFFICIAL_EMAIL"), numerator=7, denominator=10)
-    # agency list, results
-    with django_assert_num_queries(2):
+    # agency list, their display names (plans.naming), results
+    with django_assert_num_queries(3):
         reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
     assert [f.agency.code for f in reported] == ["91-STTTT", "91-H899", "91-SNV"]
     assert [f.lagging for f in reported] == [True, True, False]

@@ -138,9 +138,10 @@ def test_history_runs_in_constant_queries(officer_client, plan_a, agencies_a, in
         result = Result.objects.create(year=2017, agency=snv, indicator=indicator(code), value=1)
         Change.objects.create(result=result, plan=plan_a, changed_by=officer_a, channel="grid",
                               old=None, new=result.as_dict())
-    # session, user, profile, province, plan, province again and agency, changes with their
-    # result, indicator and user.
-    with django_assert_num_queries(8):
+    # session, user, profile, province, plan, province again and agency, the agency's
+    # namesakes (its display name, plans.naming), changes with their result, indicator and
+    # user.
+    with django_assert_num_queries(9):
         officer_client.get(history_url())
 
 

@@ -258,8 +258,9 @@ def test_it_renders_the_grid_in_constant_queries(
     officer_client, plan_a, province_a, django_assert_num_queries
 ):
     make_communes(province_a, 150)
-    # session, user, profile, province, plan, targets, indicators, agencies, results
-    with django_assert_num_queries(9):
+    # session, user, profile, province, plan, targets, indicators, agencies, their display
+    # names (plans.naming: one query for the whole grid), results
+    with django_assert_num_queries(10):
         officer_client.get(grid_url("commune"))
 
 
@@ -272,11 +273,11 @@ def test_it_saves_in_queries_that_grow_only_with_changed_saved_results(
     Result.objects.create(year=2017, agency=communes[0], indicator=indicator("FIBRE"), value=0)
     cells = [(agency, indicator("LAN"), None, {"v": "1"}) for agency in communes]
     cells.append((communes[0], indicator("FIBRE"), Result.objects.get(), {"v": "1"}))
-    # session, user, profile, province, plan, targets, indicators, agencies, results;
-    # savepoint, locked plan, stored results, locked submissions (approved agencies refuse),
-    # UPDATE of the one saved result, savepoint, INSERT of the new results, release, INSERT of
-    # the changes, release; then the session saves the success message. Each further changed
-    # saved result adds one UPDATE.
+    # session, user, profile, province, plan, targets, indicators, agencies, their display
+    # names (one query for the whole grid), results; savepoint, locked plan, stored results,
+    # locked submissions (approved agencies refuse), UPDATE of the one saved result, savepoint,
+    # INSERT of the new results, release, INSERT of the changes, release; then the session
+    # saves the success message. Each further changed saved result adds one UPDATE.
     with django_assert_num_queries(19):
         response = post_cells(officer_client, grid_url("commune"), cells)
     assert response.status_code == 302

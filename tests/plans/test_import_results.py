@@ -285,8 +285,10 @@ def test_it_refuses_a_result_of_an_agency_not_active_that_year(agencies_a):
     errors = refused(source=csv_file(HEADER, "2017,91-X30736,LAN,1,,,", "2021,91-H900,LAN,1,,,"))
 
     assert errors == [
-        (2, "Đơn vị 91-X30736 không hoạt động trong năm 2017 (hoạt động 2018–2025)."),
-        (3, "Đơn vị 91-H900 không hoạt động trong năm 2021 (hoạt động …–2020)."),
+        (2, "Đơn vị 91-X30736 (UBND phường Vĩnh Quang) không hoạt động trong năm 2017 (hoạt "
+            "động 2018–2025)."),
+        (3, "Đơn vị 91-H900 (UBND thị xã Hà Tiên) không hoạt động trong năm 2021 (hoạt động "
+            "…–2020)."),
     ]
     assert not Result.objects.exists()
 
@@ -351,8 +353,8 @@ def test_it_refuses_the_same_key_twice(agencies_a):
     errors = refused(source=source)
 
     assert errors == [
-        (4, "Kết quả năm 2017 của đơn vị 91-SNV, chỉ tiêu LAN đã có ở một dòng trước trong "
-            "tệp; mỗi kết quả chỉ ghi một dòng."),
+        (4, "Kết quả năm 2017 của đơn vị 91-SNV (Sở Nội vụ), chỉ tiêu LAN đã có ở một dòng "
+            "trước trong tệp; mỗi kết quả chỉ ghi một dòng."),
     ]
     assert not Result.objects.exists()
 

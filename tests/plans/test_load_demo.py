@@ -80,6 +80,13 @@ def test_it_loads_both_provinces_and_their_agencies(demo):
     assert not Agency.objects.filter(Agency.active_in(2026), tier="district").exists()
 
 
+def test_no_demo_agency_name_has_a_double_space(demo):
+    # A browser collapses the spaces a page shows, so "UBND xã  Hòa Thuận" would read like the
+    # name a person types, yet match nothing when searched or sorted.
+    names = list(Agency.objects.values_list("name", flat=True))
+    assert [name for name in names if name != " ".join(name.split())] == []
+
+
 def test_it_prints_a_summary(demo):
     assert "Đơn vị: 347 dòng — tạo mới 347, cập nhật 0, giữ nguyên 0." in demo
     assert "Kết quả mẫu Kiên Giang 2017: 679 dòng — tạo mới 679" in demo

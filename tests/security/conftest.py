@@ -5,18 +5,22 @@ Built from the standing fixtures of ``tests/conftest.py``: province A (91 Kiên 
 matrix (anonymous, officer_a, officer_b, leader_a, reporter_a, admin_user).
 """
 
+import io
 from decimal import Decimal
 
 import pytest
 
-from plans.models import Change, Plan, Result, Submission, Target
+from plans.models import Change, Evidence, Plan, Result, Submission, Target
+from plans.services.evidence import evidence_add
+from tests.evidence_files import PDF
 
 TARGET_INDICATOR = "OFFICIAL_EMAIL"
 
 
 @pytest.fixture
-def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a):
-    """Return province A's 2017 plan with one target and one result (and its Change)."""
+def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a, settings, tmp_path):
+    """Return province A's 2017 plan with one target, one result (and its Change) and one
+    evidence file of its agency 91-SNV, stored in a temporary MEDIA_ROOT."""
     target = Target.objects.create(
         plan=plan_a,
         indicator=indicator(TARGET_INDICATOR),
@@ -37,8 +41,14 @@ def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a):
         result=result, plan=plan_a, changed_by=officer_a, channel=Change.Channel.GRID,
         old=None, new=result.as_dict(),
     )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    evidence = evidence_add(
+        agency=agencies_a["91-SNV"], year=2017, indicator=indicator(TARGET_INDICATOR),
+        file=io.BytesIO(PDF), original_name="minh chứng.pdf", description="", user=officer_a,
+    )
     plan_a.target = target
     plan_a.result = result
+    plan_a.evidence = evidence
     return plan_a
 
 
@@ -46,5 +56,5 @@ def row_counts() -> dict[str, int]:
     """Return how many rows each written table holds: what a refused request must not change."""
     return {
         model.__name__: model.objects.count()
-        for model in (Plan, Target, Result, Change, Submission)
+        for model in (Plan, Target, Result, Change, Submission, Evidence)
     }

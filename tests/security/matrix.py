@@ -36,10 +36,12 @@ METHODS = ("get", "post-empty", "post-junk")
 
 # Placeholders resolved against the ``world`` fixture when the URL is built.
 TARGET_ID = object()
+EVIDENCE_ID = object()
 
 # URL name -> the keyword arguments of a page of province A (91 Kiên Giang), year 2017.
 URL_KWARGS = {
     "healthz": {},
+    "favicon": {},
     "set_language": {},
     "login": {},
     "logout": {},
@@ -57,6 +59,13 @@ URL_KWARGS = {
         "province_code": "91", "year": 2017, "agency_code": "91-SNV",
         "indicator_code": "OFFICIAL_EMAIL",
     },
+    "plans:entry_evidence_add": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:entry_evidence": {
+        "province_code": "91", "year": 2017, "agency_code": "91-SNV", "evidence_id": EVIDENCE_ID,
+    },
+    "plans:entry_evidence_delete": {
+        "province_code": "91", "year": 2017, "agency_code": "91-SNV", "evidence_id": EVIDENCE_ID,
+    },
     "plans:entry_grid": {"province_code": "91", "year": 2017, "tier": "department"},
     "plans:status_board": {"province_code": "91", "year": 2017},
     "plans:status_csv": {"province_code": "91", "year": 2017},
@@ -72,6 +81,7 @@ URL_KWARGS = {
     "plans:dashboard_report": {"province_code": "91", "year": 2017},
     "plans:dashboard_csv": {"province_code": "91", "year": 2017},
     "plans:dashboard_xlsx": {"province_code": "91", "year": 2017},
+    "indicators:definition": {"code": "OFFICIAL_EMAIL"},
     "admin:index": {},
     "admin:login": {},
 }
@@ -133,6 +143,8 @@ def entry(officer_a, admin_user=None, reporter_a=None):
 OUTCOMES = {
     # Public: the health check only reads (the load balancer may POST or GET it).
     "healthz": row(*[same(200)] * 5),
+    # The icon browsers ask for: a redirect to the static file, for anyone; GET only.
+    "favicon": row(*[(REDIRECT, 405, 405)] * 5),
     "set_language": row(*[same(REDIRECT)] * 5),
     "login": row(*[same(200)] * 5),  # a junk or empty login is the form again, with errors
     "logout": row(*[(405, REDIRECT, REDIRECT)] * 5),  # Django 5 logs out by POST only
@@ -177,6 +189,19 @@ OUTCOMES = {
     "plans:submission_approve": entry(officer_a=(405, REDIRECT, REDIRECT)),
     "plans:submission_return": entry(officer_a=(405, REDIRECT, REDIRECT)),
     "plans:submission_reopen": entry(officer_a=(405, REDIRECT, REDIRECT)),
+    # Attaching evidence: the form page; a POST without a file (the junk "file" is text) is
+    # refused with 400 and the reason.
+    "plans:entry_evidence_add": entry(officer_a=(200, 400, 400)),
+    # Downloading evidence: every reader of the province, leaders included, GET only (after
+    # the access check, so a stranger gets 404 whatever the method). Never public: an
+    # anonymous visitor logs in even when the dashboards are public.
+    "plans:entry_evidence": row(
+        anonymous=same(LOGIN), anonymous_public=same(LOGIN), officer_a=READER,
+        officer_b=same(404), leader_a=READER, admin_user=READER,
+    ),
+    # Deleting evidence asks first (GET); it has no fields, so an empty POST is the real
+    # request (and writes, see WRITES).
+    "plans:entry_evidence_delete": entry(officer_a=(200, REDIRECT, REDIRECT)),
     "plans:dashboard_index": DASHBOARD_LIST,
     "plans:dashboard_compare": DASHBOARD_LIST,
     "plans:dashboard_trend": DASHBOARD,
@@ -185,6 +210,9 @@ OUTCOMES = {
     "plans:dashboard_report": DASHBOARD,
     "plans:dashboard_csv": DASHBOARD,
     "plans:dashboard_xlsx": DASHBOARD,
+    # An indicator's definitions: readers as on the dashboards; no province, so any
+    # logged-in user reads it.
+    "indicators:definition": DASHBOARD_LIST,
     # Django's admin: staff only. A logged-in non-staff user is sent to the admin login too,
     # which then says the account may not enter; a logged-in admin is sent on to the index.
     "admin:index": row(
@@ -196,10 +224,12 @@ OUTCOMES = {
 }
 
 # (URL name, visitor) pairs whose POST legitimately writes: closing the plan (its status and
-# one Change), submitting 91-SNV's report (one Submission and one Change). Every other cell of
-# the matrix must leave every table as it was.
+# one Change), deleting the evidence file (its row, one Change) and submitting 91-SNV's report
+# (one Submission and one Change). Every other cell of the matrix must leave every table as it
+# was.
 WRITES = {
     ("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user"),
+    ("plans:entry_evidence_delete", "officer_a"), ("plans:entry_evidence_delete", "admin_user"),
     ("plans:submission_submit", "officer_a"), ("plans:submission_submit", "reporter_a"),
     ("plans:submission_submit", "admin_user"),
 }

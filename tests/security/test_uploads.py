@@ -82,7 +82,7 @@ def test_it_refuses_a_file_over_the_size_limit(client, upload, settings):
     settings.UPLOAD_MAX_BYTES = 40
     before = row_counts()
     response = upload("ket-qua.csv", GOOD_CSV)
-    assert_refused(response, client, before, "Tệp ket-qua.csv quá lớn", "tối đa 0 KB",
+    assert_refused(response, client, before, "Tệp ket-qua.csv quá lớn", "tối đa 40\xa0byte",
                    "Hãy chia thành nhiều tệp")
 
 

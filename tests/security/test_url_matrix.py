@@ -1,8 +1,8 @@
 """Every URL × every kind of visitor × GET, empty POST and junk POST, as ``matrix.OUTCOMES`` says.
 
 Besides the status: a refused or read-only request writes nothing (the rows of Plan, Target,
-Result, Change and Submission are counted before and after, and the plan's status compared), no
-request answers 500, and no redirect leaves the site.
+Result, Change, Submission and Evidence are counted before and after, and the plan's status
+compared), no request answers 500, and no redirect leaves the site.
 """
 
 from urllib.parse import quote
@@ -17,6 +17,7 @@ from plans.models import Change, Plan, Submission
 from tests.security.conftest import row_counts
 from tests.security.matrix import (
     ADMIN_LOGIN,
+    EVIDENCE_ID,
     LOGIN,
     METHODS,
     OUTCOMES,
@@ -31,8 +32,9 @@ from tests.security.matrix import (
 
 
 def url_of(name: str, world) -> str:
+    placeholders = {TARGET_ID: world.target.pk, EVIDENCE_ID: world.evidence.pk}
     kwargs = {
-        key: world.target.pk if value is TARGET_ID else value
+        key: placeholders.get(value, value)
         for key, value in URL_KWARGS[name].items()
     }
     return reverse(name, kwargs=kwargs)
@@ -142,10 +144,17 @@ def test_it_answers_every_visitor_as_the_table_says(
             **before, "Change": before["Change"] + 1, "Submission": before["Submission"] + 1
         }
         assert Submission.objects.get().state == Submission.State.SUBMITTED
+    if method != "get" and (name, visitor) in WRITES and name == "plans:entry_evidence_delete":
+        assert plan.status == Plan.Status.OPEN
+        assert row_counts() == {
+            **before, "Change": before["Change"] + 1, "Evidence": before["Evidence"] - 1
+        }
     elif method != "get" and (name, visitor) in WRITES:
         assert plan.status == Plan.Status.CLOSED
         assert row_counts() == {**before, "Change": before["Change"] + 1}
-        assert Change.objects.filter(plan=plan, result=None, target=None).exists()
+        assert Change.objects.filter(
+            plan=plan, result=None, target=None, new__status=Plan.Status.CLOSED
+        ).exists()
     else:
         assert row_counts() == before
         assert plan.status == Plan.Status.OPEN

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, Submission, result_errors
+from plans.naming import agency_display_names
 from plans.parsing import is_agency_code, parse_whole_number
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services import bulk
@@ -126,7 +127,7 @@ class ResultChange:
 
     line: int
     agency_id: int
-    agency_name: str
+    agency_name: str  # as people tell it apart (plans.naming)
     indicator: Indicator
     old: tuple | None  # value, numerator, denominator, note
     new: tuple
@@ -179,6 +180,8 @@ class _ResultsImporter:
         self.indicators = {indicator.code: indicator for indicator in indicators}
         self.indicator_bit = {indicator.pk: 1 << i for i, indicator in enumerate(indicators)}
         self.agencies: dict[str, Agency | None] = {}
+        # Province id -> {agency id: the name shown to people}, read when first needed.
+        self.display_names: dict[int, dict[int, str]] = {}
         # Year texts already found valid ("2017" -> 2017).
         self.years: dict[str, int] = {}
         # (province id, year) -> (plan id, closed), or None where the province has no plan.
@@ -206,7 +209,9 @@ class _ResultsImporter:
                 # untouched template uploaded again writes nothing.
                 self.report.unchanged += 1
                 continue
-            if approved.get((self._plan_id(row), row.agency.id)):
+            plan_id = self._plan_id(row)
+            # No plan, no submission: only a planned year can have been approved.
+            if plan_id is not None and approved.get((plan_id, row.agency.id)):
                 self.rows.error(row.line, approved_lock_message(row.agency.name, row.year))
                 continue
             if stored is None:
@@ -231,7 +236,8 @@ class _ResultsImporter:
         counts[old is not None] += 1
         if len(report.changes) < MAX_CHANGES_LISTED:
             report.changes.append(ResultChange(
-                row.line, row.agency.id, row.agency.name, row.indicator, old, row.figures
+                row.line, row.agency.id, self._display_name(row.agency), row.indicator, old,
+                row.figures,
             ))
         else:
             report.changes_unlisted += 1
@@ -362,12 +368,23 @@ class _ResultsImporter:
         if not agency.is_active_in(row.year):
             self.rows.error(
                 row.line,
-                _("Đơn vị %(code)s không hoạt động trong năm %(year)s (hoạt động %(span)s).")
-                % {"code": agency.code, "year": row.year, "span": _active_span(agency)},
+                _("Đơn vị %(code)s (%(name)s) không hoạt động trong năm %(year)s (hoạt động "
+                  "%(span)s).")
+                % {"code": agency.code, "name": self._display_name(agency), "year": row.year,
+                   "span": _active_span(agency)},
             )
             return False
         row.agency = agency
         return True
+
+    def _display_name(self, agency: Agency) -> str:
+        """Return the name ``agency`` is shown by: one query for each province met."""
+        names = self.display_names.get(agency.province_id)
+        if names is None:
+            names = self.display_names[agency.province_id] = agency_display_names(
+                agency.province_id
+            )
+        return names.get(agency.pk, agency.name)
 
     def _load_plans(self, keys: set[tuple[int, int]]) -> None:
         """Remember the plan of each (province id, year) of ``keys`` not met yet: one query."""
@@ -407,9 +424,10 @@ class _ResultsImporter:
         if seen & bit:
             self.rows.error(
                 row.line,
-                _("Kết quả năm %(year)s của đơn vị %(agency)s, chỉ tiêu %(code)s đã có ở một dòng "
-                  "trước trong tệp; mỗi kết quả chỉ ghi một dòng.")
-                % {"year": row.year, "agency": row.agency_code, "code": row.indicator.code},
+                _("Kết quả năm %(year)s của đơn vị %(agency)s (%(name)s), chỉ tiêu %(code)s đã có "
+                  "ở một dòng trước trong tệp; mỗi kết quả chỉ ghi một dòng.")
+                % {"year": row.year, "agency": row.agency_code,
+                   "name": self._display_name(row.agency), "code": row.indicator.code},
             )
             return False
         self.seen[key] = seen | bit

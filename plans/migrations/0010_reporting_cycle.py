@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0007_change_plan_backfill'),
+        ('plans', '0009_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
