@@ -33,7 +33,7 @@ def test_it_shows_anonymous_visitors_the_page_when_dashboards_are_public(client,
 
 @pytest.mark.parametrize("user", ["officer_a", "officer_b", "leader_a", "admin_user"])
 @override_settings(PUBLIC_DASHBOARD=False)
-def test_it_shows_every_logged_in_role_the_page(client, user, request):
+def test_it_shows_every_logged_in_role_the_page(client, db, user, request):
     login(client, request.getfixturevalue(user))
     assert client.get(url()).status_code == 200
 

@@ -278,7 +278,7 @@ def test_it_saves_in_queries_that_grow_only_with_changed_saved_results(
     # locked submissions (approved agencies refuse), UPDATE of the one saved result, savepoint,
     # INSERT of the new results, release, INSERT of the changes, release; then the session
     # saves the success message. Each further changed saved result adds one UPDATE.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = post_cells(officer_client, grid_url("commune"), cells)
     assert response.status_code == 302
     assert Result.objects.filter(indicator=indicator("LAN")).count() == 80

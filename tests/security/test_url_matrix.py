@@ -144,7 +144,7 @@ def test_it_answers_every_visitor_as_the_table_says(
             **before, "Change": before["Change"] + 1, "Submission": before["Submission"] + 1
         }
         assert Submission.objects.get().state == Submission.State.SUBMITTED
-    if method != "get" and (name, visitor) in WRITES and name == "plans:entry_evidence_delete":
+    elif method != "get" and (name, visitor) in WRITES and name == "plans:entry_evidence_delete":
         assert plan.status == Plan.Status.OPEN
         assert row_counts() == {
             **before, "Change": before["Change"] + 1, "Evidence": before["Evidence"] - 1
