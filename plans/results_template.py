@@ -15,6 +15,7 @@ that the codes the import matches on are not changed by a slip.
 import csv
 import io
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -41,7 +42,7 @@ YES_NO_WORDS = {1: "có", 0: "không"}
 COLUMN_WIDTHS = {
     "year": 7, "agency_code": 14, "indicator_code": 26, "value": 10, "numerator": 11,
     "denominator": 12, "note": 30, "agency_name": 40, "parent_name": 30, "indicator_name": 50,
-    "what_to_count": 60,
+    "what_to_count": 60, "definition": 45,
 }
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -49,10 +50,11 @@ CONTENT_TYPES = {
 }
 
 
-def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
+def template_rows(plan: Plan, *, agency_ids=None, site_root: str = "") -> list[list]:
     """Return the template's rows for ``plan``: agencies by tier and name shown, in Vietnamese
     alphabetical order as on the grids, indicators targeted first; blanks are empty strings.
-    ``agency_ids`` limits the agencies (a reporter's)."""
+    ``agency_ids`` limits the agencies (a reporter's); ``site_root`` ("https://host") makes the
+    address of each indicator's definitions page a full one that a spreadsheet can open."""
     agencies_in_plan = plan_agencies(plan).select_related("parent")
     if agency_ids is not None:
         agencies_in_plan = agencies_in_plan.filter(pk__in=agency_ids)
@@ -65,6 +67,10 @@ def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
         for r in Result.objects.filter(year=plan.year, agency__in=agencies)
     }
     what = {indicator.pk: what_to_count(indicator) for indicator in indicators}
+    definition = {
+        indicator.pk: site_root + reverse("indicators:definition", args=[indicator.code])
+        for indicator in indicators
+    }
     rows = []
     for agency in agencies:
         for indicator in indicators:
@@ -87,6 +93,7 @@ def template_rows(plan: Plan, *, agency_ids=None) -> list[list]:
                     agency.parent.name if agency.parent else "",
                     indicator.name,
                     what[indicator.pk],
+                    definition[indicator.pk],
                 ]
             )
     return rows
@@ -108,10 +115,12 @@ def what_to_count(indicator: Indicator) -> str:
     return _("value: %(what)s") % {"what": indicator.numerator_label or _("một số nguyên ≥ 0")}
 
 
-def template_file(plan: Plan, file_format: str, *, agency_ids=None) -> bytes:
+def template_file(
+    plan: Plan, file_format: str, *, agency_ids=None, site_root: str = ""
+) -> bytes:
     """Return ``plan``'s template as ``file_format`` (a key of CONTENT_TYPES), of the agencies
-    ``agency_ids`` only when given."""
-    rows = template_rows(plan, agency_ids=agency_ids)
+    ``agency_ids`` only when given; ``site_root`` as for :func:`template_rows`."""
+    rows = template_rows(plan, agency_ids=agency_ids, site_root=site_root)
     return template_csv(rows) if file_format == "csv" else template_xlsx(rows)
 
 

@@ -38,7 +38,11 @@ def entry_template(request, plan, file_format):
         raise Http404
     response = HttpResponse(
         results_template.template_file(
-            plan, file_format, agency_ids=_reporter_agencies(request)
+            plan,
+            file_format,
+            agency_ids=_reporter_agencies(request),
+            # The host the person downloaded from: the definitions' addresses open from the file.
+            site_root=request.build_absolute_uri("/").rstrip("/"),
         ),
         content_type=results_template.CONTENT_TYPES[file_format],
     )

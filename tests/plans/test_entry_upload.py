@@ -147,7 +147,8 @@ def test_the_csv_template_lists_every_active_agency_and_indicator(officer_client
                        "parent_name": "UBND tỉnh Kiên Giang",
                        "indicator_name": "Cán bộ, công chức có hộp thư điện tử công vụ",
                        "what_to_count": "numerator: Số cán bộ có hộp thư công vụ; "
-                                        "denominator: Tổng số cán bộ, công chức"}]
+                                        "denominator: Tổng số cán bộ, công chức",
+                       "definition": "http://testserver/indicators/OFFICIAL_EMAIL/"}]
 
 
 def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies_a):
@@ -156,7 +157,7 @@ def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("year", "agency_code", "indicator_code", "value", "numerator",
                        "denominator", "note", "agency_name", "parent_name", "indicator_name",
-                       "what_to_count")
+                       "what_to_count", "definition")
     assert len(rows) == 1 + 6 * 14
 
 

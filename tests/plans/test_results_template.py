@@ -17,7 +17,9 @@ from tests.conftest import make_user
 
 CONTRACT_COLUMNS = ("year", "agency_code", "indicator_code", "value", "numerator",
                     "denominator", "note")
-NAME_COLUMNS = ("agency_name", "parent_name", "indicator_name", "what_to_count")
+NAME_COLUMNS = (
+    "agency_name", "parent_name", "indicator_name", "what_to_count", "definition",
+)
 
 
 def template_url(file_format, province="91", year=2017):
@@ -46,6 +48,8 @@ def test_the_template_has_the_contract_columns_then_the_names(officer_client, pl
     )
     assert by_key["91-SNV", "LAN"]["what_to_count"] == "value: có hoặc không"
     assert by_key["91-UBND", "LAN"]["parent_name"] == ""
+    # The full address of the indicator's definitions page, on the host it was downloaded from.
+    assert email["definition"] == "http://testserver/indicators/OFFICIAL_EMAIL/"
 
 
 def test_the_template_guards_names_against_formulas(officer_client, plan_a, agencies_a):

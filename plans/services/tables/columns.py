@@ -20,7 +20,9 @@ RESULT_COLUMNS = (
 )
 # Columns the results template adds after RESULT_COLUMNS for the person filling it in; a
 # results import accepts these and reads nothing from them (any other extra column is refused).
-RESULT_IGNORED_COLUMNS = ("agency_name", "parent_name", "indicator_name", "what_to_count")
+RESULT_IGNORED_COLUMNS = (
+    "agency_name", "parent_name", "indicator_name", "what_to_count", "definition",
+)
 # The sheet of a workbook that a results import reads when there are several (compared without
 # case or diacritics); a workbook without one is read from its first sheet.
 RESULT_SHEET_NAMES = ("results", "kết quả")
