@@ -194,16 +194,31 @@ def get_evidence_for_user(
     for ``year``, if ``user`` may read it (or, with ``write``, delete it), else raise.
 
     Looked up through its province, year and agency, never by its id alone: another province's
-    file is a 404 like a missing one. Readers are the province's officers, leaders and admins;
-    a visitor without a role gets 404 even when the dashboards are public (the files behind the
-    figures are not published). Officers see a draft's files as they see its entry pages;
-    leaders do not see drafts. With ``write``, a leader gets 403 (as on every entry page).
+    file is a 404 like a missing one. Readers are the province's officers, leaders and admins,
+    and reporters for their own agencies; a visitor without a role gets 404 even when the
+    dashboards are public (the files behind the figures are not published). Officers and
+    reporters see a draft's files as they see its entry pages; leaders do not see drafts. With
+    ``write``, a leader gets 403 (as on every entry page).
+
+    A reporter is held to its agencies as on the agency page: another agency's file is a 404
+    to read (as for anyone who may not read it) and a 403 to delete (the agency page answers
+    403 to a reporter who is not its own, whether the agency exists or not).
     """
     if role_of(user) is None:
         raise Http404
-    plan = get_plan_for_user(user, code, year, write=write or can_write(user))
+    reporter = is_reporter(user)
+    plan = get_plan_for_user(
+        user, code, year, write=write or can_write(user) or reporter, reporters=reporter
+    )
+    files = Evidence.objects.select_related("agency__province", "indicator", "uploaded_by")
+    if reporter:
+        own = Agency.objects.filter(
+            pk__in=reporter_agency_ids(user), province=plan.province, code=agency_code
+        )
+        if not own.exists():
+            raise PermissionDenied if write else Http404
     return get_object_or_404(
-        Evidence.objects.select_related("agency__province", "indicator", "uploaded_by"),
+        files,
         agency__province=plan.province,
         agency__code=agency_code,
         year=plan.year,

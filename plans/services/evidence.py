@@ -21,7 +21,8 @@ from indicators.models import Indicator
 from plans.filetypes import FileTypeRefused, detect_type
 from plans.models import Agency, Change, Evidence, Plan
 from plans.services.history import change_record, evidence_snapshot
-from plans.wording import plan_closed_message
+from plans.services.submissions import approved_agencies_locked
+from plans.wording import approved_lock_message, plan_closed_message
 
 # The lengths of the model's fields (Evidence.original_name, Evidence.description).
 ORIGINAL_NAME_MAX_LENGTH = 255
@@ -52,7 +53,9 @@ def evidence_name(raw: str) -> str:
 
 
 def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
-    """Return the plan of ``agency``'s province for ``year``, locked; refuse a closed one."""
+    """Return the plan of ``agency``'s province for ``year``, locked; refuse a closed one, and
+    refuse while ``agency``'s report is approved (the figures and their proof are what was
+    approved) until an officer reopens it."""
     # Locked, so that closing the plan and adding or deleting a file cannot interleave.
     plan = (
         Plan.objects.select_for_update(of=("self",))
@@ -67,6 +70,11 @@ def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
         )
     if plan.is_closed:
         raise EvidenceRefused(plan_closed_message(plan, reader=user))
+    # The submission row stays locked too, so that an approval cannot slip in between.
+    if approved_agencies_locked(plan_ids=[plan.pk], agency_ids=[agency.pk]).get(
+        (plan.pk, agency.pk)
+    ):
+        raise EvidenceRefused(approved_lock_message(agency.name, year))
     return plan
 
 
@@ -94,7 +102,8 @@ def evidence_add(
 ) -> Evidence:
     """Store ``file`` as evidence of ``agency``'s ``indicator`` (None: the whole report) for
     ``year``, and record it in the history. Raise EvidenceRefused, writing nothing, for a file
-    too large or not of an allowed kind, a description too long, or a closed plan.
+    too large or not of an allowed kind, a description too long, a closed plan or an approved
+    report.
     """
     name = evidence_name(original_name)
     description = unicodedata.normalize("NFC", description or "").strip()
@@ -147,7 +156,8 @@ def evidence_add(
 
 def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.AGENCY) -> None:
     """Delete ``evidence`` and record it in the history; its file leaves storage once the
-    deletion has committed. Raise EvidenceRefused, deleting nothing, when its plan is closed.
+    deletion has committed. Raise EvidenceRefused, deleting nothing, when its plan is closed or
+    its agency's report approved.
     """
     with transaction.atomic():
         plan = _locked_open_plan(agency=evidence.agency, year=evidence.year, user=user)

@@ -1,9 +1,12 @@
 """Evidence files behind an agency's figures: attach one, download one, delete one.
 
 Attaching and deleting are entry pages (:func:`plans.views.decorators.entry_view`): officers of
-the province and admins. Downloading is for every reader of the province, leaders included, and
-goes through :func:`plans.access.get_evidence_for_user`, which finds the file through its
-province, year and agency. Files are never served from a public address.
+the province, admins, and reporters for their own agencies (403 for another, as on its agency
+page). Downloading is for every reader of the province, leaders included, and reporters for
+their own agencies (404 for another); it goes through :func:`plans.access.get_evidence_for_user`,
+which finds the file through its province, year and agency. Files are never served from a
+public address. While an agency's report is approved its files can be neither attached nor
+deleted (plans.services.evidence) until an officer reopens it.
 """
 
 from django.conf import settings
@@ -48,7 +51,7 @@ def evidence_form_context(plan, agency, indicators) -> dict:
 
 
 @upload_limit("EVIDENCE_MAX_BYTES")
-@entry_view("GET", "POST")
+@entry_view("GET", "POST", reporters=True)
 def entry_evidence_add(request, plan, agency_code):
     """Show the form to attach a file (GET); store the file as evidence (POST)."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
@@ -138,7 +141,7 @@ def entry_evidence(request, province_code, year, agency_code, evidence_id):
     return response
 
 
-@entry_view("GET", "POST")
+@entry_view("GET", "POST", reporters=True)
 def entry_evidence_delete(request, plan, agency_code, evidence_id):
     """Show which file deleting removes (GET), and delete it (POST)."""
     evidence = get_evidence_for_user(

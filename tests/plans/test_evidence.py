@@ -434,3 +434,53 @@ def test_the_stored_file_is_a_valid_zip_for_office_documents(officer_client, pla
 def test_a_result_is_not_needed_to_attach_evidence(officer_client, plan_a, agencies_a):
     assert not Result.objects.exists()
     assert post_file(officer_client, files.PDF, "a.pdf").status_code == 302
+
+
+def _approve(plan, agency, officer):
+    from plans.services.submissions import submission_approve, submission_submit
+
+    submission = submission_submit(plan=plan, agency=agency, user=officer, expected_version=0)
+    return submission_approve(plan=plan, agency=agency, user=officer,
+                              expected_version=submission.version)
+
+
+def test_an_approved_reports_files_are_neither_added_nor_deleted_until_reopened(
+    officer_client, officer_a, plan_a, agencies_a, media
+):
+    """The figures and their proof are what was approved: both wait for a reopening."""
+    from plans.services.submissions import submission_reopen
+
+    snv = agencies_a["91-SNV"]
+    post_file(officer_client, files.PDF, "trước khi duyệt.pdf")
+    evidence = Evidence.objects.get()
+    submission = _approve(plan_a, snv, officer_a)
+    lock = f"Số liệu của {snv.name} năm 2017 đã được duyệt; cần mở lại trước khi sửa."
+
+    response = post_file(officer_client, files.PNG, "sau khi duyệt.png")
+    assert response.status_code == 400
+    assert lock in response.content.decode()
+    delete_url = reverse("plans:entry_evidence_delete", args=["91", 2017, "91-SNV", evidence.pk])
+    response = officer_client.post(delete_url)
+    assert response.status_code == 409
+    assert lock in response.content.decode()
+    with pytest.raises(EvidenceRefused, match="đã được duyệt"):
+        evidence_delete(evidence=evidence, user=officer_a)
+    assert list(Evidence.objects.values_list("original_name", flat=True)) == [
+        "trước khi duyệt.pdf"
+    ]
+    assert len(stored_files(media)) == 1
+
+    submission_reopen(plan=plan_a, agency=snv, user=officer_a,
+                      expected_version=submission.version, reason="Bổ sung minh chứng")
+    assert post_file(officer_client, files.PNG, "sau khi mở lại.png").status_code == 302
+    assert officer_client.post(delete_url).status_code == 302
+    assert list(Evidence.objects.values_list("original_name", flat=True)) == [
+        "sau khi mở lại.png"
+    ]
+
+
+def test_another_agencys_approval_does_not_lock_this_agencys_files(
+    officer_client, officer_a, plan_a, agencies_a
+):
+    _approve(plan_a, agencies_a["91-STTTT"], officer_a)
+    assert post_file(officer_client, files.PDF, "a.pdf").status_code == 302

@@ -18,8 +18,8 @@ pages these are), ``officer_b`` (officer of another province), ``leader_a`` (lea
 dashboards, changes nothing — issue 3; the entry pages, GET included, answer 403 because every
 entry view asks ``plans.access`` for write access), ``reporter_a`` (reporter of A for the
 agency 91-SNV — issue 14: reads A's dashboards like a leader; enters 91-SNV's results on its
-agency, history and clear pages and through the upload limited to it; every other entry page
-answers 403) and ``admin_user`` (superuser).
+agency, history and clear pages and through the upload limited to it, and attaches, downloads
+and deletes its evidence files; every other entry page answers 403) and ``admin_user`` (superuser).
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -190,18 +190,21 @@ OUTCOMES = {
     "plans:submission_return": entry(officer_a=(405, REDIRECT, REDIRECT)),
     "plans:submission_reopen": entry(officer_a=(405, REDIRECT, REDIRECT)),
     # Attaching evidence: the form page; a POST without a file (the junk "file" is text) is
-    # refused with 400 and the reason.
-    "plans:entry_evidence_add": entry(officer_a=(200, 400, 400)),
-    # Downloading evidence: every reader of the province, leaders included, GET only (after
-    # the access check, so a stranger gets 404 whatever the method). Never public: an
+    # refused with 400 and the reason. 91-SNV is reporter_a's: it attaches as the officer does.
+    "plans:entry_evidence_add": entry(officer_a=(200, 400, 400), reporter_a=(200, 400, 400)),
+    # Downloading evidence: every reader of the province, leaders included, and reporters for
+    # their own agencies (91-SNV is reporter_a's; another agency's file is a 404), GET only
+    # (after the access check, so a stranger gets 404 whatever the method). Never public: an
     # anonymous visitor logs in even when the dashboards are public.
     "plans:entry_evidence": row(
         anonymous=same(LOGIN), anonymous_public=same(LOGIN), officer_a=READER,
-        officer_b=same(404), leader_a=READER, admin_user=READER,
+        officer_b=same(404), leader_a=READER, reporter_a=READER, admin_user=READER,
     ),
     # Deleting evidence asks first (GET); it has no fields, so an empty POST is the real
-    # request (and writes, see WRITES).
-    "plans:entry_evidence_delete": entry(officer_a=(200, REDIRECT, REDIRECT)),
+    # request (and writes, see WRITES). The file is 91-SNV's: reporter_a deletes it too.
+    "plans:entry_evidence_delete": entry(
+        officer_a=(200, REDIRECT, REDIRECT), reporter_a=(200, REDIRECT, REDIRECT)
+    ),
     "plans:dashboard_index": DASHBOARD_LIST,
     "plans:dashboard_compare": DASHBOARD_LIST,
     "plans:dashboard_trend": DASHBOARD,
@@ -230,6 +233,7 @@ OUTCOMES = {
 WRITES = {
     ("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user"),
     ("plans:entry_evidence_delete", "officer_a"), ("plans:entry_evidence_delete", "admin_user"),
+    ("plans:entry_evidence_delete", "reporter_a"),
     ("plans:submission_submit", "officer_a"), ("plans:submission_submit", "reporter_a"),
     ("plans:submission_submit", "admin_user"),
 }

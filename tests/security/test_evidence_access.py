@@ -193,3 +193,67 @@ def test_no_public_address_serves_the_files(evidence):
         response = Client().get(prefix + evidence.file.name)
         assert response.status_code in (302, 404)
         assert files.PDF not in response.content
+
+
+def test_a_reporter_attaches_downloads_and_deletes_its_agencys_files(
+    reporter_a, plan_a, agencies_a
+):
+    client = client_for(reporter_a)
+    assert add(client).status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.uploaded_by == reporter_a
+    response = client.get(download_url(evidence))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == files.PDF
+    assert client.get(delete_url(evidence)).status_code == 200
+    assert client.post(delete_url(evidence)).status_code == 302
+    assert not Evidence.objects.exists()
+
+
+def test_a_reporter_reads_its_agencys_files_in_a_draft_as_its_agency_page(
+    evidence, reporter_a, plan_a
+):
+    """Its agency page shows a draft read-only; the files behind it are readable too."""
+    Plan.objects.filter(pk=plan_a.pk).update(status=Plan.Status.DRAFT)
+    assert client_for(reporter_a).get(download_url(evidence)).status_code == 200
+
+
+def test_a_reporter_gets_404_for_another_agencys_file_and_403_to_change_it(
+    officer_a, reporter_a, plan_a, agencies_a
+):
+    """reporter_a reports for 91-SNV only: 91-STTTT's file is not its to read (404, as for
+    anyone who may not read it) nor to change (403, as 91-STTTT's agency page answers)."""
+    other = evidence_add(agency=agencies_a["91-STTTT"], year=2017, indicator=None,
+                         file=io.BytesIO(files.PDF), original_name="khác.pdf",
+                         description="", user=officer_a)
+    client = client_for(reporter_a)
+    before = row_counts()
+    assert client.get(download_url(other, agency="91-STTTT")).status_code == 404
+    assert client.get(reverse("plans:entry_agency", args=["91", 2017, "91-STTTT"])
+                      ).status_code == 403
+    assert add(client, agency="91-STTTT").status_code == 403
+    assert client.get(delete_url(other, agency="91-STTTT")).status_code == 403
+    assert client.post(delete_url(other, agency="91-STTTT")).status_code == 403
+    # The other file's id under its own agency's address is not the other file either.
+    assert client.get(download_url(other)).status_code == 404
+    assert client.post(delete_url(other)).status_code == 404
+    assert row_counts() == before
+
+
+def test_a_reporter_of_another_agency_gets_404_for_this_agencys_file(evidence, province_a,
+                                                                     agencies_a):
+    reporter = make_user("reporter_sttttt", Profile.Role.REPORTER, [province_a],
+                         [agencies_a["91-STTTT"]])
+    client = client_for(reporter)
+    assert client.get(download_url(evidence)).status_code == 404
+    assert client.post(delete_url(evidence)).status_code == 403
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_another_provinces_reporter_gets_404(evidence, province_b, agencies_b):
+    reporter = make_user("reporter_b", Profile.Role.REPORTER, [province_b],
+                         [agencies_b["33-SNV"]])
+    client = client_for(reporter)
+    assert client.get(download_url(evidence)).status_code == 404
+    assert client.post(delete_url(evidence)).status_code == 404
+    assert add(client).status_code == 404
