@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Plan, Result, result_errors
+from plans.models import Agency, Plan, Result, Submission, result_errors
 from plans.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
 from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.services.results import ResultEntry, ResultsRefused
@@ -175,18 +175,26 @@ class Cell:
         )
 
 
-def cell_inputs_html(cell: Cell, *, closed: bool, with_notes: bool) -> SafeString:
+def cell_inputs_html(
+    cell: Cell, *, closed: bool, with_notes: bool, locked: bool = False
+) -> SafeString:
     """Return the inputs of ``cell``, suited to its kind, with its error messages.
+
+    ``locked``: the agency's report is approved, so the inputs are disabled and the cell posts
+    nothing, not even its version (a save then leaves it alone, see :meth:`Cell.read`).
 
     Built here rather than with a template include: a 150-agency grid has 2,100 cells, and
     an include per cell costs seconds.
     """
     prefix = cell.prefix
     label = escape(cell.label)
+    closed = closed or locked
     extra = ' disabled' if closed else ''
     if cell.errors:
         extra += f' aria-invalid="true" aria-describedby="{prefix}-err"'
-    parts = [f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">']
+    parts = [] if locked else [
+        f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">'
+    ]
     if cell.kind == Indicator.Kind.YES_NO:
         options = [("", "–"), ("1", _("Có")), ("0", _("Không"))]
         if cell.value not in ("", "0", "1"):
@@ -232,6 +240,8 @@ def cell_inputs_html(cell: Cell, *, closed: bool, with_notes: bool) -> SafeStrin
 class Row:
     agency: Agency
     cells: list[Cell]
+    # The agency's report is approved: its figures are shown read-only until reopened.
+    approved: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -246,24 +256,34 @@ class Row:
                 classes += " invalid"
             if cell.targeted:
                 classes += " targeted"
-            inputs = cell_inputs_html(cell, closed=closed, with_notes=with_notes)
+            inputs = cell_inputs_html(
+                cell, closed=closed, with_notes=with_notes, locked=self.approved
+            )
             parts.append(f'<td id="{cell.prefix}-cell" class="{classes}">{inputs}</td>')
         return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
 
 
 class ResultGrid:
-    """Results of ``agencies`` for ``indicators`` in one year, for display and for a save."""
+    """Results of ``agencies`` for ``indicators`` in one year, for display and for a save.
 
-    def __init__(self, *, agencies, indicators, results, targeted_ids=(), with_notes=True):
+    The rows of ``approved_ids`` (agencies whose report is approved) are read-only.
+    """
+
+    def __init__(
+        self, *, agencies, indicators, results, targeted_ids=(), with_notes=True,
+        approved_ids=(),
+    ):
         self.indicators = list(indicators)
         # The column headers: each indicator with what to count for it.
         self.columns = [(indicator, what_to_count_text(indicator)) for indicator in self.indicators]
         self.with_notes = with_notes
         self.targeted_ids = set(targeted_ids)
         by_key = {(r.agency_id, r.indicator_id): r for r in results}
+        approved_ids = set(approved_ids)
         self.rows = [
             Row(
                 agency=agency,
+                approved=agency.pk in approved_ids,
                 cells=[
                     Cell(
                         agency=agency,
@@ -322,6 +342,15 @@ class ResultGrid:
 def plan_agencies(plan: Plan):
     """Return the agencies of ``plan``'s province active in its year (a queryset)."""
     return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
+
+
+def approved_agency_ids(plan: Plan) -> set[int]:
+    """Return the ids of the agencies whose report for ``plan`` is approved (one query)."""
+    return set(
+        plan.submissions.filter(state=Submission.State.APPROVED).values_list(
+            "agency_id", flat=True
+        )
+    )
 
 
 def target_scopes(plan: Plan) -> dict[int, set[str]]:

@@ -20,6 +20,7 @@ from plans import selectors
 from plans.access import get_agency_for_user, plan_read_only_message, role_of
 from plans.grid import (
     ResultGrid,
+    approved_agency_ids,
     cell_inputs_html,
     incomplete_agencies,
     ordered_indicators,
@@ -161,6 +162,7 @@ def entry_grid(request, plan, tier):
         results=results,
         targeted_ids=targeted_ids,
         with_notes=with_notes,
+        approved_ids=approved_agency_ids(plan),
     )
     read_only = plan_read_only_message(request.user, plan)
     status = 200

@@ -1,6 +1,7 @@
 """The tier grid: /entry/<province>/<year>/<tier>/."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -259,8 +260,9 @@ def test_it_renders_the_grid_in_constant_queries(
 ):
     make_communes(province_a, 150)
     # session, user, profile, province, plan, targets, indicators, agencies, their display
-    # names (plans.naming: one query for the whole grid), results
-    with django_assert_num_queries(10):
+    # names (plans.naming: one query for the whole grid), results, the plan's approved
+    # agencies (their rows are read-only; one query for the whole grid)
+    with django_assert_num_queries(11):
         officer_client.get(grid_url("commune"))
 
 
@@ -274,11 +276,12 @@ def test_it_saves_in_queries_that_grow_only_with_changed_saved_results(
     cells = [(agency, indicator("LAN"), None, {"v": "1"}) for agency in communes]
     cells.append((communes[0], indicator("FIBRE"), Result.objects.get(), {"v": "1"}))
     # session, user, profile, province, plan, targets, indicators, agencies, their display
-    # names (one query for the whole grid), results; savepoint, locked plan, stored results,
+    # names (one query for the whole grid), results, the plan's approved agencies; savepoint,
+    # locked plan, stored results,
     # locked submissions (approved agencies refuse), UPDATE of the one saved result, savepoint,
     # INSERT of the new results, release, INSERT of the changes, release; then the session
     # saves the success message. Each further changed saved result adds one UPDATE.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = post_cells(officer_client, grid_url("commune"), cells)
     assert response.status_code == 302
     assert Result.objects.filter(indicator=indicator("LAN")).count() == 80
@@ -325,3 +328,57 @@ def test_it_says_one_result_saved_in_english(officer_client, plan_a, agencies_a,
         follow=True,
     )
     assert "Saved 1 result." in response.content.decode()
+
+
+def _approve(plan, agency, officer):
+    from plans.services.submissions import submission_approve, submission_submit
+
+    submission = submission_submit(plan=plan, agency=agency, user=officer, expected_version=0)
+    return submission_approve(plan=plan, agency=agency, user=officer,
+                              expected_version=submission.version)
+
+
+def test_it_shows_an_approved_agencys_row_read_only(
+    officer_client, officer_a, plan_a, agencies_a, indicator
+):
+    snv, stttt = agencies_a["91-SNV"], agencies_a["91-STTTT"]
+    Result.objects.create(year=2017, agency=snv, indicator=indicator("LAN"), value=1)
+    _approve(plan_a, snv, officer_a)
+    response = officer_client.get(grid_url())
+    html = response.content.decode()
+    rows = {row.agency.code: row for row in response.context["grid"].rows}
+    assert rows["91-SNV"].approved and not rows["91-STTTT"].approved
+    lan = cell(snv, indicator("LAN"))
+    # Every input of the approved row is disabled and it posts no version; the others are live.
+    assert f'name="{lan}-o"' not in html
+    assert f'name="{cell(stttt, indicator("LAN"))}-o"' in html
+    snv_row = html.split(f'<td id="{lan}-cell"')[0].rsplit("<tr", 1)[1] + html.split(
+        f'<td id="{lan}-cell"'
+    )[1].split("</tr>")[0]
+    assert '<span class="approved-mark"' in snv_row and "đã duyệt" in snv_row
+    tags = re.findall(r"<(?:input|select)[^>]*>", snv_row)
+    assert len(tags) >= 14 and all(" disabled" in tag for tag in tags)
+    stttt_cells = html.split(f'id="{cell(stttt, indicator("LAN"))}-cell"')[1].split("</tr>")[0]
+    assert "disabled" not in stttt_cells
+    assert "approved-mark" not in html.split(f'id="{lan}-cell"')[1]
+
+
+def test_a_save_leaves_an_approved_row_alone_and_saves_the_others(
+    officer_client, officer_a, plan_a, agencies_a, indicator
+):
+    snv, stttt = agencies_a["91-SNV"], agencies_a["91-STTTT"]
+    _approve(plan_a, snv, officer_a)
+    # The page posts nothing for the approved row; a hand-made post for it is refused.
+    response = post_cells(officer_client, grid_url(), [
+        (stttt, indicator("LAN"), None, {"v": "1"}),
+    ])
+    assert response.status_code == 302
+    assert Result.objects.get().agency == stttt
+    response = post_cells(officer_client, grid_url(), [
+        (snv, indicator("LAN"), None, {"v": "1"}),
+    ])
+    assert response.status_code == 400
+    assert "Sở Nội vụ năm 2017 đã được duyệt; cần mở lại trước khi sửa." in (
+        response.content.decode()
+    )
+    assert not Result.objects.filter(agency=snv).exists()
