@@ -14,6 +14,7 @@ from django.utils import timezone
 from plans.exports import csv_safe
 from plans.grid import plan_agencies, target_scopes
 from plans.models import Agency, Plan, Result, Submission
+from plans.naming import name_agencies
 from plans.services.submissions import results_digest
 from plans.tiers import TIER_ORDER
 
@@ -86,15 +87,17 @@ def _figures_by_agency(year: int, agency_ids) -> dict[int, list]:
 
 
 def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
-    """Return the status of every agency in ``plan``'s scope, by tier then agency code.
+    """Return the status of every agency in ``plan``'s scope, by tier, then in Vietnamese
+    alphabetical order of the names people are shown (``agency.display_name``).
 
     The scope: the agencies of the tiers some target covers, active in the plan's year.
     """
     covered = set().union(*target_scopes(plan).values())
-    agencies = sorted(
-        plan_agencies(plan).filter(tier__in=covered).order_by(),
-        key=lambda agency: (TIER_ORDER.index(agency.tier), agency.code),
+    agencies = name_agencies(
+        plan_agencies(plan).filter(tier__in=covered).order_by(), province_id=plan.province_id
     )
+    # A stable sort: within a tier the agencies keep name_agencies' order.
+    agencies.sort(key=lambda agency: TIER_ORDER.index(agency.tier))
     submissions = {
         submission.agency_id: submission
         for submission in plan.submissions.order_by().select_related(
@@ -151,11 +154,15 @@ STATUS_CSV_COLUMNS = [
 
 
 def status_csv_rows(statuses: list[AgencyStatus]) -> list[list[str]]:
-    """Return the rows of status.csv (docs/FORMATS.md), after its header."""
+    """Return the rows of status.csv (docs/FORMATS.md), after its header: by tier, then by
+    agency code, as a file for machines is ordered."""
 
     def flag(value: bool) -> str:
         return "true" if value else "false"
 
+    statuses = sorted(
+        statuses, key=lambda status: (TIER_ORDER.index(status.agency.tier), status.agency.code)
+    )
     return [
         [
             status.agency.code,

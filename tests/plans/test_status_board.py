@@ -103,8 +103,9 @@ def test_the_board_reads_in_constant_queries(
     client.force_login(officer_a)
     client.get(BOARD)
     # session, user, profile, province, plan; targets, agencies in scope, submissions (with
-    # their people), the figures of those agencies: the same whatever their number.
-    with django_assert_num_queries(9):
+    # their people), the figures of those agencies, the names people are shown (one query for
+    # the namesakes): the same whatever their number.
+    with django_assert_num_queries(10):
         client.get(BOARD)
     for n in range(20):
         agency = reviewed["91-SNV"].__class__.objects.create(
@@ -112,9 +113,9 @@ def test_the_board_reads_in_constant_queries(
         )
         make_result(agency, indicator("LAN"), value=1)
         submit(plan_a, agency, officer_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(BOARD)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(CSV)
 
 
@@ -145,3 +146,20 @@ def test_approved_only_adds_no_query(client, leader_a, plan_a, reviewed):
     with CaptureQueriesContext(connection) as approved:
         client.get(url, {"figures": "approved"})
     assert len(approved) == len(every)
+
+
+def test_the_board_lists_agencies_in_vietnamese_order_and_the_csv_by_code(
+    client, officer_a, plan_a, reviewed
+):
+    """People read the board in Vietnamese alphabetical order; status.csv keeps code order."""
+    province = plan_a.province
+    Agency = reviewed["91-SNV"].__class__
+    for code, name in [("91-ZA", "Sở Khoa học và Công nghệ"), ("91-ZB", "Sở Kế hoạch và Đầu tư")]:
+        Agency.objects.create(province=province, code=code, name=name, tier="department")
+    client.force_login(officer_a)
+
+    html = client.get(BOARD).content.decode()
+    csv_text = client.get(CSV).content.decode("utf-8-sig")
+
+    assert html.index("Sở Kế hoạch và Đầu tư") < html.index("Sở Khoa học và Công nghệ")
+    assert csv_text.index("91-ZA,") < csv_text.index("91-ZB,")
