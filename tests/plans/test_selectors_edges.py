@@ -323,3 +323,49 @@ def test_it_counts_the_agencies_of_the_asked_provinces_only(
     counts = selectors._active_agency_counts([province_a.pk])
 
     assert {province_id for province_id, _tier in counts} == {province_a.pk}
+
+
+# Approved figures only (the dashboard's choice) --------------------------------------------------
+
+
+def test_approved_figures_are_those_of_agencies_approved_for_that_very_year(
+    province_a, plan_a, agencies_a, indicator
+):
+    from plans.models import Submission
+
+    lan = indicator("LAN")
+    plan_2016 = Plan.objects.create(province=province_a, year=2016, status=Plan.Status.OPEN)
+    approved = make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    submitted = make_result(agencies_a["91-STTTT"], lan, 2017, value=1)
+    approved_other_year = make_result(agencies_a["91-UBND"], lan, 2017, value=1)
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-SNV"], state="approved")
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-STTTT"], state="submitted")
+    Submission.objects.create(plan=plan_2016, agency=agencies_a["91-UBND"], state="approved")
+
+    kept = selectors.approved_results_only(Result.objects.filter(year=2017))
+
+    assert list(kept) == [approved]
+    assert submitted not in kept
+    assert approved_other_year not in kept
+
+
+def test_the_tallies_of_approved_figures_count_only_approved_agencies(
+    province_a, plan_a, agencies_a, indicator
+):
+    from plans.models import Submission
+
+    lan = indicator("LAN")
+    make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2017, value=1)
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-SNV"], state="approved")
+
+    every = selectors.result_tallies(
+        province_ids=[province_a.pk], years=[2017], indicator_ids=[lan.pk]
+    )
+    approved = selectors.result_tallies(
+        province_ids=[province_a.pk], years=[2017], indicator_ids=[lan.pk], approved_only=True
+    )
+
+    key = (province_a.pk, 2017, lan.pk, "department")
+    assert every[key].agencies_reporting == 2
+    assert approved[key].agencies_reporting == 1
