@@ -35,6 +35,7 @@ from plans.admin_forms import (
     TargetAdminForm,
     TargetInlineFormSet,
 )
+from plans.collation import collated
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
 from plans.parsing import parse_ascii_int
 from plans.services.plans import (
@@ -53,8 +54,10 @@ from plans.services.results import ResultsRefused, result_record
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "agency_count", "plan_count"]
+    # Vietnamese alphabetical order (plans.collation), on SQLite and PostgreSQL alike.
     search_fields = ["code", "name"]
-    ordering = ["name"]
+    # Django's admin orders by expressions too; the stubs allow only field names.
+    ordering = [collated("name")]  # type: ignore[list-item]
 
     def get_queryset(self, request):
         return (
@@ -103,6 +106,9 @@ class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     show_full_result_count = False
+    # The model's order (province, tier, name), the names in Vietnamese alphabetical order.
+    # Expressions, as in ProvinceAdmin.ordering.
+    ordering = [collated("province__name"), "tier", collated("name"), "code"]  # type: ignore[list-item]
     fieldsets = [
         (None, {"fields": ["province", "code", "name", "tier", "parent"]}),
         (_("Thời gian hoạt động"), {"fields": ["active_from", "active_to"]}),
@@ -132,6 +138,9 @@ class PlanAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
     list_filter = [("province", VietnameseRelatedFilter), "year", "status", "is_sample"]
     list_select_related = ["province"]
     search_fields = ["title", "document_number", "province__name", "province__code"]
+    # Provinces in Vietnamese alphabetical order, each one's latest year first.
+    # Expressions, as in ProvinceAdmin.ordering.
+    ordering = [collated("province__name"), "-year"]  # type: ignore[list-item]
     readonly_fields = ["closed_by", "closed_at"]
     show_full_result_count = False
     actions = ["copy_to_next_year", "close", "reopen"]
@@ -572,7 +581,7 @@ class AccountAdmin(UserAdmin):
     list_filter = ["profile__role", "is_staff", "is_superuser", "is_active"]
     list_select_related = ["profile"]
 
-    @admin.display(description=_("họ và tên"), ordering="last_name")
+    @admin.display(description=_("họ và tên"), ordering=collated("last_name"))
     def full_name(self, user):
         return user.get_full_name()
 

@@ -86,7 +86,9 @@ def _transition(*, plan: Plan, agency: Agency, user, expected_version: int, crea
         raise SubmissionRefused(plan_closed_message(plan, reader=user))
     if plan.status == Plan.Status.DRAFT:
         raise SubmissionRefused(plan_draft_message(plan))
-    locked = Submission.objects.select_for_update().select_related(
+    # Only the submission's own row is locked: PostgreSQL cannot lock the nullable side of the
+    # outer joins to its people.
+    locked = Submission.objects.select_for_update(of=("self",)).select_related(
         "agency", "submitted_by", "approved_by", "returned_by", "reopened_by"
     )
     submission: Submission | None
