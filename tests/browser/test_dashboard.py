@@ -19,16 +19,16 @@ from tests.conftest import make_user
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 def ensure_catalogue():
     """Install the standard catalogue again if a transactional test before this one flushed it.
 
-    ``serialized_rollback`` restores it only when the test database was serialized at
-    creation, which depends on which tests pytest collected; the data migration's own function
-    makes the test independent of that.
+    The data migration's own function makes the test independent of the tests before it
+    (``serialized_rollback`` would restore the whole database instead, content types
+    included, which collides on PostgreSQL with the content types a flush recreates).
     """
     migration = importlib.import_module("indicators.migrations.0002_standard_catalogue")
     migration.install(django_apps, None)

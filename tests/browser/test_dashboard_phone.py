@@ -13,7 +13,7 @@ from tests.conftest import make_user
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 VERDICTS = {"Đạt", "Chưa đạt", "Chưa có số liệu"}

@@ -12,7 +12,7 @@ from tests.conftest import make_user
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 AGENCY_PAGE = "/entry/91/2017/agency/91-SNV/"

@@ -22,7 +22,7 @@ from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 State = Submission.State

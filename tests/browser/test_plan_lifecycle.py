@@ -19,7 +19,7 @@ DRAFT_MESSAGE = "Kế hoạch năm 2017 đang là dự thảo"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -31,7 +31,7 @@ from tests.conftest import PASSWORD, make_user
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 AXE_JS = ROOT / "node_modules/axe-core/axe.min.js"
