@@ -42,6 +42,9 @@ TESTS = [
     "tests/plans/test_dashboard_selectors.py",
     "tests/plans/test_dashboard_pages.py",
     "tests/plans/test_dashboard_demo.py",
+    # The selectors of the "figures as of" line and of the reporting cycle have their own files.
+    "tests/plans/test_figures_as_of.py",
+    "tests/plans/test_status_board.py",
 ]
 TEST_ENV = {
     "DEBUG": "off",
