@@ -369,3 +369,95 @@ def test_the_tallies_of_approved_figures_count_only_approved_agencies(
     key = (province_a.pk, 2017, lan.pk, "department")
     assert every[key].agencies_reporting == 2
     assert approved[key].agencies_reporting == 1
+
+
+# When the figures last changed, and who still owes them ----------------------------------------
+
+
+def _as_of(plan, targets=()):
+    return selectors.figures_as_of(
+        province_id=plan.province_id, year=plan.year, plan=plan, targets=targets
+    )
+
+
+def _moment(day):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(2018, 1, day, 9, 0))
+
+
+def test_the_figures_as_of_cannot_be_changed_once_read():
+    answer = selectors.FiguresAsOf(changed_at=None, agencies_missing=0)
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.agencies_missing = 1  # type: ignore[misc]
+
+
+def test_the_latest_change_is_of_the_plans_year_only(plan_a, agencies_a, indicator):
+    this_year = make_result(agencies_a["91-SNV"], indicator("LAN"), 2017, value=1)
+    year_before = make_result(agencies_a["91-SNV"], indicator("LAN"), 2016, value=1)
+    Result.objects.filter(pk=this_year.pk).update(updated_at=_moment(1))
+    # Corrected later: a figure of another year is not a change of this year's figures.
+    Result.objects.filter(pk=year_before.pk).update(updated_at=_moment(20))
+
+    assert _as_of(plan_a).changed_at == _moment(1)
+
+
+def test_the_latest_change_counts_result_entries_of_this_plan_only(
+    province_a, agencies_a, indicator
+):
+    from plans.models import Change
+
+    # The other plan comes first, so that it is not the plan this one's entries are found by.
+    other_plan = Plan.objects.create(province=province_a, year=2016)
+    plan_a = Plan.objects.create(province=province_a, year=2017, status=Plan.Status.OPEN)
+    result = make_result(agencies_a["91-SNV"], indicator("LAN"), 2017, value=1)
+    Result.objects.filter(pk=result.pk).update(updated_at=_moment(1))
+    entry = Change.objects.create(result=result, plan=plan_a, channel="grid", new={"value": 1})
+    Change.objects.filter(pk=entry.pk).update(changed_at=_moment(5))
+    other = Change.objects.create(plan=other_plan, channel="admin", new=None)
+    Change.objects.filter(pk=other.pk).update(changed_at=_moment(25))
+
+    # The result's own history entry (day 5) is newer than its row (day 1); the other plan's
+    # entry (day 25) is not this plan's.
+    assert _as_of(plan_a).changed_at == _moment(5)
+
+
+def test_an_agency_still_owes_a_figure_reported_for_another_year_only(
+    plan_a, agencies_a, indicator
+):
+    target = make_target(plan_a, indicator("LAN"), "department", "80")
+    make_result(agencies_a["91-SNV"], indicator("LAN"), 2017, value=1)
+    make_result(agencies_a["91-STTTT"], indicator("LAN"), 2018, value=1)
+
+    assert _as_of(plan_a, [target]).agencies_missing == 1
+
+
+def test_agencies_of_another_province_owe_nothing_to_this_plan(
+    plan_a, agencies_a, agencies_b, indicator
+):
+    target = make_target(plan_a, indicator("LAN"), "department", "80")
+    make_result(agencies_a["91-SNV"], indicator("LAN"), 2017, value=1)
+    make_result(agencies_a["91-STTTT"], indicator("LAN"), 2017, value=1)
+
+    # 33-SNV, a department of Hưng Yên, reported nothing: not this plan's concern.
+    assert _as_of(plan_a, [target]).agencies_missing == 0
+
+
+def test_the_report_counts_hold_the_plans_tiers_and_active_agencies_only(
+    plan_a, agencies_a, agencies_b, indicator
+):
+    from plans.models import Submission
+
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-SNV"], state="submitted")
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-H899"], state="approved")
+
+    departments = selectors.submission_counts(plan_a, ["department"])
+    communes = selectors.submission_counts(plan_a, ["commune"])
+
+    # Hưng Yên's department 33-SNV is not Kiên Giang's.
+    assert departments == {"submitted": 1, "approved": 0, "agencies": 2}
+    # 91-X30736 starts only in 2018: one commune in 2017.
+    assert communes == {"submitted": 0, "approved": 0, "agencies": 1}
