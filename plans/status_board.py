@@ -15,7 +15,7 @@ from plans.exports import csv_safe
 from plans.grid import plan_agencies, target_scopes
 from plans.models import Agency, Plan, Result, Submission
 from plans.naming import name_agencies
-from plans.services.submissions import results_digest
+from plans.services.submissions import DIGEST_FIELDS, results_digest
 from plans.tiers import TIER_ORDER
 
 State = Submission.State
@@ -79,7 +79,7 @@ def _figures_by_agency(year: int, agency_ids) -> dict[int, list]:
     rows = (
         Result.objects.filter(year=year, agency_id__in=agency_ids)
         .order_by()
-        .values_list("agency_id", "indicator_id", "value", "numerator", "denominator", "note")
+        .values_list("agency_id", *DIGEST_FIELDS)
     )
     for agency_id, *row in rows:
         figures.setdefault(agency_id, []).append(row)

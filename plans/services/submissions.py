@@ -40,12 +40,16 @@ def results_digest(rows) -> str:
     return digest.hexdigest()
 
 
+# The figures a digest covers, in the order results_digest reads them.
+DIGEST_FIELDS = ("indicator_id", "value", "numerator", "denominator", "note")
+
+
 def agency_results_digest(*, agency_id: int, year: int) -> str:
     """Return the digest of ``agency_id``'s figures for ``year`` as stored now."""
     return results_digest(
         Result.objects.filter(agency_id=agency_id, year=year)
         .order_by()
-        .values_list("indicator_id", "value", "numerator", "denominator", "note")
+        .values_list(*DIGEST_FIELDS)
     )
 
 
@@ -176,7 +180,7 @@ def submission_approve(
             plan=plan, agency=agency, user=user, expected_version=expected_version, create=False
         )
         if submission is None or submission.state != State.SUBMITTED:
-            raise SubmissionRefused(_not_submitted(agency, plan, submission, _("duyệt")))
+            raise SubmissionRefused(_not_submitted(agency, plan, submission, approve=True))
         old = submission_snapshot(submission)
         submission.state = State.APPROVED
         submission.approved_at, submission.approved_by = timezone.now(), user
@@ -202,7 +206,7 @@ def submission_return(
             plan=plan, agency=agency, user=user, expected_version=expected_version, create=False
         )
         if submission is None or submission.state != State.SUBMITTED:
-            raise SubmissionRefused(_not_submitted(agency, plan, submission, _("trả lại")))
+            raise SubmissionRefused(_not_submitted(agency, plan, submission, approve=False))
         old = submission_snapshot(submission)
         submission.state = State.RETURNED
         submission.returned_at, submission.returned_by = timezone.now(), user
@@ -244,12 +248,19 @@ def submission_reopen(
         )
 
 
-def _not_submitted(agency: Agency, plan: Plan, submission: Submission | None, action) -> str:
+def _not_submitted(
+    agency: Agency, plan: Plan, submission: Submission | None, *, approve: bool
+) -> str:
     """Return why a report that is not waiting for review cannot be approved or returned."""
     if submission is not None and submission.state == State.APPROVED:
         return _("Báo cáo của %(agency)s năm %(year)s đã được duyệt rồi.") % {
             "agency": agency.name, "year": plan.year,
         }
-    return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể %(action)s.") % {
-        "agency": agency.name, "action": action,
+    # Whole sentences, not a verb slotted into one: other languages word them differently.
+    if approve:
+        return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể duyệt.") % {
+            "agency": agency.name
+        }
+    return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể trả lại.") % {
+        "agency": agency.name
     }
