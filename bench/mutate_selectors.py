@@ -1,4 +1,5 @@
-"""A small mutation run on plans/selectors.py: which single-token changes do the tests miss?
+"""A small mutation run on plans/selectors/progress.py: which single-token changes do the tests
+miss?
 
 Each mutant changes one thing in the module: a comparator (``<``/``<=``, ``>``/``>=``,
 ``==``/``!=``), a lookup (``__lt``/``__lte``, ``__gt``/``__gte``), one ``.filter(...)`` or
@@ -9,7 +10,8 @@ selector tests run with ``-x``; a failing run kills it, a passing run lets it su
 By default the project (without .git, the virtualenv and node_modules) is copied to a
 temporary directory and the mutants are written there, so that other people's test runs in
 the working tree never import a mutant. ``--in-place`` writes them over the working tree's own
-plans/selectors.py instead. Either way the original is kept in memory and written back, byte
+plans/selectors/progress.py instead. Either way the original is kept in memory and written back,
+byte
 for byte with its times, after every mutant and on any exit (try/finally, SIGTERM, SIGINT).
 
     .venv/bin/python bench/mutate_selectors.py                # every mutant, or a sample of
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = Path("plans/selectors.py")
+TARGET = Path("plans/selectors/progress.py")
 TESTS = [
     "tests/plans/test_selectors.py",
     "tests/plans/test_selectors_edges.py",

@@ -183,15 +183,15 @@ STORAGES = {
 # Uploads: results files are small; anything larger than this is refused before parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Evidence files (scans, photos, documents) may be larger; the evidence upload view asks for
-# this limit instead (plans.uploads.upload_limit).
+# this limit instead (plans.files.uploads.upload_limit).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts ~9,000 fields
 # An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES, or its view's own limit
-# (plans/uploads.py): the check runs while Django receives it, before any middleware or view
+# (plans/files/uploads.py): the check runs while Django receives it, before any middleware or view
 # reads the request.
 FILE_UPLOAD_HANDLERS = [
-    "plans.uploads.SizeLimitedUploadHandler",
+    "plans.files.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -4,11 +4,12 @@ Each word is defined here once and used by the models (as their nested ``TextCho
 ``Agency.Tier``, ``Indicator.Kind``, ``Target.Unit``, ``Target.Comparator``, ``Plan.Status``,
 ``Profile.Role``), by the database constraints (``.values``: a model's ``Meta`` cannot see the
 classes nested in the model, so the constraints name these), by the progress arithmetic
-(plans.progress), the imports, and every page and file that shows a status.
+(plans.rules.progress), the imports, and every page and file that shows a status.
 tests/test_vocabulary.py holds them to docs/FORMATS.md.
 
 A plain module of enumerations, no models: both apps import it (plans already imports
-indicators, so neither app's package is the place), and so does plans.progress, which must stay
+indicators, so neither app's package is the place), and so does plans.rules.progress, which must
+stay
 free of the database.
 """
 
@@ -58,7 +59,7 @@ class Comparator(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """The status of a target's progress, as computed by plans.progress."""
+    """The status of a target's progress, as computed by plans.rules.progress."""
 
     MET = "met", _("Đạt")
     NOT_MET = "not_met", _("Chưa đạt")

@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from plans.collation import register_sqlite_collation
+        from plans.words.collation import register_sqlite_collation
 
         # SQLite has no Vietnamese collation of its own: the admin's lists order by ours.
         connection_created.connect(register_sqlite_collation)

@@ -16,9 +16,9 @@ from django.utils import translation
 from egov_targets import vocabulary
 from egov_targets.vocabulary import Comparator, Group, Kind, PlanStatus, Role, Status, Tier, Unit
 from indicators.models import Indicator
-from plans import progress
 from plans.models import Agency, Plan, Profile, Target
-from plans.tiers import TIER_ORDER
+from plans.rules import progress
+from plans.rules.tiers import TIER_ORDER
 
 FORMATS = (Path(__file__).resolve().parent.parent / "docs" / "FORMATS.md").read_text("utf-8")
 

@@ -1,0 +1,1 @@
+"""Demo: the demonstration data load_demo builds, through the services like any other writer."""

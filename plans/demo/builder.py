@@ -37,8 +37,8 @@ from datetime import date
 from pathlib import Path
 
 from plans.models import active_in_year
+from plans.rules.tiers import parse_tiers
 from plans.services.tables.columns import RESULT_COLUMNS, TARGET_COLUMNS
-from plans.tiers import parse_tiers
 
 AGENCIES_CSV = Path(__file__).resolve().parent / "agencies.csv"
 

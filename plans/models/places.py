@@ -14,7 +14,7 @@ from egov_targets.vocabulary import (
     Role,
     Tier,
 )
-from plans.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
+from plans.rules.parsing import AGENCY_CODE_REGEX, AGENCY_CODE_RULE
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -93,8 +93,8 @@ class Agency(models.Model):
                     "Năm bắt đầu hoạt động phải trước hoặc bằng năm kết thúc."
                 ),
             ),
-            # Entry pages put the code in their addresses (plans/urls_entry.py); the imports and
-            # the admin check it first, in words (plans.parsing). Written as "no character
+            # Entry pages put the code in their addresses (plans/urls/entry.py); the imports and
+            # the admin check it first, in words (plans.rules.parsing). Written as "no character
             # outside the alphabet, a letter or digit first", not one anchored pattern: "$" lets
             # a final newline through in Python's re (Django's REGEXP on SQLite) and not in
             # PostgreSQL, while "[^...]" and "^" read the same in both, and in the sqlite3
@@ -113,7 +113,8 @@ class Agency(models.Model):
     @property
     def display_name(self) -> str:
         """Return the name people read: with its parent when the name is repeated in the
-        province and tier, as set by plans.naming.name_agencies; the plain name until then."""
+        province and tier, as set by plans.selectors.naming.name_agencies; the plain name until
+        then."""
         return self.__dict__.get("_display_name") or self.name
 
     @display_name.setter

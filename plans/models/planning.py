@@ -17,8 +17,8 @@ from egov_targets.vocabulary import (
 )
 from indicators.models import Indicator
 from plans.models.places import MAX_YEAR, MIN_YEAR, Province, year_validators
-from plans.rules import NOTE_MAX_LENGTH
-from plans.tiers import TiersError, format_tiers, parse_tiers, tiers_in_words
+from plans.rules.limits import NOTE_MAX_LENGTH
+from plans.rules.tiers import TiersError, format_tiers, parse_tiers, tiers_in_words
 
 
 class Plan(models.Model):

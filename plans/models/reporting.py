@@ -14,7 +14,7 @@ from egov_targets.vocabulary import (
     SubmissionState,
 )
 from indicators.models import Indicator
-from plans.filetypes import ALLOWED as ALLOWED_TYPES
+from plans.files.filetypes import ALLOWED as ALLOWED_TYPES
 from plans.models.places import MAX_YEAR, MIN_YEAR, Agency, year_validators
 from plans.models.planning import Plan
 
@@ -120,7 +120,7 @@ class Evidence(models.Model):
     """A file that backs an agency's result for a year: one indicator's, or the whole report's.
 
     Written by plans.services.evidence only: the file is checked by its contents
-    (plans.filetypes) and served by an access-checked view, never from a public address.
+    (plans.files.filetypes) and served by an access-checked view, never from a public address.
     """
 
     agency = models.ForeignKey(

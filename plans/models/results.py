@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from indicators.models import Indicator
 from plans.models.places import MAX_YEAR, MIN_YEAR, Agency, year_validators
-from plans.rules import NOTE_MAX_LENGTH
+from plans.rules.limits import NOTE_MAX_LENGTH
 
 
 class Result(models.Model):

@@ -1,7 +1,7 @@
 """Evidence files behind an agency's figures: adding and deleting them, with their history.
 
 The file is checked before anything is written: its size against ``EVIDENCE_MAX_BYTES`` and its
-kind by its contents (plans.filetypes). It is then stored under a name made by the server
+kind by its contents (plans.files.filetypes). It is then stored under a name made by the server
 (plans.models.evidence_file_name) and its row and history entry written in one transaction; a
 failed transaction removes the stored file again. A deleted file leaves storage only after the
 deletion has committed, so a rolled-back deletion never loses it.
@@ -18,11 +18,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.filetypes import FileTypeRefused, detect_type
+from plans.files.filetypes import FileTypeRefused, detect_type
 from plans.models import Agency, Change, Evidence, Plan
 from plans.services.history import change_record, evidence_snapshot
 from plans.services.submissions import approved_agencies_locked
-from plans.wording import approved_lock_message, plan_closed_message
+from plans.words.wording import approved_lock_message, plan_closed_message
 
 # The lengths of the model's fields (Evidence.original_name, Evidence.description).
 ORIGINAL_NAME_MAX_LENGTH = 255

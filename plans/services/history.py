@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 
 from plans.models import Change, Evidence, Plan, Result, Submission, Target
-from plans.rules import plain_decimal
+from plans.rules.limits import plain_decimal
 from plans.services import bulk
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.

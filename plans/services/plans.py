@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.access import can_write, provinces_for_user, role_of
 from plans.models import MAX_YEAR, Change, Plan, Profile, Result, Target
+from plans.policy.access import can_write, provinces_for_user, role_of
 from plans.services.history import (
     ChangeEntry,
     change_record,
@@ -21,7 +21,7 @@ from plans.services.history import (
     target_snapshot,
 )
 from plans.services.submissions import approved_agencies_locked
-from plans.wording import approved_lock_message
+from plans.words.wording import approved_lock_message
 
 
 def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
-from plans.rules import NOTE_MAX_LENGTH
+from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
 from plans.services.submissions import approved_agencies_locked
-from plans.wording import (
+from plans.words.wording import (
     approved_lock_message,
     figures_in_words,
     person_text,

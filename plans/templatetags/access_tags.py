@@ -2,7 +2,7 @@
 
 from django import template
 
-from plans import access
+from plans.policy import access
 
 register = template.Library()
 

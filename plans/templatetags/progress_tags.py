@@ -1,13 +1,15 @@
-"""Template filters of the dashboard: thin wrappers of :mod:`plans.wording` and the bar chart.
+"""Template filters of the dashboard: thin wrappers of :mod:`plans.words.wording` and the bar chart.
 
-The words themselves live in :mod:`plans.wording`, which the comparison, the workbook and the
+The words themselves live in :mod:`plans.words.wording`, which the comparison, the workbook and the
 views call too; a filter here only makes a function available to templates.
 """
 
 from django import template
 
-from plans import charts, progress, wording
-from plans.wording import number_text  # noqa: F401  (the tags' tests format numbers with it)
+from plans.outputs import charts
+from plans.rules import progress
+from plans.words import wording
+from plans.words.wording import number_text  # noqa: F401  (the tags' tests format numbers with it)
 
 register = template.Library()
 

@@ -3,10 +3,10 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from plans.access import may_report_for, role_of
 from plans.models import Profile
-from plans.status_board import agency_status
-from plans.wording import date_text
+from plans.policy.access import may_report_for, role_of
+from plans.selectors.status import agency_status
+from plans.words.wording import date_text
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """The leaders' progress dashboard: read-only pages, a printable report and downloads.
 
-Every page gets its province or plan through :mod:`plans.access` and its figures through
-:mod:`plans.selectors` (progress of any set of targets in a constant number of queries).
+Every page gets its province or plan through :mod:`plans.policy.access` and its figures through
+:mod:`plans.selectors.progress` (progress of any set of targets in a constant number of queries).
 Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
 """
 
@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans import charts, comparison, exports, progress, selectors, workbook
-from plans.access import (
+from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
+from plans.outputs import charts, exports, workbook
+from plans.policy.access import (
     check_plan_visible,
     get_plan_for_user,
     get_province_for_user,
@@ -20,11 +21,13 @@ from plans.access import (
     sees_drafts,
     without_hidden_drafts,
 )
-from plans.collation import sorted_vietnamese
-from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
-from plans.parsing import parse_ascii_int
+from plans.rules import progress
+from plans.rules.parsing import parse_ascii_int
+from plans.selectors import comparison
+from plans.selectors import progress as selectors
 from plans.views.decorators import dashboard_view
-from plans.wording import number_text, whole_percent_text
+from plans.words.collation import sorted_vietnamese
+from plans.words.wording import number_text, whole_percent_text
 
 
 def _check_year(year: int) -> None:
@@ -286,7 +289,7 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
 def dashboard_compare(request, year: int):
     """Show the provinces the user may read side by side, per indicator and scope, for a year.
 
-    Queries: profile, the provinces, then those of :func:`plans.comparison.build`.
+    Queries: profile, the provinces, then those of :func:`plans.selectors.comparison.build`.
     """
     _check_year(year)
     provinces = sorted_vietnamese(

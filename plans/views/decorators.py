@@ -12,20 +12,21 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from plans.access import (
+from plans.models import Plan
+from plans.policy.access import (
     get_agency_for_user,
     get_plan_for_user,
     is_reporter,
     plan_read_only_message,
 )
-from plans.models import Plan
 
 
 def entry_view(*methods: str, reporters: bool = False):
     """Let the view answer officers who may enter the plan's results, by ``methods`` only.
 
     The view is called as ``view(request, plan, **other_url_kwargs)``, with the plan of the URL's
-    ``province_code`` and ``year`` from :func:`plans.access.get_plan_for_user` (``write=True``).
+    ``province_code`` and ``year`` from :func:`plans.policy.access.get_plan_for_user`
+    (``write=True``).
     The access helper runs before the method is looked at: an anonymous visitor goes to the
     login page, a stranger gets 404 and a leader 403 whatever the method; an officer using
     another method gets a 405 naming the allowed ones, with a page saying where to go instead
@@ -33,7 +34,7 @@ def entry_view(*methods: str, reporters: bool = False):
     plan is refused here, for every entry page at once, with 409 and the reason.
 
     With ``reporters`` a reporter of the province is let in too (403 otherwise): the view must
-    then limit him to his agencies, through :func:`plans.access.get_agency_for_user` or by
+    then limit him to his agencies, through :func:`plans.policy.access.get_agency_for_user` or by
     writing rows of his agencies only.
     """
 

@@ -1,7 +1,8 @@
 """Results entry for steering-committee staff: the year page, grids, agency pages, closing.
 
 Every view gets its plan through :func:`plans.views.decorators.entry_view` (and its agency
-through ``plans.access``), with ``write=True``: another province answers 404, a leader 403, an
+through ``plans.policy.access``), with ``write=True``: another province answers 404, a leader 403,
+an
 anonymous visitor goes to the login page. Writes go through ``plans.services``. Uploads and
 the template download are in :mod:`plans.views.upload`.
 """
@@ -16,9 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators.models import Indicator
-from plans import selectors
-from plans.access import get_agency_for_user, plan_read_only_message, role_of
-from plans.grid import (
+from plans.forms.grid import (
     ResultGrid,
     approved_agency_ids,
     cell_inputs_html,
@@ -29,14 +28,16 @@ from plans.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
-from plans.naming import name_agencies
-from plans.parsing import parse_ascii_int
+from plans.policy.access import get_agency_for_user, plan_read_only_message, role_of
+from plans.rules.parsing import parse_ascii_int
+from plans.rules.tiers import TIER_ORDER, Tier
+from plans.selectors import progress as selectors
+from plans.selectors.naming import name_agencies
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
-from plans.tiers import TIER_ORDER, Tier
 from plans.views.decorators import entry_view
 from plans.views.evidence import evidence_form_context
-from plans.wording import change_figures_text, person_text, plan_draft_message, time_text
+from plans.words.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
 

@@ -3,7 +3,8 @@
 Attaching and deleting are entry pages (:func:`plans.views.decorators.entry_view`): officers of
 the province, admins, and reporters for their own agencies (403 for another, as on its agency
 page). Downloading is for every reader of the province, leaders included, and reporters for
-their own agencies (404 for another); it goes through :func:`plans.access.get_evidence_for_user`,
+their own agencies (404 for another); it goes through
+:func:`plans.policy.access.get_evidence_for_user`,
 which finds the file through its province, year and agency. Files are never served from a
 public address. While an agency's report is approved its files can be neither attached nor
 deleted (plans.services.evidence) until an officer reopens it.
@@ -19,16 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans import filetypes
-from plans.access import get_agency_for_user, get_evidence_for_user, plan_read_only_message
-from plans.naming import name_agencies
+from plans.files import filetypes
+from plans.files.uploads import oversized_upload, upload_limit
+from plans.policy.access import get_agency_for_user, get_evidence_for_user, plan_read_only_message
+from plans.selectors.naming import name_agencies
 from plans.services.evidence import (
     DESCRIPTION_MAX_LENGTH,
     EvidenceRefused,
     evidence_add,
     evidence_delete,
 )
-from plans.uploads import oversized_upload, upload_limit
 from plans.views.decorators import entry_view
 
 

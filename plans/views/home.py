@@ -1,7 +1,8 @@
 from django.db.models import Count
 from django.shortcuts import render
 
-from plans.access import (
+from plans.models import Agency, Plan
+from plans.policy.access import (
     can_write,
     is_reporter,
     provinces_for_user,
@@ -9,8 +10,7 @@ from plans.access import (
     sees_drafts,
     without_hidden_drafts,
 )
-from plans.collation import sorted_vietnamese
-from plans.models import Agency, Plan
+from plans.words.collation import sorted_vietnamese
 
 
 def home(request):

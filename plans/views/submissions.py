@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from plans.access import get_agency_for_user
-from plans.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter
 from plans.models import Agency, Change, Submission
-from plans.parsing import parse_ascii_int
+from plans.policy.access import get_agency_for_user
+from plans.rules.parsing import parse_ascii_int
+from plans.rules.tiers import TIER_ORDER
+from plans.selectors.status import (
+    STATUS_CSV_COLUMNS,
+    deadline_passed,
+    plan_agency_statuses,
+    status_csv_rows,
+    tier_counts,
+)
 from plans.services.submissions import (
     SubmissionRefused,
     submission_approve,
@@ -26,14 +34,6 @@ from plans.services.submissions import (
     submission_return,
     submission_submit,
 )
-from plans.status_board import (
-    STATUS_CSV_COLUMNS,
-    deadline_passed,
-    plan_agency_statuses,
-    status_csv_rows,
-    tier_counts,
-)
-from plans.tiers import TIER_ORDER
 from plans.views.decorators import entry_view
 
 

@@ -4,7 +4,7 @@ Every view gets its plan through :func:`plans.views.decorators.entry_view` with 
 as the other entry pages do. A reporter may use them too, for its own agencies only: its
 template lists them alone, and its upload refuses any other agency's row as an unknown code.
 The file is read by ``plans.services.imports.results_import``; the template is written by
-:mod:`plans.results_template`.
+:mod:`plans.outputs.results_template`.
 """
 
 import base64
@@ -17,13 +17,13 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from plans import results_template
-from plans.access import is_reporter, plan_read_only_message, reporter_agency_ids
+from plans.files.uploads import oversized_upload
 from plans.models import Agency, Change
+from plans.outputs import results_template
+from plans.policy.access import is_reporter, plan_read_only_message, reporter_agency_ids
 from plans.services import imports
-from plans.uploads import oversized_upload
 from plans.views.decorators import entry_view
-from plans.wording import change_figures_text
+from plans.words.wording import change_figures_text
 
 UPLOAD_SESSION_KEY = "entry_upload"
 # The preview keeps the file in the session (base64) until it is confirmed; larger files are

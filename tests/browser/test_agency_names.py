@@ -8,9 +8,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from plans.collation import sorted_vietnamese
 from plans.models import Agency, Profile, Province
-from plans.naming import name_agencies
+from plans.selectors.naming import name_agencies
+from plans.words.collation import sorted_vietnamese
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_dashboard import ensure_catalogue
 from tests.conftest import make_user

@@ -12,8 +12,8 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plans import exports
 from plans.models import Profile, Province, Target
+from plans.outputs import exports
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_user
 

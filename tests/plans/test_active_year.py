@@ -12,9 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
-from plans import selectors
 from plans.demo.builder import DemoAgency
 from plans.models import Agency, Plan, Result, Target, active_in_year
+from plans.selectors import progress as selectors
 
 SPANS = {
     "91-FIRST": (2017, None),

@@ -5,8 +5,8 @@ import re
 
 from django.urls import reverse
 
-from plans.collation import collated
 from plans.models import Agency, Plan, Province
+from plans.words.collation import collated
 
 NAMES = ["Sở Khoa học và Công nghệ", "Sở Kế hoạch và Đầu tư", "Ân Thi", "An Minh", "Bình An",
          "Ba Tri", "Đông Hải", "Duyên Hải"]

@@ -1,4 +1,5 @@
-"""Names people can tell apart (plans.naming): a name repeated in a province carries its parent."""
+"""Names people can tell apart (plans.selectors.naming): a name repeated in a province carries its
+parent."""
 
 import io
 
@@ -6,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from plans.collation import sorted_vietnamese
 from plans.models import Agency, Profile, Province
-from plans.naming import agency_display_names, name_agencies, parent_short_name
+from plans.selectors.naming import agency_display_names, name_agencies, parent_short_name
+from plans.words.collation import sorted_vietnamese
 from tests.conftest import make_user
 
 

@@ -17,10 +17,10 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from indicators.models import Indicator
-from plans.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter
 from plans.models import Agency, Change, Plan, Province, Result, Target
+from plans.rules.tiers import format_tiers, parse_tiers
 from plans.services.imports.indicators import FIELDS as INDICATOR_FIELDS
-from plans.tiers import format_tiers, parse_tiers
 
 pytestmark = pytest.mark.django_db
 

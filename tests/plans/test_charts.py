@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from plans import charts, progress
+from plans.outputs import charts
+from plans.rules import progress
 
 
 def prog(*, unit="percent", target="80", numerator=3, denominator=4, reporting=4, in_scope=4,

@@ -1,11 +1,11 @@
-"""Vietnamese alphabetical order (plans.collation) and where people read it."""
+"""Vietnamese alphabetical order (plans.words.collation) and where people read it."""
 
 import pytest
 from django.urls import reverse
 
-from plans.admin_choices import VietnameseModelChoiceField
-from plans.collation import sorted_vietnamese, vietnamese_key
+from plans.forms.admin_choices import VietnameseModelChoiceField
 from plans.models import Profile, Province
+from plans.words.collation import sorted_vietnamese, vietnamese_key
 from tests.conftest import make_user
 
 

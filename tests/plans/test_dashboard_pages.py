@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from plans import exports
 from plans.models import Agency, Plan, Profile, Province, Result, Target
+from plans.outputs import exports
 from tests.conftest import PASSWORD, make_user
 from tests.factories import login, make_result
 
@@ -386,7 +386,7 @@ def test_it_answers_the_target_page_in_constant_queries(client, leader_a, target
                                                         django_assert_num_queries):
     login(client, leader_a)
     # session, user, profile, province, plan, target, same target in every year, agency
-    # counts, result sums, agencies in scope, their display names (plans.naming: one query
+    # counts, result sums, agencies in scope, their display names (plans.selectors.naming: one query
     # for the whole list), their results, when the figures last changed
     with django_assert_num_queries(13):
         client.get(target_url(targets_a["K1"]))
@@ -637,7 +637,7 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     login(client, leader_a)
     url = reverse("plans:dashboard_xlsx", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums, agencies,
-    # their display names (plans.naming), results, untargeted indicators, when the figures
+    # their display names (plans.selectors.naming), results, untargeted indicators, when the figures
     # last changed (the summary no longer reads the export rows: its three queries are gone)
     with django_assert_num_queries(13):
         response = client.get(url)

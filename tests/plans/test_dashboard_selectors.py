@@ -2,8 +2,8 @@
 
 from fractions import Fraction
 
-from plans import selectors
 from plans.models import Agency, Result
+from plans.selectors import progress as selectors
 from tests.factories import make_result, make_target
 
 
@@ -13,7 +13,7 @@ def test_it_lists_lagging_agencies_first_weakest_first(plan_a, agencies_a, indic
     make_result(agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL"), numerator=9, denominator=10)
     make_result(agencies_a["91-STTTT"], indicator("OFFICIAL_EMAIL"), numerator=5, denominator=10)
     make_result(agencies_a["91-H899"], indicator("OFFICIAL_EMAIL"), numerator=7, denominator=10)
-    # agency list, their display names (plans.naming), results
+    # agency list, their display names (plans.selectors.naming), results
     with django_assert_num_queries(3):
         reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
     assert [f.agency.code for f in reported] == ["91-STTTT", "91-H899", "91-SNV"]

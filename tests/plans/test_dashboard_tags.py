@@ -1,4 +1,4 @@
-"""Words and numbers of progress: through plans.progress, in the active language."""
+"""Words and numbers of progress: through plans.rules.progress, in the active language."""
 
 from decimal import Decimal
 
@@ -6,8 +6,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from plans import progress, selectors
 from plans.models import Agency, Result, Target
+from plans.rules import progress
+from plans.selectors import progress as selectors
 from plans.templatetags import progress_tags as tags
 
 

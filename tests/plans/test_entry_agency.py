@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from plans.models import Change, Plan, Result
 
 
@@ -139,7 +139,7 @@ def test_history_runs_in_constant_queries(officer_client, plan_a, agencies_a, in
         Change.objects.create(result=result, plan=plan_a, changed_by=officer_a, channel="grid",
                               old=None, new=result.as_dict())
     # session, user, profile, province, plan, province again and agency, the agency's
-    # namesakes (its display name, plans.naming), changes with their result, indicator and
+    # namesakes (its display name, plans.selectors.naming), changes with their result, indicator and
     # user.
     with django_assert_num_queries(9):
         officer_client.get(history_url())

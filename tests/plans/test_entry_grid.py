@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from plans.models import Agency, Change, Plan, Result, Target
 
 
@@ -260,7 +260,7 @@ def test_it_renders_the_grid_in_constant_queries(
 ):
     make_communes(province_a, 150)
     # session, user, profile, province, plan, targets, indicators, agencies, their display
-    # names (plans.naming: one query for the whole grid), results, the plan's approved
+    # names (plans.selectors.naming: one query for the whole grid), results, the plan's approved
     # agencies (their rows are read-only; one query for the whole grid)
     with django_assert_num_queries(11):
         officer_client.get(grid_url("commune"))

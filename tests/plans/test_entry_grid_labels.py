@@ -9,7 +9,7 @@ from django.utils import translation
 
 from indicators.models import Indicator
 from plans.models import Agency
-from plans.wording import what_to_count_text
+from plans.words.wording import what_to_count_text
 
 
 def grid_url(tier="department", code="91", year=2017):

@@ -1,5 +1,5 @@
 """Names people can tell apart on the upload page and in the results template: two communes
-named "UBND xã Bình An" under different districts carry their district (plans.naming)."""
+named "UBND xã Bình An" under different districts carry their district (plans.selectors.naming)."""
 
 import csv
 import io
@@ -114,7 +114,8 @@ def test_an_import_without_a_preview_or_errors_reads_no_names(plan_a, namesakes)
     with CaptureQueriesContext(connection) as queries:
         report = results_import(source=source)
     assert report.created == 2
-    # The display names are read with the parents' names (plans.naming); nobody reads them here.
+    # The display names are read with the parents' names (plans.selectors.naming); nobody reads
+    # them here.
     assert not [query for query in queries if "parent__name" in query["sql"]]
 
 

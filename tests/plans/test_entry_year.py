@@ -143,7 +143,8 @@ def test_it_runs_in_constant_queries(officer_client, plan_a, province_a, indicat
         for i in range(60)
     )
     # session, user, profile, province, plan, agencies with report counts, their display names
-    # (plans.naming: one query for the whole list, hence 13 rather than 12), reports by tier
+    # (plans.selectors.naming: one query for the whole list, hence 13 rather than 12), reports by
+    # tier
     # and indicator, targets (targeted ids), indicators, progress: targets, agency counts,
     # result tallies.
     with django_assert_num_queries(13):

@@ -12,10 +12,10 @@ from django.core.files.uploadhandler import SkipFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from plans.filetypes import ZIP_MAX_PART_BYTES, FileTypeRefused, detect_type
+from plans.files.filetypes import ZIP_MAX_PART_BYTES, FileTypeRefused, detect_type
+from plans.files.uploads import SizeLimitedUploadHandler
 from plans.models import Change, Evidence, Plan, Result
 from plans.services.evidence import EvidenceRefused, evidence_add, evidence_delete, evidence_name
-from plans.uploads import SizeLimitedUploadHandler
 from tests import evidence_files as files
 
 

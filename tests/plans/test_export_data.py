@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plans.exports import progress_csv
 from plans.models import Agency, Change, Plan, Province, Result, Target
+from plans.outputs.exports import progress_csv
 
 pytestmark = pytest.mark.django_db
 

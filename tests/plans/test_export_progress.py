@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plans.exports import csv_safe, progress_csv, progress_rows
 from plans.models import Result, Target
+from plans.outputs.exports import csv_safe, progress_csv, progress_rows
 
 HEADER = (
     "province_code,year,indicator_code,tiers,comparator,target,unit,achieved,numerator,"

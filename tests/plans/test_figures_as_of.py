@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import selectors
 from plans.models import Change, Result
+from plans.selectors import progress as selectors
 from plans.services.history import change_record, plan_snapshot, target_snapshot
 from tests.factories import login, make_result, make_target
 

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from indicators.models import Indicator
 from plans.demo import builder
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
-from plans.progress import Status
-from plans.selectors import plan_progress, targets_progress
+from plans.rules.progress import Status
+from plans.selectors.progress import plan_progress, targets_progress
 
 
 def load_demo(*args) -> str:

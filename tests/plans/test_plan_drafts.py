@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from plans.models import Change, Plan, Result, Target
 
 DRAFT_MESSAGE = (

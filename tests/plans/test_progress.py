@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from plans.progress import (
+from plans.rules.progress import (
     COMPARATORS,
     Status,
     Tally,

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from plans.access import may_report_for, reporter_agency_ids
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from plans.models import Agency, Change, Profile, Result
+from plans.policy.access import may_report_for, reporter_agency_ids
 from tests.conftest import make_user
 from tests.factories import csv_upload
 from tests.plans.test_admin import form_data

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from plans import selectors
-from plans import workbook as reports
 from plans.models import Agency, Province, Result, Target
+from plans.outputs import workbook as reports
+from plans.selectors import progress as selectors
 from plans.views.dashboard import _groups
 
 DANGEROUS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")']

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans.models import Change, Plan, Profile, Result
-from plans.results_template import TEMPLATE_COLUMNS
+from plans.outputs.results_template import TEMPLATE_COLUMNS
 from plans.services.imports import results_import
 from tests.conftest import make_user
 

@@ -1,4 +1,5 @@
-"""plans.selectors: which agencies and results count for a target, in a constant number of queries.
+"""plans.selectors.progress: which agencies and results count for a target, in a constant number of
+queries.
 
 Province A (conftest): the provincial committee, departments 91-SNV and 91-STTTT, districts
 91-H899 (until 2025) and 91-H900 (until 2020), communes 91-X30733 (until 2025) and 91-X30736
@@ -10,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from plans.models import Agency, Plan, Result, Target
-from plans.progress import Status
-from plans.selectors import plan_progress, result_tallies, targets_progress
+from plans.rules.progress import Status
+from plans.selectors.progress import plan_progress, result_tallies, targets_progress
 from tests.factories import make_result, make_target
 
 

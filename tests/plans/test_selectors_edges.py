@@ -1,4 +1,5 @@
-"""plans.selectors at its edges: first and last active years, 0/0 reports, the lagging rules of
+"""plans.selectors.progress at its edges: first and last active years, 0/0 reports, the lagging
+rules of
 yes/no counts, and filters that must change what is shown when they are taken away.
 
 Province A (conftest): the provincial committee, departments 91-SNV and 91-STTTT, districts
@@ -13,9 +14,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans import selectors
 from plans.models import Agency, Plan, Result
-from plans.progress import Tally
+from plans.rules.progress import Tally
+from plans.selectors import progress as selectors
 from tests.factories import make_result, make_target
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from plans.models import Change, Plan, Result, Submission
 from plans.services.imports import results_import
 from plans.services.results import ResultsRefused, result_record

@@ -1,4 +1,5 @@
-"""Figures in words (plans.wording), the one module the tags, workbook, views and services call."""
+"""Figures in words (plans.words.wording), the one module the tags, workbook, views and services
+call."""
 
 import datetime
 from decimal import Decimal
@@ -7,9 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone, translation
 
-from plans import progress, wording
+from plans.rules import progress
 from plans.services import results
 from plans.templatetags import progress_tags
+from plans.words import wording
 
 
 @pytest.mark.parametrize(

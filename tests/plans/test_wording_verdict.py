@@ -1,4 +1,4 @@
-"""The verdict in words (plans.wording.verdict_text): the arithmetic of a target with its real
+"""The verdict in words (plans.words.wording.verdict_text): the arithmetic of a target with its real
 numbers, for every kind and unit, comparator and status, in Vietnamese and in English."""
 
 from decimal import Decimal
@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from plans import progress, wording
+from plans.rules import progress
+from plans.words import wording
 from tests.factories import login, make_result, make_target
 
 T = progress.Tally

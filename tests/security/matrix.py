@@ -16,7 +16,7 @@ Visitors: ``anonymous`` (dashboards private, the default), ``anonymous_public`` 
 visitor with ``settings.PUBLIC_DASHBOARD = True``), ``officer_a`` (officer of province A, whose
 pages these are), ``officer_b`` (officer of another province), ``leader_a`` (leader of A: reads
 dashboards, changes nothing — issue 3; the entry pages, GET included, answer 403 because every
-entry view asks ``plans.access`` for write access), ``reporter_a`` (reporter of A for the
+entry view asks ``plans.policy.access`` for write access), ``reporter_a`` (reporter of A for the
 agency 91-SNV — issue 14: reads A's dashboards like a leader; enters 91-SNV's results on its
 agency, history and clear pages and through the upload limited to it, and attaches, downloads
 and deletes its evidence files; every other entry page answers 403) and ``admin_user`` (superuser).

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from egov_targets.auth import AXES_USERNAME_MAX_LENGTH
-from plans.grid import make_token
+from plans.forms.grid import make_token
 from tests.conftest import PASSWORD
 from tests.security.conftest import row_counts
 

@@ -22,9 +22,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
-from plans.grid import make_token, parse_whole
+from plans.forms.grid import make_token, parse_whole
 from plans.models import Agency, Plan, Result, Target
-from plans.parsing import AGENCY_CODE_RULE, is_agency_code, parse_ascii_int
+from plans.rules.parsing import AGENCY_CODE_RULE, is_agency_code, parse_ascii_int
 from plans.services.imports import (
     ImportRefused,
     agencies_import,

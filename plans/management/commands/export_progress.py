@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.exports import progress_csv
 from plans.models import MAX_YEAR, MIN_YEAR, Province
+from plans.outputs.exports import progress_csv
 
 
 class Command(BaseCommand):

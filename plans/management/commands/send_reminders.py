@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Plan, Province
-from plans.reminders import reminder_message, reminders_collect
+from plans.services.reminders import reminder_message, reminders_collect
 
 
 class Command(BaseCommand):

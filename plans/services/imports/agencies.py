@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plans.models import Agency, Change, Province
-from plans.parsing import is_agency_code
+from plans.rules.parsing import is_agency_code
+from plans.rules.tiers import TIER_ORDER
 from plans.services import bulk
 from plans.services.imports.rows import (
     _BAD,
@@ -30,7 +31,6 @@ from plans.services.imports.rows import (
 )
 from plans.services.tables import ReadBudget
 from plans.services.tables.columns import AGENCY_COLUMNS
-from plans.tiers import TIER_ORDER
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Result, Target
-from plans.parsing import parse_ascii_int
+from plans.rules.parsing import parse_ascii_int
 from plans.services.imports.rows import (
     ImportReport,
     _Check,

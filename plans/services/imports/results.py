@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, Submission, result_errors
-from plans.naming import agency_display_names
-from plans.parsing import is_agency_code, parse_whole_number
-from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
+from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
+from plans.rules.parsing import is_agency_code, parse_whole_number
+from plans.selectors.naming import agency_display_names
 from plans.services import bulk
 from plans.services.history import result_changes_insert
 from plans.services.imports.rows import (
@@ -41,7 +41,7 @@ from plans.services.tables.columns import (
     RESULT_IGNORED_COLUMNS,
     RESULT_SHEET_NAMES,
 )
-from plans.wording import approved_lock_message
+from plans.words.wording import approved_lock_message
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per
 # row, small enough that memory stays flat whatever the size of the file.
@@ -127,7 +127,7 @@ class ResultChange:
 
     line: int
     agency_id: int
-    agency_name: str  # as people tell it apart (plans.naming)
+    agency_name: str  # as people tell it apart (plans.selectors.naming)
     indicator: Indicator
     old: tuple | None  # value, numerator, denominator, note
     new: tuple

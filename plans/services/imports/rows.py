@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from plans.models import MAX_YEAR, MIN_YEAR, Change
-from plans.parsing import (
+from plans.rules.limits import WHOLE_MAX_DIGITS
+from plans.rules.parsing import (
     AGENCY_CODE_RULE,
     is_agency_code,
     parse_ascii_int,
     parse_whole_number,
     whole_number_problem,
 )
-from plans.rules import WHOLE_MAX_DIGITS
 from plans.services.tables import FileError, ReadBudget, read_table
 
 # A report is read by a person; past this many errors the rest are only counted.

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Change, Plan, Province, Target
-from plans.parsing import ASCII_DIGITS
-from plans.rules import NOTE_MAX_LENGTH
+from plans.rules.limits import NOTE_MAX_LENGTH
+from plans.rules.parsing import ASCII_DIGITS
+from plans.rules.tiers import TiersError, format_tiers, parse_tiers
 from plans.services.history import ChangeEntry, changes_record, target_snapshot
 from plans.services.imports.rows import (
     _BAD,
@@ -37,7 +38,6 @@ from plans.services.imports.rows import (
 )
 from plans.services.tables import ReadBudget
 from plans.services.tables.columns import TARGET_COLUMNS
-from plans.tiers import TiersError, format_tiers, parse_tiers
 
 # Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
 TARGET_MAX_WHOLE_DIGITS = 13

@@ -6,6 +6,6 @@ app_name = "plans"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("entry/", include("plans.urls_entry")),
-    path("dashboard/", include("plans.urls_dashboard")),
+    path("entry/", include("plans.urls.entry")),
+    path("dashboard/", include("plans.urls.dashboard")),
 ]

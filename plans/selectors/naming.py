@@ -5,14 +5,14 @@ person reads an agency's name (grids, agency pages, their messages, dashboards, 
 history), an agency whose name is repeated within its province and tier carries its parent:
 "UBND xã Bình An – huyện Châu Thành". The names come from one query per province
 (:func:`agency_display_names`); :func:`name_agencies` puts them on the agencies and orders them
-alphabetically (plans.collation).
+alphabetically (plans.words.collation).
 """
 
 from collections import Counter
 from collections.abc import Iterable
 
-from plans.collation import sorted_vietnamese
 from plans.models import Agency
+from plans.words.collation import sorted_vietnamese
 
 SEPARATOR = " – "
 NARROW_UP_TO = 20

@@ -23,8 +23,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
-from plans import progress
-from plans.collation import vietnamese_key
 from plans.models import (
     Agency,
     Change,
@@ -35,8 +33,10 @@ from plans.models import (
     Target,
     active_in_year,
 )
-from plans.naming import name_agencies
-from plans.tiers import TIER_ORDER, tiers_in_words
+from plans.rules import progress
+from plans.rules.tiers import TIER_ORDER, tiers_in_words
+from plans.selectors.naming import name_agencies
+from plans.words.collation import vietnamese_key
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
 
     ``reported`` lists the agencies in scope that reported, lagging ones first; ``not_reported``
     lists the others in Vietnamese alphabetical order. The agencies carry their display names
-    (plans.naming). ``targets`` need their ``indicator`` loaded.
+    (plans.selectors.naming). ``targets`` need their ``indicator`` loaded.
     """
     targets = list(targets)
     if not targets:

@@ -2,7 +2,8 @@
 
 The one place a figure is put into words: the dashboard's template tags, the comparison, the
 progress workbook, the entry pages and the results service all call these functions, so that a
-figure reads the same everywhere. Every figure comes from :mod:`plans.progress` (a ``Progress``
+figure reads the same everywhere. Every figure comes from :mod:`plans.rules.progress` (a
+``Progress``
 or its rounded value) or from a stored result; nothing is recomputed here. Numbers follow the
 active language (``85,0`` in Vietnamese, ``85.0`` in English).
 """
@@ -20,7 +21,7 @@ from django.utils.translation import (
     pgettext_lazy,
 )
 
-from plans import progress
+from plans.rules import progress
 
 # What a count of an indicator counts, for "từ 3 dịch vụ trở lên". Indicators added later by admins
 # fall back on their kind: a yes/no count is a number of agencies, anything else a bare number.

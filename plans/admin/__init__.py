@@ -23,21 +23,20 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from plans.admin_choices import (
-    VietnameseChoicesMixin,
-    VietnameseRelatedFilter,
-    VietnameseRelatedOnlyFilter,
-)
-from plans.admin_forms import (
+from plans.forms.admin import (
     PlanAdminForm,
     ProfileInlineForm,
     ResultAdminForm,
     TargetAdminForm,
     TargetInlineFormSet,
 )
-from plans.collation import collated
+from plans.forms.admin_choices import (
+    VietnameseChoicesMixin,
+    VietnameseRelatedFilter,
+    VietnameseRelatedOnlyFilter,
+)
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
-from plans.parsing import parse_ascii_int
+from plans.rules.parsing import parse_ascii_int
 from plans.services.plans import (
     plan_close,
     plan_reopen,
@@ -49,12 +48,13 @@ from plans.services.plans import (
     targets_history_keep,
 )
 from plans.services.results import ResultsRefused, result_record
+from plans.words.collation import collated
 
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "agency_count", "plan_count"]
-    # Vietnamese alphabetical order (plans.collation), on SQLite and PostgreSQL alike.
+    # Vietnamese alphabetical order (plans.words.collation), on SQLite and PostgreSQL alike.
     search_fields = ["code", "name"]
     # Django's admin orders by expressions too; the stubs allow only field names.
     ordering = [collated("name")]  # type: ignore[list-item]

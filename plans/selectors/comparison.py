@@ -1,7 +1,8 @@
 """The comparison of provinces for a year: one row per indicator and scope, a column per province.
 
-Figures come from :func:`plans.selectors.targets_progress` (two queries for every province at
-once); the words come from :mod:`plans.wording`, so that a cell says what the province's
+Figures come from :func:`plans.selectors.progress.targets_progress` (two queries for every province
+at
+once); the words come from :mod:`plans.words.wording`, so that a cell says what the province's
 dashboard says. The national page has about a thousand cells: each is prepared once
 here, with the words that repeat memoised, and the template only prints it.
 """
@@ -12,9 +13,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from plans import progress, selectors
 from plans.models import Plan, Target
-from plans.wording import achieved_text, status_class, status_label, target_text
+from plans.rules import progress
+from plans.selectors import progress as selectors
+from plans.words.wording import achieved_text, status_class, status_label, target_text
 
 
 def _compare_sort_key(province_id, cells):

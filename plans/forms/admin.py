@@ -9,11 +9,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from plans.access import role_of
 from plans.models import Plan, Profile, Result, Target
-from plans.rules import plain_decimal
+from plans.policy.access import role_of
+from plans.rules.limits import plain_decimal
+from plans.rules.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 from plans.services.accounts import profile_scope_errors
-from plans.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
 
 INDICATOR_LABEL_CHARS = 40
 

@@ -3,7 +3,8 @@
 Officers download it, fill it in and upload it (``plans.services.imports.results_import`` reads
 it back). One row per active agency and indicator, in the grid's order, with any result already
 stored. After the import's columns come the agency's name (as people tell it apart, see
-plans.naming), its parent's, the indicator's name and what to count, for the person filling it
+plans.selectors.naming), its parent's, the indicator's name and what to count, for the person
+filling it
 in; the import ignores them. Names and notes come
 from uploaded files, so no text is ever written as a formula.
 
@@ -24,13 +25,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Indicator
-from plans.exports import csv_safe
-from plans.grid import ordered_indicators, plan_agencies, targeted_indicator_ids
+from plans.forms.grid import ordered_indicators, plan_agencies, targeted_indicator_ids
 from plans.models import Plan, Result
-from plans.naming import name_agencies
+from plans.outputs.exports import csv_safe
+from plans.outputs.workbook import write_text
+from plans.rules.tiers import TIER_ORDER
+from plans.selectors.naming import name_agencies
 from plans.services.tables.columns import RESULT_COLUMNS, RESULT_IGNORED_COLUMNS
-from plans.tiers import TIER_ORDER
-from plans.workbook import write_text
 
 # The template is a results.csv to fill: the import's columns, then the ones it ignores.
 TEMPLATE_COLUMNS = RESULT_COLUMNS + RESULT_IGNORED_COLUMNS

@@ -2,7 +2,7 @@
 
 A plan is due for reminders while it is open and its report deadline is at most
 ``settings.REMINDER_DAYS_BEFORE`` days away, or past. Its agencies still owing a report are
-those of the status board (plans.status_board) not submitted yet or returned; an agency that
+those of the status board (plans.selectors.status) not submitted yet or returned; an agency that
 has submitted, or been approved, is never mentioned. Each agency's reporters are reminded of
 it; an agency without a reporter is the province's officers' to chase. Every person gets one
 message listing all his agencies, plan by plan, with each plan's deadline.
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Plan, Profile, Submission
-from plans.status_board import UNSENT, plan_agency_statuses
+from plans.selectors.status import UNSENT, plan_agency_statuses
 
 State = Submission.State
 

@@ -2,7 +2,7 @@
 targets, one sheet per target with the agencies in its scope, and a last sheet for the
 indicators reported without a target.
 
-progress.csv (:mod:`plans.exports`) is the file for programs; this workbook is what a leader
+progress.csv (:mod:`plans.outputs.exports`) is the file for programs; this workbook is what a leader
 forwards as it is. Every sheet is titled with the province and the year and set up to print
 (A4 landscape, fit to the page's width, the header row repeated on each page). Indicators,
 scopes and verdicts are in words; figures are numbers a spreadsheet can compute with, a
@@ -31,9 +31,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from plans import progress
-from plans.tiers import Tier
-from plans.wording import (
+from plans.rules import progress
+from plans.rules.tiers import Tier
+from plans.words.wording import (
     agency_figure_text,
     as_of_text,
     provisional_text,
@@ -374,9 +374,10 @@ def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), 
     ``plan`` may be None (results without a plan); ``groups`` are the dashboard's groups of
     ``TargetProgress`` (dicts of ``label``, ``rows``, ``met``, ``total``, in display order);
     ``figures`` maps a target id to its (reported, not_reported) agencies, as
-    :func:`plans.selectors.scope_figures` gives; ``untargeted`` are
-    :func:`plans.selectors.untargeted_figures`, written on a last sheet when there are any;
-    ``as_of`` is :func:`plans.selectors.figures_as_of`; ``exported_at`` the time of the export.
+    :func:`plans.selectors.progress.scope_figures` gives; ``untargeted`` are
+    :func:`plans.selectors.progress.untargeted_figures`, written on a last sheet when there are any;
+    ``as_of`` is :func:`plans.selectors.progress.figures_as_of`; ``exported_at`` the time of the
+    export.
     """
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Agency, Plan, Result, Submission, result_errors
-from plans.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
-from plans.rules import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
+from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
+from plans.rules.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
+from plans.rules.tiers import parse_tiers
 from plans.services.results import ResultEntry, ResultsRefused
-from plans.tiers import parse_tiers
-from plans.wording import what_to_count_text
+from plans.words.wording import what_to_count_text
 
 
 def _note_hash(note: str) -> str:

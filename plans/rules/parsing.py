@@ -10,7 +10,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from plans.rules import WHOLE_MAX_DIGITS
+from plans.rules.limits import WHOLE_MAX_DIGITS
 
 ASCII_DIGITS = re.compile(r"[0-9]+")
 # Digits in groups of three after the first, separated by dots: how Excel under Vietnamese
@@ -18,7 +18,7 @@ ASCII_DIGITS = re.compile(r"[0-9]+")
 DIGIT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 
 # The characters of an agency code. A code is a path segment of the entry pages
-# (plans/urls_entry.py) and a cell of the CSV files, so none of "/", "?", "#", "%", a space or
+# (plans/urls/entry.py) and a cell of the CSV files, so none of "/", "?", "#", "%", a space or
 # a letter with a diacritic may occur; a first letter or digit keeps "." and ".." (which a
 # browser reads as "this folder" and "the folder above") out of the addresses.
 AGENCY_CODE_REGEX = r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z"

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from plans.exports import csv_safe
-from plans.grid import plan_agencies, target_scopes
+from plans.forms.grid import plan_agencies, target_scopes
 from plans.models import Agency, Plan, Result, Submission
-from plans.naming import name_agencies
+from plans.outputs.exports import csv_safe
+from plans.rules.tiers import TIER_ORDER
+from plans.selectors.naming import name_agencies
 from plans.services.submissions import DIGEST_FIELDS, results_digest
-from plans.tiers import TIER_ORDER
 
 State = Submission.State
 # Not (or no longer) sent: overdue once the deadline has passed.

@@ -2,15 +2,15 @@
 
 A change list's own rows are sorted by the database (its ordering is a SQL ORDER BY, paginated
 there); what the admin offers to choose from — the select boxes and checkboxes of its forms and
-the filters beside its lists — is sorted here by plans.collation.
+the filters beside its lists — is sorted here by plans.words.collation.
 """
 
 from django import forms
 from django.contrib import admin
 from django.forms.models import ModelChoiceIterator
 
-from plans.collation import sorted_vietnamese
 from plans.models import Agency, Province
+from plans.words.collation import sorted_vietnamese
 
 SORTED_MODELS = (Province, Agency)
 

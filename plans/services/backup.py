@@ -21,16 +21,16 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from indicators.models import Indicator
-from plans.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter
 from plans.models import Agency, Result, Target
-from plans.rules import plain_decimal
+from plans.rules.limits import plain_decimal
+from plans.rules.tiers import TIER_ORDER, format_tiers, parse_tiers
 from plans.services.tables.columns import (
     AGENCY_COLUMNS,
     INDICATOR_COLUMNS,
     RESULT_COLUMNS,
     TARGET_COLUMNS,
 )
-from plans.tiers import TIER_ORDER, format_tiers, parse_tiers
 
 CHUNK = 5000
 

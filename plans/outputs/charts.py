@@ -13,7 +13,7 @@ from fractions import Fraction
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from plans import progress
+from plans.rules import progress
 
 STATUS_COLOURS: dict[str, str] = {
     progress.Status.MET: "#14632f",

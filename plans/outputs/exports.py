@@ -1,6 +1,7 @@
 """The progress export of docs/FORMATS.md (``progress.csv``) and a guard for spreadsheet downloads.
 
-Figures come from :func:`plans.selectors.plan_progress`, so the export says exactly what the
+Figures come from :func:`plans.selectors.progress.plan_progress`, so the export says exactly what
+the
 dashboard says. Lines end with ``\\n`` (as the import files may), and the text is UTF-8 without
 a byte-order mark: the file is for programs as much as for people.
 """
@@ -8,12 +9,12 @@ a byte-order mark: the file is for programs as much as for people.
 import io
 from decimal import Decimal
 
-from plans.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter
 from plans.models import Plan, Province
-from plans.progress import PERCENT, Status
-from plans.rules import plain_decimal
-from plans.selectors import plan_progress
-from plans.tiers import format_tiers, parse_tiers
+from plans.rules.limits import plain_decimal
+from plans.rules.progress import PERCENT, Status
+from plans.rules.tiers import format_tiers, parse_tiers
+from plans.selectors.progress import plan_progress
 
 PROGRESS_COLUMNS = (
     "province_code", "year", "indicator_code", "tiers", "comparator", "target", "unit",
@@ -40,7 +41,8 @@ def csv_safe(text: str) -> str:
 
 
 def plain_number(value: Decimal) -> Decimal:
-    """Return ``value`` as a number that prints as :func:`plans.rules.plain_decimal`: 80.0 → 80.
+    """Return ``value`` as a number that prints as :func:`plans.rules.limits.plain_decimal`: 80.0 →
+    80.
 
     A Decimal, not text: a spreadsheet cell keeps it as a number.
     """

@@ -1,0 +1,1 @@
+"""Policy: who may see or change what. May import models, rules and words; nothing above."""
