@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/: the body budget before anything reads a body, JSON for every error below.
+    "plans.api.middleware.ApiMiddleware",
     "egov_targets.middleware.SecurityHeadersMiddleware",
     # Before anything reads the session or the database: PostgreSQL refuses NUL in text.
     "egov_targets.middleware.RejectNulMiddleware",
@@ -261,6 +263,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # send_reminders writes about a plan once its report deadline is this many days away or fewer
 # (and every day after it has passed).
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
+
+# The JSON API (/api/v1/, plans.api). A request body longer than API_MAX_BODY_BYTES is refused
+# (413) before it is read; a POST of results holds at most API_MAX_RESULTS of them; each token
+# makes at most API_RATE_LIMIT requests ("N/s", "N/min", "N/hour", "N/day"), counted in the
+# default cache (per server process unless that cache is shared); a page of results holds
+# API_RESULTS_PAGE_SIZE of them.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_RESULTS = env.int("API_MAX_RESULTS", default=5000)
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
+API_RESULTS_PAGE_SIZE = env.int("API_RESULTS_PAGE_SIZE", default=500)
 if REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more (see .env.example).")
 

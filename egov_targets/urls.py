@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from egov_targets import views
+from plans.api.docs import api_docs
+from plans.api.site import api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -25,6 +27,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # The JSON API for other systems (plans.api); its docs page is the project's own.
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
     path("indicators/", include("indicators.urls")),
     path("", include("plans.urls")),
 ]

@@ -589,3 +589,4 @@ class AccountAdmin(UserAdmin):
     def role(self, user):
         profile = getattr(user, "profile", None)
         return profile.get_role_display() if profile else "—"
+from plans.admin import api as _api_tokens  # noqa: E402,F401  (registers ApiTokenAdmin)

@@ -5,8 +5,10 @@
 - results: Result (and the rule its figures keep)
 - reporting: Submission, Evidence
 - history: Change
+- api: ApiToken
 """
 
+from plans.models.api import ApiToken
 from plans.models.history import Change
 from plans.models.places import (
     MAX_YEAR,
@@ -22,7 +24,7 @@ from plans.models.reporting import Evidence, Submission, evidence_file_name
 from plans.models.results import Result, result_errors
 
 __all__ = [
-    "MAX_YEAR", "MIN_YEAR", "Agency", "Change", "Evidence", "Plan", "Profile", "Province",
-    "Result", "Submission", "Target", "active_in_year", "evidence_file_name", "result_errors",
-    "year_validators",
+    "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "Plan", "Profile",
+    "Province", "Result", "Submission", "Target", "active_in_year", "evidence_file_name",
+    "result_errors", "year_validators",
 ]

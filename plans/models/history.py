@@ -22,6 +22,7 @@ class Change(models.Model):
         ADMIN = "admin", _("trang quản trị")
         COMMAND = "command", _("lệnh quản trị")
         DEMO = "demo", _("dữ liệu mẫu")
+        API = "api", _("API")
 
     result = models.ForeignKey(
         Result,
@@ -64,6 +65,15 @@ class Change(models.Model):
         verbose_name=_("người thay đổi"),
     )
     changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    # The token a program wrote through (channel "api"); kept when the token is deleted.
+    api_token = models.ForeignKey(
+        "plans.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("mã truy cập API"),
+    )
     channel = models.CharField(_("cách thay đổi"), max_length=10, choices=Channel.choices)
     old = models.JSONField(_("giá trị cũ"), null=True, blank=True)
     new = models.JSONField(_("giá trị mới"), null=True, blank=True)
