@@ -37,7 +37,8 @@ class ResultFilters(Schema):
 
 @router.get(
     "/{code}/plans/{year}/results",
-    response={200: list[ResultOut], 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: list[ResultOut], 400: ErrorOut, 401: ErrorOut, 404: ErrorOut,
+              429: ErrorOut},
     summary="A plan's results, a page at a time",
 )
 @decorate_view(etagged)

@@ -25,7 +25,9 @@ class ErrorOut(Schema):
 
 
 class RowErrorOut(Schema):
-    index: int = Field(description="Position of the result in the list sent, from 0.")
+    index: int | None = Field(
+        description="Position of the result in the list sent, from 0; null: the whole request."
+    )
     field: str | None = Field(description="The key the message is about; null: the whole row.")
     message: str
     message_en: str

@@ -15,10 +15,37 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from plans.api import indicators, plans, provinces, results
 from plans.api.auth import TokenAuth, TokenRateThrottle
-from plans.api.errors import ApiError, api_error_response, error_response, status_response
+from plans.api.errors import (
+    ApiError,
+    api_error_response,
+    error_response,
+    render,
+    status_response,
+)
 from plans.api.parser import BudgetedJsonParser
 
 logger = logging.getLogger(__name__)
+
+# pydantic's error types, as the API says them (its own messages are English only).
+VALIDATION_MESSAGES = {
+    "missing": _("Thiếu khoá này."),
+    "extra_forbidden": _("Không có khoá này trong định dạng."),
+    "int_type": _("Phải là một số nguyên."),
+    "int_parsing": _("Phải là một số nguyên."),
+    "int_from_float": _("Phải là một số nguyên."),
+    "string_type": _("Phải là một chuỗi."),
+    "bool_type": _("Phải là true hoặc false."),
+    "bool_parsing": _("Phải là true hoặc false."),
+    "list_type": _("Phải là một danh sách."),
+    "model_type": _("Phải là một đối tượng JSON."),
+    "model_attributes_type": _("Phải là một đối tượng JSON."),
+    "dict_type": _("Phải là một đối tượng JSON."),
+    "too_long": _("Nhiều hơn %(max_length)s phần tử."),
+    "greater_than_equal": _("Phải lớn hơn hoặc bằng %(ge)s."),
+    "value_error": _("Có ký tự không được phép (NUL)."),
+}
+# The kinds a value may take; pydantic reports a value that is none of them once per kind.
+UNION_MEMBERS = {"int", "bool", "str", "none"}
 
 api = NinjaAPI(
     title="egov-targets API",
@@ -88,17 +115,24 @@ def _invalid(request, error: ValidationError):
             400, _("Tham số %(name)s không hợp lệ: %(reason)s."),
             {"name": ".".join(str(part) for part in location[1:]), "reason": item.get("msg")},
         ))
-    rows = []
+    rows, seen = [], set()
     for location, item in body_errors:
-        # ["body", "payload", "results", 3, "value"]: index 3, key "value".
-        path = location[2:]
+        # ["body", "payload", "results", 3, "value", "int"]: index 3, key "value".
+        path = [part for part in location[2:] if part not in UNION_MEMBERS]
         index = path[1] if len(path) > 1 and path[0] == "results" else None
         field = path[2] if index is not None and len(path) > 2 else (
             None if index is not None else ".".join(str(part) for part in path) or None
         )
-        message = item.get("msg", "")
-        rows.append({"index": index, "field": str(field) if field is not None else None,
-                     "message": message, "message_en": message})
+        if (index, field) in seen:
+            continue
+        seen.add((index, field))
+        message = VALIDATION_MESSAGES.get(item.get("type", ""))
+        params = item.get("ctx")
+        rows.append({
+            "index": index, "field": None if field is None else str(field),
+            "message": render(message, params, "vi") if message else item.get("msg", ""),
+            "message_en": render(message, params, "en") if message else item.get("msg", ""),
+        })
     return api_error_response(request, ApiError(422, errors=rows))
 
 
