@@ -79,7 +79,7 @@ def result_send(request, code: str, year: int, payload: ResultsIn):
             dry_run=payload.dry_run,
         )
     except ResultsLocked as locked:
-        raise ApiError(409, locked.message, english=locked.message_en) from None
+        raise ApiError(409, locked.message, english=locked.message_en, conflicts=[]) from None
     except ResultsInvalid as invalid:
         raise ApiError(
             422, errors=[
