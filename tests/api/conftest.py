@@ -30,7 +30,8 @@ OPERATIONS = _operations()
 
 def check_against_schema(method: str, path: str, response) -> None:
     """Fail unless ``response`` is described by its operation's answer of its status."""
-    assert response["Content-Type"].startswith("application/json") or response.status_code == 304
+    if response.status_code != 304:
+        assert response["Content-Type"].startswith("application/json")
     matches = [op for pattern, op_method, op in OPERATIONS
                if pattern.match(path) and op_method == method]
     if not matches:
