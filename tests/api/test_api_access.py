@@ -156,3 +156,22 @@ def test_it_stamps_the_last_use_of_a_token(world, officer_a, api_client):
     assert ApiToken.objects.get().last_used_at is None
     api_client(token).get("/api/v1/provinces/")
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_the_progress_read_is_a_constant_number_of_queries(
+    world, officer_a, api_client, agencies_a, indicator, django_assert_num_queries
+):
+    from plans.models import Agency
+
+    client = api_client(token_for(officer_a))
+    client.get("/api/v1/provinces/91/plans/2017/progress")  # warms the content-type cache
+    # token and owner, last use, profile's provinces, the plan, targets, agency counts,
+    # result sums, when the figures last changed
+    with django_assert_num_queries(8):
+        client.get("/api/v1/provinces/91/plans/2017/progress")
+    for n in range(20):
+        agency = Agency.objects.create(province=agencies_a["91-SNV"].province,
+                                       code=f"91-D{n}", name=f"Sở {n}", tier="department")
+        make_result(agency, indicator("LAN"), value=1)
+    with django_assert_num_queries(8):
+        client.get("/api/v1/provinces/91/plans/2017/progress")
