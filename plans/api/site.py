@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
 
 from plans.api import indicators, plans, provinces, results
 from plans.api.auth import TokenAuth, TokenRateThrottle
@@ -47,6 +48,12 @@ VALIDATION_MESSAGES = {
 # The kinds a value may take; pydantic reports a value that is none of them once per kind.
 UNION_MEMBERS = {"int", "bool", "str", "none"}
 
+class Utf8JsonRenderer(JSONRenderer):
+    """JSON in UTF-8 as it is, "Kiên Giang" rather than "Ki\\u00ean Giang"."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="egov-targets API",
     version="1",
@@ -58,6 +65,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=[TokenRateThrottle()],
     parser=BudgetedJsonParser(),
+    renderer=Utf8JsonRenderer(),
     # The schema is at openapi.json; the docs page is the project's own (plans.api.docs),
     # served without a CDN.
     docs_url=None,
