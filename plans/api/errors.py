@@ -21,6 +21,7 @@ STATUS_MESSAGES = {
     404: _("Không tìm thấy."),
     405: _("Phương thức này không dùng được với địa chỉ này."),
     409: _("Dữ liệu đã thay đổi; không có gì được ghi."),
+    411: _("Thiếu tiêu đề Content-Length: gửi nội dung kèm độ dài của nó."),
     413: _("Nội dung gửi lên quá lớn."),
     422: _("Dữ liệu gửi lên không hợp lệ; không có gì được ghi."),
     429: _("Quá nhiều yêu cầu với mã truy cập này; hãy thử lại sau."),

@@ -57,7 +57,7 @@ def result_list(request, code: str, year: int, filters: Query[ResultFilters]):
     "/{code}/plans/{year}/results",
     response={
         200: ResultsWrittenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-        409: ConflictsOut, 413: ErrorOut, 422: RowErrorsOut, 429: ErrorOut,
+        409: ConflictsOut, 411: ErrorOut, 413: ErrorOut, 422: RowErrorsOut, 429: ErrorOut,
     },
     summary="Send results: all are written, or none",
 )

@@ -131,3 +131,21 @@ def test_a_fault_of_the_server_is_json_not_an_html_page(officer, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail_en"].startswith("Server error")
+
+
+def test_a_body_without_its_length_is_refused_not_read_as_empty(officer):
+    response = officer.client.generic(
+        "POST", RESULTS, b'{"results": []}', content_type="application/json",
+        CONTENT_LENGTH="", HTTP_AUTHORIZATION=officer._headers(None, {})["Authorization"],
+    )
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["detail_en"]
+
+
+def test_a_body_announced_too_long_is_refused_before_it_is_read(officer, settings):
+    settings.API_MAX_BODY_BYTES = 10
+    response = officer.client.generic(
+        "POST", RESULTS, b'{"results": []}', content_type="application/json",
+        HTTP_AUTHORIZATION=officer._headers(None, {})["Authorization"],
+    )
+    assert response.status_code == 413
