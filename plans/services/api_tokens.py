@@ -15,6 +15,9 @@ from plans.models.api import LABEL_MAX_LENGTH, TOKEN_PREFIX_LENGTH, token_digest
 
 # The longest life a token may be given, in days (about ten years): a bound, not a default.
 MAX_EXPIRES_DAYS = 3660
+# A token's last use is stamped at most this often: a write (and on SQLite a commit to disk)
+# on every read would cost more than the read itself (bench: 64 ms against 9 ms of queries).
+LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def api_token_use(*, token: str) -> ApiToken:
     """Return the usable token row of ``token`` with its owner, its last use stamped now.
 
     Raise TokenRefused for a token that is unknown (or whose owner is gone or inactive),
-    expired or revoked. Two queries: the lookup and the stamp.
+    expired or revoked. One query, and a second to stamp the last use when the one stored is
+    older than LAST_USE_RESOLUTION.
     """
     row = (
         ApiToken.objects.select_related("owner", "owner__profile")
@@ -83,8 +87,9 @@ def api_token_use(*, token: str) -> ApiToken:
     now = timezone.now()
     if row.is_expired(now):
         raise TokenRefused("expired")
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    row.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
     return row
 
 
