@@ -7,7 +7,9 @@ answers and the OpenAPI schema come from the typed schemas of ``schemas.py``.
 - ``auth``: the bearer token (``Authorization: Bearer ...``) and the per-token rate limit
 - ``errors``: every error as a JSON object with a Vietnamese and an English message
 - ``middleware``: the body budget (413) and JSON for the errors Django answers itself
-- ``schemas``: the shapes of requests and answers
+- ``parser``: the JSON body, within its budget, and where it is not JSON
+- ``schemas``: the shapes of requests and answers; ``numbers``: figures as JSON numbers
+- ``caching``: ETags and 304
 - ``provinces``, ``plans``, ``results``, ``indicators``: the endpoints, one module per subject
 - ``docs``: the page listing the endpoints, from the schema
 

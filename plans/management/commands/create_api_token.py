@@ -32,7 +32,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         expiry = (
-            time_text(timezone.localtime(row.expires_at)) if row.expires_at else _("không")
+            time_text(timezone.localtime(row.expires_at)) if row.expires_at else _("không bao giờ")
         )
         self.stdout.write(
             _("Đã tạo mã truy cập API cho %(username)s (nhãn: %(label)s, hết hạn: %(expiry)s). "
