@@ -22,7 +22,7 @@ FLAG_COLUMNS = ("late", "changed_since_approval", "changed_since_submission")
 
 @router.get(
     "/{code}/plans/{year}/progress",
-    response={200: ProgressOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: ProgressOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="A plan's progress: the rows of progress.csv",
 )
 @decorate_view(etagged)
@@ -50,7 +50,8 @@ def plan_progress_read(request, code: str, year: int):
 
 @router.get(
     "/{code}/plans/{year}/status",
-    response={200: StatusOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: StatusOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+              429: ErrorOut},
     summary="Each agency's report: the rows of status.csv",
 )
 @decorate_view(etagged)

@@ -44,7 +44,10 @@ VALIDATION_MESSAGES = {
     "too_long": _("Nhiều hơn %(max_length)s phần tử."),
     "greater_than_equal": _("Phải lớn hơn hoặc bằng %(ge)s."),
     "value_error": _("Có ký tự không được phép (NUL)."),
+    "enum": _("Phải là một trong %(expected)s."),
 }
+PARAMETER_MESSAGE = _("Tham số %(name)s không hợp lệ: %(reason)s")
+CURSOR_MESSAGE = _("hãy dùng nguyên địa chỉ next hoặc previous của trang trước.")
 # The kinds a value may take; pydantic reports a value that is none of them once per kind.
 UNION_MEMBERS = {"int", "bool", "str", "none"}
 
@@ -119,10 +122,21 @@ def _invalid(request, error: ValidationError):
         (body_errors if location[:1] == ["body"] else other).append((location, item))
     if other:
         location, item = other[0]
-        return api_error_response(request, ApiError(
-            400, _("Tham số %(name)s không hợp lệ: %(reason)s."),
-            {"name": ".".join(str(part) for part in location[1:]), "reason": item.get("msg")},
-        ))
+        if "cursor" in item:
+            # django-ninja's cursor pagination says only {"cursor": "Invalid Cursor"}.
+            name, reason, given = "cursor", CURSOR_MESSAGE, ""
+        else:
+            name = ".".join(str(part) for part in location[1:])
+            reason = VALIDATION_MESSAGES.get(item.get("type", ""))
+            given = item.get("msg", "")
+        texts = [
+            render(PARAMETER_MESSAGE, {
+                "name": name,
+                "reason": render(reason, item.get("ctx"), language) if reason else given,
+            }, language)
+            for language in ("vi", "en")
+        ]
+        return api_error_response(request, ApiError(400, texts[0], english=texts[1]))
     rows, seen = [], set()
     for location, item in body_errors:
         # ["body", "payload", "results", 3, "value", "int"]: index 3, key "value".

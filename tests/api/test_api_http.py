@@ -98,9 +98,13 @@ def test_results_are_filtered_by_agency_indicator_and_tier(officer, agencies_a, 
     assert codes("?tier=department") == [("91-SNV", "LAN")]
 
 
-def test_a_bad_filter_or_cursor_is_400(officer):
-    assert officer.get(RESULTS + "?tier=planet").status_code == 400
-    assert officer.get(RESULTS + "?cursor=%%%").status_code in (400, 422)
+def test_a_bad_filter_or_cursor_is_400_naming_it(officer):
+    tier = officer.get(RESULTS + "?tier=planet")
+    assert tier.status_code == 400
+    assert "tier" in tier.json()["detail"] and "'commune'" in tier.json()["detail_en"]
+    cursor = officer.get(RESULTS + "?cursor=%25%25%25")
+    assert cursor.status_code == 400
+    assert cursor.json()["detail_en"].startswith("Parameter cursor is invalid: use the next")
 
 
 def test_the_status_has_the_columns_of_status_csv(officer):
@@ -149,3 +153,11 @@ def test_a_body_announced_too_long_is_refused_before_it_is_read(officer, setting
         HTTP_AUTHORIZATION=officer._headers(None, {})["Authorization"],
     )
     assert response.status_code == 413
+
+
+def test_a_year_that_is_not_a_number_is_400_naming_it_in_both_languages(officer):
+    response = officer.get("/api/v1/provinces/91/plans/nineteen/progress")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "Tham số year không hợp lệ: Phải là một số nguyên."
+    assert body["detail_en"] == "Parameter year is invalid: Must be a whole number."
