@@ -268,11 +268,13 @@ REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=7)
 # (413) before it is read; a POST of results holds at most API_MAX_RESULTS of them; each token
 # makes at most API_RATE_LIMIT requests ("N/s", "N/min", "N/hour", "N/day"), counted in the
 # default cache (per server process unless that cache is shared); a page of results holds
-# API_RESULTS_PAGE_SIZE of them.
+# API_RESULTS_PAGE_SIZE of them unless the client asks for another page_size, up to
+# API_RESULTS_MAX_PAGE_SIZE.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 API_MAX_RESULTS = env.int("API_MAX_RESULTS", default=5000)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
-API_RESULTS_PAGE_SIZE = env.int("API_RESULTS_PAGE_SIZE", default=500)
+API_RESULTS_PAGE_SIZE = env.int("API_RESULTS_PAGE_SIZE", default=100)
+API_RESULTS_MAX_PAGE_SIZE = env.int("API_RESULTS_MAX_PAGE_SIZE", default=1000)
 if REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more (see .env.example).")
 

@@ -43,7 +43,7 @@ class ResultFilters(Schema):
 )
 @decorate_view(etagged)
 @paginate(CursorPagination, ordering=("pk",), page_size=settings.API_RESULTS_PAGE_SIZE,
-          max_page_size=settings.API_RESULTS_PAGE_SIZE)
+          max_page_size=settings.API_RESULTS_MAX_PAGE_SIZE)
 def result_list(request, code: str, year: int, filters: Query[ResultFilters]):
     """Return the results of the plan's province and year, oldest first; ``next`` is the
     address of the following page (null on the last)."""
