@@ -464,7 +464,8 @@ class ChangeAdmin(admin.ModelAdmin):
     """
 
     list_display = ["changed_at", "changed_by", "channel", "subject", "difference"]
-    readonly_fields = ["changed_at", "changed_by", "channel", "subject", "difference", "old", "new"]
+    readonly_fields = ["changed_at", "changed_by", "channel", "api_token", "subject", "difference",
+                       "old", "new"]
     fields = tuple(readonly_fields)
     list_filter = ["channel", "changed_at"]
     list_select_related = [

@@ -94,3 +94,22 @@ def test_the_admin_revokes_tokens_and_the_api_refuses_them(
 
     refused = Client().get("/api/v1/provinces/", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 401
+
+
+def test_a_history_entry_shows_the_token_it_was_written_with(
+    admin_client_, officer_a, plan_a, agencies_a, indicator
+):
+    from plans.models import Change
+
+    make_target(plan_a, indicator("LAN"), "department", 80)
+    token = _create("officer_a", "--label", "Cổng một cửa")[-1]
+    from django.test import Client
+
+    Client().post(
+        "/api/v1/provinces/91/plans/2017/results",
+        data={"results": [{"agency_code": "91-SNV", "indicator_code": "LAN", "value": 1}]},
+        content_type="application/json", headers={"Authorization": f"Bearer {token}"},
+    )
+    change = Change.objects.get(result__isnull=False)
+    page = admin_client_.get(reverse("admin:plans_change_change", args=[change.pk]))
+    assert "Cổng một cửa" in page.content.decode()
