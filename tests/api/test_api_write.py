@@ -248,3 +248,36 @@ def test_more_results_than_allowed_is_422(setup, officer):
 def test_a_leader_may_not_write(setup, leader_a, api_client):
     response = api_client(token_for(leader_a)).post(URL, {"results": []})
     assert response.status_code == 403
+
+
+def test_every_progress_field_equals_progress_csv(setup, agencies_a, indicator, officer):
+    import csv
+    import io
+    from decimal import Decimal
+
+    from plans.outputs.exports import progress_csv
+
+    make_target(setup, indicator("PUBLIC_SERVICES_L4"), "all", 3, unit="count")
+    make_target(setup, indicator("OFFICIAL_EMAIL"), "province+department", Decimal("12.5"),
+                comparator=">")
+    officer.post(URL, {"results": [
+        {"agency_code": "91-SNV", "indicator_code": "LAN", "value": 1},
+        {"agency_code": "91-STTTT", "indicator_code": "LAN", "value": 0},
+        {"agency_code": "91-UBND", "indicator_code": "OFFICIAL_EMAIL", "numerator": 1,
+         "denominator": 3},
+        {"agency_code": "91-SNV", "indicator_code": "PUBLIC_SERVICES_L4", "numerator": 2,
+         "denominator": 9},
+    ]})
+    targets = officer.get("/api/v1/provinces/91/plans/2017/progress").json()["targets"]
+    rows = list(csv.DictReader(io.StringIO(progress_csv(province=setup.province, year=2017))))
+    assert len(targets) == len(rows) == 4
+    for target, row in zip(targets, rows, strict=True):
+        assert list(target) == list(row)
+        for column, cell in row.items():
+            value = target[column]
+            if cell == "":
+                assert value is None, column
+            elif isinstance(value, str):
+                assert value == cell, column
+            else:
+                assert Decimal(str(value)) == Decimal(cell), column
