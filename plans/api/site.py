@@ -6,6 +6,7 @@ limit, parameters or a body that do not validate), and, logged, any fault of the
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -122,6 +123,7 @@ def _invalid(request, error: ValidationError):
         (body_errors if location[:1] == ["body"] else other).append((location, item))
     if other:
         location, item = other[0]
+        reason: Any
         if "cursor" in item:
             # django-ninja's cursor pagination says only {"cursor": "Invalid Cursor"}.
             name, reason, given = "cursor", CURSOR_MESSAGE, ""

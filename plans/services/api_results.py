@@ -4,8 +4,9 @@ The list of results is written as the rows of a ``results.csv`` and given to
 :func:`plans.services.imports.results_import`, the service of the upload and of
 ``import_results``: the same checks, the same locks (a closed plan, an approved report), all or
 nothing, and history entries on the channel ``api`` that name the token. What the API adds is
-the version check a client asks for by sending the version it read: a result changed since is
-a conflict, and nothing is written.
+the version check a client asks for by sending the version it read (a result changed since is
+a conflict, and nothing is written), and, for a reporter's token, the freeze of a submitted
+report: its reporter changes nothing of it until it is returned, as on its agency's page.
 """
 
 import bisect
@@ -19,8 +20,8 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from plans.models import ApiToken, Change, Plan, Result
-from plans.policy.access import plan_read_only_message
+from plans.models import ApiToken, Change, Plan, Result, Submission
+from plans.policy.access import is_reporter, plan_read_only_message
 from plans.services.imports import ImportRefused, ImportReport, ReadBudget, results_import
 from plans.services.imports.results import YES_NO_VALUES
 from plans.services.tables.columns import RESULT_COLUMNS
@@ -104,6 +105,9 @@ def results_post(
             conflicts = _conflicts(plan, results, user)
             if conflicts:
                 raise ResultsConflict(conflicts)
+            frozen = _submitted_for_reporter(plan, results, user)
+            if frozen:
+                raise ResultsInvalid(frozen)
             before = Change.objects.aggregate(last=Max("pk"))["last"] or 0
             report = _import(plan, source, user=user, agency_ids=agency_ids, dry_run=dry_run)
             if not dry_run:
@@ -117,6 +121,33 @@ def results_post(
             _problems(plan, source, starts, results, refused.report, user, agency_ids)
         ) from None
     return report
+
+
+def _submitted_for_reporter(plan: Plan, results: list[dict], user) -> list[RowProblem]:
+    """Return a problem for each result a reporter sends for an agency whose report is
+    submitted (waiting for review), locking those reports until the transaction ends."""
+    if not is_reporter(user):
+        return []
+    submitted = {
+        code: name for code, name in Submission.objects.select_for_update()
+        .filter(plan=plan, agency__code__in={result["agency_code"] for result in results},
+                state=Submission.State.SUBMITTED)
+        .order_by("pk").values_list("agency__code", "agency__name")
+    }
+    problems = []
+    for index, result in enumerate(results):
+        name = submitted.get(result["agency_code"])
+        if name is None:
+            continue
+        messages = []
+        for language in ("vi", "en"):
+            with translation.override(language):
+                messages.append(_(
+                    "Báo cáo năm %(year)s của %(agency)s đã gửi và đang chờ duyệt: cán bộ báo "
+                    "cáo không sửa số liệu của báo cáo cho đến khi báo cáo được trả lại."
+                ) % {"year": plan.year, "agency": name})
+        problems.append(RowProblem(index, "agency_code", *messages))
+    return problems
 
 
 def _import(plan: Plan, source: bytes, *, user, agency_ids, dry_run: bool) -> ImportReport:

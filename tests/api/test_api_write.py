@@ -281,3 +281,19 @@ def test_every_progress_field_equals_progress_csv(setup, agencies_a, indicator, 
                 assert value == cell, column
             else:
                 assert Decimal(str(value)) == Decimal(cell), column
+
+
+def test_a_reporters_submitted_report_is_frozen_for_its_reporter_only(
+    setup, agencies_a, reporter_a, officer, api_client
+):
+    Submission.objects.create(plan=setup, agency=agencies_a["91-SNV"],
+                              state=Submission.State.SUBMITTED)
+    body = {"results": [{"agency_code": "91-SNV", "indicator_code": "LAN", "value": 1}]}
+    refused = api_client(token_for(reporter_a)).post(URL, body)
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["index"], error["field"]) == (0, "agency_code")
+    assert "submitted" in error["message_en"]
+    assert not Result.objects.exists()
+    # An officer may still correct a submitted report.
+    assert officer.post(URL, body).json()["created"] == 1
