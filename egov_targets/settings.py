@@ -275,6 +275,9 @@ API_MAX_RESULTS = env.int("API_MAX_RESULTS", default=5000)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
 API_RESULTS_PAGE_SIZE = env.int("API_RESULTS_PAGE_SIZE", default=100)
 API_RESULTS_MAX_PAGE_SIZE = env.int("API_RESULTS_MAX_PAGE_SIZE", default=1000)
+# django-ninja's cursor counts the results of one agency already given (the order's ties): as
+# many as an agency may have in a year, indicators added by admins included.
+NINJA_PAGINATION_MAX_OFFSET = 100_000
 if REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more (see .env.example).")
 

@@ -17,9 +17,10 @@ def plan_results(
     plan: Plan, *, agency_code: str | None = None, indicator_code: str | None = None,
     tier: str | None = None,
 ):
-    """Return the results of ``plan``'s province and year, ordered by id, filtered if asked.
+    """Return the results of ``plan``'s province and year, filtered if asked.
 
-    The result's agency, indicator and last writer come with it (one query per page).
+    The result's agency, indicator and last writer come with it (one query per page); the
+    caller orders them.
     """
     results = Result.objects.filter(agency__province_id=plan.province_id, year=plan.year)
     if agency_code:
@@ -28,7 +29,7 @@ def plan_results(
         results = results.filter(indicator__code=indicator_code)
     if tier:
         results = results.filter(agency__tier=tier)
-    return results.select_related("agency", "indicator", "updated_by").order_by("pk")
+    return results.select_related("agency", "indicator", "updated_by")
 
 
 def indicator_catalogue():

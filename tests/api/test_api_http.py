@@ -73,16 +73,24 @@ def test_a_token_over_its_rate_gets_429(officer, settings, officer_a, api_client
     assert api_client(token_for(officer_a)).get("/api/v1/provinces/").status_code == 200
 
 
-def test_results_come_a_page_at_a_time(officer, agencies_a, indicator, settings):
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7, 8])
+def test_results_come_a_page_at_a_time_each_once(officer, agencies_a, indicator, page_size):
+    # Several results of one agency: the pages cut inside an agency's results too.
+    expected = {("91-SNV", "LAN")}
     for code in ("91-STTTT", "91-UBND", "91-H899"):
-        make_result(agencies_a[code], indicator("LAN"), value=1)
-    seen, url, pages = [], RESULTS + "?page_size=3", 0
+        for kind in ("LAN", "FIBRE"):
+            make_result(agencies_a[code], indicator(kind), value=1)
+            expected.add((code, kind))
+    make_result(agencies_a["91-H899"], indicator("WEB_PORTAL"), value=0)
+    expected.add(("91-H899", "WEB_PORTAL"))
+    seen, url, pages = [], RESULTS + f"?page_size={page_size}", 0
     while url:
         page = officer.get(url.replace("http://testserver", "")).json()
-        seen += [result["agency_code"] for result in page["results"]]
+        assert len(page["results"]) <= page_size
+        seen += [(result["agency_code"], result["indicator_code"]) for result in page["results"]]
         url, pages = page["next"], pages + 1
-    assert pages == 2
-    assert sorted(seen) == ["91-H899", "91-SNV", "91-STTTT", "91-UBND"]
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    assert pages == -(-len(expected) // page_size)
 
 
 def test_results_are_filtered_by_agency_indicator_and_tier(officer, agencies_a, indicator):
