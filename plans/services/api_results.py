@@ -129,7 +129,7 @@ def _submitted_for_reporter(plan: Plan, results: list[dict], user) -> list[RowPr
     if not is_reporter(user):
         return []
     submitted = {
-        code: name for code, name in Submission.objects.select_for_update()
+        code: name for code, name in Submission.objects.select_for_update(of=("self",))
         .filter(plan=plan, agency__code__in={result["agency_code"] for result in results},
                 state=Submission.State.SUBMITTED)
         .order_by("pk").values_list("agency__code", "agency__name")
