@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plans.models import Agency, Evidence, Plan, Profile, Province
-from plans.words.wording import plan_closed_message, plan_draft_message
+from plans.words.messages import plan_closed_message, plan_draft_message
 
 
 def role_of(user) -> str | None:

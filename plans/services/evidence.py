@@ -22,7 +22,7 @@ from plans.files.filetypes import FileTypeRefused, detect_type
 from plans.models import Agency, Change, Evidence, Plan
 from plans.services.history import change_record, evidence_snapshot
 from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import approved_lock_message, plan_closed_message
+from plans.words.messages import approved_lock_message, plan_closed_message
 
 # The lengths of the model's fields (Evidence.original_name, Evidence.description).
 ORIGINAL_NAME_MAX_LENGTH = 255

@@ -21,7 +21,7 @@ from plans.services.history import (
     target_snapshot,
 )
 from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import approved_lock_message
+from plans.words.messages import approved_lock_message
 
 
 def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:

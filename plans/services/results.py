@@ -21,7 +21,7 @@ from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
 from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import (
+from plans.words.messages import (
     approved_lock_message,
     figures_in_words,
     person_text,

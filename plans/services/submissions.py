@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from plans.models import Agency, Change, Plan, Profile, Result, Submission
 from plans.policy.access import may_report_for, provinces_for_user, role_of
 from plans.services.history import change_record, submission_snapshot
-from plans.words.wording import plan_closed_message, plan_draft_message
+from plans.words.messages import plan_closed_message, plan_draft_message
 
 State = Submission.State
 
