@@ -94,6 +94,14 @@ def may_report_for(user, agency: Agency) -> bool:
     return False
 
 
+def may_review(user, plan: Plan) -> bool:
+    """Return True if ``user`` may approve, return and reopen reports of ``plan``'s province:
+    its officers and admins."""
+    if role_of(user) not in (Profile.Role.OFFICER, Profile.Role.ADMIN):
+        return False
+    return provinces_for_user(user).filter(pk=plan.province_id).exists()
+
+
 def sees_drafts(user) -> bool:
     """Return True if ``user`` may see draft plans: admins, who prepare and open them."""
     return role_of(user) == Profile.Role.ADMIN

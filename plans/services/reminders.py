@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Plan, Profile, Submission
-from plans.selectors.status import UNSENT, plan_agency_statuses
+from plans.rules.cycle import UNSENT
+from plans.selectors.status import plan_agency_statuses
 
 State = Submission.State
 

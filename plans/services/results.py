@@ -20,9 +20,8 @@ from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
-from plans.services.submissions import approved_agencies_locked
+from plans.services.submissions import frozen_agencies_locked, frozen_message
 from plans.words.messages import (
-    approved_lock_message,
     figures_in_words,
     person_text,
     plan_closed_message,
@@ -138,8 +137,8 @@ def results_record_grid(
 
     Entries equal to what is stored are left untouched (no write, no history). Raise
     ResultsRefused, writing nothing, when the plan is closed, an entry is invalid, changes an
-    approved agency's figures, or a result was changed by someone else since the version the
-    entry names. Return the results written.
+    approved agency's figures (or, for its reporter, a submitted one's), or a result was changed
+    by someone else since the version the entry names. Return the results written.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -170,8 +169,8 @@ def results_record_grid(
                 indicator_id__in={e.indicator.pk for e in entries},
             ).select_related("updated_by")
         }
-        approved = approved_agencies_locked(
-            plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}
+        frozen = frozen_agencies_locked(
+            plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}, user=user
         )
         problems, current, to_create, to_update = {}, {}, [], []
         for entry in entries:
@@ -186,8 +185,11 @@ def results_record_grid(
             ) and result.note == note:
                 # Already so (perhaps someone saved the same figures): nothing to write.
                 continue
-            if approved.get((plan.pk, entry.agency.pk)):
-                problems[entry.key] = [approved_lock_message(entry.agency.name, plan.year)]
+            state = frozen.get((plan.pk, entry.agency.pk))
+            if state is not None:
+                problems[entry.key] = [
+                    frozen_message(state, agency_name=entry.agency.name, year=plan.year)
+                ]
                 continue
             seen = result.version if result else 0
             if seen != entry.expected_version:
@@ -332,6 +334,13 @@ def result_clear(*, result: Result, user, expected_version: int, channel: str) -
             .filter(pk=result.pk)
             .first()
         )
+        frozen = frozen_agencies_locked(
+            plan_ids=[plan.pk], agency_ids=[result.agency_id], user=user
+        ).get((plan.pk, result.agency_id))
+        if frozen is not None:
+            raise ResultsRefused(
+                frozen_message(frozen, agency_name=result.agency.name, year=result.year)
+            )
         if current is None or current.version != expected_version:
             raise ResultsRefused(
                 _(

@@ -7,6 +7,8 @@ anonymous visitor goes to the login page. Writes go through ``plans.services``. 
 the template download are in :mod:`plans.views.upload`.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -28,15 +30,18 @@ from plans.forms.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
-from plans.policy.access import get_agency_for_user, plan_read_only_message, role_of
+from plans.policy.access import can_write, get_agency_for_user, plan_read_only_message, role_of
+from plans.rules import cycle
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
 from plans.selectors.naming import name_agencies
+from plans.selectors.status import AgencyStatus, agency_status, changes_since_submission
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.views.decorators import entry_view
 from plans.views.evidence import evidence_form_context
+from plans.words.messages import submitted_lock_message
 from plans.words.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
@@ -188,6 +193,56 @@ def entry_grid(request, plan, tier):
     )
 
 
+@dataclass
+class AgencyReport:
+    """What the report panel of an agency's page shows (plans.templatetags.submission_tags)."""
+
+    plan: Plan
+    status: AgencyStatus
+    # The names of the moves the reader may make now (plans.rules.cycle).
+    moves: set[str]
+    # Why the reader may not change the figures while the report stands so, or "".
+    frozen_message: str
+    # Indicator by indicator, the figures changed since the report was submitted.
+    changes: list[dict] = field(default_factory=list)
+
+
+def agency_report(user, plan: Plan, agency) -> AgencyReport:
+    """Return where ``agency``'s report stands and what ``user`` may do with it.
+
+    Called on entry pages only, whose decorator has already let ``user`` enter this agency's
+    results (an officer of the province, an admin, or its reporter): that is the table's
+    "reports"; "reviews" is an officer's or admin's role.
+    """
+    status = agency_status(plan, agency)
+    reviews = can_write(user)
+    frozen = cycle.figures_frozen(status.state, reviews=reviews)
+    changes = [
+        {
+            "indicator": change.indicator,
+            "old": change_figures_text(change.indicator, change.old),
+            "new": change_figures_text(change.indicator, change.new),
+            "who": person_text(change.changed_by, reader=user) if change.changed_by else "",
+            "when": time_text(change.changed_at),
+        }
+        for change in changes_since_submission(plan, status)
+    ]
+    return AgencyReport(
+        plan=plan,
+        status=status,
+        moves=cycle.allowed_moves(
+            status.state, reports=True, reviews=reviews,
+            plan_open=plan.status == Plan.Status.OPEN,
+        ),
+        # The approved lock is said by the panel itself, as before.
+        frozen_message=(
+            submitted_lock_message(agency.name, plan.year)
+            if frozen and status.state == cycle.State.SUBMITTED else ""
+        ),
+        changes=changes,
+    )
+
+
 @entry_view("GET", "POST", reporters=True)
 def entry_agency(request, plan, agency_code):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
@@ -204,12 +259,15 @@ def entry_agency(request, plan, agency_code):
         results=[r for r in results if r.year == plan.year],
         targeted_ids=targeted_ids,
     )
-    read_only = plan_read_only_message(request.user, plan)
+    report = agency_report(request.user, plan, agency)
+    read_only = plan_read_only_message(request.user, plan) or report.frozen_message
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
             return redirect(request.get_full_path())
         status = 409 if plan.is_closed else 400
+        # The refusal may have come from a move made meanwhile: show the report as it is now.
+        report = agency_report(request.user, plan, agency)
     years = sorted({r.year for r in results})
     by_key = {(r.indicator_id, r.year): r for r in results}
     across_years = [
@@ -227,6 +285,7 @@ def entry_agency(request, plan, agency_code):
             "plan": plan,
             "province": plan.province,
             "agency": agency,
+            "report": report,
             "grid": grid,
             "cells": [
                 (cell, cell_inputs_html(cell, closed=bool(read_only), with_notes=True))

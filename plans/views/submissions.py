@@ -1,4 +1,4 @@
-"""Agencies' reports: submit, approve, return, reopen (POST), and the plan's status board.
+"""Agencies' reports: submit, withdraw, approve, return, reopen (POST), and the plan's status board.
 
 Each transition is a POST from the agency's entry page or the status board, carrying the
 version of the report the person saw; the service (plans.services.submissions) decides and
@@ -33,6 +33,7 @@ from plans.services.submissions import (
     submission_reopen,
     submission_return,
     submission_submit,
+    submission_withdraw,
 )
 from plans.views.decorators import entry_view
 
@@ -66,6 +67,15 @@ def submission_submit_view(request, plan, agency_code):
     return _transition(
         request, plan, agency_code, submission_submit,
         done=_("Đã gửi báo cáo năm %(year)s của %(agency)s."),
+    )
+
+
+@entry_view("POST", reporters=True)
+def submission_withdraw_view(request, plan, agency_code):
+    """Take the agency's submitted report back to draft to correct it (who may submit it)."""
+    return _transition(
+        request, plan, agency_code, submission_withdraw,
+        done=_("Đã rút lại báo cáo năm %(year)s của %(agency)s: có thể sửa rồi gửi lại."),
     )
 
 

@@ -83,3 +83,35 @@ def submitted_lock_message(agency_name: str, year: int) -> str:
         "Báo cáo của %(agency)s năm %(year)s đã được gửi và đang chờ duyệt: số liệu và minh chứng "
         "không sửa được nữa. Muốn sửa, hãy rút báo cáo về (nút “Rút lại để sửa”) rồi gửi lại."
     ) % {"agency": agency_name, "year": year}
+
+
+def reason_missing_message(move: str) -> str:
+    """Return what to write when a move of a report that needs a reason (return, reopen) has
+    none."""
+    if move == "return":
+        return _("Hãy ghi lý do trả lại báo cáo.")
+    return _("Hãy ghi lý do mở lại báo cáo.")
+
+
+def move_refused_message(move: str, state: str, *, agency_name: str, year: int) -> str:
+    """Return why ``move`` (a name of plans.rules.cycle.TRANSITIONS) cannot be made on a report
+    in ``state``.
+
+    Whole sentences, not a verb slotted into one: other languages word them differently.
+    """
+    names = {"agency": agency_name, "year": year}
+    if move == "submit":
+        if state == "approved":
+            return (
+                _("Báo cáo của %(agency)s năm %(year)s đã được duyệt; không cần gửi lại.") % names
+            )
+        return _("Báo cáo của %(agency)s đã được gửi và đang chờ duyệt.") % names
+    if move == "reopen":
+        return _("Báo cáo của %(agency)s chưa được duyệt nên không cần mở lại.") % names
+    if state == "approved":
+        return _("Báo cáo của %(agency)s năm %(year)s đã được duyệt rồi.") % names
+    if move == "approve":
+        return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể duyệt.") % names
+    if move == "return":
+        return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể trả lại.") % names
+    return _("Báo cáo của %(agency)s chưa được gửi nên không có gì để rút lại.") % names
