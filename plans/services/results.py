@@ -23,6 +23,7 @@ from plans.services.plans import results_delete
 from plans.services.submissions import frozen_agencies_locked, frozen_message
 from plans.words.messages import (
     figures_in_words,
+    note_too_long_message,
     person_text,
     plan_closed_message,
     time_text,
@@ -57,13 +58,15 @@ class ResultsRefused(Exception):
 
     ``problems`` maps (agency id, indicator id) to messages; ``current`` maps the key of each
     stale entry to the result as it now stands, so that the page can show it and let the user
-    save again deliberately.
+    save again deliberately. ``invalid``: the problems are the entries' own (wrong figures, a
+    note too long), found by :func:`results_check` before anything stored was looked at.
     """
 
-    def __init__(self, message="", *, problems=None, current=None):
+    def __init__(self, message="", *, problems=None, current=None, invalid=False):
         self.message = message
         self.problems = problems or {}
         self.current = current or {}
+        self.invalid = invalid
         super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
 
 
@@ -123,11 +126,24 @@ def _entry_problems(entry: ResultEntry, year: int, province_id: int) -> list[str
     for field_messages in errors.values():
         messages.extend(str(m) for m in field_messages)
     if entry.note is not None and len(entry.note) > NOTE_MAX_LENGTH:
-        messages.append(
-            _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
-            % {"length": len(entry.note), "max": NOTE_MAX_LENGTH}
-        )
+        messages.append(note_too_long_message(len(entry.note)))
     return messages
+
+
+def results_check(*, plan: Plan, entries: list[ResultEntry]) -> dict[tuple[int, int], list[str]]:
+    """Return the problems of each entry that is wrong in itself for ``plan``, by its key.
+
+    An agency of another province or not active in the plan's year, figures that do not fit
+    the indicator's kind (plans.models.result_errors), a note too long. The one check of what
+    a person typed: the grid and the agency page only parse it, and the model's constraints
+    stay as the last guard. No query.
+    """
+    problems = {}
+    for entry in entries:
+        messages = _entry_problems(entry, plan.year, plan.province_id)
+        if messages:
+            problems[entry.key] = messages
+    return problems
 
 
 def results_record_grid(
@@ -160,104 +176,115 @@ def results_record_grid(
             raise ResultsRefused(plan_closed_message(locked, reader=user))
         if not entries:
             return []
-
-        stored = {
-            (r.agency_id, r.indicator_id): r
-            for r in Result.objects.filter(
-                year=plan.year,
-                agency_id__in={e.agency.pk for e in entries},
-                indicator_id__in={e.indicator.pk for e in entries},
-            ).select_related("updated_by")
-        }
-        frozen = frozen_agencies_locked(
-            plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}, user=user
-        )
-        problems, current, to_create, to_update = {}, {}, [], []
-        for entry in entries:
-            result = stored.get(entry.key)
-            messages = _entry_problems(entry, plan.year, plan.province_id)
-            if messages:
-                problems[entry.key] = messages
-                continue
-            note = entry.note if entry.note is not None else (result.note if result else "")
-            if result and (result.value, result.numerator, result.denominator) == (
-                entry.figures()
-            ) and result.note == note:
-                # Already so (perhaps someone saved the same figures): nothing to write.
-                continue
-            state = frozen.get((plan.pk, entry.agency.pk))
-            if state is not None:
-                problems[entry.key] = [
-                    frozen_message(state, agency_name=entry.agency.name, year=plan.year)
-                ]
-                continue
-            seen = result.version if result else 0
-            if seen != entry.expected_version:
-                problems[entry.key] = [_conflict_message(entry, result, reader=user)]
-                current[entry.key] = result
-                continue
-            if result:
-                to_update.append((entry, result, note))
-            else:
-                to_create.append((entry, note))
+        problems = results_check(plan=plan, entries=entries)
         if problems:
-            raise ResultsRefused(problems=problems, current=current)
+            raise ResultsRefused(problems=problems, invalid=True)
+        return _results_write(plan=plan, entries=entries, user=user, channel=channel)
 
-        changes: list[ChangeEntry] = []
-        written = []
-        now = timezone.now()
-        for entry, result, note in to_update:
-            old = result_snapshot(result)
-            updated = Result.objects.filter(pk=result.pk, version=result.version).update(
+
+def _results_write(
+    *, plan: Plan, entries: list[ResultEntry], user, channel: str
+) -> list[Result]:
+    """Write the checked ``entries`` against what is stored now; see results_record_grid.
+
+    Call inside results_record_grid's transaction, with the plan locked.
+    """
+    stored = {
+        (r.agency_id, r.indicator_id): r
+        for r in Result.objects.filter(
+            year=plan.year,
+            agency_id__in={e.agency.pk for e in entries},
+            indicator_id__in={e.indicator.pk for e in entries},
+        ).select_related("updated_by")
+    }
+    frozen = frozen_agencies_locked(
+        plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}, user=user
+    )
+    problems: dict[tuple[int, int], list[str]] = {}
+    current: dict[tuple[int, int], Result | None] = {}
+    to_create: list[tuple[ResultEntry, str]] = []
+    to_update: list[tuple[ResultEntry, Result, str]] = []
+    for entry in entries:
+        result = stored.get(entry.key)
+        note = entry.note if entry.note is not None else (result.note if result else "")
+        if result and (result.value, result.numerator, result.denominator) == (
+            entry.figures()
+        ) and result.note == note:
+            # Already so (perhaps someone saved the same figures): nothing to write.
+            continue
+        state = frozen.get((plan.pk, entry.agency.pk))
+        if state is not None:
+            problems[entry.key] = [
+                frozen_message(state, agency_name=entry.agency.name, year=plan.year)
+            ]
+            continue
+        seen = result.version if result else 0
+        if seen != entry.expected_version:
+            problems[entry.key] = [_conflict_message(entry, result, reader=user)]
+            current[entry.key] = result
+            continue
+        if result:
+            to_update.append((entry, result, note))
+        else:
+            to_create.append((entry, note))
+    if problems:
+        raise ResultsRefused(problems=problems, current=current)
+
+    changes: list[ChangeEntry] = []
+    written = []
+    now = timezone.now()
+    for entry, result, note in to_update:
+        old = result_snapshot(result)
+        updated = Result.objects.filter(pk=result.pk, version=result.version).update(
+            value=entry.value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            note=note,
+            updated_by=user,
+            # update() skips auto_now: the time is what the conflict message names.
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not updated:
+            # Saved by someone else between our read and our write: give it all back.
+            fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
+            raise ResultsRefused(
+                problems={entry.key: [_conflict_message(entry, fresh, reader=user)]},
+                current={entry.key: fresh},
+            )
+        result.value, result.numerator, result.denominator = entry.figures()
+        result.note, result.updated_by, result.version = note, user, result.version + 1
+        result.updated_at = now
+        written.append(result)
+        changes.append((result, old, result_snapshot(result)))
+    if to_create:
+        new_results = [
+            Result(
+                year=plan.year,
+                agency=entry.agency,
+                indicator=entry.indicator,
                 value=entry.value,
                 numerator=entry.numerator,
                 denominator=entry.denominator,
                 note=note,
                 updated_by=user,
-                # update() skips auto_now: the time is what the conflict message names.
-                updated_at=now,
-                version=F("version") + 1,
             )
-            if not updated:
-                # Saved by someone else between our read and our write: give it all back.
-                fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
-                raise ResultsRefused(
-                    problems={entry.key: [_conflict_message(entry, fresh, reader=user)]},
-                    current={entry.key: fresh},
+            for entry, note in to_create
+        ]
+        try:
+            with transaction.atomic():
+                Result.objects.bulk_create(new_results)
+        except IntegrityError:
+            # Someone created one of these results since the page was opened.
+            raise ResultsRefused(
+                _(
+                    "Trong lúc bạn nhập, người khác đã lưu kết quả cho một số ô còn trống. "
+                    "Chưa có gì được lưu; hãy tải lại trang để xem giá trị của họ."
                 )
-            result.value, result.numerator, result.denominator = entry.figures()
-            result.note, result.updated_by, result.version = note, user, result.version + 1
-            result.updated_at = now
-            written.append(result)
-            changes.append((result, old, result_snapshot(result)))
-        if to_create:
-            new_results = [
-                Result(
-                    year=plan.year,
-                    agency=entry.agency,
-                    indicator=entry.indicator,
-                    value=entry.value,
-                    numerator=entry.numerator,
-                    denominator=entry.denominator,
-                    note=note,
-                    updated_by=user,
-                )
-                for entry, note in to_create
-            ]
-            try:
-                with transaction.atomic():
-                    Result.objects.bulk_create(new_results)
-            except IntegrityError:
-                # Someone created one of these results since the page was opened.
-                raise ResultsRefused(
-                    _(
-                        "Trong lúc bạn nhập, người khác đã lưu kết quả cho một số ô còn trống. "
-                        "Chưa có gì được lưu; hãy tải lại trang để xem giá trị của họ."
-                    )
-                ) from None
-            written.extend(new_results)
-            changes.extend((result, None, result_snapshot(result)) for result in new_results)
-        changes_record(changes=changes, user=user, channel=channel, plan=plan)
+            ) from None
+        written.extend(new_results)
+        changes.extend((result, None, result_snapshot(result)) for result in new_results)
+    changes_record(changes=changes, user=user, channel=channel, plan=plan)
     return written
 
 

@@ -38,7 +38,12 @@ from plans.selectors import progress as selectors
 from plans.selectors.naming import name_agencies
 from plans.selectors.status import AgencyStatus, agency_status, changes_since_submission
 from plans.services.plans import plan_close, plan_reopen
-from plans.services.results import ResultsRefused, result_clear, results_record_grid
+from plans.services.results import (
+    ResultsRefused,
+    result_clear,
+    results_check,
+    results_record_grid,
+)
 from plans.views.decorators import entry_view
 from plans.views.evidence import evidence_form_context
 from plans.words.messages import submitted_lock_message
@@ -48,16 +53,17 @@ HISTORY_LIMIT = 500
 
 
 def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
-    """Read the posted grid and save it; return True when saved, else mark the grid."""
-    if not grid.read(request.POST):
-        count = len(grid.errors())
-        grid.message = ngettext(
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
-            count,
-        ) % {"count": count}
-        return False
+    """Read the posted grid and save it; return True when saved, else mark the grid.
+
+    The grid only parses; the service checks what was typed and answers, cell by cell.
+    """
+    parsed = grid.read(request.POST)
     try:
+        if not parsed:
+            # Unreadable cells: the readable ones are checked too, so that all show at once.
+            raise ResultsRefused(
+                problems=results_check(plan=plan, entries=grid.entries), invalid=True
+            )
         written = results_record_grid(
             plan=plan, entries=grid.entries, user=request.user, channel=channel
         )
@@ -65,11 +71,20 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
         grid.refuse(refusal)
         if not grid.message:
             count = len(grid.errors())
-            grid.message = ngettext(
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
-                count,
-            ) % {"count": count}
+            if refusal.invalid:
+                grid.message = ngettext(
+                    "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi "
+                    "lưu lại.",
+                    "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi "
+                    "lưu lại.",
+                    count,
+                ) % {"count": count}
+            else:
+                grid.message = ngettext(
+                    "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                    "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                    count,
+                ) % {"count": count}
         return False
     if written:
         messages.success(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from plans.rules import progress
+from plans.rules.limits import NOTE_MAX_LENGTH
 
 
 def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
@@ -115,3 +116,10 @@ def move_refused_message(move: str, state: str, *, agency_name: str, year: int) 
     if move == "return":
         return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể trả lại.") % names
     return _("Báo cáo của %(agency)s chưa được gửi nên không có gì để rút lại.") % names
+
+
+def note_too_long_message(length: int) -> str:
+    """Return why a note of ``length`` characters is refused (plans.rules.limits)."""
+    return _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.") % {
+        "length": length, "max": NOTE_MAX_LENGTH,
+    }
