@@ -30,7 +30,7 @@ from plans.forms.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
-from plans.policy.access import can_write, get_agency_for_user, plan_read_only_message, role_of
+from plans.policy.access import can_write, role_of
 from plans.rules import cycle
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
@@ -46,7 +46,6 @@ from plans.services.results import (
 )
 from plans.views.decorators import entry_view
 from plans.views.evidence import evidence_form_context
-from plans.words.messages import submitted_lock_message
 from plans.words.wording import change_figures_text, person_text, plan_draft_message, time_text
 
 HISTORY_LIMIT = 500
@@ -98,8 +97,9 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 
 
 @entry_view("GET")
-def entry_year(request, plan):
+def entry_year(request, entry):
     """Show the year at a glance: who reported what, the plan's status and progress."""
+    plan = entry.plan
     agencies = name_agencies(
         plan_agencies(plan)
         .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
@@ -139,7 +139,6 @@ def entry_year(request, plan):
     # Only an agency some target covers is expected to report.
     covered = set().union(*scopes.values())
     in_scope = [agency for agency in agencies if agency.tier in covered]
-    read_only = plan_read_only_message(request.user, plan)
     return render(
         request,
         "plans/entry_year.html",
@@ -154,7 +153,7 @@ def entry_year(request, plan):
             ],
             "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
-            "closed_message": read_only,
+            "closed_message": entry.read_only,
             "draft_message": (
                 plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
             ),
@@ -164,8 +163,9 @@ def entry_year(request, plan):
 
 
 @entry_view("GET", "POST")
-def entry_grid(request, plan, tier):
+def entry_grid(request, entry, tier):
     """Show, and save, the results of one tier's agencies for the year: a row per agency."""
+    plan = entry.plan
     if tier not in TIER_ORDER:
         raise Http404
     with_notes = request.GET.get("notes") == "1"
@@ -185,7 +185,6 @@ def entry_grid(request, plan, tier):
         with_notes=with_notes,
         approved_ids=approved_agency_ids(plan),
     )
-    read_only = plan_read_only_message(request.user, plan)
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.GRID):
@@ -200,9 +199,9 @@ def entry_grid(request, plan, tier):
             "tier": tier,
             "tier_label": Tier(tier).label,
             "grid": grid,
-            "rows": grid.rendered_rows(closed=bool(read_only)),
+            "rows": grid.rendered_rows(closed=bool(entry.read_only)),
             "with_notes": with_notes,
-            "closed_message": read_only,
+            "closed_message": entry.read_only,
         },
         status=status,
     )
@@ -216,8 +215,6 @@ class AgencyReport:
     status: AgencyStatus
     # The names of the moves the reader may make now (plans.rules.cycle).
     moves: set[str]
-    # Why the reader may not change the figures while the report stands so, or "".
-    frozen_message: str
     # Indicator by indicator, the figures changed since the report was submitted.
     changes: list[dict] = field(default_factory=list)
 
@@ -230,8 +227,6 @@ def agency_report(user, plan: Plan, agency) -> AgencyReport:
     "reports"; "reviews" is an officer's or admin's role.
     """
     status = agency_status(plan, agency)
-    reviews = can_write(user)
-    frozen = cycle.figures_frozen(status.state, reviews=reviews)
     changes = [
         {
             "indicator": change.indicator,
@@ -246,25 +241,17 @@ def agency_report(user, plan: Plan, agency) -> AgencyReport:
         plan=plan,
         status=status,
         moves=cycle.allowed_moves(
-            status.state, reports=True, reviews=reviews,
+            status.state, reports=True, reviews=can_write(user),
             plan_open=plan.status == Plan.Status.OPEN,
-        ),
-        # The approved lock is said by the panel itself, as before.
-        frozen_message=(
-            submitted_lock_message(agency.name, plan.year)
-            if frozen and status.state == cycle.State.SUBMITTED else ""
         ),
         changes=changes,
     )
 
 
-@entry_view("GET", "POST", reporters=True)
-def entry_agency(request, plan, agency_code):
+@entry_view("GET", "POST", reporters=True, active_agency=True)
+def entry_agency(request, entry):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
-    if not agency.is_active_in(plan.year):
-        raise Http404
+    plan, agency = entry.plan, entry.agency
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
     indicators = ordered_indicators(targeted_ids)
     results = list(agency.results.all().order_by("year"))
@@ -275,7 +262,7 @@ def entry_agency(request, plan, agency_code):
         targeted_ids=targeted_ids,
     )
     report = agency_report(request.user, plan, agency)
-    read_only = plan_read_only_message(request.user, plan) or report.frozen_message
+    read_only = entry.read_only
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
@@ -319,16 +306,15 @@ def entry_agency(request, plan, agency_code):
 
 
 @entry_view("GET", "POST", reporters=True)
-def entry_result_clear(request, plan, agency_code, indicator_code):
+def entry_result_clear(request, entry, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
+    plan, agency = entry.plan, entry.agency
     result = get_object_or_404(
         Result.objects.select_related("agency__province", "indicator", "updated_by"),
         agency=agency, year=plan.year, indicator__code=indicator_code,
     )
     agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
-    read_only = plan_read_only_message(request.user, plan)
+    read_only = entry.read_only
     refusal, status = read_only, 200
     if read_only:
         status = 409 if plan.is_closed else 200
@@ -382,10 +368,9 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
 
 
 @entry_view("GET", reporters=True)
-def entry_history(request, plan, agency_code):
+def entry_history(request, entry):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
+    plan, agency = entry.plan, entry.agency
     # A cleared result's last entry stays on its plan, naming the agency in ``old``
     # (plans.services.plans.results_delete): the clearing is part of the agency's history.
     # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
@@ -437,12 +422,13 @@ def entry_history(request, plan, agency_code):
 
 
 @entry_view("GET", "POST")
-def entry_close(request, plan):
+def entry_close(request, entry):
     """Ask first (GET): who has not reported everything; close the plan (POST).
 
     Closing ends the year's entry: the page lists, by name, each agency in the plan's scope
     that has reported fewer indicators than the plan's targets ask of its tier.
     """
+    plan = entry.plan
     if request.method == "POST":
         return _change_status(
             request, plan, plan_close,
@@ -455,7 +441,7 @@ def entry_close(request, plan):
         {
             "plan": plan,
             "province": plan.province,
-            "closed_message": plan_read_only_message(request.user, plan),
+            "closed_message": entry.read_only,
             "incomplete": incomplete,
             "silent": sum(1 for row in incomplete if not row["reported"]),
             "agency_count": agency_count,
@@ -464,10 +450,10 @@ def entry_close(request, plan):
 
 
 @entry_view("POST")
-def entry_reopen(request, plan):
+def entry_reopen(request, entry):
     """Reopen a closed plan (admins only; plan_reopen refuses anyone else with 403)."""
     return _change_status(
-        request, plan, plan_reopen,
+        request, entry.plan, plan_reopen,
         done=_("Đã mở lại kế hoạch năm %(year)s: có thể sửa kết quả."),
     )
 
