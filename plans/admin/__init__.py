@@ -40,12 +40,10 @@ from plans.rules.parsing import parse_ascii_int
 from plans.services.plans import (
     plan_close,
     plan_reopen,
-    plan_status_record,
+    plan_save,
     plans_copy_to_next_year,
     results_delete,
-    target_changes_record,
-    target_snapshot,
-    targets_history_keep,
+    targets_save,
 )
 from plans.services.results import ResultsRefused, result_record
 from plans.words.collation import collated
@@ -178,31 +176,22 @@ class PlanAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
         return plan.target_count
 
     def save_model(self, request, obj, form, change):
-        old_status = form.initial.get("status") if change else None
-        super().save_model(request, obj, form, change)
-        plan_status_record(plan=obj, old_status=old_status, user=request.user)
+        # Through the service, as every channel: the plan and its status history together.
+        plan_save(
+            plan=obj, old_status=form.initial.get("status") if change else None,
+            user=request.user,
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Target:
             return super().save_formset(request, form, formset, change)
-        # The stored targets as they were before this save, for the history.
-        before = {
-            target.pk: target_snapshot(target)
-            for target in Target.objects.filter(plan=form.instance).select_related("indicator")
-        }
-        doomed = [form_.instance for form_ in formset.deleted_forms
-                  if form_.instance.pk in before]
-        deleted = [before[target.pk] for target in doomed]
-        targets_history_keep(plan=form.instance, targets=doomed)
-        formset.save()
-        changed = [(target, before[target.pk]) for target, _fields in formset.changed_objects]
-        target_changes_record(
-            plan=form.instance,
-            created=formset.new_objects,
-            changed=changed,
-            deleted=deleted,
-            user=request.user,
+        # The formset only says which targets changed (its lists feed Django's own log of the
+        # page); the service writes them and their history.
+        saved = formset.save(commit=False)
+        targets_save(
+            plan=form.instance, saved=saved, deleted=formset.deleted_objects, user=request.user
         )
+        formset.save_m2m()
 
     @admin.action(description=_("Sao chép sang năm sau"), permissions=["add"])
     def copy_to_next_year(self, request, queryset):

@@ -1,5 +1,7 @@
 """Forms of the Django admin: tiers as checkboxes, plan status rules, profile rules."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -75,8 +77,10 @@ class TargetAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.value is not None:
-            # The stored Decimal has one place: a count target reads "3", not "3.0".
-            self.initial["value"] = plain_decimal(self.instance.value)
+            # The stored Decimal has one place: a count target reads "3", not "3.0". A Decimal,
+            # not text, so that an unchanged value compares equal to the posted one and the
+            # row is not taken for changed (nor logged as such in the admin's history).
+            self.initial["value"] = Decimal(plain_decimal(self.instance.value))
 
 
 class TargetInlineFormSet(BaseInlineFormSet):

@@ -169,6 +169,13 @@ def plan_reopen(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Pla
     return plan
 
 
+def _check_may_leave_status(old_status: str | None, new_status: str, user) -> None:
+    """Refuse (PermissionDenied) anyone but an admin taking a plan out of the closed status."""
+    leaving_closed = old_status == Plan.Status.CLOSED and new_status != Plan.Status.CLOSED
+    if leaving_closed and role_of(user) != Profile.Role.ADMIN:
+        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+
+
 def plan_status_record(
     *, plan: Plan, old_status: str | None, user, channel: str = Change.Channel.ADMIN
 ) -> None:
@@ -180,8 +187,7 @@ def plan_status_record(
     """
     if old_status == plan.status:
         return
-    if old_status == Plan.Status.CLOSED and role_of(user) != Profile.Role.ADMIN:
-        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+    _check_may_leave_status(old_status, plan.status, user)
     with transaction.atomic():
         old = None
         if old_status is not None:
@@ -201,6 +207,57 @@ def plan_status_record(
         else:
             plan.save()
         change_record(subject=plan, user=user, channel=channel, old=old, new=plan_snapshot(plan))
+
+
+def plan_save(*, plan: Plan, old_status: str | None, user, channel: str = Change.Channel.ADMIN
+              ) -> Plan:
+    """Save ``plan`` as edited in a form (the admin's change form), with its history.
+
+    ``old_status`` is its status before the edit (None: a new plan). A change of status is
+    recorded and stamped as :func:`plan_status_record` does; leaving the closed status is
+    refused (PermissionDenied), writing nothing, to anyone but an admin.
+    """
+    _check_may_leave_status(old_status, plan.status, user)
+    with transaction.atomic():
+        plan.save()
+        plan_status_record(plan=plan, old_status=old_status, user=user, channel=channel)
+    return plan
+
+
+def targets_save(
+    *, plan: Plan, saved, deleted, user, channel: str = Change.Channel.ADMIN
+) -> list[Change]:
+    """Save the targets of ``plan`` in ``saved`` (new or edited, validated by their form) and
+    delete those in ``deleted``, all or nothing, with their history.
+
+    A target whose recorded fields did not change gets no history entry; a deleted target's
+    history moves onto the plan and its deletion is recorded there. Return the entries made.
+    """
+    saved, deleted = list(saved), list(deleted)
+    with transaction.atomic():
+        before = {
+            target.pk: target_snapshot(target)
+            for target in Target.objects.filter(
+                plan=plan, pk__in=[t.pk for t in [*saved, *deleted] if t.pk]
+            ).select_related("indicator")
+        }
+        gone = [target for target in deleted if target.pk in before]
+        targets_history_keep(plan=plan, targets=gone)
+        Target.objects.filter(pk__in=[target.pk for target in gone]).delete()
+        created, changed = [], []
+        for target in saved:
+            target.plan = plan
+            target.full_clean()
+            is_new = target.pk is None or target.pk not in before
+            target.save()
+            if is_new:
+                created.append(target)
+            else:
+                changed.append((target, before[target.pk]))
+        return target_changes_record(
+            plan=plan, created=created, changed=changed,
+            deleted=[before[target.pk] for target in gone], user=user, channel=channel,
+        )
 
 
 def targets_history_keep(*, plan: Plan, targets) -> None:
