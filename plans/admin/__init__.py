@@ -23,9 +23,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from plans.forms.accounts import ProfileForm
 from plans.forms.admin import (
     PlanAdminForm,
-    ProfileInlineForm,
     ResultAdminForm,
     TargetAdminForm,
     TargetInlineFormSet,
@@ -552,7 +552,7 @@ class ChangeAdmin(admin.ModelAdmin):
 
 class ProfileInline(VietnameseChoicesMixin, admin.StackedInline):
     model = Profile
-    form = ProfileInlineForm
+    form = ProfileForm
     can_delete = False
     # A province has hundreds of agencies: search them (AgencyAdmin.search_fields).
     autocomplete_fields = ["agencies"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from plans.models import Change, Target
@@ -94,7 +95,7 @@ def test_the_service_saves_targets_and_their_history_all_or_nothing(plan_a, targ
     lan, email, _count = targets
     lan.value = Decimal("90")
     email.tiers = "nonsense"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         plan_services.targets_save(plan=plan_a, saved=[lan, email], deleted=[],
                                    user=admin_user)
     lan.refresh_from_db()
