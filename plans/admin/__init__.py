@@ -219,13 +219,13 @@ class PlanAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Tổng kết (đóng) kế hoạch"), permissions=["change"])
     def close(self, request, queryset):
-        self._each(request, queryset, plan_close, gettext("Đã tổng kết: %(plan)s."))
+        self._apply_to_each_plan(request, queryset, plan_close, gettext("Đã tổng kết: %(plan)s."))
 
     @admin.action(description=_("Mở lại kế hoạch đã tổng kết"), permissions=["change"])
     def reopen(self, request, queryset):
-        self._each(request, queryset, plan_reopen, gettext("Đã mở lại: %(plan)s."))
+        self._apply_to_each_plan(request, queryset, plan_reopen, gettext("Đã mở lại: %(plan)s."))
 
-    def _each(self, request, queryset, service, success):
+    def _apply_to_each_plan(self, request, queryset, service, success):
         """Apply ``service`` to each selected plan and report each outcome."""
         for plan in queryset.select_related("province", "closed_by"):
             try:

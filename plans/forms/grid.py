@@ -126,7 +126,6 @@ class Cell:
             return None
         self.token = token
         shown = tuple(parts[1:4])
-        posted = (self.value, self.numerator, self.denominator)
         if self.kind == Indicator.Kind.RATIO:
             posted = ("", self.numerator, self.denominator)
         else:

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 
 from plans.services.tables.budget import FileError, ReadBudget
 from plans.services.tables.csv_reader import csv_rows
-from plans.services.tables.sheet import Formula, clean
+from plans.services.tables.sheet import Formula, trimmed_nfc
 from plans.services.tables.xlsx_reader import xlsx_rows
 
-__all__ = ["FileError", "Formula", "ReadBudget", "clean", "read_table"]
+__all__ = ["FileError", "Formula", "ReadBudget", "trimmed_nfc", "read_table"]
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"

@@ -32,10 +32,10 @@ from plans.services.tables.sheet import (
     GENERAL,
     PERCENT,
     SheetRows,
-    broken,
-    clean,
     local_names,
-    shown,
+    malformed_workbook,
+    quoted_start,
+    trimmed_nfc,
 )
 
 READ_SIZE = 1 << 16
@@ -130,12 +130,12 @@ def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
     # ZIP64 directory, which no workbook needs, has its size at 0xFFFFFFFF here.
     (directory_size,) = struct.unpack("<I", tail[end + 12:end + 16])
     if directory_size > MAX_DIRECTORY_BYTES:
-        raise broken(_("tệp nén có quá nhiều phần."))
+        raise malformed_workbook(_("tệp nén có quá nhiều phần."))
     stream.seek(origin)
     archive = zipfile.ZipFile(stream)
     if len(archive.infolist()) > MAX_PARTS:
         archive.close()
-        raise broken(_("tệp nén có quá nhiều phần."))
+        raise malformed_workbook(_("tệp nén có quá nhiều phần."))
     return archive
 
 
@@ -158,7 +158,7 @@ def _parser(part: str):
     """Return an expat parser that refuses any DOCTYPE or entity declaration."""
 
     def refuse(*args):
-        raise broken(
+        raise malformed_workbook(
             _("phần %(part)s có khai báo DOCTYPE hoặc thực thể XML, điều Excel không bao giờ "
               "ghi.") % {"part": part}
         )
@@ -190,7 +190,7 @@ class _Workbook:
         budget = self.budget
         info = self.archive.getinfo(name)
         if info.compress_type not in READABLE_METHODS:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s được nén theo cách Excel không dùng.") % {"part": name}
             )
         if info.file_size > budget.max_part_bytes:
@@ -215,13 +215,13 @@ class _Workbook:
                     yield
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s không phải XML hợp lệ (dòng %(line)s, cột %(column)s của phần "
                   "đó); có thể tệp bị cắt cụt.")
                 % {"part": name, "line": exc.lineno, "column": exc.offset}
             ) from exc
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s không giải nén được.") % {"part": name}
             ) from exc
         yield
@@ -276,7 +276,7 @@ class _Workbook:
             worksheets[0],
         )
         if len(worksheets) > 1 and on_sheet is not None:
-            on_sheet(clean(name))
+            on_sheet(trimmed_nfc(name))
         strings = styles = None
         for kind, target in related.values():
             if kind.endswith("/sharedStrings") and strings is None:
@@ -314,7 +314,7 @@ class _Relationships:
         if name != PACKAGE_RELATIONSHIP or attrs.get("TargetMode") == "External":
             return
         if len(self.found) >= MAX_PARTS:
-            raise broken(_("tệp có quá nhiều liên kết giữa các phần."))
+            raise malformed_workbook(_("tệp có quá nhiều liên kết giữa các phần."))
         target = attrs.get("Target", "")
         if target.startswith("/"):
             target = target[1:]
@@ -334,7 +334,7 @@ class _WorkbookContents:
         local = WORKBOOK_NAMES.get(name)
         if local == "sheet":
             if len(self.sheets) >= MAX_PARTS:
-                raise broken(_("sổ làm việc có quá nhiều trang tính."))
+                raise malformed_workbook(_("sổ làm việc có quá nhiều trang tính."))
             self.sheets.append((
                 attrs.get("name", "")[:MAX_SHEET_NAME],
                 next((attrs[key] for key in RELATIONSHIP_ID if key in attrs), ""),
@@ -355,13 +355,13 @@ class _Styles:
         local = STYLE_NAMES.get(name)
         if local == "numFmt":
             if len(self.custom) >= MAX_CELL_FORMATS:
-                raise broken(_("tệp có quá nhiều định dạng số."))
+                raise malformed_workbook(_("tệp có quá nhiều định dạng số."))
             self.custom[self._id(attrs)] = attrs.get("formatCode", "")
         elif local == "cellXfs":
             self.in_cell_formats = True
         elif local == "xf" and self.in_cell_formats:
             if len(self.format_ids) >= MAX_CELL_FORMATS:
-                raise broken(_("tệp có quá nhiều định dạng ô."))
+                raise malformed_workbook(_("tệp có quá nhiều định dạng ô."))
             self.format_ids.append(self._id(attrs))
 
     def end(self, name):
@@ -372,8 +372,8 @@ class _Styles:
     def _id(attrs) -> int:
         text = attrs.get("numFmtId", "0")
         if not (text.isascii() and text.isdigit() and len(text) <= 9):
-            raise broken(
-                _("định dạng số “%(id)s” không hợp lệ.") % {"id": shown(text)}
+            raise malformed_workbook(
+                _("định dạng số “%(id)s” không hợp lệ.") % {"id": quoted_start(text)}
             )
         return int(text)
 
@@ -429,7 +429,7 @@ class _SharedStrings:
         elif local == "rPh":
             self.phonetic = False
         elif local == "si" and self.parts is not None:
-            self.strings.append(clean("".join(self.parts)))
+            self.strings.append(trimmed_nfc("".join(self.parts)))
             self.parts = None
 
     def text(self, data):
