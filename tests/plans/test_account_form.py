@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from plans.admin import ProfileInline
+from plans.admin.accounts import ProfileInline
 from plans.forms.accounts import AccountForm, ProfileForm
 
 STRONG = "Kiên-Giang-2017-một-cửa"

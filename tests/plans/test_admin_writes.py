@@ -73,7 +73,7 @@ def test_the_admin_saves_targets_through_the_service(admin_client_, plan_a, targ
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr("plans.admin.targets_save", spy)
+    monkeypatch.setattr("plans.admin.planning.targets_save", spy)
     url = reverse("admin:plans_plan_change", args=[plan_a.pk])
     data = form_data(admin_client_.get(url), "plan_form")
     data["targets-0-value"] = "90"
