@@ -3,13 +3,18 @@
 The sheet read is the first whose name is one of the names asked for (in any case, with or
 without diacritics: "Kết quả", "ket qua"), else the first worksheet.
 
-openpyxl is not used to read: it pads every row to the width a sheet declares (a 1.5 KB file
-declaring A1:XFD1048576 kept a worker busy for minutes) and holds whole strings and tables in
-memory. Here the zip directory is checked first (sizes, compression ratio, method), each part
-is decompressed a block at a time into an expat parser whose handlers count rows, cells and
-characters (:mod:`plans.services.tables.sheet` for the sheet itself), and a sheet's declared
-dimension is ignored. Anything malformed, from a corrupt compressed stream to a cell address
-like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the part or the cell.
+Why not openpyxl, which the project uses to write: the budget. Everything read from outside is
+counted and refused while it is read, before it is believed (sizes, rows, columns, characters,
+parts). openpyxl's reader offers no place to do that: it loads the shared strings and the
+styles whole before the first row and sets no limit on what a part expands to, so a small
+file that expands to gigabytes is in memory before anything can refuse it. (Its other known fault,
+padding every row to the width a sheet declares, would be fixed by ``reset_dimensions()`` on a
+read-only sheet; that alone would not justify this module.) Here the zip directory is checked
+first (sizes, compression ratio, method), each part is decompressed a block at a time into an
+expat parser whose handlers count rows, cells and characters (:mod:`plans.services.tables.sheet`
+for the sheet itself), and a sheet's declared dimension is ignored. Anything malformed, from a
+corrupt compressed stream to a cell address like ``QQQQQQ77777777``, raises
+:class:`FileError` with a message naming the part or the cell.
 """
 
 import io
