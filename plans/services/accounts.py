@@ -1,6 +1,8 @@
 """Creating user accounts with their role, provinces and (for reporters) agencies."""
 
+
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -19,8 +21,8 @@ def password_generate() -> str:
 
 
 def account_create(
-    *, username: str, role: str, province_codes, password: str | None = None,
-    agency_codes=(), email: str = "",
+    *, username: str, role: str, province_codes: Iterable[str], password: str | None = None,
+    agency_codes: Iterable[str] = (), email: str = "",
 ) -> tuple:
     """Create a user with a profile of ``role`` for the provinces ``province_codes``.
 

@@ -7,11 +7,13 @@ failed transaction removes the stored file again. A deleted file leaves storage 
 deletion has committed, so a rolled-back deletion never loses it.
 """
 
+
 import hashlib
 import unicodedata
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -52,7 +54,7 @@ def evidence_name(raw: str) -> str:
     return name
 
 
-def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
+def _locked_open_plan(*, agency: Agency, year: int, user: User | None) -> Plan:
     """Return the plan of ``agency``'s province for ``year``, locked; refuse a closed one, and
     refuse while ``agency``'s report is approved (the figures and their proof are what was
     approved) until an officer reopens it, or, for its reporter, while it is submitted."""
@@ -98,7 +100,7 @@ def evidence_add(
     file: IO[bytes],
     original_name: str,
     description: str,
-    user,
+    user: User | None,
     channel: str = Change.Channel.AGENCY,
 ) -> Evidence:
     """Store ``file`` as evidence of ``agency``'s ``indicator`` (None: the whole report) for
@@ -155,7 +157,9 @@ def evidence_add(
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.AGENCY) -> None:
+def evidence_delete(
+    *, evidence: Evidence, user: User | None, channel: str = Change.Channel.AGENCY,
+) -> None:
     """Delete ``evidence`` and record it in the history; its file leaves storage once the
     deletion has committed. Raise EvidenceRefused, deleting nothing, when its plan is closed or
     its agency's report approved.

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,7 +52,9 @@ class Reminder:
         return bool(self.user.email)
 
 
-def due_plans(*, today: datetime.date, province_code: str | None = None, year: int | None = None):
+def due_plans(
+    *, today: datetime.date, province_code: str | None = None, year: int | None = None,
+) -> QuerySet[Plan]:
     """Return the open plans whose report deadline is within the reminder window or past."""
     last = today + datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
     plans = Plan.objects.filter(

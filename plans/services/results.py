@@ -7,8 +7,10 @@ overwritten silently. The caller says which version of each result it started fr
 refused with their figures beside the caller's.
 """
 
+
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -62,7 +64,10 @@ class ResultsRefused(Exception):
     note too long), found by :func:`results_check` before anything stored was looked at.
     """
 
-    def __init__(self, message="", *, problems=None, current=None, invalid=False):
+    def __init__(
+        self, message: str = "", *, problems: dict | None = None, current: dict | None = None,
+        invalid: bool = False,
+    ) -> None:
         self.message = message
         self.problems = problems or {}
         self.current = current or {}
@@ -70,7 +75,7 @@ class ResultsRefused(Exception):
         super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
 
 
-def _conflict_message(entry: ResultEntry, current: Result | None, *, reader) -> str:
+def _conflict_message(entry: ResultEntry, current: Result | None, *, reader: User | None) -> str:
     """Return why ``entry`` was not saved over ``current``, in words for ``reader``."""
     kind = entry.indicator.kind
     yours = figures_in_words(
@@ -86,7 +91,9 @@ def _conflict_message(entry: ResultEntry, current: Result | None, *, reader) -> 
         denominator=current.denominator,
     )
     when = time_text(current.updated_at)
-    if current.updated_by_id is not None and current.updated_by_id == reader.pk:
+    if reader is not None and current.updated_by_id is not None and (
+        current.updated_by_id == reader.pk
+    ):
         # Saved by the reader himself, in another tab or window: no "họ" for him.
         return _(
             "Bạn đã lưu ô này lúc %(when)s ở một thẻ hay cửa sổ khác, sau khi mở trang này. "
@@ -147,7 +154,7 @@ def results_check(*, plan: Plan, entries: list[ResultEntry]) -> dict[tuple[int, 
 
 
 def results_record_grid(
-    *, plan: Plan, entries: list[ResultEntry], user, channel: str
+    *, plan: Plan, entries: list[ResultEntry], user: User | None, channel: str
 ) -> list[Result]:
     """Write every entry that changes a result of ``plan``'s year, all or nothing.
 
@@ -183,7 +190,7 @@ def results_record_grid(
 
 
 def _results_write(
-    *, plan: Plan, entries: list[ResultEntry], user, channel: str
+    *, plan: Plan, entries: list[ResultEntry], user: User | None, channel: str
 ) -> list[Result]:
     """Write the checked ``entries`` against what is stored now; see results_record_grid.
 
@@ -297,7 +304,7 @@ def result_record(
     numerator: int | None,
     denominator: int | None,
     note: str | None,
-    user,
+    user: User | None,
     channel: str,
     expected_version: int,
 ) -> Result | None:
@@ -330,7 +337,7 @@ def result_record(
     return written[0] if written else None
 
 
-def result_clear(*, result: Result, user, expected_version: int, channel: str) -> None:
+def result_clear(*, result: Result, user: User | None, expected_version: int, channel: str) -> None:
     """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
 
     ``expected_version`` is the version the user confirmed clearing. Raise ResultsRefused,

@@ -9,8 +9,12 @@ results) until an officer reopens it; while it is submitted they refuse its repo
 (:func:`frozen_agencies_locked`) until the reporter withdraws it.
 """
 
-import hashlib
 
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -41,7 +45,7 @@ class SubmissionRefused(Exception):
         super().__init__(message)
 
 
-def results_digest(rows) -> str:
+def results_digest(rows: Iterable[Sequence[Any]]) -> str:
     """Return the digest of an agency's figures: ``rows`` of (indicator id, value, numerator,
     denominator, note), in any order."""
     digest = hashlib.sha256()
@@ -63,7 +67,9 @@ def agency_results_digest(*, agency_id: int, year: int) -> str:
     )
 
 
-def _states_locked(*, plan_ids, agency_ids) -> dict[tuple[int, int], str]:
+def _states_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int],
+) -> dict[tuple[int, int], str]:
     """Return {(plan id, agency id): state} for the submissions of those plans and agencies.
 
     The rows are locked until the caller's transaction ends, whatever their state, so that a
@@ -81,14 +87,18 @@ def _states_locked(*, plan_ids, agency_ids) -> dict[tuple[int, int], str]:
     return {(plan_id, agency_id): state for plan_id, agency_id, state in rows}
 
 
-def approved_agencies_locked(*, plan_ids, agency_ids) -> dict[tuple[int, int], bool]:
+def approved_agencies_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int],
+) -> dict[tuple[int, int], bool]:
     """Return {(plan id, agency id): approved} for the submissions of those plans and agencies,
     locked as :func:`frozen_agencies_locked` locks them."""
     states = _states_locked(plan_ids=plan_ids, agency_ids=agency_ids)
     return {key: state == State.APPROVED for key, state in states.items()}
 
 
-def frozen_agencies_locked(*, plan_ids, agency_ids, user) -> dict[tuple[int, int], str]:
+def frozen_agencies_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int], user: User | None,
+) -> dict[tuple[int, int], str]:
     """Return {(plan id, agency id): state} for the agencies whose figures and evidence
     ``user`` may not change now (plans.rules.cycle.figures_frozen): approved, or submitted and
     ``user`` their reporter (:func:`frozen_message` says why). The rows are locked until the
@@ -109,7 +119,7 @@ def frozen_message(state: str, *, agency_name: str, year: int) -> str:
 
 
 def _locked_submission(
-    *, plan: Plan, agency: Agency, user, expected_version: int, create: bool
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, create: bool
 ) -> Submission | None:
     """Return the agency's Submission locked (a new unsaved-state row if ``create``), or None.
 
@@ -149,8 +159,8 @@ def _locked_submission(
 
 
 def submission_move(
-    *, transition: cycle.Transition, plan: Plan, agency: Agency, user, expected_version: int,
-    reason: str = "", channel: str = Change.Channel.AGENCY,
+    *, transition: cycle.Transition, plan: Plan, agency: Agency, user: User | None,
+    expected_version: int, reason: str = "", channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Make ``transition`` on ``agency``'s report for ``plan``, as the table of
     plans.rules.cycle allows it: who may, from which states, to which, with a reason or not.
@@ -216,7 +226,7 @@ def submission_move(
 
 
 def submission_submit(
-    *, plan: Plan, agency: Agency, user, expected_version: int,
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
     channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Submit ``agency``'s report for ``plan``; late if after the deadline in Vietnam's date."""
@@ -227,7 +237,7 @@ def submission_submit(
 
 
 def submission_withdraw(
-    *, plan: Plan, agency: Agency, user, expected_version: int,
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
     channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Take ``agency``'s submitted report back to draft, so that its reporter may correct it."""
@@ -238,7 +248,7 @@ def submission_withdraw(
 
 
 def submission_approve(
-    *, plan: Plan, agency: Agency, user, expected_version: int,
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
     channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Approve ``agency``'s submitted report: its figures are locked until reopened."""
@@ -249,7 +259,7 @@ def submission_approve(
 
 
 def submission_return(
-    *, plan: Plan, agency: Agency, user, expected_version: int, reason: str,
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, reason: str,
     channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Return ``agency``'s submitted report with ``reason``; it may be submitted again."""
@@ -260,7 +270,7 @@ def submission_return(
 
 
 def submission_reopen(
-    *, plan: Plan, agency: Agency, user, expected_version: int, reason: str,
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, reason: str,
     channel: str = Change.Channel.AGENCY,
 ) -> Submission:
     """Reopen ``agency``'s approved report with ``reason``: its figures may change again."""

@@ -57,7 +57,7 @@ class Formula(str):
 
     cell: str
 
-    def __new__(cls, text: str, cell: str):
+    def __new__(cls, text: str, cell: str) -> "Formula":
         formula = super().__new__(cls, text)
         formula.cell = cell
         return formula
@@ -104,7 +104,9 @@ class SheetRows:
     column's place; a sheet's declared dimension is ignored.
     """
 
-    def __init__(self, budget: ReadBudget, *, strings: list[str], kinds: list[int], epoch):
+    def __init__(
+        self, budget: ReadBudget, *, strings: list[str], kinds: list[int], epoch: datetime,
+    ) -> None:
         self.budget = budget
         self.strings = strings
         self.kinds = kinds
@@ -118,7 +120,7 @@ class SheetRows:
         self.row: list[str] | None = None
         self.column = 0  # of the current (or last) cell in the row
         self.cell_type = "n"
-        self.style = None
+        self.style: str | None = None
         self.value: list[str] | None = None
         self.formula: list[str] | None = None
         self.parts: list[str] | None = None  # where the text being read goes
@@ -131,17 +133,17 @@ class SheetRows:
             self.starts[name] = getattr(self, f"start_{local}")
             self.ends[name] = getattr(self, f"end_{local}")
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         handler = self.starts.get(name)
         if handler is not None:
             handler(attrs)
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         handler = self.ends.get(name)
         if handler is not None:
             handler()
 
-    def text(self, data):
+    def text(self, data: str) -> None:
         if self.parts is None:
             return
         self.chars += len(data)
@@ -158,7 +160,7 @@ class SheetRows:
 
     # --- rows ---
 
-    def start_row(self, attrs):
+    def start_row(self, attrs: dict[str, str]) -> None:
         budget = self.budget
         self.rows_read += 1
         if self.rows_read > budget.max_rows:
@@ -186,14 +188,14 @@ class SheetRows:
         self.row = []
         self.column = 0
 
-    def end_row(self):
+    def end_row(self) -> None:
         if self.row:
             self.pending.append((self.number, self.row))
         self.row = None
 
     # --- cells ---
 
-    def start_c(self, attrs):
+    def start_c(self, attrs: dict[str, str]) -> None:
         if self.row is None:
             raise malformed_workbook(_("có ô nằm ngoài mọi dòng."))
         self.cells_read += 1
@@ -227,7 +229,7 @@ class SheetRows:
         self.value = self.formula = None
         self.chars = 0
 
-    def end_c(self):
+    def end_c(self) -> None:
         self.parts = None
         if self.formula is not None:
             # A formula's result is whatever Excel last computed, if it saved one at all:
@@ -259,33 +261,33 @@ class SheetRows:
             row.extend([""] * (self.column - 1 - len(row)))
         row.append(text)
 
-    def start_v(self, attrs):
+    def start_v(self, attrs: dict[str, str]) -> None:
         self.parts = self.value = []
 
-    def start_f(self, attrs):
+    def start_f(self, attrs: dict[str, str]) -> None:
         self.parts = self.formula = []
 
-    def start_is(self, attrs):
+    def start_is(self, attrs: dict[str, str]) -> None:
         self.inline = True
         self.value = []
 
-    def start_t(self, attrs):
+    def start_t(self, attrs: dict[str, str]) -> None:
         # The phonetic guide (rPh) of East Asian text is not part of the value.
         if self.inline and not self.phonetic:
             self.parts = self.value
 
-    def start_rPh(self, attrs):
+    def start_rPh(self, attrs: dict[str, str]) -> None:
         self.phonetic = True
 
-    def end_v(self):
+    def end_v(self) -> None:
         self.parts = None
 
     end_f = end_t = end_v
 
-    def end_is(self):
+    def end_is(self) -> None:
         self.inline = False
 
-    def end_rPh(self):
+    def end_rPh(self) -> None:
         self.phonetic = False
 
     # --- values ---
@@ -376,7 +378,7 @@ class SheetRows:
         return self.kinds[position]
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """Return a cell's value as the text a CSV would hold.
 
     Excel stores every number as a float, so 2017 may arrive as 2017.0: whole floats are

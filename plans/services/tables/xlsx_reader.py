@@ -17,6 +17,7 @@ corrupt compressed stream to a cell address like ``QQQQQQ77777777``, raises
 :class:`FileError` with a message naming the part or the cell.
 """
 
+
 import io
 import posixpath
 import struct
@@ -24,7 +25,9 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
+from xml.parsers.expat import XMLParserType
 
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -72,7 +75,7 @@ STYLE_NAMES = local_names("numFmt", "cellXfs", "xf")
 
 
 def xlsx_rows(
-    stream, start: bytes, budget: ReadBudget, *, sheet_names: Sequence[str] = (),
+    stream: IO[bytes], start: bytes, budget: ReadBudget, *, sheet_names: Sequence[str] = (),
     on_sheet: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, fields)`` for the rows of one sheet that hold a value.
@@ -116,7 +119,7 @@ def _not_a_workbook() -> str:
 # --- the zip container ---------------------------------------------------------------------
 
 
-def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
+def _open_archive(stream: IO[bytes], start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
     """Return the zip archive of ``stream``, its directory checked before Python reads it."""
     if stream.seekable():
         stream.seek(stream.tell() - len(start))
@@ -144,7 +147,7 @@ def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
     return archive
 
 
-def _copied(stream, start: bytes, budget: ReadBudget):
+def _copied(stream: IO[bytes], start: bytes, budget: ReadBudget) -> io.BytesIO:
     """Return a seekable copy of a stream that cannot seek; zipfile needs to seek."""
     copy = io.BytesIO()
     copy.write(start)
@@ -159,10 +162,10 @@ def _copied(stream, start: bytes, budget: ReadBudget):
     return copy
 
 
-def _parser(part: str):
+def _parser(part: str) -> XMLParserType:
     """Return an expat parser that refuses any DOCTYPE or entity declaration."""
 
-    def refuse(*args):
+    def refuse(*args: object) -> NoReturn:
         raise malformed_workbook(
             _("phần %(part)s có khai báo DOCTYPE hoặc thực thể XML, điều Excel không bao giờ "
               "ghi.") % {"part": part}
@@ -186,7 +189,7 @@ class _Workbook:
         self.archive = archive
         self.budget = budget
 
-    def feed(self, name: str, parser) -> Iterator[None]:
+    def feed(self, name: str, parser: XMLParserType) -> Iterator[None]:
         """Feed part ``name`` to ``parser`` a block at a time, yielding after each block.
 
         The directory's sizes are checked before reading, and the bytes are counted while
@@ -231,7 +234,7 @@ class _Workbook:
             ) from exc
         yield
 
-    def read(self, name: str, handler) -> None:
+    def read(self, name: str, handler: Any) -> None:
         """Parse part ``name`` whole with ``handler``'s start, end and text methods."""
         parser = _parser(name)
         parser.StartElementHandler = handler.start
@@ -259,7 +262,9 @@ class _Workbook:
         self.read(name, handler)
         return handler.found
 
-    def sheet_rows(self, names: Sequence[str], on_sheet) -> Iterator[tuple[int, list[str]]]:
+    def sheet_rows(
+        self, names: Sequence[str], on_sheet: Callable[[str], None] | None,
+    ) -> Iterator[tuple[int, list[str]]]:
         """Yield the rows holding a value of the worksheet chosen (chart sheets are not tables)."""
         package = self.relationships("")
         workbook = next(
@@ -315,7 +320,7 @@ class _Relationships:
         self.folder = folder
         self.found: dict[str, tuple[str, str]] = {}
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         if name != PACKAGE_RELATIONSHIP or attrs.get("TargetMode") == "External":
             return
         if len(self.found) >= MAX_PARTS:
@@ -331,11 +336,11 @@ class _Relationships:
 class _WorkbookContents:
     """Collect the sheets of ``workbook.xml`` in order (name, relationship), and its dates."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.sheets: list[tuple[str, str]] = []
         self.date1904 = False
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = WORKBOOK_NAMES.get(name)
         if local == "sheet":
             if len(self.sheets) >= MAX_PARTS:
@@ -351,12 +356,12 @@ class _WorkbookContents:
 class _Styles:
     """Collect the number format of each cell format (``cellXfs``) of ``styles.xml``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.custom: dict[int, str] = {}
         self.format_ids: list[int] = []
         self.in_cell_formats = False
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = STYLE_NAMES.get(name)
         if local == "numFmt":
             if len(self.custom) >= MAX_CELL_FORMATS:
@@ -369,12 +374,12 @@ class _Styles:
                 raise malformed_workbook(_("tệp có quá nhiều định dạng ô."))
             self.format_ids.append(self._id(attrs))
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         if STYLE_NAMES.get(name) == "cellXfs":
             self.in_cell_formats = False
 
     @staticmethod
-    def _id(attrs) -> int:
+    def _id(attrs: dict[str, str]) -> int:
         text = attrs.get("numFmtId", "0")
         if not (text.isascii() and text.isdigit() and len(text) <= 9):
             raise malformed_workbook(
@@ -410,7 +415,7 @@ class _SharedStrings:
         self.chars = 0
         self.total = 0
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = STRING_NAMES.get(name)
         if local == "si":
             if len(self.strings) >= self.budget.max_shared_strings:
@@ -427,7 +432,7 @@ class _SharedStrings:
         elif local == "rPh":
             self.phonetic = True
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         local = STRING_NAMES.get(name)
         if local == "t":
             self.collecting = False
@@ -437,7 +442,7 @@ class _SharedStrings:
             self.strings.append(trimmed_nfc("".join(self.parts)))
             self.parts = None
 
-    def text(self, data):
+    def text(self, data: str) -> None:
         if not self.collecting:
             return
         budget = self.budget
