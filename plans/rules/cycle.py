@@ -48,45 +48,20 @@ class Transition:
         return permitted and state in self.sources
 
 
-SUBMIT = Transition(
-    name="submit",
-    sources=frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED}),
-    target=State.SUBMITTED,
-    actor=Actor.REPORTER,
-    stamp="submitted",
+# The table: name, from, to, by whom, stamp, the field of its reason (if it asks one).
+# WITHDRAW: the reporter takes a submitted report back to correct it, then sends it again.
+SUBMIT, WITHDRAW, APPROVE, RETURN, REOPEN = (
+    Transition("submit", frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED}),
+               State.SUBMITTED, Actor.REPORTER, "submitted"),
+    Transition("withdraw", frozenset({State.SUBMITTED}), State.DRAFT, Actor.REPORTER,
+               "withdrawn"),
+    Transition("approve", frozenset({State.SUBMITTED}), State.APPROVED, Actor.REVIEWER,
+               "approved"),
+    Transition("return", frozenset({State.SUBMITTED}), State.RETURNED, Actor.REVIEWER,
+               "returned", "return_reason"),
+    Transition("reopen", frozenset({State.APPROVED}), State.DRAFT, Actor.REVIEWER, "reopened",
+               "reopen_reason"),
 )
-# The reporter takes a submitted report back to correct it; it is sent again with SUBMIT.
-WITHDRAW = Transition(
-    name="withdraw",
-    sources=frozenset({State.SUBMITTED}),
-    target=State.DRAFT,
-    actor=Actor.REPORTER,
-    stamp="withdrawn",
-)
-APPROVE = Transition(
-    name="approve",
-    sources=frozenset({State.SUBMITTED}),
-    target=State.APPROVED,
-    actor=Actor.REVIEWER,
-    stamp="approved",
-)
-RETURN = Transition(
-    name="return",
-    sources=frozenset({State.SUBMITTED}),
-    target=State.RETURNED,
-    actor=Actor.REVIEWER,
-    stamp="returned",
-    reason_field="return_reason",
-)
-REOPEN = Transition(
-    name="reopen",
-    sources=frozenset({State.APPROVED}),
-    target=State.DRAFT,
-    actor=Actor.REVIEWER,
-    stamp="reopened",
-    reason_field="reopen_reason",
-)
-
 TRANSITIONS: dict[str, Transition] = {
     transition.name: transition for transition in (SUBMIT, WITHDRAW, APPROVE, RETURN, REOPEN)
 }

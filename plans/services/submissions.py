@@ -12,6 +12,7 @@ results) until an officer reopens it; while it is submitted they refuse its repo
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -225,56 +226,9 @@ def submission_move(
         return submission
 
 
-def submission_submit(
-    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Submit ``agency``'s report for ``plan``; late if after the deadline in Vietnam's date."""
-    return submission_move(
-        transition=cycle.SUBMIT, plan=plan, agency=agency, user=user,
-        expected_version=expected_version, channel=channel,
-    )
-
-
-def submission_withdraw(
-    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Take ``agency``'s submitted report back to draft, so that its reporter may correct it."""
-    return submission_move(
-        transition=cycle.WITHDRAW, plan=plan, agency=agency, user=user,
-        expected_version=expected_version, channel=channel,
-    )
-
-
-def submission_approve(
-    *, plan: Plan, agency: Agency, user: User | None, expected_version: int,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Approve ``agency``'s submitted report: its figures are locked until reopened."""
-    return submission_move(
-        transition=cycle.APPROVE, plan=plan, agency=agency, user=user,
-        expected_version=expected_version, channel=channel,
-    )
-
-
-def submission_return(
-    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, reason: str,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Return ``agency``'s submitted report with ``reason``; it may be submitted again."""
-    return submission_move(
-        transition=cycle.RETURN, plan=plan, agency=agency, user=user,
-        expected_version=expected_version, reason=reason, channel=channel,
-    )
-
-
-def submission_reopen(
-    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, reason: str,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Reopen ``agency``'s approved report with ``reason``: its figures may change again."""
-    return submission_move(
-        transition=cycle.REOPEN, plan=plan, agency=agency, user=user,
-        expected_version=expected_version, reason=reason, channel=channel,
-    )
+# The moves by name, for the views, the API and the tests: submission_move with its transition.
+submission_submit = partial(submission_move, transition=cycle.SUBMIT)
+submission_withdraw = partial(submission_move, transition=cycle.WITHDRAW)
+submission_approve = partial(submission_move, transition=cycle.APPROVE)
+submission_return = partial(submission_move, transition=cycle.RETURN)
+submission_reopen = partial(submission_move, transition=cycle.REOPEN)

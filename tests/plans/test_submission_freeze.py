@@ -26,24 +26,18 @@ from plans.services.submissions import (
     submission_withdraw,
 )
 from tests import evidence_files as files
-from tests.factories import make_result, make_target
+from tests.factories import make_target
+from tests.plans.test_submissions import lan_result, snv
 
 State = Submission.State
 FROZEN = "Báo cáo của Sở Nội vụ năm 2017 đã được gửi và đang chờ duyệt"
 
 
-@pytest.fixture
-def snv(agencies_a):
-    return agencies_a["91-SNV"]
+__all__ = ["lan_result", "snv"]  # fixtures of the approval tests, used by name
 
 
 @pytest.fixture
-def lan(snv, indicator):
-    return make_result(snv, indicator("LAN"), value=1)
-
-
-@pytest.fixture
-def submitted(plan_a, snv, reporter_a, lan):
+def submitted(plan_a, snv, reporter_a, lan_result):
     """91-SNV's report, submitted by its reporter with LAN = yes."""
     return submission_submit(plan=plan_a, agency=snv, user=reporter_a, expected_version=0)
 
@@ -172,19 +166,19 @@ def test_the_withdraw_address_answers_its_reporter_and_refuses_others(
 
 
 def test_the_reporters_save_of_a_submitted_report_is_refused(snv, reporter_a, indicator,
-                                                             submitted, lan):
+                                                             submitted, lan_result):
     with pytest.raises(ResultsRefused) as refused:
         record(snv, indicator, reporter_a, 0, 1)
     assert FROZEN in str(refused.value) and "Rút lại để sửa" in str(refused.value)
-    lan.refresh_from_db()
-    assert (lan.value, lan.version) == (1, 1)
+    lan_result.refresh_from_db()
+    assert (lan_result.value, lan_result.version) == (1, 1)
 
 
-def test_the_reporters_clear_of_a_submitted_result_is_refused(reporter_a, submitted, lan):
+def test_the_reporters_clear_of_a_submitted_result_is_refused(reporter_a, submitted, lan_result):
     with pytest.raises(ResultsRefused) as refused:
-        result_clear(result=lan, user=reporter_a, expected_version=1, channel="agency")
+        result_clear(result=lan_result, user=reporter_a, expected_version=1, channel="agency")
     assert FROZEN in refused.value.message
-    assert Result.objects.filter(pk=lan.pk).exists()
+    assert Result.objects.filter(pk=lan_result.pk).exists()
 
 
 def test_the_reporters_evidence_on_a_submitted_report_is_refused(
@@ -199,7 +193,7 @@ def test_the_reporters_evidence_on_a_submitted_report_is_refused(
 
 
 def test_the_agency_page_shows_the_reporter_why_and_the_withdraw_button(
-    client, snv, reporter_a, indicator, submitted, lan
+    client, snv, reporter_a, indicator, submitted, lan_result
 ):
     client.force_login(reporter_a)
     page = client.get(agency_url()).content.decode()
@@ -208,16 +202,18 @@ def test_the_agency_page_shows_the_reporter_why_and_the_withdraw_button(
     assert "Lưu các ô đã sửa" not in page and " disabled" in page
 
     prefix = f"r{snv.pk}-{indicator('LAN').pk}"
-    response = client.post(agency_url(), {f"{prefix}-o": make_token(lan), f"{prefix}-v": "0"})
+    response = client.post(
+        agency_url(), {f"{prefix}-o": make_token(lan_result), f"{prefix}-v": "0"}
+    )
 
     assert response.status_code == 400
     assert FROZEN in response.content.decode()
-    lan.refresh_from_db()
-    assert lan.value == 1
+    lan_result.refresh_from_db()
+    assert lan_result.value == 1
 
 
 def test_after_withdrawing_the_reporter_saves_and_submits_again(
-    plan_a, snv, reporter_a, indicator, submitted, lan
+    plan_a, snv, reporter_a, indicator, submitted, lan_result
 ):
     submission_withdraw(plan=plan_a, agency=snv, user=reporter_a, expected_version=1)
     record(snv, indicator, reporter_a, 0, 1)
@@ -231,7 +227,7 @@ def test_after_withdrawing_the_reporter_saves_and_submits_again(
 
 
 def test_an_officer_corrects_a_submitted_report_and_it_shows_as_changed(
-    client, plan_a, snv, officer_a, indicator, submitted, lan
+    client, plan_a, snv, officer_a, indicator, submitted, lan_result
 ):
     make_target(plan_a, indicator("LAN"), "department", 100)
     assert not agency_status(plan_a, snv).changed_since_submission
@@ -276,9 +272,9 @@ def test_a_reopened_reports_corrections_show_as_changed_since_submission(
 
 
 def test_a_cleared_result_shows_as_changed_since_submission(
-    plan_a, snv, officer_a, submitted, lan
+    plan_a, snv, officer_a, submitted, lan_result
 ):
-    result_clear(result=lan, user=officer_a, expected_version=1, channel="agency")
+    result_clear(result=lan_result, user=officer_a, expected_version=1, channel="agency")
     status = agency_status(plan_a, snv)
     [change] = changes_since_submission(plan_a, status)
     assert (change.indicator.code, change.old["value"], change.new) == ("LAN", 1, None)
