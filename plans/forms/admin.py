@@ -1,5 +1,7 @@
 """Forms of the Django admin: tiers as checkboxes, plan status rules, profile rules."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -13,7 +15,6 @@ from plans.models import Plan, Profile, Result, Target
 from plans.policy.access import role_of
 from plans.rules.limits import plain_decimal
 from plans.rules.tiers import TIER_ORDER, Tier, TiersError, parse_tiers
-from plans.services.accounts import profile_scope_errors
 
 INDICATOR_LABEL_CHARS = 40
 
@@ -75,8 +76,10 @@ class TargetAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.value is not None:
-            # The stored Decimal has one place: a count target reads "3", not "3.0".
-            self.initial["value"] = plain_decimal(self.instance.value)
+            # The stored Decimal has one place: a count target reads "3", not "3.0". A Decimal,
+            # not text, so that an unchanged value compares equal to the posted one and the
+            # row is not taken for changed (nor logged as such in the admin's history).
+            self.initial["value"] = Decimal(plain_decimal(self.instance.value))
 
 
 class TargetInlineFormSet(BaseInlineFormSet):
@@ -141,42 +144,6 @@ class PlanAdminForm(forms.ModelForm):
                 _("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết.")
             )
         return status
-
-
-class ProfileInlineForm(forms.ModelForm):
-    """A user's profile; officers and leaders need a province unless they see all of them; a
-    reporter needs one province and agencies of it (plans.services.accounts's rule)."""
-
-    class Meta:
-        model = Profile
-        fields = ["role", "provinces", "all_provinces", "agencies"]
-        widgets = {"provinces": forms.CheckboxSelectMultiple}
-
-    def clean(self):
-        cleaned = super().clean()
-        assert cleaned is not None  # ModelForm.clean returns cleaned_data
-        role = cleaned.get("role")
-        if (
-            role in (Profile.Role.OFFICER, Profile.Role.LEADER)
-            and not cleaned.get("provinces")
-            and not cleaned.get("all_provinces")
-        ):
-            self.add_error(
-                "provinces",
-                _("Cán bộ nhập liệu và lãnh đạo cần ít nhất một tỉnh (hoặc “tất cả các tỉnh”)."),
-            )
-        if role in Profile.Role.values:
-            scope_errors = profile_scope_errors(
-                role=role,
-                provinces=cleaned.get("provinces") or [],
-                agencies=cleaned.get("agencies") or [],
-                all_provinces=bool(cleaned.get("all_provinces")),
-            )
-            for field, messages in scope_errors.items():
-                for message in messages:
-                    self.add_error(field, message)
-        return cleaned
-
 
 
 class ResultAdminForm(forms.ModelForm):

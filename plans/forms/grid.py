@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Plan, Result, Submission, result_errors
+from plans.models import Agency, Plan, Result, Submission
 from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.rules.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
 from plans.rules.tiers import parse_tiers
@@ -126,7 +126,6 @@ class Cell:
             return None
         self.token = token
         shown = tuple(parts[1:4])
-        posted = (self.value, self.numerator, self.denominator)
         if self.kind == Indicator.Kind.RATIO:
             posted = ("", self.numerator, self.denominator)
         else:
@@ -157,15 +156,8 @@ class Cell:
                 )
             )
             return None
-        for messages in result_errors(kind=self.kind, **numbers).values():
-            self.errors.extend(str(message) for message in messages)
-        if len(self.note) > NOTE_MAX_LENGTH:
-            self.errors.append(
-                _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
-                % {"length": len(self.note), "max": NOTE_MAX_LENGTH}
-            )
-        if self.errors:
-            return None
+        # Whether the figures fit the indicator and the note its length is the service's check
+        # (plans.services.results.results_check), made once for every channel.
         return ResultEntry(
             agency=self.agency,
             indicator=self.indicator,

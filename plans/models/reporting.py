@@ -24,7 +24,8 @@ class Submission(models.Model):
 
     No row means the agency has not submitted yet (not started, or draft once it has a result
     for the plan's year). ``version`` grows by one on every transition so that two officers
-    acting at once are told when the other came first. Transitions are made by
+    acting at once are told when the other came first. Which move goes from which state, and
+    who may make it, is the table of plans.rules.cycle; the moves are made by
     plans.services.submissions only.
     """
 
@@ -62,11 +63,21 @@ class Submission(models.Model):
         related_name="+", verbose_name=_("người mở lại"),
     )
     reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    withdrawn_at = models.DateTimeField(_("rút lại lúc"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("người rút lại"),
+    )
     late = models.BooleanField(_("gửi muộn"), default=False)
     # The digest of the agency's figures for the plan's year when last approved, so that the
     # status board can tell figures changed since (e.g. after a reopening).
     approved_results_digest = models.CharField(
         _("dấu số liệu khi duyệt"), max_length=64, blank=True
+    )
+    # The digest of the figures when last submitted, so that the status board and the agency
+    # page can tell figures changed since (an officer's correction, whatever the channel).
+    submitted_results_digest = models.CharField(
+        _("dấu số liệu khi gửi"), max_length=64, blank=True
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 

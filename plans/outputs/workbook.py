@@ -201,8 +201,9 @@ def achieved_number(rounded, unit: str) -> Number | None:
     return Number(int(rounded), COUNT_FORMAT)
 
 
-def _words() -> dict:
-    """Return the words of the agency rows, translated once per workbook, not once per row."""
+def _row_labels() -> dict:
+    """Return the labels of the agency rows (verdicts, tiers), translated once per workbook,
+    not once per row."""
     return {
         "lagging": _("Chưa đạt"),
         "not_lagging": _("Đạt"),
@@ -213,14 +214,14 @@ def _words() -> dict:
     }
 
 
-def _verdict(figure, words) -> str:
+def _verdict(figure, labels) -> str:
     if figure.lagging is True:
-        return words["lagging"]
+        return labels["lagging"]
     if figure.lagging is False:
-        return words["not_lagging"]
+        return labels["not_lagging"]
     if figure.result is None:
-        return words["silent"]
-    return words["summed"]
+        return labels["silent"]
+    return labels["summed"]
 
 
 def _summary_sheet(sheet, *, province, year, plan, groups, as_of, exported_at) -> list:
@@ -285,7 +286,7 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, exported_at) -
     return numbered
 
 
-def _target_sheet(sheet, *, item, reported, not_reported, words, province, year,
+def _target_sheet(sheet, *, item, reported, not_reported, labels, province, year,
                   as_of_line) -> None:
     target, prog = item.target, item.progress
     _start(
@@ -315,19 +316,19 @@ def _target_sheet(sheet, *, item, reported, not_reported, words, province, year,
         )
         sheet.append(row_cells(sheet, [
             figure.agency.display_name,
-            words[figure.agency.tier],
+            labels[figure.agency.tier],
             agency_figure_text(figure, target) if result else "",
             result.value if result else None,
             result.numerator if result else None,
             result.denominator if result else None,
             achieved_number(achieved, target.unit),
-            _verdict(figure, words),
+            _verdict(figure, labels),
             result.note if result else "",
             figure.agency.code,
         ]))
 
 
-def _untargeted_sheet(sheet, *, untargeted, words, province, year, as_of_line) -> None:
+def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) -> None:
     """Write the indicators reported without a target: one row per tier, then any total.
 
     Shares and counts are in columns of their own, so that each column sums or averages.
@@ -349,9 +350,9 @@ def _untargeted_sheet(sheet, *, untargeted, words, province, year, as_of_line) -
     )
     for item in untargeted:
         indicator = item.indicator
-        lines = [(words[line.tier], line.progress, None) for line in item.lines]
+        lines = [(labels[line.tier], line.progress, None) for line in item.lines]
         if item.total is not None:
-            lines.append((words["all_tiers"], item.total, BOLD))
+            lines.append((labels["all_tiers"], item.total, BOLD))
         for scope, prog, font in lines:
             percent = prog.unit == progress.PERCENT
             achieved = achieved_number(prog.achieved_rounded, prog.unit)
@@ -384,17 +385,17 @@ def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), 
     numbered = _summary_sheet(summary, province=province, year=year, plan=plan, groups=groups,
                               as_of=as_of, exported_at=exported_at)
 
-    taken, words, as_of_line = {summary.title.lower()}, _words(), _as_of_line(as_of)
+    taken, labels, as_of_line = {summary.title.lower()}, _row_labels(), _as_of_line(as_of)
     untargeted_name = _("Ngoài kế hoạch")[:SHEET_NAME_MAX]
     taken.add(untargeted_name.lower())
     for position, item in enumerate(numbered, 1):
         sheet = book.create_sheet(sheet_name(position, item.target.indicator.name, taken))
         reported, not_reported = figures.get(item.target.pk, ([], []))
         _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported,
-                      words=words, province=province, year=year, as_of_line=as_of_line)
+                      labels=labels, province=province, year=year, as_of_line=as_of_line)
     if untargeted:
         sheet = book.create_sheet(untargeted_name)
-        _untargeted_sheet(sheet, untargeted=untargeted, words=words, province=province,
+        _untargeted_sheet(sheet, untargeted=untargeted, labels=labels, province=province,
                           year=year, as_of_line=as_of_line)
 
     output = BytesIO()

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plans.models import Agency, Evidence, Plan, Profile, Province
-from plans.words.wording import plan_closed_message, plan_draft_message
+from plans.words.messages import plan_closed_message, plan_draft_message
 
 
 def role_of(user) -> str | None:
@@ -92,6 +92,14 @@ def may_report_for(user, agency: Agency) -> bool:
     if role == Profile.Role.REPORTER:
         return agency.pk in reporter_agency_ids(user)
     return False
+
+
+def may_review(user, plan: Plan) -> bool:
+    """Return True if ``user`` may approve, return and reopen reports of ``plan``'s province:
+    its officers and admins."""
+    if role_of(user) not in (Profile.Role.OFFICER, Profile.Role.ADMIN):
+        return False
+    return provinces_for_user(user).filter(pk=plan.province_id).exists()
 
 
 def sees_drafts(user) -> bool:

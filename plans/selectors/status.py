@@ -9,18 +9,19 @@ reported, and the digest compared with the one kept at its last approval).
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
+from indicators.models import Indicator
 from plans.forms.grid import plan_agencies, target_scopes
-from plans.models import Agency, Plan, Result, Submission
+from plans.models import Agency, Change, Plan, Result, Submission
 from plans.outputs.exports import csv_safe
+from plans.rules.cycle import UNSENT
 from plans.rules.tiers import TIER_ORDER
 from plans.selectors.naming import name_agencies
 from plans.services.submissions import DIGEST_FIELDS, results_digest
 
 State = Submission.State
-# Not (or no longer) sent: overdue once the deadline has passed.
-UNSENT = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
 
 
 @dataclass
@@ -35,6 +36,9 @@ class AgencyStatus:
     # Not submitted and the deadline has passed.
     overdue: bool
     changed_since_approval: bool
+    # The figures differ from those last submitted (an officer's correction, or a reopened
+    # report's changes).
+    changed_since_submission: bool = False
 
     @property
     def state_label(self) -> str:
@@ -59,10 +63,17 @@ def _status(plan: Plan, agency: Agency, submission, figures: list | None, passed
         state = State.DRAFT if figures else State.NOT_STARTED
     else:
         state = State(submission.state)
+    digest = results_digest(figures or []) if submission is not None else ""
     changed = bool(
         submission is not None
         and submission.approved_at is not None
-        and submission.approved_results_digest != results_digest(figures or [])
+        and submission.approved_results_digest != digest
+    )
+    # A report submitted before the digest was kept says nothing rather than "changed".
+    changed_since_submission = bool(
+        submission is not None
+        and submission.submitted_results_digest
+        and submission.submitted_results_digest != digest
     )
     return AgencyStatus(
         agency=agency,
@@ -71,6 +82,7 @@ def _status(plan: Plan, agency: Agency, submission, figures: list | None, passed
         late=bool(submission is not None and submission.late and state != State.DRAFT),
         overdue=passed and state in UNSENT,
         changed_since_approval=changed,
+        changed_since_submission=changed_since_submission,
     )
 
 
@@ -101,7 +113,7 @@ def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
     submissions = {
         submission.agency_id: submission
         for submission in plan.submissions.order_by().select_related(
-            "submitted_by", "approved_by", "returned_by", "reopened_by"
+            "submitted_by", "approved_by", "returned_by", "reopened_by", "withdrawn_by"
         )
     }
     figures = _figures_by_agency(plan.year, [agency.pk for agency in agencies])
@@ -116,7 +128,9 @@ def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:
     """Return ``agency``'s status for ``plan`` (two queries)."""
     submission = (
         plan.submissions.filter(agency=agency)
-        .select_related("submitted_by", "approved_by", "returned_by", "reopened_by")
+        .select_related(
+            "submitted_by", "approved_by", "returned_by", "reopened_by", "withdrawn_by"
+        )
         .first()
     )
     figures = _figures_by_agency(plan.year, [agency.pk]).get(agency.pk)
@@ -149,7 +163,7 @@ def iso_time(moment) -> str:
 
 STATUS_CSV_COLUMNS = [
     "agency_code", "agency_name", "tier", "state", "submitted_at", "approved_at", "late",
-    "changed_since_approval",
+    "changed_since_approval", "changed_since_submission",
 ]
 
 
@@ -173,6 +187,71 @@ def status_csv_rows(statuses: list[AgencyStatus]) -> list[list[str]]:
             iso_time(status.submission.approved_at if status.submission else None),
             flag(status.late_or_overdue),
             flag(status.changed_since_approval),
+            flag(status.changed_since_submission),
         ]
         for status in statuses
     ]
+
+
+@dataclass
+class FigureChange:
+    """How one indicator's figures changed since the report was submitted: the first snapshot
+    before and the last after (Change snapshots, None for no result), who last changed it and
+    when."""
+
+    indicator: Indicator
+    old: dict | None
+    new: dict | None
+    changed_by: object
+    changed_at: object
+
+
+def changes_since_submission(plan: Plan, status: AgencyStatus) -> list[FigureChange]:
+    """Return, by indicator, how ``status``'s agency's figures for ``plan``'s year changed since
+    its report was last submitted (from the change history), when they did; [] otherwise.
+
+    No query unless the figures changed (``status.changed_since_submission``): then one for the
+    history and, when a result was cleared, one for its indicator.
+    """
+    submission = status.submission
+    if not status.changed_since_submission or submission is None or not submission.submitted_at:
+        return []
+    agency = status.agency
+    # A cleared result's entry names the agency and indicator in ``old`` (see entry_history).
+    cleared = Q(
+        result__isnull=True, plan=plan, old__agency=agency.code, old__has_key="value",
+        old__year=plan.year,
+    )
+    changes = list(
+        Change.objects.filter(Q(result__agency=agency, result__year=plan.year) | cleared)
+        .filter(changed_at__gt=submission.submitted_at)
+        .select_related("result__indicator", "changed_by")
+        .order_by("changed_at", "pk")
+    )
+    gone = {(c.old or {}).get("indicator") for c in changes if c.result is None}
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)} if gone else {}
+    by_indicator: dict[int, FigureChange] = {}
+    for change in changes:
+        indicator = (
+            change.result.indicator if change.result is not None
+            else by_code[(change.old or {})["indicator"]]
+        )
+        shown = by_indicator.get(indicator.pk)
+        if shown is None:
+            by_indicator[indicator.pk] = FigureChange(
+                indicator=indicator, old=change.old, new=change.new,
+                changed_by=change.changed_by, changed_at=change.changed_at,
+            )
+        else:
+            shown.new, shown.changed_by, shown.changed_at = (
+                change.new, change.changed_by, change.changed_at
+            )
+    return [
+        figure for figure in by_indicator.values() if _figures(figure.old) != _figures(figure.new)
+    ]
+
+
+def _figures(snapshot: dict | None) -> tuple | None:
+    if snapshot is None:
+        return None
+    return tuple(snapshot.get(key) for key in ("value", "numerator", "denominator", "note"))

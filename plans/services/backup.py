@@ -17,8 +17,11 @@ trim them anyway), and a decomposed (NFD) spelling comes back in NFC, as the dat
 stores text.
 """
 
+
 from collections.abc import Iterable
 from typing import TextIO
+
+from django.db.models import QuerySet
 
 from indicators.models import Indicator
 from plans.files.csv_writing import CsvWriter
@@ -35,7 +38,7 @@ from plans.services.tables.columns import (
 CHUNK = 5000
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
@@ -45,7 +48,7 @@ def _writer(file: TextIO, columns: tuple[str, ...]) -> CsvWriter:
     return writer
 
 
-def _in_provinces(queryset, field: str, provinces: Iterable[str] | None):
+def _in_provinces(queryset: QuerySet, field: str, provinces: Iterable[str] | None) -> QuerySet:
     return queryset if provinces is None else queryset.filter(**{f"{field}__in": list(provinces)})
 
 

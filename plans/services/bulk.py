@@ -9,18 +9,21 @@ JSON) are converted as their fields convert them. No signal is sent and no ``sav
 callers check their rows first and run inside their own transaction.
 """
 
+
 import csv
 import io
 import json
 import sqlite3
+from typing import Any, cast
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 
 
 def insert_rows(
-    model, fields: list[str], rows: list[tuple], *, constants: dict | None = None,
-    return_ids: bool = False,
+    model: type[models.Model], fields: list[str], rows: list[tuple], *,
+    constants: dict | None = None, return_ids: bool = False,
 ) -> list:
     """Insert ``rows`` (values in the order of ``fields``) into ``model``'s table.
 
@@ -34,11 +37,11 @@ def insert_rows(
     connection.ensure_connection()
     constants = constants or {}
     names = [*fields, *constants]
-    model_fields = [model._meta.get_field(name) for name in names]
+    model_fields = [_concrete_field(model, name) for name in names]
     # COPY through psycopg2's copy_expert; another driver gets the INSERT statements below.
     copy = _is_psycopg2(connection)
     fixed = tuple(
-        _prepared(model._meta.get_field(name), value, connection, copy=copy)
+        _prepared(_concrete_field(model, name), value, connection, copy=copy)
         for name, value in constants.items()
     )
     if fixed:
@@ -86,7 +89,8 @@ def insert_rows(
 
 
 def update_rows(
-    model, fields: list[str], rows: list[tuple], *, constants: dict | None = None
+    model: type[models.Model], fields: list[str], rows: list[tuple], *,
+    constants: dict | None = None,
 ) -> None:
     """Set ``fields`` (and ``constants``) of the rows ``(values..., pk)`` of ``model``.
 
@@ -101,14 +105,14 @@ def update_rows(
     connection.ensure_connection()
     quote = connection.ops.quote_name
     fixed = [
-        _prepared(model._meta.get_field(name), value, connection, copy=False)
+        _prepared(_concrete_field(model, name), value, connection, copy=False)
         for name, value in constants.items()
     ]
     names = [*fields, *constants]
     placeholder = "?" if connection.vendor == "sqlite" else "%s"
     sql = "UPDATE {} SET {} WHERE {} = {}".format(
         quote(model._meta.db_table),
-        ", ".join(f"{quote(model._meta.get_field(name).column)} = {placeholder}"
+        ", ".join(f"{quote(_concrete_field(model, name).column)} = {placeholder}"
                   for name in names),
         quote(model._meta.pk.column),
         placeholder,
@@ -139,7 +143,15 @@ def _is_psycopg2(connection: BaseDatabaseWrapper) -> bool:
     return connection.Database.__name__ == "psycopg2"  # type: ignore[attr-defined]
 
 
-def _prepared(model_field, value, connection, *, copy: bool):
+def _concrete_field(model: type[models.Model], name: str) -> Field:
+    """Return ``model``'s field ``name``: a column of its table (bulk writes take no relation
+    from the other side)."""
+    return cast(Field, model._meta.get_field(name))
+
+
+def _prepared(
+    model_field: Field, value: Any, connection: BaseDatabaseWrapper, *, copy: bool,
+) -> Any:
     """Return ``value`` of ``model_field`` as the database takes it (in COPY's CSV if ``copy``)."""
     if value is None:
         return None
@@ -150,7 +162,7 @@ def _prepared(model_field, value, connection, *, copy: bool):
     return model_field.get_db_prep_save(value, connection)
 
 
-def _with_json_adapted(rows: list, model_fields: list, connection) -> list:
+def _with_json_adapted(rows: list, model_fields: list, connection: BaseDatabaseWrapper) -> list:
     """Return ``rows`` with their JSON text adapted as JSONField does for this driver."""
     indexes = [i for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
     if not indexes:
@@ -165,7 +177,10 @@ def _with_json_adapted(rows: list, model_fields: list, connection) -> list:
     return adapted
 
 
-def _copy_rows(connection, model, model_fields, table, columns, rows, return_ids) -> list:
+def _copy_rows(
+    connection: BaseDatabaseWrapper, model: type[models.Model], model_fields: list,
+    table: str, columns: list[str], rows: list[tuple], return_ids: bool,
+) -> list:
     """Write ``rows`` with PostgreSQL's COPY; ids, if wanted, are drawn from the sequence first."""
     ids = []
     if return_ids:

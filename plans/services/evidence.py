@@ -7,11 +7,13 @@ failed transaction removes the stored file again. A deleted file leaves storage 
 deletion has committed, so a rolled-back deletion never loses it.
 """
 
+
 import hashlib
 import unicodedata
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -21,8 +23,8 @@ from indicators.models import Indicator
 from plans.files.filetypes import FileTypeRefused, detect_type
 from plans.models import Agency, Change, Evidence, Plan
 from plans.services.history import change_record, evidence_snapshot
-from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import approved_lock_message, plan_closed_message
+from plans.services.submissions import frozen_agencies_locked, frozen_message
+from plans.words.messages import plan_closed_message
 
 # The lengths of the model's fields (Evidence.original_name, Evidence.description).
 ORIGINAL_NAME_MAX_LENGTH = 255
@@ -52,10 +54,10 @@ def evidence_name(raw: str) -> str:
     return name
 
 
-def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
+def _locked_open_plan(*, agency: Agency, year: int, user: User | None) -> Plan:
     """Return the plan of ``agency``'s province for ``year``, locked; refuse a closed one, and
     refuse while ``agency``'s report is approved (the figures and their proof are what was
-    approved) until an officer reopens it."""
+    approved) until an officer reopens it, or, for its reporter, while it is submitted."""
     # Locked, so that closing the plan and adding or deleting a file cannot interleave.
     plan = (
         Plan.objects.select_for_update(of=("self",))
@@ -71,10 +73,11 @@ def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
     if plan.is_closed:
         raise EvidenceRefused(plan_closed_message(plan, reader=user))
     # The submission row stays locked too, so that an approval cannot slip in between.
-    if approved_agencies_locked(plan_ids=[plan.pk], agency_ids=[agency.pk]).get(
+    frozen = frozen_agencies_locked(plan_ids=[plan.pk], agency_ids=[agency.pk], user=user).get(
         (plan.pk, agency.pk)
-    ):
-        raise EvidenceRefused(approved_lock_message(agency.name, year))
+    )
+    if frozen is not None:
+        raise EvidenceRefused(frozen_message(frozen, agency_name=agency.name, year=year))
     return plan
 
 
@@ -97,7 +100,7 @@ def evidence_add(
     file: IO[bytes],
     original_name: str,
     description: str,
-    user,
+    user: User | None,
     channel: str = Change.Channel.AGENCY,
 ) -> Evidence:
     """Store ``file`` as evidence of ``agency``'s ``indicator`` (None: the whole report) for
@@ -154,7 +157,9 @@ def evidence_add(
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.AGENCY) -> None:
+def evidence_delete(
+    *, evidence: Evidence, user: User | None, channel: str = Change.Channel.AGENCY,
+) -> None:
     """Delete ``evidence`` and record it in the history; its file leaves storage once the
     deletion has committed. Raise EvidenceRefused, deleting nothing, when its plan is closed or
     its agency's report approved.

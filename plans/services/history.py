@@ -13,17 +13,21 @@ row goes when the file is deleted and a foreign key could not outlive it, so the
 what identifies the file instead — agency, year, indicator, name, size and SHA-256 digest.
 """
 
+
+import datetime
 import json
 from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 
 from plans.models import Change, Evidence, Plan, Result, Submission, Target
 from plans.rules.limits import plain_decimal
 from plans.services import bulk
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
-ChangeEntry = tuple[
-    Result | Target | Plan | Submission | Evidence, dict | None, dict | None
-]
+# What a history entry is about.
+ChangeSubject = Result | Target | Plan | Submission | Evidence
+ChangeEntry = tuple[ChangeSubject, dict | None, dict | None]
 
 
 def result_snapshot(result: Result) -> dict:
@@ -71,10 +75,10 @@ def plan_snapshot(plan: Plan) -> dict:
 def submission_snapshot(submission: Submission) -> dict:
     """Return an agency's submission as kept in the change history: its state and why."""
 
-    def username(user):
+    def username(user: User | None) -> str | None:
         return user.get_username() if user is not None else None
 
-    def when(moment):
+    def when(moment: datetime.datetime | None) -> str | None:
         return moment.isoformat() if moment else None
 
     return {
@@ -108,7 +112,10 @@ def evidence_snapshot(evidence: Evidence) -> dict:
     }
 
 
-def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Change:
+def _change(
+    subject: ChangeSubject, *, plan: Plan | None, user: User | None, channel: str, old: dict | None,
+    new: dict | None,
+) -> Change:
     """Return the unsaved Change of ``subject`` (a Result, Target, Plan, Submission or
     Evidence)."""
     if channel not in Change.Channel.values:
@@ -134,7 +141,7 @@ def _change(subject, *, plan: Plan | None, user, channel: str, old, new) -> Chan
 
 
 def changes_record(
-    *, changes: Iterable[ChangeEntry], user, channel: str, plan: Plan | None = None
+    *, changes: Iterable[ChangeEntry], user: User | None, channel: str, plan: Plan | None = None
 ) -> list[Change]:
     """Record a Change for each ``(subject, old, new)`` of ``changes``, in one insert.
 
@@ -150,14 +157,19 @@ def changes_record(
     return Change.objects.bulk_create(rows, batch_size=1000)
 
 
-def change_record(*, subject, user, channel: str, old, new, plan: Plan | None = None) -> Change:
+def change_record(
+    *, subject: ChangeSubject, user: User | None, channel: str, old: dict | None, new: dict | None,
+    plan: Plan | None = None,
+) -> Change:
     """Record one Change of ``subject``; see :func:`changes_record`."""
     [change] = changes_record(changes=[(subject, old, new)], user=user, channel=channel,
                               plan=plan)
     return change
 
 
-def result_changes_insert(changes: list[tuple], *, user_id, channel: str, at) -> None:
+def result_changes_insert(
+    changes: list[tuple], *, user_id: int | None, channel: str, at: datetime.datetime,
+) -> None:
     """Record ``(result id, plan id, old figures, new figures)`` of many results, fast.
 
     The results import's path: figures are tuples (value, numerator, denominator, note) as

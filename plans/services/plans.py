@@ -5,6 +5,10 @@ Every function here is keyword-only, runs in one transaction and leaves a ``Chan
 who did what, when, through which channel, with the old and new values.
 """
 
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,10 +25,12 @@ from plans.services.history import (
     target_snapshot,
 )
 from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import approved_lock_message
+from plans.words.messages import approved_lock_message
 
 
-def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+def plan_copy_to_next_year(
+    *, plan: Plan, user: User | None, channel: str = Change.Channel.ADMIN,
+) -> Plan:
     """Create the province's plan for the year after ``plan`` with copies of its targets.
 
     The copy is a draft with no title, document number or date (a new year has a new document;
@@ -84,7 +90,9 @@ def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.AD
     return copy
 
 
-def plans_copy_to_next_year(*, plans, user, channel: str = Change.Channel.ADMIN) -> list[Plan]:
+def plans_copy_to_next_year(
+    *, plans: Iterable[Plan], user: User | None, channel: str = Change.Channel.ADMIN,
+) -> list[Plan]:
     """Copy every plan of ``plans`` to its next year, all or nothing.
 
     Raise ValidationError listing every refused plan; then no plan is copied.
@@ -116,7 +124,7 @@ def _copy_status(source: Plan, plan: Plan) -> None:
     plan.closed_at = source.closed_at
 
 
-def plan_close(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+def plan_close(*, plan: Plan, user: User | None, channel: str = Change.Channel.ADMIN) -> Plan:
     """Close ``plan`` after its year-end review: its results become read-only.
 
     Only officers of the plan's province and admins may close; raise PermissionDenied otherwise,
@@ -144,7 +152,7 @@ def plan_close(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan
     return plan
 
 
-def plan_reopen(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Plan:
+def plan_reopen(*, plan: Plan, user: User | None, channel: str = Change.Channel.ADMIN) -> Plan:
     """Reopen a closed ``plan`` so that its results can be changed again; admins only.
 
     Raise PermissionDenied for anyone but an admin, ValidationError if the plan is not closed.
@@ -169,8 +177,15 @@ def plan_reopen(*, plan: Plan, user, channel: str = Change.Channel.ADMIN) -> Pla
     return plan
 
 
+def _check_may_leave_status(old_status: str | None, new_status: str, user: User | None) -> None:
+    """Refuse (PermissionDenied) anyone but an admin taking a plan out of the closed status."""
+    leaving_closed = old_status == Plan.Status.CLOSED and new_status != Plan.Status.CLOSED
+    if leaving_closed and role_of(user) != Profile.Role.ADMIN:
+        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+
+
 def plan_status_record(
-    *, plan: Plan, old_status: str | None, user, channel: str = Change.Channel.ADMIN
+    *, plan: Plan, old_status: str | None, user: User | None, channel: str = Change.Channel.ADMIN
 ) -> None:
     """Record that ``plan`` (saved or about to be) went from ``old_status`` to its status.
 
@@ -180,8 +195,7 @@ def plan_status_record(
     """
     if old_status == plan.status:
         return
-    if old_status == Plan.Status.CLOSED and role_of(user) != Profile.Role.ADMIN:
-        raise PermissionDenied(_("Chỉ quản trị viên mới được mở lại kế hoạch đã tổng kết."))
+    _check_may_leave_status(old_status, plan.status, user)
     with transaction.atomic():
         old = None
         if old_status is not None:
@@ -203,7 +217,61 @@ def plan_status_record(
         change_record(subject=plan, user=user, channel=channel, old=old, new=plan_snapshot(plan))
 
 
-def targets_history_keep(*, plan: Plan, targets) -> None:
+def plan_save(
+    *, plan: Plan, old_status: str | None, user: User | None,
+    channel: str = Change.Channel.ADMIN,
+) -> Plan:
+    """Save ``plan`` as edited in a form (the admin's change form), with its history.
+
+    ``old_status`` is its status before the edit (None: a new plan). A change of status is
+    recorded and stamped as :func:`plan_status_record` does; leaving the closed status is
+    refused (PermissionDenied), writing nothing, to anyone but an admin.
+    """
+    _check_may_leave_status(old_status, plan.status, user)
+    with transaction.atomic():
+        plan.save()
+        plan_status_record(plan=plan, old_status=old_status, user=user, channel=channel)
+    return plan
+
+
+def targets_save(
+    *, plan: Plan, saved: Iterable[Target], deleted: Iterable[Target], user: User | None,
+    channel: str = Change.Channel.ADMIN,
+) -> list[Change]:
+    """Save the targets of ``plan`` in ``saved`` (new or edited, validated by their form) and
+    delete those in ``deleted``, all or nothing, with their history.
+
+    A target whose recorded fields did not change gets no history entry; a deleted target's
+    history moves onto the plan and its deletion is recorded there. Return the entries made.
+    """
+    saved, deleted = list(saved), list(deleted)
+    with transaction.atomic():
+        before = {
+            target.pk: target_snapshot(target)
+            for target in Target.objects.filter(
+                plan=plan, pk__in=[t.pk for t in [*saved, *deleted] if t.pk]
+            ).select_related("indicator")
+        }
+        gone = [target for target in deleted if target.pk in before]
+        targets_history_keep(plan=plan, targets=gone)
+        Target.objects.filter(pk__in=[target.pk for target in gone]).delete()
+        created, changed = [], []
+        for target in saved:
+            target.plan = plan
+            target.full_clean()
+            is_new = target.pk is None or target.pk not in before
+            target.save()
+            if is_new:
+                created.append(target)
+            else:
+                changed.append((target, before[target.pk]))
+        return target_changes_record(
+            plan=plan, created=created, changed=changed,
+            deleted=[before[target.pk] for target in gone], user=user, channel=channel,
+        )
+
+
+def targets_history_keep(*, plan: Plan, targets: Iterable[Target]) -> None:
     """Move the history of ``targets``, about to be deleted, onto their ``plan``.
 
     A change row follows its target when the target is deleted; this keeps it on the plan.
@@ -214,10 +282,10 @@ def targets_history_keep(*, plan: Plan, targets) -> None:
 def target_changes_record(
     *,
     plan: Plan,
-    created=(),
-    changed=(),
-    deleted=(),
-    user,
+    created: Iterable = (),
+    changed: Iterable = (),
+    deleted: Iterable = (),
+    user: User | None,
     channel: str = Change.Channel.ADMIN,
 ) -> list[Change]:
     """Record the targets of ``plan`` that were created, changed or deleted.
@@ -236,7 +304,9 @@ def target_changes_record(
         return changes_record(changes=changes, user=user, channel=channel)
 
 
-def results_delete(*, results, user, channel: str = Change.Channel.ADMIN) -> int:
+def results_delete(
+    *, results: Iterable[Result], user: User | None, channel: str = Change.Channel.ADMIN,
+) -> int:
     """Delete ``results`` (with agency and indicator loaded), keeping their history.
 
     Each result's past changes move to its province-year plan, and a last change records the

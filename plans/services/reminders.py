@@ -17,13 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Plan, Profile, Submission
-from plans.selectors.status import UNSENT, plan_agency_statuses
+from plans.rules.cycle import UNSENT
+from plans.selectors.status import plan_agency_statuses
 
 State = Submission.State
 
@@ -51,7 +52,9 @@ class Reminder:
         return bool(self.user.email)
 
 
-def due_plans(*, today: datetime.date, province_code: str | None = None, year: int | None = None):
+def due_plans(
+    *, today: datetime.date, province_code: str | None = None, year: int | None = None,
+) -> QuerySet[Plan]:
     """Return the open plans whose report deadline is within the reminder window or past."""
     last = today + datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
     plans = Plan.objects.filter(

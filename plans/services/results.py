@@ -7,8 +7,10 @@ overwritten silently. The caller says which version of each result it started fr
 refused with their figures beside the caller's.
 """
 
+
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,10 +22,10 @@ from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
-from plans.services.submissions import approved_agencies_locked
-from plans.words.wording import (
-    approved_lock_message,
+from plans.services.submissions import frozen_agencies_locked, frozen_message
+from plans.words.messages import (
     figures_in_words,
+    note_too_long_message,
     person_text,
     plan_closed_message,
     time_text,
@@ -58,17 +60,22 @@ class ResultsRefused(Exception):
 
     ``problems`` maps (agency id, indicator id) to messages; ``current`` maps the key of each
     stale entry to the result as it now stands, so that the page can show it and let the user
-    save again deliberately.
+    save again deliberately. ``invalid``: the problems are the entries' own (wrong figures, a
+    note too long), found by :func:`results_check` before anything stored was looked at.
     """
 
-    def __init__(self, message="", *, problems=None, current=None):
+    def __init__(
+        self, message: str = "", *, problems: dict | None = None, current: dict | None = None,
+        invalid: bool = False,
+    ) -> None:
         self.message = message
         self.problems = problems or {}
         self.current = current or {}
+        self.invalid = invalid
         super().__init__(message or "; ".join(m for ms in self.problems.values() for m in ms))
 
 
-def _conflict_message(entry: ResultEntry, current: Result | None, *, reader) -> str:
+def _conflict_message(entry: ResultEntry, current: Result | None, *, reader: User | None) -> str:
     """Return why ``entry`` was not saved over ``current``, in words for ``reader``."""
     kind = entry.indicator.kind
     yours = figures_in_words(
@@ -84,7 +91,9 @@ def _conflict_message(entry: ResultEntry, current: Result | None, *, reader) -> 
         denominator=current.denominator,
     )
     when = time_text(current.updated_at)
-    if current.updated_by_id is not None and current.updated_by_id == reader.pk:
+    if reader is not None and current.updated_by_id is not None and (
+        current.updated_by_id == reader.pk
+    ):
         # Saved by the reader himself, in another tab or window: no "họ" for him.
         return _(
             "Bạn đã lưu ô này lúc %(when)s ở một thẻ hay cửa sổ khác, sau khi mở trang này. "
@@ -124,22 +133,35 @@ def _entry_problems(entry: ResultEntry, year: int, province_id: int) -> list[str
     for field_messages in errors.values():
         messages.extend(str(m) for m in field_messages)
     if entry.note is not None and len(entry.note) > NOTE_MAX_LENGTH:
-        messages.append(
-            _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.")
-            % {"length": len(entry.note), "max": NOTE_MAX_LENGTH}
-        )
+        messages.append(note_too_long_message(len(entry.note)))
     return messages
 
 
+def results_check(*, plan: Plan, entries: list[ResultEntry]) -> dict[tuple[int, int], list[str]]:
+    """Return the problems of each entry that is wrong in itself for ``plan``, by its key.
+
+    An agency of another province or not active in the plan's year, figures that do not fit
+    the indicator's kind (plans.models.result_errors), a note too long. The one check of what
+    a person typed: the grid and the agency page only parse it, and the model's constraints
+    stay as the last guard. No query.
+    """
+    problems = {}
+    for entry in entries:
+        messages = _entry_problems(entry, plan.year, plan.province_id)
+        if messages:
+            problems[entry.key] = messages
+    return problems
+
+
 def results_record_grid(
-    *, plan: Plan, entries: list[ResultEntry], user, channel: str
+    *, plan: Plan, entries: list[ResultEntry], user: User | None, channel: str
 ) -> list[Result]:
     """Write every entry that changes a result of ``plan``'s year, all or nothing.
 
     Entries equal to what is stored are left untouched (no write, no history). Raise
     ResultsRefused, writing nothing, when the plan is closed, an entry is invalid, changes an
-    approved agency's figures, or a result was changed by someone else since the version the
-    entry names. Return the results written.
+    approved agency's figures (or, for its reporter, a submitted one's), or a result was changed
+    by someone else since the version the entry names. Return the results written.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -161,101 +183,115 @@ def results_record_grid(
             raise ResultsRefused(plan_closed_message(locked, reader=user))
         if not entries:
             return []
-
-        stored = {
-            (r.agency_id, r.indicator_id): r
-            for r in Result.objects.filter(
-                year=plan.year,
-                agency_id__in={e.agency.pk for e in entries},
-                indicator_id__in={e.indicator.pk for e in entries},
-            ).select_related("updated_by")
-        }
-        approved = approved_agencies_locked(
-            plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}
-        )
-        problems, current, to_create, to_update = {}, {}, [], []
-        for entry in entries:
-            result = stored.get(entry.key)
-            messages = _entry_problems(entry, plan.year, plan.province_id)
-            if messages:
-                problems[entry.key] = messages
-                continue
-            note = entry.note if entry.note is not None else (result.note if result else "")
-            if result and (result.value, result.numerator, result.denominator) == (
-                entry.figures()
-            ) and result.note == note:
-                # Already so (perhaps someone saved the same figures): nothing to write.
-                continue
-            if approved.get((plan.pk, entry.agency.pk)):
-                problems[entry.key] = [approved_lock_message(entry.agency.name, plan.year)]
-                continue
-            seen = result.version if result else 0
-            if seen != entry.expected_version:
-                problems[entry.key] = [_conflict_message(entry, result, reader=user)]
-                current[entry.key] = result
-                continue
-            if result:
-                to_update.append((entry, result, note))
-            else:
-                to_create.append((entry, note))
+        problems = results_check(plan=plan, entries=entries)
         if problems:
-            raise ResultsRefused(problems=problems, current=current)
+            raise ResultsRefused(problems=problems, invalid=True)
+        return _results_write(plan=plan, entries=entries, user=user, channel=channel)
 
-        changes: list[ChangeEntry] = []
-        written = []
-        now = timezone.now()
-        for entry, result, note in to_update:
-            old = result_snapshot(result)
-            updated = Result.objects.filter(pk=result.pk, version=result.version).update(
+
+def _results_write(
+    *, plan: Plan, entries: list[ResultEntry], user: User | None, channel: str
+) -> list[Result]:
+    """Write the checked ``entries`` against what is stored now; see results_record_grid.
+
+    Call inside results_record_grid's transaction, with the plan locked.
+    """
+    stored = {
+        (r.agency_id, r.indicator_id): r
+        for r in Result.objects.filter(
+            year=plan.year,
+            agency_id__in={e.agency.pk for e in entries},
+            indicator_id__in={e.indicator.pk for e in entries},
+        ).select_related("updated_by")
+    }
+    frozen = frozen_agencies_locked(
+        plan_ids=[plan.pk], agency_ids={e.agency.pk for e in entries}, user=user
+    )
+    problems: dict[tuple[int, int], list[str]] = {}
+    current: dict[tuple[int, int], Result | None] = {}
+    to_create: list[tuple[ResultEntry, str]] = []
+    to_update: list[tuple[ResultEntry, Result, str]] = []
+    for entry in entries:
+        result = stored.get(entry.key)
+        note = entry.note if entry.note is not None else (result.note if result else "")
+        if result and (result.value, result.numerator, result.denominator) == (
+            entry.figures()
+        ) and result.note == note:
+            # Already so (perhaps someone saved the same figures): nothing to write.
+            continue
+        state = frozen.get((plan.pk, entry.agency.pk))
+        if state is not None:
+            problems[entry.key] = [
+                frozen_message(state, agency_name=entry.agency.name, year=plan.year)
+            ]
+            continue
+        seen = result.version if result else 0
+        if seen != entry.expected_version:
+            problems[entry.key] = [_conflict_message(entry, result, reader=user)]
+            current[entry.key] = result
+            continue
+        if result:
+            to_update.append((entry, result, note))
+        else:
+            to_create.append((entry, note))
+    if problems:
+        raise ResultsRefused(problems=problems, current=current)
+
+    changes: list[ChangeEntry] = []
+    written = []
+    now = timezone.now()
+    for entry, result, note in to_update:
+        old = result_snapshot(result)
+        updated = Result.objects.filter(pk=result.pk, version=result.version).update(
+            value=entry.value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            note=note,
+            updated_by=user,
+            # update() skips auto_now: the time is what the conflict message names.
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not updated:
+            # Saved by someone else between our read and our write: give it all back.
+            fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
+            raise ResultsRefused(
+                problems={entry.key: [_conflict_message(entry, fresh, reader=user)]},
+                current={entry.key: fresh},
+            )
+        result.value, result.numerator, result.denominator = entry.figures()
+        result.note, result.updated_by, result.version = note, user, result.version + 1
+        result.updated_at = now
+        written.append(result)
+        changes.append((result, old, result_snapshot(result)))
+    if to_create:
+        new_results = [
+            Result(
+                year=plan.year,
+                agency=entry.agency,
+                indicator=entry.indicator,
                 value=entry.value,
                 numerator=entry.numerator,
                 denominator=entry.denominator,
                 note=note,
                 updated_by=user,
-                # update() skips auto_now: the time is what the conflict message names.
-                updated_at=now,
-                version=F("version") + 1,
             )
-            if not updated:
-                # Saved by someone else between our read and our write: give it all back.
-                fresh = Result.objects.select_related("updated_by").filter(pk=result.pk).first()
-                raise ResultsRefused(
-                    problems={entry.key: [_conflict_message(entry, fresh, reader=user)]},
-                    current={entry.key: fresh},
+            for entry, note in to_create
+        ]
+        try:
+            with transaction.atomic():
+                Result.objects.bulk_create(new_results)
+        except IntegrityError:
+            # Someone created one of these results since the page was opened.
+            raise ResultsRefused(
+                _(
+                    "Trong lúc bạn nhập, người khác đã lưu kết quả cho một số ô còn trống. "
+                    "Chưa có gì được lưu; hãy tải lại trang để xem giá trị của họ."
                 )
-            result.value, result.numerator, result.denominator = entry.figures()
-            result.note, result.updated_by, result.version = note, user, result.version + 1
-            result.updated_at = now
-            written.append(result)
-            changes.append((result, old, result_snapshot(result)))
-        if to_create:
-            new_results = [
-                Result(
-                    year=plan.year,
-                    agency=entry.agency,
-                    indicator=entry.indicator,
-                    value=entry.value,
-                    numerator=entry.numerator,
-                    denominator=entry.denominator,
-                    note=note,
-                    updated_by=user,
-                )
-                for entry, note in to_create
-            ]
-            try:
-                with transaction.atomic():
-                    Result.objects.bulk_create(new_results)
-            except IntegrityError:
-                # Someone created one of these results since the page was opened.
-                raise ResultsRefused(
-                    _(
-                        "Trong lúc bạn nhập, người khác đã lưu kết quả cho một số ô còn trống. "
-                        "Chưa có gì được lưu; hãy tải lại trang để xem giá trị của họ."
-                    )
-                ) from None
-            written.extend(new_results)
-            changes.extend((result, None, result_snapshot(result)) for result in new_results)
-        changes_record(changes=changes, user=user, channel=channel, plan=plan)
+            ) from None
+        written.extend(new_results)
+        changes.extend((result, None, result_snapshot(result)) for result in new_results)
+    changes_record(changes=changes, user=user, channel=channel, plan=plan)
     return written
 
 
@@ -268,7 +304,7 @@ def result_record(
     numerator: int | None,
     denominator: int | None,
     note: str | None,
-    user,
+    user: User | None,
     channel: str,
     expected_version: int,
 ) -> Result | None:
@@ -301,7 +337,7 @@ def result_record(
     return written[0] if written else None
 
 
-def result_clear(*, result: Result, user, expected_version: int, channel: str) -> None:
+def result_clear(*, result: Result, user: User | None, expected_version: int, channel: str) -> None:
     """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
 
     ``expected_version`` is the version the user confirmed clearing. Raise ResultsRefused,
@@ -332,6 +368,13 @@ def result_clear(*, result: Result, user, expected_version: int, channel: str) -
             .filter(pk=result.pk)
             .first()
         )
+        frozen = frozen_agencies_locked(
+            plan_ids=[plan.pk], agency_ids=[result.agency_id], user=user
+        ).get((plan.pk, result.agency_id))
+        if frozen is not None:
+            raise ResultsRefused(
+                frozen_message(frozen, agency_name=result.agency.name, year=result.year)
+            )
         if current is None or current.version != expected_version:
             raise ResultsRefused(
                 _(

@@ -1,24 +1,39 @@
-"""An agency's report for a plan: submit, approve, return with a reason, reopen with a reason.
+"""An agency's report for a plan: submit, withdraw, approve, return with a reason, reopen with a
+reason, all made by :func:`submission_move` from the table of plans.rules.cycle.
 
 Every transition locks the agency's Submission row (created under the lock on a first
 submission), checks who asks, the plan, the current state and the version the person saw, then
 writes the row and one history entry (plans.services.history). While a report is approved its
 figures refuse every change (:func:`approved_agencies_locked`, called by every path that writes
-results) until an officer reopens it.
+results) until an officer reopens it; while it is submitted they refuse its reporter's changes
+(:func:`frozen_agencies_locked`) until the reporter withdraws it.
 """
 
-import hashlib
 
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Agency, Change, Plan, Profile, Result, Submission
-from plans.policy.access import may_report_for, provinces_for_user, role_of
+from plans.models import Agency, Change, Plan, Result, Submission
+from plans.policy.access import is_reporter, may_report_for, may_review
+from plans.rules import cycle
 from plans.services.history import change_record, submission_snapshot
-from plans.words.wording import plan_closed_message, plan_draft_message
+from plans.words.messages import (
+    approved_lock_message,
+    move_refused_message,
+    plan_closed_message,
+    plan_draft_message,
+    reason_missing_message,
+    submitted_lock_message,
+)
 
 State = Submission.State
 
@@ -31,7 +46,7 @@ class SubmissionRefused(Exception):
         super().__init__(message)
 
 
-def results_digest(rows) -> str:
+def results_digest(rows: Iterable[Sequence[Any]]) -> str:
     """Return the digest of an agency's figures: ``rows`` of (indicator id, value, numerator,
     denominator, note), in any order."""
     digest = hashlib.sha256()
@@ -53,12 +68,14 @@ def agency_results_digest(*, agency_id: int, year: int) -> str:
     )
 
 
-def approved_agencies_locked(*, plan_ids, agency_ids) -> dict[tuple[int, int], bool]:
-    """Return {(plan id, agency id): approved} for the submissions of those plans and agencies.
+def _states_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int],
+) -> dict[tuple[int, int], str]:
+    """Return {(plan id, agency id): state} for the submissions of those plans and agencies.
 
-    The rows are locked until the caller's transaction ends, whatever their state, so that an
-    approval and a write of the same agency's figures cannot interleave: whichever comes second
-    sees the other's outcome. Call inside ``transaction.atomic``.
+    The rows are locked until the caller's transaction ends, whatever their state, so that a
+    transition and a write of the same agency's figures cannot interleave: whichever comes
+    second sees the other's outcome. Call inside ``transaction.atomic``.
     """
     if not plan_ids or not agency_ids:
         return {}
@@ -68,17 +85,43 @@ def approved_agencies_locked(*, plan_ids, agency_ids) -> dict[tuple[int, int], b
         .order_by("pk")
         .values_list("plan_id", "agency_id", "state")
     )
-    return {(plan_id, agency_id): state == State.APPROVED for plan_id, agency_id, state in rows}
+    return {(plan_id, agency_id): state for plan_id, agency_id, state in rows}
 
 
-def _may_review(user, plan: Plan) -> bool:
-    """Return True if ``user`` may approve, return and reopen reports of ``plan``'s province."""
-    if role_of(user) not in (Profile.Role.OFFICER, Profile.Role.ADMIN):
-        return False
-    return provinces_for_user(user).filter(pk=plan.province_id).exists()
+def approved_agencies_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int],
+) -> dict[tuple[int, int], bool]:
+    """Return {(plan id, agency id): approved} for the submissions of those plans and agencies,
+    locked as :func:`frozen_agencies_locked` locks them."""
+    states = _states_locked(plan_ids=plan_ids, agency_ids=agency_ids)
+    return {key: state == State.APPROVED for key, state in states.items()}
 
 
-def _transition(*, plan: Plan, agency: Agency, user, expected_version: int, create: bool):
+def frozen_agencies_locked(
+    *, plan_ids: Iterable[int], agency_ids: Iterable[int], user: User | None,
+) -> dict[tuple[int, int], str]:
+    """Return {(plan id, agency id): state} for the agencies whose figures and evidence
+    ``user`` may not change now (plans.rules.cycle.figures_frozen): approved, or submitted and
+    ``user`` their reporter (:func:`frozen_message` says why). The rows are locked until the
+    caller's transaction ends.
+    """
+    reviews = user is None or not is_reporter(user)
+    states = _states_locked(plan_ids=plan_ids, agency_ids=agency_ids)
+    return {
+        key: state for key, state in states.items() if cycle.figures_frozen(state, reviews=reviews)
+    }
+
+
+def frozen_message(state: str, *, agency_name: str, year: int) -> str:
+    """Return why a report in ``state`` (frozen) takes no change: approved or submitted."""
+    if state == State.APPROVED:
+        return approved_lock_message(agency_name, year)
+    return submitted_lock_message(agency_name, year)
+
+
+def _locked_submission(
+    *, plan: Plan, agency: Agency, user: User | None, expected_version: int, create: bool
+) -> Submission | None:
     """Return the agency's Submission locked (a new unsaved-state row if ``create``), or None.
 
     Raise SubmissionRefused when the plan takes no changes or the row changed since
@@ -93,7 +136,7 @@ def _transition(*, plan: Plan, agency: Agency, user, expected_version: int, crea
     # Only the submission's own row is locked: PostgreSQL cannot lock the nullable side of the
     # outer joins to its people.
     locked = Submission.objects.select_for_update(of=("self",)).select_related(
-        "agency", "submitted_by", "approved_by", "returned_by", "reopened_by"
+        "agency", "submitted_by", "approved_by", "returned_by", "reopened_by", "withdrawn_by"
     )
     submission: Submission | None
     if create:
@@ -116,151 +159,76 @@ def _transition(*, plan: Plan, agency: Agency, user, expected_version: int, crea
     return submission
 
 
-def _save(submission: Submission, *, old: dict | None, user, channel: str, fields: list[str]):
-    submission.version = F("version") + 1
-    submission.save(update_fields=[*fields, "state", "version"])
-    submission.refresh_from_db(fields=["version"])
-    change_record(
-        subject=submission, user=user, channel=channel, old=old,
-        new=submission_snapshot(submission),
-    )
-    return submission
-
-
-def _reason(reason: str, *, missing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise SubmissionRefused(missing)
-    return reason
-
-
-def submission_submit(
-    *, plan: Plan, agency: Agency, user, expected_version: int,
-    channel: str = Change.Channel.AGENCY,
+def submission_move(
+    *, transition: cycle.Transition, plan: Plan, agency: Agency, user: User | None,
+    expected_version: int, reason: str = "", channel: str = Change.Channel.AGENCY,
 ) -> Submission:
-    """Submit ``agency``'s report for ``plan``; late if after the deadline in Vietnam's date."""
-    if not may_report_for(user, agency):
+    """Make ``transition`` on ``agency``'s report for ``plan``, as the table of
+    plans.rules.cycle allows it: who may, from which states, to which, with a reason or not.
+
+    Lock the row, check the version the person saw, stamp who and when, save, record one
+    history entry. Raise PermissionDenied for a person the move is not for, SubmissionRefused
+    (nothing changed) when the move is not allowed now.
+    """
+    if transition.actor == cycle.Actor.REPORTER:
+        permitted = may_report_for(user, agency)
+    else:
+        permitted = may_review(user, plan)
+    if not permitted:
         raise PermissionDenied
+    if transition.needs_reason:
+        reason = (reason or "").strip()
+        if not reason:
+            raise SubmissionRefused(reason_missing_message(transition.name))
     with transaction.atomic():
-        submission = _transition(
-            plan=plan, agency=agency, user=user, expected_version=expected_version, create=True
+        # Only a first submission creates the row: every other move needs one.
+        submission = _locked_submission(
+            plan=plan, agency=agency, user=user, expected_version=expected_version,
+            create=transition is cycle.SUBMIT,
         )
-        if submission.state == State.SUBMITTED:
+        state = submission.state if submission is not None else State.NOT_STARTED
+        if submission is None or state not in transition.sources:
             raise SubmissionRefused(
-                _("Báo cáo của %(agency)s đã được gửi và đang chờ duyệt.")
-                % {"agency": agency.name}
-            )
-        if submission.state == State.APPROVED:
-            raise SubmissionRefused(
-                _("Báo cáo của %(agency)s năm %(year)s đã được duyệt; không cần gửi lại.")
-                % {"agency": agency.name, "year": plan.year}
+                move_refused_message(transition.name, state, agency_name=agency.name,
+                                     year=plan.year)
             )
         old = submission_snapshot(submission) if submission.version else None
         now = timezone.now()
-        submission.state = State.SUBMITTED
-        submission.submitted_at, submission.submitted_by = now, user
-        submission.late = bool(
-            plan.report_deadline and timezone.localdate(now) > plan.report_deadline
-        )
-        return _save(
-            submission, old=old, user=user, channel=channel,
-            fields=["submitted_at", "submitted_by", "late"],
-        )
-
-
-def submission_approve(
-    *, plan: Plan, agency: Agency, user, expected_version: int,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Approve ``agency``'s submitted report: its figures are locked until reopened."""
-    if not _may_review(user, plan):
-        raise PermissionDenied
-    with transaction.atomic():
-        submission = _transition(
-            plan=plan, agency=agency, user=user, expected_version=expected_version, create=False
-        )
-        if submission is None or submission.state != State.SUBMITTED:
-            raise SubmissionRefused(_not_submitted(agency, plan, submission, approve=True))
-        old = submission_snapshot(submission)
-        submission.state = State.APPROVED
-        submission.approved_at, submission.approved_by = timezone.now(), user
-        submission.approved_results_digest = agency_results_digest(
-            agency_id=agency.pk, year=plan.year
-        )
-        return _save(
-            submission, old=old, user=user, channel=channel,
-            fields=["approved_at", "approved_by", "approved_results_digest"],
-        )
-
-
-def submission_return(
-    *, plan: Plan, agency: Agency, user, expected_version: int, reason: str,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Return ``agency``'s submitted report with ``reason``; it may be submitted again."""
-    if not _may_review(user, plan):
-        raise PermissionDenied
-    reason = _reason(reason, missing=_("Hãy ghi lý do trả lại báo cáo."))
-    with transaction.atomic():
-        submission = _transition(
-            plan=plan, agency=agency, user=user, expected_version=expected_version, create=False
-        )
-        if submission is None or submission.state != State.SUBMITTED:
-            raise SubmissionRefused(_not_submitted(agency, plan, submission, approve=False))
-        old = submission_snapshot(submission)
-        submission.state = State.RETURNED
-        submission.returned_at, submission.returned_by = timezone.now(), user
-        submission.return_reason = reason
-        return _save(
-            submission, old=old, user=user, channel=channel,
-            fields=["returned_at", "returned_by", "return_reason"],
-        )
-
-
-def submission_reopen(
-    *, plan: Plan, agency: Agency, user, expected_version: int, reason: str,
-    channel: str = Change.Channel.AGENCY,
-) -> Submission:
-    """Reopen ``agency``'s approved report with ``reason``: its figures may change again.
-
-    The time and digest of the approval stay, so that the status board can tell the figures
-    changed since.
-    """
-    if not _may_review(user, plan):
-        raise PermissionDenied
-    reason = _reason(reason, missing=_("Hãy ghi lý do mở lại báo cáo."))
-    with transaction.atomic():
-        submission = _transition(
-            plan=plan, agency=agency, user=user, expected_version=expected_version, create=False
-        )
-        if submission is None or submission.state != State.APPROVED:
-            raise SubmissionRefused(
-                _("Báo cáo của %(agency)s chưa được duyệt nên không cần mở lại.")
-                % {"agency": agency.name}
+        submission.state = transition.target
+        setattr(submission, f"{transition.stamp}_at", now)
+        setattr(submission, f"{transition.stamp}_by", user)
+        fields = [f"{transition.stamp}_at", f"{transition.stamp}_by"]
+        if transition.needs_reason:
+            setattr(submission, transition.reason_field, reason)
+            fields.append(transition.reason_field)
+        if transition is cycle.SUBMIT:
+            submission.late = bool(
+                plan.report_deadline and timezone.localdate(now) > plan.report_deadline
             )
-        old = submission_snapshot(submission)
-        submission.state = State.DRAFT
-        submission.reopened_at, submission.reopened_by = timezone.now(), user
-        submission.reopen_reason = reason
-        return _save(
-            submission, old=old, user=user, channel=channel,
-            fields=["reopened_at", "reopened_by", "reopen_reason"],
+            submission.submitted_results_digest = agency_results_digest(
+                agency_id=agency.pk, year=plan.year
+            )
+            fields += ["late", "submitted_results_digest"]
+        elif transition is cycle.APPROVE:
+            # The time and digest of an approval stay when it is reopened, so that the status
+            # board can tell the figures changed since.
+            submission.approved_results_digest = agency_results_digest(
+                agency_id=agency.pk, year=plan.year
+            )
+            fields.append("approved_results_digest")
+        submission.version = F("version") + 1
+        submission.save(update_fields=[*fields, "state", "version"])
+        submission.refresh_from_db(fields=["version"])
+        change_record(
+            subject=submission, user=user, channel=channel, old=old,
+            new=submission_snapshot(submission),
         )
+        return submission
 
 
-def _not_submitted(
-    agency: Agency, plan: Plan, submission: Submission | None, *, approve: bool
-) -> str:
-    """Return why a report that is not waiting for review cannot be approved or returned."""
-    if submission is not None and submission.state == State.APPROVED:
-        return _("Báo cáo của %(agency)s năm %(year)s đã được duyệt rồi.") % {
-            "agency": agency.name, "year": plan.year,
-        }
-    # Whole sentences, not a verb slotted into one: other languages word them differently.
-    if approve:
-        return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể duyệt.") % {
-            "agency": agency.name
-        }
-    return _("Báo cáo của %(agency)s chưa được gửi nên chưa thể trả lại.") % {
-        "agency": agency.name
-    }
+# The moves by name, for the views, the API and the tests: submission_move with its transition.
+submission_submit = partial(submission_move, transition=cycle.SUBMIT)
+submission_withdraw = partial(submission_move, transition=cycle.WITHDRAW)
+submission_approve = partial(submission_move, transition=cycle.APPROVE)
+submission_return = partial(submission_move, transition=cycle.RETURN)
+submission_reopen = partial(submission_move, transition=cycle.REOPEN)

@@ -3,9 +3,6 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from plans.models import Profile
-from plans.policy.access import may_report_for, role_of
-from plans.selectors.status import agency_status
 from plans.words.wording import date_text
 
 register = template.Library()
@@ -23,21 +20,19 @@ def plan_deadlines(plan) -> str:
 
 
 @register.inclusion_tag("plans/_submission_panel.html", takes_context=True)
-def submission_panel(context, plan, agency):
-    """Show where ``agency``'s report stands, and the buttons the reader may use on it."""
-    user = context["request"].user
-    status = agency_status(plan, agency)
-    reviewer = role_of(user) in (Profile.Role.OFFICER, Profile.Role.ADMIN)
-    open_plan = plan.status == plan.Status.OPEN
-    state = status.state
+def submission_panel(context, report):
+    """Show where an agency's report stands and the buttons for the moves the reader may make.
+
+    ``report`` (plans.views.entry.AgencyReport) carries everything: the status, the moves the
+    table of plans.rules.cycle allows the reader, the changes since submission. Nothing is
+    looked up or decided here.
+    """
     return {
-        "plan": plan,
-        "agency": agency,
-        "status": status,
-        "submission": status.submission,
+        "plan": report.plan,
+        "agency": report.status.agency,
+        "status": report.status,
+        "submission": report.status.submission,
+        "moves": report.moves,
+        "changes": report.changes,
         "csrf_token": context.get("csrf_token"),
-        "may_submit": open_plan and state in ("not_started", "draft", "returned")
-        and may_report_for(user, agency),
-        "may_review": open_plan and reviewer and state == "submitted",
-        "may_reopen": open_plan and reviewer and state == "approved",
     }

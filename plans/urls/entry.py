@@ -32,6 +32,11 @@ urlpatterns = [
         name="submission_submit",
     ),
     path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/withdraw/",
+        submissions.submission_withdraw_view,
+        name="submission_withdraw",
+    ),
+    path(
         "<str:province_code>/<int:year>/agency/<str:agency_code>/approve/",
         submissions.submission_approve_view,
         name="submission_approve",

@@ -2,31 +2,75 @@
 dashboard's.
 """
 
-from functools import wraps
+from dataclasses import dataclass
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from plans.models import Plan
+from plans.models import Agency, Plan, Submission
 from plans.policy.access import (
     get_agency_for_user,
     get_plan_for_user,
     is_reporter,
     plan_read_only_message,
 )
+from plans.rules import cycle
+from plans.selectors.naming import name_agencies
+from plans.words.messages import submitted_lock_message
 
 
-def entry_view(*methods: str, reporters: bool = False):
+@dataclass
+class Entry:
+    """What an entry page starts from, looked up once by :func:`entry_view`."""
+
+    user: object
+    plan: Plan
+    # The URL's agency, with the name people are shown (``display_name``); None when the URL
+    # names none.
+    agency: Agency | None = None
+
+    @property
+    def province(self):
+        return self.plan.province
+
+    @cached_property
+    def read_only(self) -> str:
+        """Return why the person may not change this page's results now, or "" when they may.
+
+        A closed plan, a draft one for all but admins (plans.policy.access), and, for a
+        reporter, its agency's submitted report (plans.rules.cycle), which it withdraws first.
+        Asked of the database only for a reporter's agency page, and only once.
+        """
+        message = plan_read_only_message(self.user, self.plan)
+        if message or self.agency is None or not is_reporter(self.user):
+            return message
+        state = (
+            Submission.objects.filter(plan=self.plan, agency=self.agency)
+            .order_by()
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state == Submission.State.SUBMITTED and cycle.figures_frozen(state, reviews=False):
+            return submitted_lock_message(self.agency.name, self.plan.year)
+        return message
+
+
+def entry_view(*methods: str, reporters: bool = False, active_agency: bool = False):
     """Let the view answer officers who may enter the plan's results, by ``methods`` only.
 
-    The view is called as ``view(request, plan, **other_url_kwargs)``, with the plan of the URL's
-    ``province_code`` and ``year`` from :func:`plans.policy.access.get_plan_for_user`
-    (``write=True``).
+    The view is called as ``view(request, entry, **other_url_kwargs)``, with an :class:`Entry`:
+    the plan of the URL's ``province_code`` and ``year`` from
+    :func:`plans.policy.access.get_plan_for_user` (``write=True``), the URL's agency (its
+    ``agency_code`` from :func:`plans.policy.access.get_agency_for_user`, named as people are
+    shown it) and whether the page is read-only (``entry.read_only``). With ``active_agency``
+    an agency not active in the plan's year answers 404 (the pages that enter its figures or
+    files).
     The access helper runs before the method is looked at: an anonymous visitor goes to the
     login page, a stranger gets 404 and a leader 403 whatever the method; an officer using
     another method gets a 405 naming the allowed ones, with a page saying where to go instead
@@ -45,10 +89,13 @@ def entry_view(*methods: str, reporters: bool = False):
             plan = get_plan_for_user(
                 request.user, province_code, year, write=True, reporters=reporters
             )
-            if reporters and "agency_code" in kwargs and is_reporter(request.user):
-                # Another agency answers 403 whatever the method, as the other pages do.
-                get_agency_for_user(
-                    request.user, province_code, kwargs["agency_code"], write=True
+            entry = Entry(user=request.user, plan=plan)
+            agency_code = kwargs.pop("agency_code", None)
+            if agency_code is not None:
+                # Before the method is looked at: a reporter's other agency answers 403
+                # whatever the method, as the other pages do.
+                entry.agency = get_agency_for_user(
+                    request.user, province_code, agency_code, write=True
                 )
             if request.method not in methods:
                 return HttpResponseNotAllowed(
@@ -71,7 +118,11 @@ def entry_view(*methods: str, reporters: bool = False):
                         },
                         status=409,
                     )
-            return view(request, plan, **kwargs)
+            if entry.agency is not None:
+                name_agencies([entry.agency], province_id=plan.province_id)
+                if active_agency and not entry.agency.is_active_in(plan.year):
+                    raise Http404
+            return view(request, entry, **kwargs)
 
         return wrapped
 

@@ -7,6 +7,8 @@ anonymous visitor goes to the login page. Writes go through ``plans.services``. 
 the template download are in :mod:`plans.views.upload`.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -28,13 +30,20 @@ from plans.forms.grid import (
     targeted_indicator_ids,
 )
 from plans.models import Change, Plan, Profile, Result
-from plans.policy.access import get_agency_for_user, plan_read_only_message, role_of
+from plans.policy.access import can_write, role_of
+from plans.rules import cycle
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
 from plans.selectors.naming import name_agencies
+from plans.selectors.status import AgencyStatus, agency_status, changes_since_submission
 from plans.services.plans import plan_close, plan_reopen
-from plans.services.results import ResultsRefused, result_clear, results_record_grid
+from plans.services.results import (
+    ResultsRefused,
+    result_clear,
+    results_check,
+    results_record_grid,
+)
 from plans.views.decorators import entry_view
 from plans.views.evidence import evidence_form_context
 from plans.words.wording import change_figures_text, person_text, plan_draft_message, time_text
@@ -43,16 +52,17 @@ HISTORY_LIMIT = 500
 
 
 def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
-    """Read the posted grid and save it; return True when saved, else mark the grid."""
-    if not grid.read(request.POST):
-        count = len(grid.errors())
-        grid.message = ngettext(
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
-            "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi lưu lại.",
-            count,
-        ) % {"count": count}
-        return False
+    """Read the posted grid and save it; return True when saved, else mark the grid.
+
+    The grid only parses; the service checks what was typed and answers, cell by cell.
+    """
+    parsed = grid.read(request.POST)
     try:
+        if not parsed:
+            # Unreadable cells: the readable ones are checked too, so that all show at once.
+            raise ResultsRefused(
+                problems=results_check(plan=plan, entries=grid.entries), invalid=True
+            )
         written = results_record_grid(
             plan=plan, entries=grid.entries, user=request.user, channel=channel
         )
@@ -60,11 +70,20 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
         grid.refuse(refusal)
         if not grid.message:
             count = len(grid.errors())
-            grid.message = ngettext(
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
-                "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
-                count,
-            ) % {"count": count}
+            if refusal.invalid:
+                grid.message = ngettext(
+                    "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi "
+                    "lưu lại.",
+                    "Chưa lưu gì: %(count)s ô có lỗi, đánh dấu đỏ bên dưới. Sửa các ô đó rồi "
+                    "lưu lại.",
+                    count,
+                ) % {"count": count}
+            else:
+                grid.message = ngettext(
+                    "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                    "Chưa lưu gì: %(count)s ô không lưu được, đánh dấu đỏ bên dưới.",
+                    count,
+                ) % {"count": count}
         return False
     if written:
         messages.success(
@@ -78,8 +97,9 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 
 
 @entry_view("GET")
-def entry_year(request, plan):
+def entry_year(request, entry):
     """Show the year at a glance: who reported what, the plan's status and progress."""
+    plan = entry.plan
     agencies = name_agencies(
         plan_agencies(plan)
         .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
@@ -119,7 +139,6 @@ def entry_year(request, plan):
     # Only an agency some target covers is expected to report.
     covered = set().union(*scopes.values())
     in_scope = [agency for agency in agencies if agency.tier in covered]
-    read_only = plan_read_only_message(request.user, plan)
     return render(
         request,
         "plans/entry_year.html",
@@ -134,7 +153,7 @@ def entry_year(request, plan):
             ],
             "agency_count": len(in_scope),
             "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
-            "closed_message": read_only,
+            "closed_message": entry.read_only,
             "draft_message": (
                 plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
             ),
@@ -144,8 +163,9 @@ def entry_year(request, plan):
 
 
 @entry_view("GET", "POST")
-def entry_grid(request, plan, tier):
+def entry_grid(request, entry, tier):
     """Show, and save, the results of one tier's agencies for the year: a row per agency."""
+    plan = entry.plan
     if tier not in TIER_ORDER:
         raise Http404
     with_notes = request.GET.get("notes") == "1"
@@ -165,7 +185,6 @@ def entry_grid(request, plan, tier):
         with_notes=with_notes,
         approved_ids=approved_agency_ids(plan),
     )
-    read_only = plan_read_only_message(request.user, plan)
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.GRID):
@@ -180,21 +199,59 @@ def entry_grid(request, plan, tier):
             "tier": tier,
             "tier_label": Tier(tier).label,
             "grid": grid,
-            "rows": grid.rendered_rows(closed=bool(read_only)),
+            "rows": grid.rendered_rows(closed=bool(entry.read_only)),
             "with_notes": with_notes,
-            "closed_message": read_only,
+            "closed_message": entry.read_only,
         },
         status=status,
     )
 
 
-@entry_view("GET", "POST", reporters=True)
-def entry_agency(request, plan, agency_code):
+@dataclass
+class AgencyReport:
+    """What the report panel of an agency's page shows (plans.templatetags.submission_tags)."""
+
+    plan: Plan
+    status: AgencyStatus
+    # The names of the moves the reader may make now (plans.rules.cycle).
+    moves: set[str]
+    # Indicator by indicator, the figures changed since the report was submitted.
+    changes: list[dict] = field(default_factory=list)
+
+
+def agency_report(user, plan: Plan, agency) -> AgencyReport:
+    """Return where ``agency``'s report stands and what ``user`` may do with it.
+
+    Called on entry pages only, whose decorator has already let ``user`` enter this agency's
+    results (an officer of the province, an admin, or its reporter): that is the table's
+    "reports"; "reviews" is an officer's or admin's role.
+    """
+    status = agency_status(plan, agency)
+    changes = [
+        {
+            "indicator": change.indicator,
+            "old": change_figures_text(change.indicator, change.old),
+            "new": change_figures_text(change.indicator, change.new),
+            "who": person_text(change.changed_by, reader=user) if change.changed_by else "",
+            "when": time_text(change.changed_at),
+        }
+        for change in changes_since_submission(plan, status)
+    ]
+    return AgencyReport(
+        plan=plan,
+        status=status,
+        moves=cycle.allowed_moves(
+            status.state, reports=True, reviews=can_write(user),
+            plan_open=plan.status == Plan.Status.OPEN,
+        ),
+        changes=changes,
+    )
+
+
+@entry_view("GET", "POST", reporters=True, active_agency=True)
+def entry_agency(request, entry):
     """Show, and save, all of one agency's results for the year, and its figures by year."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
-    if not agency.is_active_in(plan.year):
-        raise Http404
+    plan, agency = entry.plan, entry.agency
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
     indicators = ordered_indicators(targeted_ids)
     results = list(agency.results.all().order_by("year"))
@@ -204,12 +261,15 @@ def entry_agency(request, plan, agency_code):
         results=[r for r in results if r.year == plan.year],
         targeted_ids=targeted_ids,
     )
-    read_only = plan_read_only_message(request.user, plan)
+    report = agency_report(request.user, plan, agency)
+    read_only = entry.read_only
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
             return redirect(request.get_full_path())
         status = 409 if plan.is_closed else 400
+        # The refusal may have come from a move made meanwhile: show the report as it is now.
+        report = agency_report(request.user, plan, agency)
     years = sorted({r.year for r in results})
     by_key = {(r.indicator_id, r.year): r for r in results}
     across_years = [
@@ -227,6 +287,7 @@ def entry_agency(request, plan, agency_code):
             "plan": plan,
             "province": plan.province,
             "agency": agency,
+            "report": report,
             "grid": grid,
             "cells": [
                 (cell, cell_inputs_html(cell, closed=bool(read_only), with_notes=True))
@@ -245,16 +306,15 @@ def entry_agency(request, plan, agency_code):
 
 
 @entry_view("GET", "POST", reporters=True)
-def entry_result_clear(request, plan, agency_code, indicator_code):
+def entry_result_clear(request, entry, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
+    plan, agency = entry.plan, entry.agency
     result = get_object_or_404(
         Result.objects.select_related("agency__province", "indicator", "updated_by"),
         agency=agency, year=plan.year, indicator__code=indicator_code,
     )
     agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
-    read_only = plan_read_only_message(request.user, plan)
+    read_only = entry.read_only
     refusal, status = read_only, 200
     if read_only:
         status = 409 if plan.is_closed else 200
@@ -308,10 +368,9 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
 
 
 @entry_view("GET", reporters=True)
-def entry_history(request, plan, agency_code):
+def entry_history(request, entry):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
+    plan, agency = entry.plan, entry.agency
     # A cleared result's last entry stays on its plan, naming the agency in ``old``
     # (plans.services.plans.results_delete): the clearing is part of the agency's history.
     # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
@@ -363,12 +422,13 @@ def entry_history(request, plan, agency_code):
 
 
 @entry_view("GET", "POST")
-def entry_close(request, plan):
+def entry_close(request, entry):
     """Ask first (GET): who has not reported everything; close the plan (POST).
 
     Closing ends the year's entry: the page lists, by name, each agency in the plan's scope
     that has reported fewer indicators than the plan's targets ask of its tier.
     """
+    plan = entry.plan
     if request.method == "POST":
         return _change_status(
             request, plan, plan_close,
@@ -381,7 +441,7 @@ def entry_close(request, plan):
         {
             "plan": plan,
             "province": plan.province,
-            "closed_message": plan_read_only_message(request.user, plan),
+            "closed_message": entry.read_only,
             "incomplete": incomplete,
             "silent": sum(1 for row in incomplete if not row["reported"]),
             "agency_count": agency_count,
@@ -390,10 +450,10 @@ def entry_close(request, plan):
 
 
 @entry_view("POST")
-def entry_reopen(request, plan):
+def entry_reopen(request, entry):
     """Reopen a closed plan (admins only; plan_reopen refuses anyone else with 403)."""
     return _change_status(
-        request, plan, plan_reopen,
+        request, entry.plan, plan_reopen,
         done=_("Đã mở lại kế hoạch năm %(year)s: có thể sửa kết quả."),
     )
 

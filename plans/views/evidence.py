@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.files import filetypes
 from plans.files.uploads import oversized_upload, upload_limit
-from plans.policy.access import get_agency_for_user, get_evidence_for_user, plan_read_only_message
-from plans.selectors.naming import name_agencies
+from plans.policy.access import get_evidence_for_user
 from plans.services.evidence import (
     DESCRIPTION_MAX_LENGTH,
     EvidenceRefused,
@@ -52,14 +51,10 @@ def evidence_form_context(plan, agency, indicators) -> dict:
 
 
 @upload_limit("EVIDENCE_MAX_BYTES")
-@entry_view("GET", "POST", reporters=True)
-def entry_evidence_add(request, plan, agency_code):
+@entry_view("GET", "POST", reporters=True, active_agency=True)
+def entry_evidence_add(request, entry):
     """Show the form to attach a file (GET); store the file as evidence (POST)."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
-    name_agencies([agency], province_id=plan.province_id)
-    if not agency.is_active_in(plan.year):
-        raise Http404
-    read_only = plan_read_only_message(request.user, plan)
+    plan, agency, read_only = entry.plan, entry.agency, entry.read_only
     context = {
         "plan": plan,
         "province": plan.province,
@@ -143,14 +138,12 @@ def entry_evidence(request, province_code, year, agency_code, evidence_id):
 
 
 @entry_view("GET", "POST", reporters=True)
-def entry_evidence_delete(request, plan, agency_code, evidence_id):
+def entry_evidence_delete(request, entry, evidence_id):
     """Show which file deleting removes (GET), and delete it (POST)."""
+    plan, agency, read_only = entry.plan, entry.agency, entry.read_only
     evidence = get_evidence_for_user(
-        request.user, plan.province.code, plan.year, agency_code, evidence_id, write=True
+        request.user, plan.province.code, plan.year, agency.code, evidence_id, write=True
     )
-    agency = evidence.agency
-    name_agencies([agency], province_id=plan.province_id)
-    read_only = plan_read_only_message(request.user, plan)
     refusal, status = read_only, 200
     if read_only and request.method == "POST":
         status = 409

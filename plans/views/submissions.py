@@ -1,4 +1,4 @@
-"""Agencies' reports: submit, approve, return, reopen (POST), and the plan's status board.
+"""Agencies' reports: submit, withdraw, approve, return, reopen (POST), and the plan's status board.
 
 Each transition is a POST from the agency's entry page or the status board, carrying the
 version of the report the person saw; the service (plans.services.submissions) decides and
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from plans.files.csv_writing import CsvWriter
 from plans.models import Agency, Change, Submission
-from plans.policy.access import get_agency_for_user
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER
 from plans.selectors.status import (
@@ -33,13 +32,14 @@ from plans.services.submissions import (
     submission_reopen,
     submission_return,
     submission_submit,
+    submission_withdraw,
 )
 from plans.views.decorators import entry_view
 
 
-def _transition(request, plan, agency_code, service, *, done: str, reason: bool = False):
+def _report_move(request, entry, service, *, done: str, reason: bool = False):
     """Run ``service`` on the agency's report; say how it went; back where the person was."""
-    agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
+    plan, agency = entry.plan, entry.agency
     kwargs = {"reason": request.POST.get("reason", "")} if reason else {}
     try:
         service(
@@ -61,37 +61,46 @@ def _transition(request, plan, agency_code, service, *, done: str, reason: bool 
 
 
 @entry_view("POST", reporters=True)
-def submission_submit_view(request, plan, agency_code):
+def submission_submit_view(request, entry):
     """Submit the agency's report (its reporters, officers and admins of the province)."""
-    return _transition(
-        request, plan, agency_code, submission_submit,
+    return _report_move(
+        request, entry, submission_submit,
         done=_("Đã gửi báo cáo năm %(year)s của %(agency)s."),
     )
 
 
+@entry_view("POST", reporters=True)
+def submission_withdraw_view(request, entry):
+    """Take the agency's submitted report back to draft to correct it (who may submit it)."""
+    return _report_move(
+        request, entry, submission_withdraw,
+        done=_("Đã rút lại báo cáo năm %(year)s của %(agency)s: có thể sửa rồi gửi lại."),
+    )
+
+
 @entry_view("POST")
-def submission_approve_view(request, plan, agency_code):
+def submission_approve_view(request, entry):
     """Approve the agency's submitted report (officers and admins)."""
-    return _transition(
-        request, plan, agency_code, submission_approve,
+    return _report_move(
+        request, entry, submission_approve,
         done=_("Đã duyệt báo cáo năm %(year)s của %(agency)s."),
     )
 
 
 @entry_view("POST")
-def submission_return_view(request, plan, agency_code):
+def submission_return_view(request, entry):
     """Return the agency's submitted report with a reason (officers and admins)."""
-    return _transition(
-        request, plan, agency_code, submission_return, reason=True,
+    return _report_move(
+        request, entry, submission_return, reason=True,
         done=_("Đã trả lại báo cáo năm %(year)s của %(agency)s."),
     )
 
 
 @entry_view("POST")
-def submission_reopen_view(request, plan, agency_code):
+def submission_reopen_view(request, entry):
     """Reopen the agency's approved report with a reason (officers and admins)."""
-    return _transition(
-        request, plan, agency_code, submission_reopen, reason=True,
+    return _report_move(
+        request, entry, submission_reopen, reason=True,
         done=_("Đã mở lại báo cáo năm %(year)s của %(agency)s: số liệu có thể sửa lại."),
     )
 
@@ -108,8 +117,9 @@ def _filtered(statuses, query):
 
 
 @entry_view("GET")
-def status_board(request, plan):
+def status_board(request, entry):
     """List every agency in the plan's scope with where its report stands; filter by GET."""
+    plan = entry.plan
     statuses = plan_agency_statuses(plan)
     shown = _filtered(statuses, request.GET)
     return render(
@@ -134,8 +144,9 @@ def status_board(request, plan):
 
 
 @entry_view("GET")
-def status_csv(request, plan):
+def status_csv(request, entry):
     """Return status.csv: every agency in the plan's scope and where its report stands."""
+    plan = entry.plan
     output = io.StringIO()
     writer = CsvWriter(output)
     writer.writerow(STATUS_CSV_COLUMNS)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from plans.files.uploads import oversized_upload
 from plans.models import Agency, Change
 from plans.outputs import results_template
-from plans.policy.access import is_reporter, plan_read_only_message, reporter_agency_ids
+from plans.policy.access import is_reporter, reporter_agency_ids
 from plans.services import imports
 from plans.views.decorators import entry_view
 from plans.words.wording import change_figures_text
@@ -32,8 +32,9 @@ UPLOAD_SESSION_MAX_BYTES = 2 * 1024 * 1024
 
 
 @entry_view("GET", reporters=True)
-def entry_template(request, plan, file_format):
+def entry_template(request, entry, file_format):
     """Download results.csv (or .xlsx) pre-filled with the year's agencies and indicators."""
+    plan = entry.plan
     if file_format not in results_template.CONTENT_TYPES:
         raise Http404
     response = HttpResponse(
@@ -52,7 +53,7 @@ def entry_template(request, plan, file_format):
 
 
 @entry_view("GET", "POST", reporters=True)
-def entry_upload(request, plan):
+def entry_upload(request, entry):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
 
     A good file's preview lists the results it will create or change, old and new, by agency.
@@ -60,12 +61,13 @@ def entry_upload(request, plan):
     the confirm imports it again from scratch and writes only if it makes exactly the changes
     previewed, so anything that changed in between is checked again.
     """
+    plan = entry.plan
     # The preview's session copy and the request's own limit both apply; show the smaller.
     limit = min(UPLOAD_SESSION_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
     context = {
         "plan": plan,
         "province": plan.province,
-        "closed_message": plan_read_only_message(request.user, plan),
+        "closed_message": entry.read_only,
         "max_bytes": limit,
     }
     agency_ids = _reporter_agencies(request)

@@ -1,7 +1,7 @@
 """Figures in words for people: "85,0 %", "trên 80 %", "từ 3 dịch vụ trở lên", "Đạt", "412/430".
 
 The one place a figure is put into words: the dashboard's template tags, the comparison, the
-progress workbook, the entry pages and the results service all call these functions, so that a
+progress workbook and the entry pages call these functions, so that a
 figure reads the same everywhere. Every figure comes from :mod:`plans.rules.progress` (a
 ``Progress``
 or its rounded value) or from a stored result; nothing is recomputed here. Numbers follow the
@@ -11,17 +11,25 @@ active language (``85,0`` in Vietnamese, ``85.0`` in English).
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import (
     gettext_lazy,
     gettext_noop,
     ngettext,
-    pgettext,
     pgettext_lazy,
 )
 
 from plans.rules import progress
+
+# The plain words refusals need too; importable from here as before for the pages.
+from plans.words.messages import approved_lock_message as approved_lock_message
+from plans.words.messages import date_text as date_text
+from plans.words.messages import figures_in_words as figures_in_words
+from plans.words.messages import person_text as person_text
+from plans.words.messages import plan_closed_message as plan_closed_message
+from plans.words.messages import plan_draft_message as plan_draft_message
+from plans.words.messages import time_text as time_text
 
 # What a count of an indicator counts, for "từ 3 dịch vụ trở lên". Indicators added later by admins
 # fall back on their kind: a yes/no count is a number of agencies, anything else a bare number.
@@ -289,18 +297,6 @@ def _join(*sentences: str) -> str:
     return " ".join(sentence for sentence in sentences if sentence)
 
 
-def figures_in_words(*, kind: str, value, numerator, denominator) -> str:
-    """Return a result's figures as a person reads them: "Có", "412/430", "3", "(trống)"."""
-    if kind == progress.RATIO:
-        if numerator is None and denominator is None:
-            return _("(trống)")
-        parts = ("" if n is None else formats.number_format(n) for n in (numerator, denominator))
-        return "/".join(parts)
-    if value is None:
-        return _("(trống)")
-    if kind == progress.YES_NO:
-        return _("Có") if value == 1 else _("Không")
-    return formats.number_format(value)
 
 
 def what_to_count_text(indicator) -> str:
@@ -347,9 +343,6 @@ def change_figures_text(indicator, figures: dict | None) -> str:
     return text
 
 
-def time_text(moment) -> str:
-    """Return a stored time as people read it: in Vietnam's time, "06:30 30/11/2024"."""
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def as_of_text(moment) -> str:
@@ -368,48 +361,3 @@ def provisional_text(agencies_missing: int) -> str:
         "Số liệu tạm thời: còn %(count)s đơn vị chưa báo cáo",
         agencies_missing,
     ) % {"count": number_text(agencies_missing, 0)}
-
-
-def person_text(user, *, reader=None) -> str:
-    """Return who did something, for ``reader``: "bạn" if it was them, else a name."""
-    if reader is not None and user.pk == reader.pk:
-        return pgettext("the person reading", "bạn")
-    return user.get_full_name() or user.get_username()
-
-
-def plan_closed_message(plan, *, reader=None) -> str:
-    """Return why ``plan``'s results may not change: who closed it, and when."""
-    if plan.closed_by_id:
-        return _(
-            "Kế hoạch năm %(year)s của tỉnh %(province)s đã được %(who)s tổng kết lúc %(when)s: "
-            "kết quả chỉ còn để xem. Chỉ quản trị viên mới mở lại được."
-        ) % {
-            "year": plan.year,
-            "province": plan.province.name,
-            "who": person_text(plan.closed_by, reader=reader),
-            "when": time_text(plan.closed_at) if plan.closed_at else "",
-        }
-    return _(
-        "Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết: kết quả chỉ còn để xem. "
-        "Chỉ quản trị viên mới mở lại được."
-    ) % {"year": plan.year, "province": plan.province.name}
-
-
-def plan_draft_message(plan) -> str:
-    """Return why a draft ``plan`` takes no results yet, and who can change that."""
-    return _(
-        "Kế hoạch năm %(year)s đang là dự thảo: quản trị viên cần mở kế hoạch (trạng thái "
-        "“%(open)s”) trước khi nhập số liệu."
-    ) % {"year": plan.year, "open": plan.Status.OPEN.label}
-
-
-def approved_lock_message(agency_name: str, year: int) -> str:
-    """Return why an approved agency's figures may not change until its report is reopened."""
-    return _(
-        "Số liệu của %(agency)s năm %(year)s đã được duyệt; cần mở lại trước khi sửa."
-    ) % {"agency": agency_name, "year": year}
-
-
-def date_text(day) -> str:
-    """Return a date as people read it: "30/11/2024"."""
-    return formats.date_format(day, "SHORT_DATE_FORMAT")

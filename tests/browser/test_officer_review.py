@@ -132,7 +132,7 @@ def test_an_officer_reviews_reports_from_the_status_board(page, live_server, log
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert rows[0] == [
         "agency_code", "agency_name", "tier", "state", "submitted_at", "approved_at", "late",
-        "changed_since_approval",
+        "changed_since_approval", "changed_since_submission",
     ]
     snv = next(row for row in rows if row[0] == "91-SNV")
     assert snv[1:4] == ["Sở Nội vụ", "department", "approved"]

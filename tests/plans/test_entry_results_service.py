@@ -230,14 +230,15 @@ def test_it_refuses_creating_a_result_created_meanwhile(
     from plans.services import results as service
 
     snv = agencies_a["91-SNV"]
-    checks = service._entry_problems
+    # Called after the stored results were read, before any is written.
+    checks = service.frozen_agencies_locked
 
-    def check_then_someone_creates(*args):
+    def check_then_someone_creates(**kwargs):
         Result.objects.get_or_create(year=2017, agency=snv, indicator=indicator("LAN"),
                                      defaults={"value": 0})
-        return checks(*args)
+        return checks(**kwargs)
 
-    monkeypatch.setattr(service, "_entry_problems", check_then_someone_creates)
+    monkeypatch.setattr(service, "frozen_agencies_locked", check_then_someone_creates)
     with pytest.raises(ResultsRefused) as refused:
         results_record_grid(
             plan=plan_a, entries=[entry(snv, indicator("LAN"), value=1)],

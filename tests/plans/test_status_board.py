@@ -87,13 +87,13 @@ def test_status_csv_holds_the_exact_format(client, officer_a, plan_a, reviewed, 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().split("\n")
     assert lines[0] == ("agency_code,agency_name,tier,state,submitted_at,approved_at,late,"
-                        "changed_since_approval")
+                        "changed_since_approval,changed_since_submission")
     assert lines[1] == ("91-SNV,Sở Nội vụ,department,approved,2017-12-01T08:30:00+07:00,"
-                        "2017-12-01T08:30:00+07:00,false,true")
+                        "2017-12-01T08:30:00+07:00,false,true,true")
     assert lines[2].startswith("91-STTTT,Sở Thông tin và Truyền thông,department,returned,")
-    assert lines[2].endswith(",,true,false")  # returned and the deadline passed: overdue
-    assert lines[3] == "91-H899,UBND thành phố Rạch Giá,district,draft,,,true,false"
-    assert lines[4] == "91-H900,UBND thị xã Hà Tiên,district,not_started,,,true,false"
+    assert lines[2].endswith(",,true,false,false")  # returned and the deadline passed: overdue
+    assert lines[3] == "91-H899,UBND thành phố Rạch Giá,district,draft,,,true,false,false"
+    assert lines[4] == "91-H900,UBND thị xã Hà Tiên,district,not_started,,,true,false,false"
     assert lines[5:] == [""]
 
 

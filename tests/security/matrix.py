@@ -70,6 +70,7 @@ URL_KWARGS = {
     "plans:status_board": {"province_code": "91", "year": 2017},
     "plans:status_csv": {"province_code": "91", "year": 2017},
     "plans:submission_submit": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
+    "plans:submission_withdraw": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:submission_approve": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:submission_return": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:submission_reopen": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
@@ -184,6 +185,10 @@ OUTCOMES = {
     # matrix's result was never submitted: approving, returning or reopening it is refused
     # with a message. Submitting it writes (WRITES); 91-SNV is reporter_a's, so it may too.
     "plans:submission_submit": entry(
+        officer_a=(405, REDIRECT, REDIRECT), reporter_a=(405, REDIRECT, REDIRECT)
+    ),
+    # Withdrawing: nothing submitted, so refused with a message (a redirect), nothing written.
+    "plans:submission_withdraw": entry(
         officer_a=(405, REDIRECT, REDIRECT), reporter_a=(405, REDIRECT, REDIRECT)
     ),
     "plans:submission_approve": entry(officer_a=(405, REDIRECT, REDIRECT)),

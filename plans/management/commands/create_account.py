@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from plans.forms.accounts import AccountForm
 from plans.models import Profile
 from plans.services.accounts import account_create
 
@@ -59,10 +60,16 @@ class Command(BaseCommand):
             password = stdin.readline().rstrip("\r\n")
             if not password:
                 raise CommandError(_("Không đọc được mật khẩu từ đầu vào chuẩn (dòng trống)."))
+        form = AccountForm.from_codes(
+            username=username, role=role, province_codes=provinces, agency_codes=agencies,
+            email=email, password=password,
+        )
+        if not form.is_valid():
+            raise CommandError("\n".join(form.messages()))
         try:
             user, generated = account_create(
-                username=username, role=role, province_codes=provinces, password=password,
-                agency_codes=agencies, email=email,
+                username=form.cleaned_data["username"], role=role, province_codes=provinces,
+                password=password, agency_codes=agencies, email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc

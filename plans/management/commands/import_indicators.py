@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from plans.management.commands.import_agencies import ImportCommand
+from plans.management.base import ImportCommand
 from plans.services.imports import indicators_import
 
 

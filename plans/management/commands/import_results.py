@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.management.commands.import_agencies import ImportCommand
+from plans.management.base import ImportCommand
 from plans.services.imports import results_import
 
 

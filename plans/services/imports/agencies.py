@@ -4,8 +4,11 @@ All-or-nothing and idempotent, like every import (see :mod:`plans.services.impor
 are matched on ``agency_code``, unique across provinces; no Change rows are kept for agencies.
 """
 
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,7 +32,7 @@ from plans.services.imports.rows import (
     _unknown_parent_message,
     _year,
 )
-from plans.services.tables import ReadBudget
+from plans.services.tables import ReadBudget, TableSource
 from plans.services.tables.columns import AGENCY_COLUMNS
 
 
@@ -76,8 +79,8 @@ def _agency_row(line: int, fields: list[str], check: _Check) -> _AgencyRow:
 
 
 def agencies_import(
-    *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None, budget: ReadBudget | None = None,
+    *, source: TableSource, user: User | None = None, channel: str = Change.Channel.COMMAND,
+    dry_run: bool = False, provinces: Iterable[int] | None = None, budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the agencies (and their provinces) listed in an ``agencies.csv``.
 
@@ -119,7 +122,9 @@ class _AgencyChanges:
     unchanged: int
 
 
-def _agency_changes(parsed, bad_lines, rows: _Rows, allowed) -> _AgencyChanges:
+def _agency_changes(
+    parsed: list, bad_lines: set[int], rows: _Rows, allowed: set[int] | None,
+) -> _AgencyChanges:
     """Check the rows against each other and the database: five queries."""
     province_codes = {row.province_code for row in parsed if row.province_code}
     province_names = {row.province_name for row in parsed if row.province_name}
@@ -216,7 +221,10 @@ def _agency_changes(parsed, bad_lines, rows: _Rows, allowed) -> _AgencyChanges:
     return _AgencyChanges(new_provinces, known_provinces, created, updated, unchanged)
 
 
-def _province_problems(row, known, names_in_use, province_named, code_of_name, allowed):
+def _province_problems(
+    row: _AgencyRow, known: dict, names_in_use: dict, province_named: dict, code_of_name: dict,
+    allowed: set[int] | None,
+) -> list[str]:
     if not row.province_code or not row.province_name:
         return []
     problems = []
@@ -258,7 +266,9 @@ def _province_problems(row, known, names_in_use, province_named, code_of_name, a
     return problems
 
 
-def _parent_problems(row, in_file, existing, allowed) -> list[str]:
+def _parent_problems(
+    row: _AgencyRow, in_file: dict, existing: dict, allowed: set[int] | None,
+) -> list[str]:
     # A code outside the alphabet was reported by _agency_row; no agency can have it.
     if not row.parent_code or row.parent_code == row.code or not is_agency_code(row.parent_code):
         return []

@@ -8,6 +8,7 @@ Indicators are matched on ``code``; no Change entries are kept, as for agencies 
 follows results, targets and plans).
 """
 
+
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from plans.services.imports.rows import (
     _required,
     _Rows,
 )
+from plans.services.tables import TableSource
 from plans.services.tables.columns import INDICATOR_COLUMNS
 
 # The fields an import sets, compared to tell an updated indicator from an unchanged one.
@@ -100,7 +102,7 @@ def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow
     return None if check.problems else row
 
 
-def indicators_import(*, source, dry_run: bool = False) -> ImportReport:
+def indicators_import(*, source: TableSource, dry_run: bool = False) -> ImportReport:
     """Create or update the indicators listed in an ``indicators.csv``; nothing is deleted.
 
     An indicator's ``kind`` may not change once targets or results use it (the progress rules

@@ -41,7 +41,7 @@ from plans.services.tables.columns import (
     RESULT_IGNORED_COLUMNS,
     RESULT_SHEET_NAMES,
 )
-from plans.words.wording import approved_lock_message
+from plans.words.messages import approved_lock_message
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per
 # row, small enough that memory stays flat whatever the size of the file.

@@ -6,13 +6,15 @@ the parsers here (``_required``, ``_year``, ``_whole``...), collected by a :clas
 parser raises :class:`_Invalid` with a message for a person.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from plans.models import MAX_YEAR, MIN_YEAR, Change
+from plans.models import MAX_YEAR, MIN_YEAR, Change, Province
 from plans.rules.limits import WHOLE_MAX_DIGITS
 from plans.rules.parsing import (
     AGENCY_CODE_RULE,
@@ -21,7 +23,7 @@ from plans.rules.parsing import (
     parse_whole_number,
     whole_number_problem,
 )
-from plans.services.tables import FileError, ReadBudget, read_table
+from plans.services.tables import FileError, ReadBudget, TableSource, read_table
 
 # A report is read by a person; past this many errors the rest are only counted.
 MAX_ERRORS = 1000
@@ -85,9 +87,10 @@ class _Rows:
     """
 
     def __init__(
-        self, report: ImportReport, source, columns, budget: ReadBudget | None = None,
+        self, report: ImportReport, source: TableSource, columns: Sequence[str],
+        budget: ReadBudget | None = None,
         *, sheet_names: Sequence[str] = (), ignored: Sequence[str] = (),
-    ):
+    ) -> None:
         self.report = report
         self.columns = columns
         self.ignored = ignored
@@ -151,17 +154,17 @@ class _Rows:
 class _Check:
     """Collect the problems of one row: each parser raises _Invalid, recorded here."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def __call__(self, parse, *args, **kwargs):
+    def __call__(self, parse: Callable[..., Any], *args: object, **kwargs: object) -> Any:
         try:
             return parse(*args, **kwargs)
         except _Invalid as exc:
             self.problems.append(str(exc))
             return _BAD
 
-    def add(self, message) -> None:
+    def add(self, message: object) -> None:
         self.problems.append(str(message))
 
 
@@ -268,7 +271,7 @@ def _unknown_parent_message(code: str) -> str:
              "hoặc không thuộc các tỉnh bạn được phân quyền.") % {"code": code}
 
 
-def _allowed(provinces) -> set[int] | None:
+def _allowed(provinces: Iterable[int] | None) -> set[int] | None:
     return None if provinces is None else {int(pk) for pk in provinces}
 
 
@@ -284,6 +287,6 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def _is_allowed(province, allowed) -> bool:
+def _is_allowed(province: Province | None, allowed: set[int] | None) -> bool:
     """Return True if ``province`` (None: unknown) is one the caller may write."""
     return allowed is None or (province is not None and province.pk in allowed)

@@ -5,10 +5,13 @@ are matched on (province, year, indicator, set of tiers); a created or changed t
 plan created for one, get a Change entry.
 """
 
+
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,7 +39,7 @@ from plans.services.imports.rows import (
     _unknown_province_message,
     _year,
 )
-from plans.services.tables import ReadBudget
+from plans.services.tables import ReadBudget, TableSource
 from plans.services.tables.columns import TARGET_COLUMNS
 
 # Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
@@ -62,7 +65,7 @@ class _TargetRow:
     note: str
 
     @property
-    def key(self):
+    def key(self) -> tuple:
         return (self.province_code, self.year, self.indicator.code, self.tiers)
 
     def values(self) -> tuple:
@@ -75,7 +78,7 @@ def _stored_values(target: Target) -> tuple:
     return tuple(getattr(target, name) for name in FIELDS)
 
 
-def _target_value(text: str, unit) -> Decimal:
+def _target_value(text: str, unit: str) -> Decimal:
     if not text:
         raise _Invalid(_("Cột value không được để trống."))
     if unit == Target.Unit.COUNT:
@@ -99,7 +102,7 @@ def _target_value(text: str, unit) -> Decimal:
     return Decimal(text)
 
 
-def _target_row(line, fields, check: _Check, indicators: dict) -> _TargetRow | None:
+def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _TargetRow | None:
     province_code, year, indicator_code, tiers, comparator, value, unit, note = fields
     check(_required, province_code, "province_code")
     check(_province_code, province_code)
@@ -135,8 +138,8 @@ def _target_row(line, fields, check: _Check, indicators: dict) -> _TargetRow | N
 
 
 def targets_import(
-    *, source, user=None, channel: str = Change.Channel.COMMAND, dry_run: bool = False,
-    provinces=None, budget: ReadBudget | None = None,
+    *, source: TableSource, user: User | None = None, channel: str = Change.Channel.COMMAND,
+    dry_run: bool = False, provinces: Iterable[int] | None = None, budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the targets of a ``targets.csv``, creating missing plans (as drafts).
 
@@ -224,7 +227,9 @@ def targets_import(
         return rows.finish()
 
 
-def _targets_write(new_plans, created, updated, *, user, channel) -> None:
+def _targets_write(
+    new_plans: Iterable[Plan], created: Iterable, updated: list, *, user: User | None, channel: str,
+) -> None:
     plans = Plan.objects.bulk_create(list(new_plans))
     changes: list[ChangeEntry] = [
         (plan, None, {"province": plan.province.code, "year": plan.year, "status": plan.status})

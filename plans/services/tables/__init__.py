@@ -11,20 +11,25 @@ The readers: :mod:`.csv_reader` (CSV in UTF-8, separated by commas, semicolons o
 may cost); :mod:`.columns` lists the columns of each file.
 """
 
+
 import codecs
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.services.tables.budget import FileError, ReadBudget
 from plans.services.tables.csv_reader import csv_rows
-from plans.services.tables.sheet import Formula, clean
+from plans.services.tables.sheet import Formula, trimmed_nfc
 from plans.services.tables.xlsx_reader import xlsx_rows
 
-__all__ = ["FileError", "Formula", "ReadBudget", "clean", "read_table"]
+__all__ = ["FileError", "Formula", "ReadBudget", "TableSource", "read_table", "trimmed_nfc"]
+
+# What a table is read from: its bytes, or a binary file object.
+TableSource = bytes | IO[bytes]
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -39,7 +44,7 @@ NOT_TABLES = {
 
 
 def read_table(
-    source, *, columns: Sequence[str], budget: ReadBudget | None = None,
+    source: TableSource, *, columns: Sequence[str], budget: ReadBudget | None = None,
     sheet_names: Sequence[str] = (), on_sheet: Callable[[str], None] | None = None,
     ignored: Sequence[str] = (),
 ) -> Iterator:
@@ -151,7 +156,9 @@ def _quoted(name: str) -> str:
     return name if len(name) <= 40 else name[:40] + "…"
 
 
-def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator:
+def _data_rows(
+    raw_rows: Iterable[tuple[int, list[str]]], order: list[int], width: int, *, pad: bool,
+) -> Iterator:
     in_order = order == list(range(width))
     for line, fields in raw_rows:
         if not any(fields):

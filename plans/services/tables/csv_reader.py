@@ -6,12 +6,14 @@ comma, a semicolon (Excel's list separator under Vietnamese regional settings) o
 from the header line.
 """
 
+
 import codecs
 import csv
 import io
 import itertools
 import unicodedata
 from collections.abc import Iterator, Sequence
+from typing import IO
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,7 @@ SEPARATORS = (",", ";", "\t")
 
 
 def csv_rows(
-    stream, start: bytes, budget: ReadBudget, *, columns: Sequence[str] = ()
+    stream: IO[bytes], start: bytes, budget: ReadBudget, *, columns: Sequence[str] = ()
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, fields)`` for every CSV record, decoding UTF-8 line by line.
 
@@ -60,7 +62,7 @@ def csv_rows(
                 )
             if fields and max(map(len, fields)) > max_chars:
                 raise _long_cell(budget, line)
-            # clean() inlined: this runs for every field of millions of rows.
+            # trimmed_nfc() inlined: this runs for every field of millions of rows.
             yield line, [
                 text if text.isascii() else unicodedata.normalize("NFC", text)
                 for text in map(str.strip, fields)
@@ -101,7 +103,7 @@ def _long_cell(budget: ReadBudget, line: int) -> FileError:
     )
 
 
-def _decoded_lines(stream, start: bytes, budget: ReadBudget) -> Iterator[str]:
+def _decoded_lines(stream: IO[bytes], start: bytes, budget: ReadBudget) -> Iterator[str]:
     """Yield the text lines of ``stream`` (after ``start``), refusing anything but UTF-8.
 
     The bytes are decoded a block of whole lines at a time. UTF-8 never uses the byte of

@@ -57,20 +57,20 @@ class Formula(str):
 
     cell: str
 
-    def __new__(cls, text: str, cell: str):
+    def __new__(cls, text: str, cell: str) -> "Formula":
         formula = super().__new__(cls, text)
         formula.cell = cell
         return formula
 
 
-def clean(text: str) -> str:
+def trimmed_nfc(text: str) -> str:
     """Return ``text`` trimmed of surrounding spaces and in Unicode NFC."""
     text = text.strip()
     # ASCII text is already NFC; skipping the call matters at millions of fields.
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def broken(problem: str) -> FileError:
+def malformed_workbook(problem: str) -> FileError:
     """Return the FileError of a workbook whose content is malformed, saying what to do."""
     return FileError(
         _("Tệp Excel bị hỏng: %(problem)s Hãy mở tệp bằng Excel rồi lưu lại dưới dạng .xlsx "
@@ -78,7 +78,7 @@ def broken(problem: str) -> FileError:
     )
 
 
-def shown(text: str) -> str:
+def quoted_start(text: str) -> str:
     """Return at most the start of ``text``, to quote a value from the file in a message."""
     return text if len(text) <= 20 else text[:20] + "…"
 
@@ -92,7 +92,7 @@ def row_number(text: str) -> int | None:
     return None
 
 
-def index(text: str) -> int | None:
+def list_index(text: str) -> int | None:
     """Return ``text`` as a list index, or None if it is not a short run of digits."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
@@ -104,7 +104,9 @@ class SheetRows:
     column's place; a sheet's declared dimension is ignored.
     """
 
-    def __init__(self, budget: ReadBudget, *, strings: list[str], kinds: list[int], epoch):
+    def __init__(
+        self, budget: ReadBudget, *, strings: list[str], kinds: list[int], epoch: datetime,
+    ) -> None:
         self.budget = budget
         self.strings = strings
         self.kinds = kinds
@@ -118,7 +120,7 @@ class SheetRows:
         self.row: list[str] | None = None
         self.column = 0  # of the current (or last) cell in the row
         self.cell_type = "n"
-        self.style = None
+        self.style: str | None = None
         self.value: list[str] | None = None
         self.formula: list[str] | None = None
         self.parts: list[str] | None = None  # where the text being read goes
@@ -131,17 +133,17 @@ class SheetRows:
             self.starts[name] = getattr(self, f"start_{local}")
             self.ends[name] = getattr(self, f"end_{local}")
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         handler = self.starts.get(name)
         if handler is not None:
             handler(attrs)
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         handler = self.ends.get(name)
         if handler is not None:
             handler()
 
-    def text(self, data):
+    def text(self, data: str) -> None:
         if self.parts is None:
             return
         self.chars += len(data)
@@ -158,7 +160,7 @@ class SheetRows:
 
     # --- rows ---
 
-    def start_row(self, attrs):
+    def start_row(self, attrs: dict[str, str]) -> None:
         budget = self.budget
         self.rows_read += 1
         if self.rows_read > budget.max_rows:
@@ -173,9 +175,11 @@ class SheetRows:
         else:
             number = row_number(text)
             if number is None:
-                raise broken(_("số dòng “%(row)s” không hợp lệ.") % {"row": shown(text)})
+                raise malformed_workbook(
+                    _("số dòng “%(row)s” không hợp lệ.") % {"row": quoted_start(text)}
+                )
         if number <= self.number:
-            raise broken(
+            raise malformed_workbook(
                 _("dòng %(row)s đứng sau dòng %(previous)s; các dòng phải theo thứ tự.")
                 % {"row": number, "previous": self.number}
             )
@@ -184,16 +188,16 @@ class SheetRows:
         self.row = []
         self.column = 0
 
-    def end_row(self):
+    def end_row(self) -> None:
         if self.row:
             self.pending.append((self.number, self.row))
         self.row = None
 
     # --- cells ---
 
-    def start_c(self, attrs):
+    def start_c(self, attrs: dict[str, str]) -> None:
         if self.row is None:
-            raise broken(_("có ô nằm ngoài mọi dòng."))
+            raise malformed_workbook(_("có ô nằm ngoài mọi dòng."))
         self.cells_read += 1
         if self.cells_read > self.budget.max_cells:
             raise self.budget.refusal(
@@ -210,12 +214,12 @@ class SheetRows:
             digits = reference[len(letters):]
             # The digits are nearly always the row's own, already checked.
             if column is None or (digits != self.number_text and row_number(digits) is None):
-                raise broken(
+                raise malformed_workbook(
                     _("địa chỉ ô “%(cell)s” không hợp lệ (cột từ A đến XFD, dòng từ 1 đến "
-                      "1048576).") % {"cell": shown(reference)}
+                      "1048576).") % {"cell": quoted_start(reference)}
                 )
         if column <= self.column:
-            raise broken(
+            raise malformed_workbook(
                 _("ô %(cell)s lặp lại hoặc đứng sai thứ tự trong dòng %(row)s.")
                 % {"cell": f"{column_name(column)}{self.number}", "row": self.number}
             )
@@ -225,7 +229,7 @@ class SheetRows:
         self.value = self.formula = None
         self.chars = 0
 
-    def end_c(self):
+    def end_c(self) -> None:
         self.parts = None
         if self.formula is not None:
             # A formula's result is whatever Excel last computed, if it saved one at all:
@@ -257,33 +261,33 @@ class SheetRows:
             row.extend([""] * (self.column - 1 - len(row)))
         row.append(text)
 
-    def start_v(self, attrs):
+    def start_v(self, attrs: dict[str, str]) -> None:
         self.parts = self.value = []
 
-    def start_f(self, attrs):
+    def start_f(self, attrs: dict[str, str]) -> None:
         self.parts = self.formula = []
 
-    def start_is(self, attrs):
+    def start_is(self, attrs: dict[str, str]) -> None:
         self.inline = True
         self.value = []
 
-    def start_t(self, attrs):
+    def start_t(self, attrs: dict[str, str]) -> None:
         # The phonetic guide (rPh) of East Asian text is not part of the value.
         if self.inline and not self.phonetic:
             self.parts = self.value
 
-    def start_rPh(self, attrs):
+    def start_rPh(self, attrs: dict[str, str]) -> None:
         self.phonetic = True
 
-    def end_v(self):
+    def end_v(self) -> None:
         self.parts = None
 
     end_f = end_t = end_v
 
-    def end_is(self):
+    def end_is(self) -> None:
         self.inline = False
 
-    def end_rPh(self):
+    def end_rPh(self) -> None:
         self.phonetic = False
 
     # --- values ---
@@ -294,33 +298,33 @@ class SheetRows:
         if kind == "n":
             return self.number_value(raw) if raw else ""
         if kind == "s":
-            position = index(raw)
+            position = list_index(raw)
             if position is None or position >= len(self.strings):
-                raise broken(
+                raise malformed_workbook(
                     _("ô %(cell)s trỏ tới chuỗi dùng chung số %(index)s, nhưng tệp chỉ có "
                       "%(count)s chuỗi dùng chung.")
-                    % {"cell": self.cell_name(), "index": shown(raw),
+                    % {"cell": self.cell_name(), "index": quoted_start(raw),
                        "count": amount(len(self.strings))}
                 )
             # Shared strings are cleaned once, when they are read.
             return self.strings[position]
         if kind == "b":
             if raw not in ("0", "1"):
-                raise broken(
+                raise malformed_workbook(
                     _("ô %(cell)s ghi giá trị đúng/sai “%(value)s”, không phải 0 hoặc 1.")
-                    % {"cell": self.cell_name(), "value": shown(raw)}
+                    % {"cell": self.cell_name(), "value": quoted_start(raw)}
                 )
             return cell_text(raw == "1")
         if kind == "d":
             try:
                 return cell_text(from_ISO8601(raw))
             except ValueError:
-                raise broken(
+                raise malformed_workbook(
                     _("ô %(cell)s ghi ngày “%(value)s” không hợp lệ.")
-                    % {"cell": self.cell_name(), "value": shown(raw)}
+                    % {"cell": self.cell_name(), "value": quoted_start(raw)}
                 ) from None
         # Strings (inline, or a formula's saved text) and errors such as #N/A.
-        return clean(raw)
+        return trimmed_nfc(raw)
 
     def number_value(self, raw: str) -> str:
         """Return the text of a number cell, as Excel shows it given the cell's format."""
@@ -332,9 +336,9 @@ class SheetRows:
         if value is None:
             if raw.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
                 raise self.not_finite(raw)
-            raise broken(
+            raise malformed_workbook(
                 _("ô %(cell)s ghi “%(value)s”, không phải một số.")
-                % {"cell": self.cell_name(), "value": shown(raw)}
+                % {"cell": self.cell_name(), "value": quoted_start(raw)}
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise self.not_finite(raw)
@@ -348,16 +352,16 @@ class SheetRows:
             try:
                 value = from_excel(value, self.epoch, timedelta=kind == DURATION)
             except (OverflowError, ValueError):
-                raise broken(
+                raise malformed_workbook(
                     _("ô %(cell)s có định dạng ngày nhưng giá trị “%(value)s” không phải một "
-                      "ngày.") % {"cell": self.cell_name(), "value": shown(raw)}
+                      "ngày.") % {"cell": self.cell_name(), "value": quoted_start(raw)}
                 ) from None
         return cell_text(value)
 
     def not_finite(self, raw: str) -> FileError:
-        return broken(
+        return malformed_workbook(
             _("ô %(cell)s ghi “%(value)s”, không phải một số hữu hạn.")
-            % {"cell": self.cell_name(), "value": shown(raw)}
+            % {"cell": self.cell_name(), "value": quoted_start(raw)}
         )
 
     def kind(self) -> int:
@@ -365,16 +369,16 @@ class SheetRows:
         style = self.style
         if not style or style == "0" and not self.kinds:
             return GENERAL
-        position = index(style)
+        position = list_index(style)
         if position is None or position >= len(self.kinds):
-            raise broken(
+            raise malformed_workbook(
                 _("ô %(cell)s dùng định dạng số %(style)s, không có trong tệp.")
-                % {"cell": self.cell_name(), "style": shown(style)}
+                % {"cell": self.cell_name(), "style": quoted_start(style)}
             )
         return self.kinds[position]
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """Return a cell's value as the text a CSV would hold.
 
     Excel stores every number as a float, so 2017 may arrive as 2017.0: whole floats are
@@ -388,4 +392,4 @@ def cell_text(value) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return clean(str(value))
+    return trimmed_nfc(str(value))

@@ -3,14 +3,20 @@
 The sheet read is the first whose name is one of the names asked for (in any case, with or
 without diacritics: "Kết quả", "ket qua"), else the first worksheet.
 
-openpyxl is not used to read: it pads every row to the width a sheet declares (a 1.5 KB file
-declaring A1:XFD1048576 kept a worker busy for minutes) and holds whole strings and tables in
-memory. Here the zip directory is checked first (sizes, compression ratio, method), each part
-is decompressed a block at a time into an expat parser whose handlers count rows, cells and
-characters (:mod:`plans.services.tables.sheet` for the sheet itself), and a sheet's declared
-dimension is ignored. Anything malformed, from a corrupt compressed stream to a cell address
-like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the part or the cell.
+Why not openpyxl, which the project uses to write: the budget. Everything read from outside is
+counted and refused while it is read, before it is believed (sizes, rows, columns, characters,
+parts). openpyxl's reader offers no place to do that: it loads the shared strings and the
+styles whole before the first row and sets no limit on what a part expands to, so a small
+file that expands to gigabytes is in memory before anything can refuse it. (Its other known fault,
+padding every row to the width a sheet declares, would be fixed by ``reset_dimensions()`` on a
+read-only sheet; that alone would not justify this module.) Here the zip directory is checked
+first (sizes, compression ratio, method), each part is decompressed a block at a time into an
+expat parser whose handlers count rows, cells and characters (:mod:`plans.services.tables.sheet`
+for the sheet itself), and a sheet's declared dimension is ignored. Anything malformed, from a
+corrupt compressed stream to a cell address like ``QQQQQQ77777777``, raises
+:class:`FileError` with a message naming the part or the cell.
 """
+
 
 import io
 import posixpath
@@ -19,7 +25,9 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
+from xml.parsers.expat import XMLParserType
 
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -32,10 +40,10 @@ from plans.services.tables.sheet import (
     GENERAL,
     PERCENT,
     SheetRows,
-    broken,
-    clean,
     local_names,
-    shown,
+    malformed_workbook,
+    quoted_start,
+    trimmed_nfc,
 )
 
 READ_SIZE = 1 << 16
@@ -67,7 +75,7 @@ STYLE_NAMES = local_names("numFmt", "cellXfs", "xf")
 
 
 def xlsx_rows(
-    stream, start: bytes, budget: ReadBudget, *, sheet_names: Sequence[str] = (),
+    stream: IO[bytes], start: bytes, budget: ReadBudget, *, sheet_names: Sequence[str] = (),
     on_sheet: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, fields)`` for the rows of one sheet that hold a value.
@@ -111,7 +119,7 @@ def _not_a_workbook() -> str:
 # --- the zip container ---------------------------------------------------------------------
 
 
-def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
+def _open_archive(stream: IO[bytes], start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
     """Return the zip archive of ``stream``, its directory checked before Python reads it."""
     if stream.seekable():
         stream.seek(stream.tell() - len(start))
@@ -130,16 +138,16 @@ def _open_archive(stream, start: bytes, budget: ReadBudget) -> zipfile.ZipFile:
     # ZIP64 directory, which no workbook needs, has its size at 0xFFFFFFFF here.
     (directory_size,) = struct.unpack("<I", tail[end + 12:end + 16])
     if directory_size > MAX_DIRECTORY_BYTES:
-        raise broken(_("tệp nén có quá nhiều phần."))
+        raise malformed_workbook(_("tệp nén có quá nhiều phần."))
     stream.seek(origin)
     archive = zipfile.ZipFile(stream)
     if len(archive.infolist()) > MAX_PARTS:
         archive.close()
-        raise broken(_("tệp nén có quá nhiều phần."))
+        raise malformed_workbook(_("tệp nén có quá nhiều phần."))
     return archive
 
 
-def _copied(stream, start: bytes, budget: ReadBudget):
+def _copied(stream: IO[bytes], start: bytes, budget: ReadBudget) -> io.BytesIO:
     """Return a seekable copy of a stream that cannot seek; zipfile needs to seek."""
     copy = io.BytesIO()
     copy.write(start)
@@ -154,11 +162,11 @@ def _copied(stream, start: bytes, budget: ReadBudget):
     return copy
 
 
-def _parser(part: str):
+def _parser(part: str) -> XMLParserType:
     """Return an expat parser that refuses any DOCTYPE or entity declaration."""
 
-    def refuse(*args):
-        raise broken(
+    def refuse(*args: object) -> NoReturn:
+        raise malformed_workbook(
             _("phần %(part)s có khai báo DOCTYPE hoặc thực thể XML, điều Excel không bao giờ "
               "ghi.") % {"part": part}
         )
@@ -181,7 +189,7 @@ class _Workbook:
         self.archive = archive
         self.budget = budget
 
-    def feed(self, name: str, parser) -> Iterator[None]:
+    def feed(self, name: str, parser: XMLParserType) -> Iterator[None]:
         """Feed part ``name`` to ``parser`` a block at a time, yielding after each block.
 
         The directory's sizes are checked before reading, and the bytes are counted while
@@ -190,7 +198,7 @@ class _Workbook:
         budget = self.budget
         info = self.archive.getinfo(name)
         if info.compress_type not in READABLE_METHODS:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s được nén theo cách Excel không dùng.") % {"part": name}
             )
         if info.file_size > budget.max_part_bytes:
@@ -215,18 +223,18 @@ class _Workbook:
                     yield
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s không phải XML hợp lệ (dòng %(line)s, cột %(column)s của phần "
                   "đó); có thể tệp bị cắt cụt.")
                 % {"part": name, "line": exc.lineno, "column": exc.offset}
             ) from exc
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise broken(
+            raise malformed_workbook(
                 _("phần %(part)s không giải nén được.") % {"part": name}
             ) from exc
         yield
 
-    def read(self, name: str, handler) -> None:
+    def read(self, name: str, handler: Any) -> None:
         """Parse part ``name`` whole with ``handler``'s start, end and text methods."""
         parser = _parser(name)
         parser.StartElementHandler = handler.start
@@ -254,7 +262,9 @@ class _Workbook:
         self.read(name, handler)
         return handler.found
 
-    def sheet_rows(self, names: Sequence[str], on_sheet) -> Iterator[tuple[int, list[str]]]:
+    def sheet_rows(
+        self, names: Sequence[str], on_sheet: Callable[[str], None] | None,
+    ) -> Iterator[tuple[int, list[str]]]:
         """Yield the rows holding a value of the worksheet chosen (chart sheets are not tables)."""
         package = self.relationships("")
         workbook = next(
@@ -276,7 +286,7 @@ class _Workbook:
             worksheets[0],
         )
         if len(worksheets) > 1 and on_sheet is not None:
-            on_sheet(clean(name))
+            on_sheet(trimmed_nfc(name))
         strings = styles = None
         for kind, target in related.values():
             if kind.endswith("/sharedStrings") and strings is None:
@@ -310,11 +320,11 @@ class _Relationships:
         self.folder = folder
         self.found: dict[str, tuple[str, str]] = {}
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         if name != PACKAGE_RELATIONSHIP or attrs.get("TargetMode") == "External":
             return
         if len(self.found) >= MAX_PARTS:
-            raise broken(_("tệp có quá nhiều liên kết giữa các phần."))
+            raise malformed_workbook(_("tệp có quá nhiều liên kết giữa các phần."))
         target = attrs.get("Target", "")
         if target.startswith("/"):
             target = target[1:]
@@ -326,15 +336,15 @@ class _Relationships:
 class _WorkbookContents:
     """Collect the sheets of ``workbook.xml`` in order (name, relationship), and its dates."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.sheets: list[tuple[str, str]] = []
         self.date1904 = False
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = WORKBOOK_NAMES.get(name)
         if local == "sheet":
             if len(self.sheets) >= MAX_PARTS:
-                raise broken(_("sổ làm việc có quá nhiều trang tính."))
+                raise malformed_workbook(_("sổ làm việc có quá nhiều trang tính."))
             self.sheets.append((
                 attrs.get("name", "")[:MAX_SHEET_NAME],
                 next((attrs[key] for key in RELATIONSHIP_ID if key in attrs), ""),
@@ -346,34 +356,34 @@ class _WorkbookContents:
 class _Styles:
     """Collect the number format of each cell format (``cellXfs``) of ``styles.xml``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.custom: dict[int, str] = {}
         self.format_ids: list[int] = []
         self.in_cell_formats = False
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = STYLE_NAMES.get(name)
         if local == "numFmt":
             if len(self.custom) >= MAX_CELL_FORMATS:
-                raise broken(_("tệp có quá nhiều định dạng số."))
+                raise malformed_workbook(_("tệp có quá nhiều định dạng số."))
             self.custom[self._id(attrs)] = attrs.get("formatCode", "")
         elif local == "cellXfs":
             self.in_cell_formats = True
         elif local == "xf" and self.in_cell_formats:
             if len(self.format_ids) >= MAX_CELL_FORMATS:
-                raise broken(_("tệp có quá nhiều định dạng ô."))
+                raise malformed_workbook(_("tệp có quá nhiều định dạng ô."))
             self.format_ids.append(self._id(attrs))
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         if STYLE_NAMES.get(name) == "cellXfs":
             self.in_cell_formats = False
 
     @staticmethod
-    def _id(attrs) -> int:
+    def _id(attrs: dict[str, str]) -> int:
         text = attrs.get("numFmtId", "0")
         if not (text.isascii() and text.isdigit() and len(text) <= 9):
-            raise broken(
-                _("định dạng số “%(id)s” không hợp lệ.") % {"id": shown(text)}
+            raise malformed_workbook(
+                _("định dạng số “%(id)s” không hợp lệ.") % {"id": quoted_start(text)}
             )
         return int(text)
 
@@ -405,7 +415,7 @@ class _SharedStrings:
         self.chars = 0
         self.total = 0
 
-    def start(self, name, attrs):
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         local = STRING_NAMES.get(name)
         if local == "si":
             if len(self.strings) >= self.budget.max_shared_strings:
@@ -422,17 +432,17 @@ class _SharedStrings:
         elif local == "rPh":
             self.phonetic = True
 
-    def end(self, name):
+    def end(self, name: str) -> None:
         local = STRING_NAMES.get(name)
         if local == "t":
             self.collecting = False
         elif local == "rPh":
             self.phonetic = False
         elif local == "si" and self.parts is not None:
-            self.strings.append(clean("".join(self.parts)))
+            self.strings.append(trimmed_nfc("".join(self.parts)))
             self.parts = None
 
-    def text(self, data):
+    def text(self, data: str) -> None:
         if not self.collecting:
             return
         budget = self.budget
