@@ -14,7 +14,8 @@ from plans.admin.planning import PlanAdmin, TargetInline
 from plans.admin.results import ResultAdmin
 
 __all__ = [
-    "AccountAdmin", "ActiveInYearFilter", "ApiTokenAdmin", "AgencyAdmin", "ChangeAdmin", "HistoryPaginator",
+    "AccountAdmin", "ActiveInYearFilter", "AgencyAdmin", "ApiTokenAdmin", "ChangeAdmin",
+    "HistoryPaginator",
     "HistoryQuerySet", "PlanAdmin", "ProfileInline", "ProvinceAdmin", "ResultAdmin",
     "TargetInline",
 ]
