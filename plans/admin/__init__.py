@@ -589,3 +589,6 @@ class AccountAdmin(UserAdmin):
     def role(self, user):
         profile = getattr(user, "profile", None)
         return profile.get_role_display() if profile else "—"
+
+# The programmes' admin registers itself when imported.
+from plans.admin import programmes as _programmes  # noqa: E402, F401

@@ -83,15 +83,6 @@ def forecast(
     if latest_year > base_year:
         slope = (latest_value - base_value) / (latest_year - base_year)
         projected = held_in_range(latest_value + slope * (last_year - latest_year), unit)
-    known = {
-        "base_year": base_year,
-        "base_value": base_value,
-        "latest_year": latest_year,
-        "latest_value": latest_value,
-        "slope": slope,
-        "projected": projected,
-        "needed_per_year": needed,
-    }
     if meets(comparator, latest_value, target):
         status = ForecastStatus.MET
     elif latest_year == last_year:
@@ -105,4 +96,13 @@ def forecast(
         status = ForecastStatus.SLOW
     else:
         status = ForecastStatus.NO_PROGRESS
-    return Forecast(status=status, **known)
+    return Forecast(
+        status=status,
+        base_year=base_year,
+        base_value=base_value,
+        latest_year=latest_year,
+        latest_value=latest_value,
+        slope=slope,
+        projected=projected,
+        needed_per_year=needed,
+    )

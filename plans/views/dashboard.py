@@ -24,6 +24,7 @@ from plans.policy.access import (
 from plans.rules import progress
 from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
+from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
@@ -94,6 +95,11 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "reports": selectors.submission_counts(
             plan, {tier for row in rows for tier in row.target.tier_list}
         ) if plan else None,
+        # The programme targets each plan target is a milestone of, with their forecasts.
+        "programme_forecasts": programme_selectors.plan_forecasts(
+            plan, [row.target for row in rows],
+            plans=without_hidden_drafts(request.user, Plan.objects.all()),
+        ) if plan and rows else {},
     }
 
 
@@ -154,6 +160,7 @@ def dashboard_plan(request, province_code: str, year: int):
     """Show a province's targets of a year: headline, one row per target, untargeted figures."""
     context = _province_year_context(request, province_code, year)
     context["sees_several"] = provinces_for_user(request.user)[:2].count() > 1
+    context["programmes"] = programme_selectors.province_programmes(context["province"])
     return render(request, "plans/dashboard_plan.html", context)
 
 
@@ -172,11 +179,15 @@ def dashboard_report(request, province_code: str, year: int):
     context["tasks"] = [line.strip() for line in (plan.tasks if plan else "").splitlines()
                         if line.strip()]
     # Sections after "I. Căn cứ" are numbered in order, leaving out those with nothing to say.
-    numerals = iter(["II", "III", "IV"])
+    numerals = iter(["II", "III", "IV", "V"])
+    context["report_forecasts"] = [
+        item for items in context["programme_forecasts"].values() for item in items
+    ]
     context["numbers"] = {
         section: next(numerals)
         for section, present in (
             ("results", context["total"]),
+            ("programmes", context["report_forecasts"]),
             ("untargeted", context["untargeted"]),
             ("tasks", context["tasks"]),
         )
@@ -341,6 +352,10 @@ def dashboard_xlsx(request, province_code: str, year: int):
         year=year,
         exclude_indicator_ids={item.target.indicator_id for item in items},
     )
+    forecasts = programme_selectors.plan_forecasts(
+        plan, [item.target for item in items],
+        plans=without_hidden_drafts(request.user, Plan.objects.all()),
+    ) if plan and items else {}
     content = workbook.progress_xlsx(
         province=province,
         year=year,
@@ -353,6 +368,7 @@ def dashboard_xlsx(request, province_code: str, year: int):
             targets=[item.target for item in items],
         ),
         exported_at=timezone.now(),
+        forecasts=[item for found in forecasts.values() for item in found],
     )
     response = HttpResponse(
         content,
