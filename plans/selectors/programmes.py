@@ -1,31 +1,20 @@
 """Read helpers for programmes: each target's series over the years and its forecast.
 
 A programme target's series is the province's achieved value of the target's indicator and
-scope in each year from the programme's baseline (the year before its first) to its last year,
-computed by the rules of a yearly target (plans.rules.progress) in a constant number of queries:
-agency counts by province, tier and active years, and result sums by province, year, indicator
-and tier. The forecast is plans.rules.forecast's.
+scope (its territory figures, plans.selectors.territory) in each year from the programme's
+baseline (the year before its first) to its last year, computed by the rules of a yearly target
+(plans.rules.progress) in a constant number of queries. The forecast is plans.rules.forecast's.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import Count, Q
 
-from egov_targets.vocabulary import Comparator
-from plans.models import (
-    Agency,
-    Plan,
-    Programme,
-    ProgrammeTarget,
-    Province,
-    Target,
-    active_in_year,
-)
+from plans.models import Plan, Programme, ProgrammeTarget, Province, Target
 from plans.rules import forecast as forecasting
 from plans.rules import progress
-from plans.selectors.progress import result_tallies
+from plans.selectors import territory
 
 
 @dataclass(frozen=True)
@@ -35,6 +24,7 @@ class SeriesPoint:
     year: int
     progress: progress.Progress | None
     milestone: Target | None = None
+    includes_predecessors: bool = False
 
     @property
     def achieved(self) -> Fraction | None:
@@ -54,109 +44,57 @@ class TargetForecast:
         return self.target.programme
 
 
-@dataclass
-class _Scope:
-    """Agencies active in each year, counted by province and tier (for the denominators)."""
-
-    counts: dict = field(default_factory=lambda: defaultdict(list))
-
-    def in_scope(self, province_id: int, tier: str, year: int) -> int:
-        return sum(
-            n for (a_from, a_to, n) in self.counts.get((province_id, tier), ())
-            if active_in_year(a_from, a_to, year)
-        )
-
-
-def _agency_scope(province_ids) -> _Scope:
-    """Return the province's agencies counted by tier and active years: one query."""
-    scope = _Scope()
-    rows = (
-        Agency.objects.filter(province_id__in=province_ids)
-        .values_list("province_id", "tier", "active_from", "active_to")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for province_id, tier, active_from, active_to, n in rows:
-        scope.counts[province_id, tier].append((active_from, active_to, n))
-    return scope
-
-
-def year_progress(
-    *, scope: _Scope, tallies: dict, province_ids, year: int, kind: str, unit: str,
-    indicator_id: int, tiers,
-) -> progress.Progress:
-    """Return the figure of one indicator and scope in one year over ``province_ids``.
-
-    Numerators, denominators, counts and agencies are summed over the provinces and tiers
-    before the achieved value is worked out, never averaged afterwards.
-    """
-    total = progress.Tally()
-    for province_id in province_ids:
-        for tier in tiers:
-            reported = tallies.get((province_id, year, indicator_id, tier), progress.Tally())
-            total += progress.Tally(
-                agencies_in_scope=scope.in_scope(province_id, tier, year),
-                agencies_reporting=reported.agencies_reporting,
-                value_sum=reported.value_sum,
-                numerator_sum=reported.numerator_sum,
-                denominator_sum=reported.denominator_sum,
-            )
-    # The comparator and value are a programme's or a plan's; only the figure is read here.
-    return progress.compute(kind=kind, unit=unit, comparator=Comparator.GTE,
-                            target=0, tally=total)
-
-
 def forecasts(targets, *, plans=None) -> list[TargetForecast]:
     """Return the series and forecast of each of ``targets`` (programme, its province and the
-    indicator loaded): three queries whatever their number.
+    indicator loaded; all of one province): four queries whatever their number.
 
-    Queries: agency counts, result sums, the plans' targets that are the milestones (of
+    The series are the province's territory figures (plans.selectors.territory): a merged
+    province's years before the merger count its predecessors' agencies. Queries: the
+    provinces, agency counts, result sums, and the plans' targets that are the milestones (of
     ``plans``, a queryset of the plans the reader may see; none when None).
     """
     targets = list(targets)
     if not targets:
         return []
-    province_ids = {target.programme.province_id for target in targets}
+    province = targets[0].programme.province
+    if any(target.programme.province_id != province.pk for target in targets):
+        raise ValueError("the targets of one province at a time")
     years = {
         year
         for target in targets
         for year in range(target.programme.first_year - 1, target.programme.last_year + 1)
     }
-    scope = _agency_scope(province_ids)
-    tallies = result_tallies(
-        province_ids=province_ids, years=years,
+    figures = territory.TerritoryFigures(
+        territory.territory_of(province), years=years,
         indicator_ids={target.indicator_id for target in targets},
     )
     milestones: dict[tuple, Target] = {}
     if plans is not None:
         for milestone in Target.objects.filter(
             plan__in=plans,
-            plan__province_id__in=province_ids,
+            plan__province_id=province.pk,
             plan__year__in=years,
             indicator_id__in={target.indicator_id for target in targets},
             tiers__in={target.tiers for target in targets},
         ).select_related("plan", "indicator"):
-            key = (milestone.plan.province_id, milestone.plan.year, milestone.indicator_id,
-                   milestone.tiers)
-            milestones[key] = milestone
+            milestones[milestone.plan.year, milestone.indicator_id, milestone.tiers] = milestone
     answers = []
     for target in targets:
         programme = target.programme
         tiers = target.tier_list
         points = []
         for year in range(programme.first_year - 1, programme.last_year + 1):
-            figure = year_progress(
-                scope=scope, tallies=tallies, province_ids=[programme.province_id], year=year,
-                kind=target.indicator.kind, unit=target.unit, indicator_id=target.indicator_id,
-                tiers=tiers,
-            )
+            figure = figures.year(year=year, kind=target.indicator.kind, unit=target.unit,
+                                  indicator_id=target.indicator_id, tiers=tiers)
             points.append(
                 SeriesPoint(
                     year=year,
-                    progress=None if figure.status == progress.Status.NO_DATA else figure,
-                    milestone=milestones.get(
-                        (programme.province_id, year, target.indicator_id, target.tiers)
+                    progress=(
+                        None if figure.progress.status == progress.Status.NO_DATA
+                        else figure.progress
                     ),
+                    milestone=milestones.get((year, target.indicator_id, target.tiers)),
+                    includes_predecessors=figure.includes_predecessors,
                 )
             )
         series = {point.year: point.achieved for point in points if point.achieved is not None}
@@ -201,7 +139,7 @@ def plan_forecasts(plan: Plan, targets, *, plans) -> dict[int, list[TargetForeca
 
     A plan's target is a milestone of a programme target of its province with the same
     indicator and scope whose programme runs through the plan's year (its baseline year
-    included). One query when there is none, four otherwise.
+    included). One query when there is none, five otherwise.
     """
     targets = list(targets)
     if not targets:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.outputs import charts, exports, workbook
+from plans.outputs.territory_charts import territory_chart
 from plans.policy.access import (
     check_plan_visible,
     get_plan_for_user,
@@ -26,6 +27,7 @@ from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
+from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
 from plans.words.wording import number_text, whole_percent_text
@@ -289,10 +291,31 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 target_label=_("Chỉ tiêu của từng năm"),
             )
         )
+    # A merged province: the figures of the territory it covers now, before the merger too.
+    trends = territory_trends(
+        province=province, indicator=indicator,
+        scopes=list(dict.fromkeys((row.target.tier_list, row.target.unit) for row in rows)),
+    )
+    territory = [
+        (
+            trend,
+            territory_chart(
+                trend,
+                targets={row.target.plan.year: row.target.value for row in rows
+                         if (row.target.tier_list, row.target.unit) == (trend.tiers, trend.unit)},
+                title=_("%(indicator)s – địa bàn tỉnh %(province)s hiện nay") % {
+                    "indicator": indicator.name, "province": province.name,
+                },
+                title_id=f"territory-title-{index}",
+            ),
+        )
+        for index, trend in enumerate(trends, start=1)
+    ]
     return render(
         request,
         "plans/dashboard_trend.html",
-        {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit},
+        {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit,
+         "territory": territory},
     )
 
 

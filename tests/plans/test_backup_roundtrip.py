@@ -24,13 +24,16 @@ from plans.services.imports.indicators import FIELDS as INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
 
-FILES = ("indicators.csv", "agencies.csv", "targets.csv", "results.csv")
+FILES = ("indicators.csv", "agencies.csv", "provinces.csv", "targets.csv", "results.csv",
+         "programmes.csv")
 # In the order of a restore: each file names what the ones before it created.
 RESTORE = (
     ("import_indicators", "indicators.csv"),
     ("import_agencies", "agencies.csv"),
+    ("import_provinces", "provinces.csv"),
     ("import_targets", "targets.csv"),
     ("import_results", "results.csv"),
+    ("import_programmes", "programmes.csv"),
 )
 
 VIETNAMESE = "Ứng dụng CNTT ở cấp xã, phường — đạt 80%"

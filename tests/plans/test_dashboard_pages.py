@@ -413,8 +413,8 @@ def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, tar
     login(client, leader_a)
     url = reverse("plans:dashboard_trend", args=["91", "SPECIALIZED_NETWORK"])
     # session, user, profile, province, indicator, targets of every year, agency counts,
-    # result sums
-    with django_assert_num_queries(8):
+    # result sums, the provinces (has it predecessors? none here: no territory series)
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert html.count("<svg class=\"trend\"") == 1

@@ -67,8 +67,11 @@ def test_it_loads_both_provinces_and_their_agencies(demo):
     assert dict(Province.objects.values_list("code", "name")) == {
         "91": "Kiên Giang",
         "33": "Hưng Yên",
+        "89": "An Giang",
     }
-    assert Agency.objects.count() == 347
+    # The shared list of Kiên Giang and Hưng Yên, and An Giang's committee, 6 former and 12 new
+    # communes (plans.demo.merger).
+    assert Agency.objects.count() == 347 + 19
     active_2017 = Agency.objects.filter(Agency.active_in(2017))
     assert active_2017.filter(province__code="91", tier="department").count() == 20
     assert active_2017.filter(province__code="91", tier="district").count() == 15
@@ -90,7 +93,10 @@ def test_no_demo_agency_name_has_a_double_space(demo):
 def test_it_prints_a_summary(demo):
     assert "Đơn vị: 347 dòng — tạo mới 347, cập nhật 0, giữ nguyên 0." in demo
     assert "Kết quả mẫu Kiên Giang 2017: 679 dòng — tạo mới 679" in demo
-    assert "Dữ liệu mẫu: 2 tỉnh, 347 đơn vị, 4 kế hoạch, 14 chỉ tiêu, 1631 kết quả mẫu." in demo
+    assert "Tỉnh và sáp nhập: 2 dòng — tạo mới 0, cập nhật 2, giữ nguyên 0." in demo
+    assert "Chương trình nhiều năm: 5 dòng — tạo mới 5" in demo
+    # 1631 results of the four plans of the articles, 1216 of the merged An Giang's communes.
+    assert "Dữ liệu mẫu: 3 tỉnh, 366 đơn vị, 5 kế hoạch, 15 chỉ tiêu, 2847 kết quả mẫu." in demo
     assert "Tài khoản demo" not in demo
 
 

@@ -96,17 +96,17 @@ def test_it_counts_only_agencies_active_in_each_year(programme_a, agencies_a, in
     assert item.points[1].progress.agencies_in_scope == 3
 
 
-def test_it_reads_any_number_of_targets_in_three_queries(programme_a, indicator,
-                                                        django_assert_num_queries):
+def test_it_reads_any_number_of_targets_in_four_queries(programme_a, indicator,
+                                                       django_assert_num_queries):
     targets = selectors.programme_targets(programme_a["programme"])
-    # agency counts, result sums, the milestones
-    with django_assert_num_queries(3):
+    # provinces (for predecessors), agency counts, result sums, the milestones
+    with django_assert_num_queries(4):
         selectors.forecasts(targets, plans=Plan.objects.all())
     for code in ("LAN", "FIBRE", "WEB_PORTAL", "E_DOCUMENTS"):
         ProgrammeTarget.objects.create(programme=programme_a["programme"],
                                        indicator=indicator(code), tiers="all", value=100)
     targets = selectors.programme_targets(programme_a["programme"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(selectors.forecasts(targets, plans=Plan.objects.all())) == 6
 
 
@@ -133,14 +133,14 @@ def test_it_shows_each_target_with_its_series_chart_and_forecast(client, leader_
 def test_it_answers_the_programme_page_in_constant_queries(client, leader_a, programme_a,
                                                            indicator, django_assert_num_queries):
     login(client, leader_a)
-    # session, user, profile, province, programme, its targets, agency counts, result sums,
-    # milestones
-    with django_assert_num_queries(9):
+    # session, user, profile, province, programme, its targets, provinces (for predecessors),
+    # agency counts, result sums, milestones
+    with django_assert_num_queries(10):
         client.get(programme_url())
     for code in ("LAN", "FIBRE", "WEB_PORTAL"):
         ProgrammeTarget.objects.create(programme=programme_a["programme"],
                                        indicator=indicator(code), tiers="all", value=100)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(programme_url())
     assert len(response.context["items"]) == 5
 
@@ -318,7 +318,7 @@ def test_an_agency_list_change_moves_no_query_count(programme_a, province_a, cli
         Agency.objects.create(province=province_a, code=f"91-EXTRA{number}",
                               name=f"Sở {number}", tier="department")
     login(client, leader_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(programme_url())
 
 
