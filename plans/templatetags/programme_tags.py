@@ -21,6 +21,16 @@ def forecast_in_words(item) -> str:
 
 
 @register.filter
+def forecast_details(item) -> str:
+    """Return where ``item``'s series leads and what it still needs, without the status."""
+    target = item.target
+    return words.forecast_details(
+        item.forecast, unit=target.unit, last_year=target.programme.last_year,
+        indicator=target.indicator,
+    )
+
+
+@register.filter
 def needed_text(item) -> str:
     """Return the yearly change ``item``'s target still needs, or ""."""
     return words.needed_text(item.forecast, item.target.unit, item.target.indicator)

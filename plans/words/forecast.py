@@ -81,7 +81,14 @@ def projection_sentence(result: Forecast, *, unit: str, last_year: int, indicato
 
 def forecast_in_words(result: Forecast, *, unit: str, last_year: int, indicator) -> str:
     """Return the forecast as one line: status, where it leads, and what is still needed."""
-    parts = [forecast_label(result.status) + "."]
+    details = forecast_details(result, unit=unit, last_year=last_year, indicator=indicator)
+    label = forecast_label(result.status) + "."
+    return f"{label} {details}" if details else label
+
+
+def forecast_details(result: Forecast, *, unit: str, last_year: int, indicator) -> str:
+    """Return where the series leads and what is still needed, without the status, or ""."""
+    parts = []
     projection = projection_sentence(result, unit=unit, last_year=last_year, indicator=indicator)
     if projection:
         parts.append(projection)
