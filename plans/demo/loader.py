@@ -134,6 +134,7 @@ def demo_merger_load(*, report: DemoReport, agencies) -> None:
     )
     report.plans_changed += changed
     results = merger.trend_results(agencies + merger.an_giang_agencies())
+    results += merger.services_results(agencies + merger.an_giang_agencies())
     results += merger.an_giang_2026_results()
     report.imports.append(
         (_("Kết quả mẫu các xã trên địa bàn An Giang"),

@@ -6,6 +6,9 @@ commune targets only, its new communes' 2026 results, and — so that its trend 
 2016 — sample results of official e-mail in the communes of both former provinces: Kiên Giang's
 for 2018–2025 (2016 and 2017 come with its plans) and the former An Giang's for 2016–2025.
 
+Online public services in those communes make the demo's comparable series: at level 4 until
+2021, fully online from 2022 (Decree 42/2022), with a 2026 target on the latter.
+
 It also gives each province a programme: Kiên Giang's 2016–2020 IT-application plan, whose
 targets its 2016 and 2017 figures forecast, and the merged An Giang's 2026–2030 digital
 transformation programme, whose baseline year 2025 is a territory figure.
@@ -25,6 +28,7 @@ from plans.demo.builder import (
     Scope,
     _csv_text,
     officials,
+    procedures,
 )
 from plans.services.imports.programmes import PROGRAMME_COLUMNS
 from plans.services.imports.provinces import PROVINCE_COLUMNS
@@ -34,6 +38,10 @@ AN_GIANG = "89"
 AN_GIANG_NAME = "An Giang"
 MERGER_DAY = "2025-06-30"  # Kiên Giang's last day
 EMAIL = "OFFICIAL_EMAIL"
+# Online public services at level 4 until 2021, fully online ones from 2022 (Decree 42/2022):
+# the demo's comparable series, split where the classification changed.
+LEVEL4, FULL = "PUBLIC_SERVICES_L4", "PUBLIC_SERVICES_FULL"
+DECREE_42_YEAR = 2022
 
 PROVINCES = [
     (KIEN_GIANG, "Kiên Giang", "1976-02-20", MERGER_DAY, AN_GIANG),
@@ -74,6 +82,7 @@ AN_GIANG_2026 = DemoPlan(
     tasks="Kiện toàn hệ thống thông tin của UBND cấp xã sau sắp xếp đơn vị hành chính.",
     targets=(
         DemoTarget("AG1", EMAIL, "commune", ">=", "100", "percent", SAMPLE_TARGET_NOTE),
+        DemoTarget("AG2", FULL, "commune", ">=", "80", "percent", SAMPLE_TARGET_NOTE),
     ),
 )
 
@@ -150,6 +159,35 @@ def trend_results(agencies) -> list[DemoResult]:
     return results
 
 
+def _online_share(year: int) -> int:
+    """Return the percent of a commune's procedures offered online in ``year``: level 4 grows
+    from 5 % in 2016; counted as fully online from 2022 it starts again lower, at 35 %."""
+    if year < DECREE_42_YEAR:
+        return 5 + 3 * (year - 2016)
+    return 35 + 8 * (year - DECREE_42_YEAR)
+
+
+def services_results(agencies) -> list[DemoResult]:
+    """Return the communes' online services: level 4 to 2021, fully online from 2022."""
+    results = []
+    for year in range(2018, 2026):
+        scope = Scope(agencies, KIEN_GIANG, year)
+        for position, code in enumerate(scope.tier("commune")):
+            total = procedures("commune", position)
+            results.append(DemoResult(
+                year, code, LEVEL4 if year < DECREE_42_YEAR else FULL,
+                numerator=total * _online_share(year) // 100, denominator=total,
+            ))
+    for year in range(2016, 2026):
+        for position, (code, _name) in enumerate(FORMER_COMMUNES):
+            total = procedures("commune", position)
+            results.append(DemoResult(
+                year, code, LEVEL4 if year < DECREE_42_YEAR else FULL,
+                numerator=total * (_online_share(year) - 2) // 100, denominator=total,
+            ))
+    return results
+
+
 def an_giang_2026_results() -> list[DemoResult]:
     """Return the new communes' 2026 results: a mailbox short in every third one."""
     results = []
@@ -157,4 +195,7 @@ def an_giang_2026_results() -> list[DemoResult]:
         total = 2 * officials("commune", position)  # merged communes: about twice the staff
         results.append(DemoResult(2026, code, EMAIL, numerator=total - (position % 3 == 0) * 3,
                                   denominator=total))
+        handled = 2 * procedures("commune", position)
+        results.append(DemoResult(2026, code, FULL, numerator=handled * 70 // 100,
+                                  denominator=handled))
     return results

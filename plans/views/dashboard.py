@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.outputs import charts, exports, workbook
-from plans.outputs.territory_charts import territory_chart
+from plans.outputs.territory_charts import comparable_chart, territory_chart
 from plans.policy.access import (
     check_plan_visible,
     get_plan_for_user,
@@ -27,6 +27,7 @@ from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
+from plans.selectors.comparable import comparable_series
 from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
@@ -248,7 +249,9 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
     counts and result sums for all of them at once.
     """
     province = get_province_for_user(request.user, province_code)
-    indicator = get_object_or_404(Indicator, code=indicator_code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("predecessor"), code=indicator_code
+    )
     rows = selectors.targets_progress(
         Target.objects.filter(
             plan__in=without_hidden_drafts(request.user, province.plans.all()),
@@ -291,18 +294,36 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 target_label=_("Chỉ tiêu của từng năm"),
             )
         )
+    scopes = list(dict.fromkeys((row.target.tier_list, row.target.unit) for row in rows))
+
+    def targets_of(tiers, unit) -> dict:
+        return {row.target.plan.year: row.target.value for row in rows
+                if (row.target.tier_list, row.target.unit) == (tiers, unit)}
+
+    # An indicator that replaced another (Decree 42/2022): one series, split where it changed.
+    comparable = [
+        (
+            found,
+            comparable_chart(
+                found, targets=targets_of(found.tiers, found.unit),
+                title=_("%(indicator)s – chuỗi số liệu so sánh được, tỉnh %(province)s") % {
+                    "indicator": indicator.name, "province": province.name,
+                },
+                title_id=f"comparable-title-{index}",
+            ),
+        )
+        for index, found in enumerate(
+            comparable_series(province=province, indicator=indicator, scopes=scopes), start=1
+        )
+    ]
     # A merged province: the figures of the territory it covers now, before the merger too.
-    trends = territory_trends(
-        province=province, indicator=indicator,
-        scopes=list(dict.fromkeys((row.target.tier_list, row.target.unit) for row in rows)),
-    )
+    trends = territory_trends(province=province, indicator=indicator, scopes=scopes)
     territory = [
         (
             trend,
             territory_chart(
                 trend,
-                targets={row.target.plan.year: row.target.value for row in rows
-                         if (row.target.tier_list, row.target.unit) == (trend.tiers, trend.unit)},
+                targets=targets_of(trend.tiers, trend.unit),
                 title=_("%(indicator)s – địa bàn tỉnh %(province)s hiện nay") % {
                     "indicator": indicator.name, "province": province.name,
                 },
@@ -315,7 +336,7 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
         request,
         "plans/dashboard_trend.html",
         {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit,
-         "territory": territory},
+         "territory": territory, "comparable": comparable},
     )
 
 

@@ -96,3 +96,20 @@ def test_the_merged_provinces_trend_reaches_back_before_the_merger(page, live_se
     page.goto(f"{live_server.url}/dashboard/89/programme/CDS-2026-2030/")
     assert "Không tiến triển hoặc đi lùi" in page.locator(".forecast-line").first.inner_text()
     shoot(page, "merger-programme-390.png")
+
+
+def test_fully_online_services_carry_on_the_level_4_series_with_a_marked_break(
+    page, live_server, login, demo_leader
+):
+    login(page, live_server, demo_leader)
+    for label, width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        response = page.goto(f"{live_server.url}/dashboard/89/trend/PUBLIC_SERVICES_FULL/")
+        assert response is not None and response.status == 200
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        table = page.locator("table.comparable-table")
+        assert table.locator("tr.before-break").count() == 6  # 2016–2021, level 4
+        assert table.locator("tr.after-break").count() == 5  # 2022–2026, fully online
+        assert "từ năm 2022" in table.locator("tr.break-row").inner_text()
+        assert "Nghị định số 42/2022/NĐ-CP" in page.locator(".break-note").inner_text()
+        shoot(page, f"comparable-trend-{label}.png")

@@ -95,8 +95,9 @@ def test_it_prints_a_summary(demo):
     assert "Kết quả mẫu Kiên Giang 2017: 679 dòng — tạo mới 679" in demo
     assert "Tỉnh và sáp nhập: 2 dòng — tạo mới 0, cập nhật 2, giữ nguyên 0." in demo
     assert "Chương trình nhiều năm: 5 dòng — tạo mới 5" in demo
-    # 1631 results of the four plans of the articles, 1216 of the merged An Giang's communes.
-    assert "Dữ liệu mẫu: 3 tỉnh, 366 đơn vị, 5 kế hoạch, 15 chỉ tiêu, 2847 kết quả mẫu." in demo
+    # 1631 results of the four plans of the articles, 2432 of the merged An Giang's communes
+    # (official e-mail, and online services at level 4 then fully online).
+    assert "Dữ liệu mẫu: 3 tỉnh, 366 đơn vị, 5 kế hoạch, 16 chỉ tiêu, 4063 kết quả mẫu." in demo
     assert "Tài khoản demo" not in demo
 
 
