@@ -39,6 +39,9 @@ DEMO_ACCOUNTS = [
     ("lanhdao_hungyen", Profile.Role.LEADER, (builder.HUNG_YEN,), ()),
     # Sở Nội vụ and UBND phường Vĩnh Thanh.
     ("baocao_kiengiang", Profile.Role.REPORTER, (builder.KIEN_GIANG,), ("91-SNV", "91-X30733")),
+    # The merged An Giang's people, who read the former Kiên Giang's years too.
+    ("canbo_angiang", Profile.Role.OFFICER, (merger.AN_GIANG,), ()),
+    ("lanhdao_angiang", Profile.Role.LEADER, (merger.AN_GIANG, builder.KIEN_GIANG), ()),
 ]
 
 

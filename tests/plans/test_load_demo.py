@@ -391,6 +391,10 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
     assert profiles["canbo_hungyen"] == (Profile.Role.OFFICER, ["33"])
     assert profiles["lanhdao_hungyen"] == (Profile.Role.LEADER, ["33"])
     assert profiles["baocao_kiengiang"] == (Profile.Role.REPORTER, ["91"])
+    # The merged An Giang (plans.demo.merger): its officer, and a leader who reads the former
+    # Kiên Giang too.
+    assert profiles["canbo_angiang"] == (Profile.Role.OFFICER, ["89"])
+    assert profiles["lanhdao_angiang"] == (Profile.Role.LEADER, ["89", "91"])
     reporter = Profile.objects.get(user__username="baocao_kiengiang")
     assert sorted(reporter.agencies.values_list("code", "tier")) == [
         ("91-SNV", "department"), ("91-X30733", "commune"),
@@ -398,7 +402,8 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
 
     # A second run resets every password: the old ones stop working.
     again = load_demo()
-    assert get_user_model().objects.count() == 6
+    # The six accounts of the articles' provinces and the merged An Giang's two, not twice.
+    assert get_user_model().objects.count() == 8
     assert authenticate(username="canbo_kiengiang", password=passwords["canbo_kiengiang"]) is None
     assert passwords["canbo_kiengiang"] not in again
 
