@@ -69,6 +69,12 @@ def test_the_programme_page_shows_each_forecast_beside_its_chart(page, live_serv
     assert link.inner_text() == "Kế hoạch ứng dụng CNTT giai đoạn 2016–2020 (dữ liệu mẫu)"
     link.click()
     page.wait_for_url("**/dashboard/91/programme/CNTT-2016-2020/")
+    # The printed report's section on the programmes.
+    page.goto(f"{live_server.url}/dashboard/91/2017/report/")
+    section = page.locator("table.programme-forecasts")
+    assert section.locator("tbody tr").count() == 4
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "report-programmes.png"))
 
 
 def test_the_merged_provinces_trend_reaches_back_before_the_merger(page, live_server, login,

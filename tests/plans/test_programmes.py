@@ -333,3 +333,24 @@ def test_an_admin_lists_and_edits_programmes_with_their_targets(client, admin_us
         listing.content.decode()
     )
     assert page.status_code == 200 and "OFFICIAL_EMAIL" in page.content.decode()
+
+
+def test_the_year_dashboard_reads_its_forecasts_in_constant_queries(
+    client, leader_a, programme_a, indicator, django_assert_num_queries
+):
+    login(client, leader_a)
+    # The dashboard's 16 (see test_dashboard_pages), of which the programme targets' lookup;
+    # with programme targets found: provinces (for predecessors), agency counts, result sums,
+    # milestones
+    with django_assert_num_queries(20):
+        client.get(year_url())
+    plan = programme_a["plan"]
+    for code in ("LAN", "FIBRE", "WEB_PORTAL"):
+        Target.objects.create(plan=plan, indicator=indicator(code), tiers="department",
+                              value=Decimal("100"))
+        ProgrammeTarget.objects.create(programme=programme_a["programme"],
+                                       indicator=indicator(code), tiers="department",
+                                       value=Decimal("100"))
+    with django_assert_num_queries(20):
+        response = client.get(year_url())
+    assert sum(len(found) for found in response.context["programme_forecasts"].values()) == 4
