@@ -66,6 +66,17 @@ class Status(models.TextChoices):
     NO_DATA = "no_data", _("Chưa có số liệu")
 
 
+class ForecastStatus(models.TextChoices):
+    """Where a programme target is heading by its last year, as plans.rules.forecast says."""
+
+    MET = "met", _("Đã đạt")
+    ON_TRACK = "on_track", _("Đúng tiến độ")
+    SLOW = "slow", _("Chậm")
+    NO_PROGRESS = "no_progress", _("Không tiến triển hoặc đi lùi")
+    MISSED = "missed", _("Không đạt khi kết thúc chương trình")
+    NO_DATA = "no_data", _("Chưa đủ số liệu")
+
+
 class PlanStatus(models.TextChoices):
     """Where a plan stands: drafted, being carried out, or closed with its review."""
 

@@ -1,4 +1,4 @@
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -68,6 +68,25 @@ class Indicator(models.Model):
     legal_basis_en = models.TextField(_("căn cứ pháp lý (tiếng Anh)"), blank=True)
     source_vi = models.TextField(_("nguồn số liệu (tiếng Việt)"), blank=True)
     source_en = models.TextField(_("nguồn số liệu (tiếng Anh)"), blank=True)
+    # A comparable series across a change of definition (Decree 42/2022 turned services at
+    # level 3 and 4 into partly and fully online ones): from ``from_year`` on, this indicator
+    # replaces ``predecessor``, and a trend shows the earlier years from the predecessor.
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("chỉ tiêu trước đây"),
+        help_text=_("Chỉ tiêu mà chỉ tiêu này thay thế, ví dụ PUBLIC_SERVICES_L3."),
+    )
+    from_year = models.PositiveSmallIntegerField(
+        _("thay thế từ năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Năm đầu tiên số liệu theo chỉ tiêu này thay cho chỉ tiêu trước đây."),
+    )
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -82,6 +101,21 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=models.Q(group__in=Group.values),
                 name="indicator_group_valid",
+            ),
+            # A trend splits a series at from_year: a predecessor needs its year, and the
+            # other way round.
+            models.CheckConstraint(
+                condition=models.Q(predecessor__isnull=True, from_year__isnull=True)
+                | models.Q(predecessor__isnull=False, from_year__isnull=False),
+                name="indicator_predecessor_with_year",
+                violation_error_message=_(
+                    "Chỉ tiêu trước đây và năm thay thế phải ghi cùng nhau."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("pk")),
+                name="indicator_not_own_predecessor",
+                violation_error_message=_("Một chỉ tiêu không thể thay thế chính nó."),
             ),
         ]
 

@@ -11,11 +11,11 @@ from plans.admin.api import ApiTokenAdmin
 from plans.admin.history import ChangeAdmin, HistoryPaginator, HistoryQuerySet
 from plans.admin.places import ActiveInYearFilter, AgencyAdmin, ProvinceAdmin
 from plans.admin.planning import PlanAdmin, TargetInline
+from plans.admin.programmes import ProgrammeAdmin
 from plans.admin.results import ResultAdmin
 
 __all__ = [
     "AccountAdmin", "ActiveInYearFilter", "AgencyAdmin", "ApiTokenAdmin", "ChangeAdmin",
-    "HistoryPaginator",
-    "HistoryQuerySet", "PlanAdmin", "ProfileInline", "ProvinceAdmin", "ResultAdmin",
-    "TargetInline",
+    "HistoryPaginator", "HistoryQuerySet", "PlanAdmin", "ProfileInline", "ProgrammeAdmin",
+    "ProvinceAdmin", "ResultAdmin", "TargetInline",
 ]

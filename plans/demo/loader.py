@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.demo import builder
+from plans.demo import builder, merger
 from plans.models import Agency, Change, Plan, Profile, Province
 from plans.services.accounts import account_create, password_generate
 from plans.services.history import change_record
@@ -23,6 +23,8 @@ from plans.services.imports import (
     results_import,
     targets_import,
 )
+from plans.services.imports.programmes import programmes_import
+from plans.services.imports.provinces import provinces_import
 from plans.services.plans import plan_status_record
 
 DEMO = Change.Channel.DEMO
@@ -37,6 +39,9 @@ DEMO_ACCOUNTS = [
     ("lanhdao_hungyen", Profile.Role.LEADER, (builder.HUNG_YEN,), ()),
     # Sở Nội vụ and UBND phường Vĩnh Thanh.
     ("baocao_kiengiang", Profile.Role.REPORTER, (builder.KIEN_GIANG,), ("91-SNV", "91-X30733")),
+    # The merged An Giang's people, who read the former Kiên Giang's years too.
+    ("canbo_angiang", Profile.Role.OFFICER, (merger.AN_GIANG,), ()),
+    ("lanhdao_angiang", Profile.Role.LEADER, (merger.AN_GIANG, builder.KIEN_GIANG), ()),
 ]
 
 
@@ -101,6 +106,7 @@ def demo_load(*, accounts: bool = True) -> DemoReport:
                 plan_status_record(plan=plan, old_status=Plan.Status.OPEN, user=None,
                                    channel=DEMO)
                 report.plans_changed += 1
+        demo_merger_load(report=report, agencies=agencies)
         if accounts:
             report.accounts = [
                 demo_account_reset(
@@ -109,6 +115,39 @@ def demo_load(*, accounts: bool = True) -> DemoReport:
                 for username, role, codes, agencies in DEMO_ACCOUNTS
             ]
     return report
+
+
+def demo_merger_load(*, report: DemoReport, agencies) -> None:
+    """Load the merged An Giang (plans.demo.merger): its agencies, the merger, its 2026 plan,
+    the communes' results back to 2016, and both provinces' programmes."""
+    report.imports.append(
+        (_("Đơn vị tỉnh An Giang"),
+         agencies_import(source=merger.agencies_csv().encode(), channel=DEMO))
+    )
+    report.imports.append(
+        (_("Tỉnh và sáp nhập"), provinces_import(source=merger.provinces_csv().encode()))
+    )
+    report.imports.append(
+        (_("Chỉ tiêu kế hoạch"),
+         targets_import(source=builder.targets_csv([merger.AN_GIANG_2026]).encode(),
+                        channel=DEMO))
+    )
+    plan, changed = demo_plan_describe(
+        spec=merger.AN_GIANG_2026, province=Province.objects.get(code=merger.AN_GIANG)
+    )
+    report.plans_changed += changed
+    results = merger.trend_results(agencies + merger.an_giang_agencies())
+    results += merger.services_results(agencies + merger.an_giang_agencies())
+    results += merger.an_giang_2026_results()
+    report.imports.append(
+        (_("Kết quả mẫu các xã trên địa bàn An Giang"),
+         results_import(source=builder.results_csv(results).encode(), channel=DEMO,
+                        is_sample=True))
+    )
+    report.imports.append(
+        (_("Chương trình nhiều năm"),
+         programmes_import(source=merger.programmes_csv().encode()))
+    )
 
 
 def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[Plan, bool]:

@@ -2,6 +2,7 @@
 
 - places: Province, Agency (and the active-year rule), Profile
 - planning: Plan, Target
+- programmes: Programme, ProgrammeTarget (multi-year programmes)
 - results: Result (and the rule its figures keep)
 - reporting: Submission, Evidence
 - history: Change
@@ -20,11 +21,12 @@ from plans.models.places import (
     year_validators,
 )
 from plans.models.planning import Plan, Target
+from plans.models.programmes import Programme, ProgrammeTarget
 from plans.models.reporting import Evidence, Submission, evidence_file_name
 from plans.models.results import Result, result_errors
 
 __all__ = [
     "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "Plan", "Profile",
-    "Province", "Result", "Submission", "Target", "active_in_year", "evidence_file_name",
-    "result_errors", "year_validators",
+    "Programme", "ProgrammeTarget", "Province", "Result", "Submission", "Target",
+    "active_in_year", "evidence_file_name", "result_errors", "year_validators",
 ]

@@ -32,14 +32,55 @@ class Province(models.Model):
         help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê, ví dụ 91 (Kiên Giang)."),
     )
     name = models.CharField(_("tên tỉnh"), max_length=120, unique=True)
+    # The 2025 merger (provinces.csv): a province ends on a day and its territory goes on under
+    # its successor, whose pre-merger figures are its predecessors' (plans.selectors.territory).
+    active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("tỉnh kế thừa"),
+        help_text=_("Tỉnh tiếp nhận địa bàn khi tỉnh này kết thúc (sáp nhập)."),
+    )
 
     class Meta:
         verbose_name = _("tỉnh")
         verbose_name_plural = pgettext_lazy("plural", "tỉnh")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_to__isnull=True)
+                | Q(active_from__lte=F("active_to")),
+                name="province_active_range",
+                violation_error_message=_("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."),
+            ),
+            # A successor takes over when the province ends: no successor without an end.
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(active_to__isnull=False),
+                name="province_successor_after_end",
+                violation_error_message=_("Chỉ tỉnh đã kết thúc mới có tỉnh kế thừa."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")),
+                name="province_not_own_successor",
+                violation_error_message=_("Một tỉnh không thể kế thừa chính nó."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def is_active_in(self, year: int) -> bool:
+        """Return True if the province exists on some day of ``year`` (a blank bound is open)."""
+        return active_in_year(
+            self.active_from.year if self.active_from else None,
+            self.active_to.year if self.active_to else None,
+            year,
+        )
 
 
 class Agency(models.Model):

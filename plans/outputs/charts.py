@@ -114,11 +114,13 @@ def trend_svg(
     title: str,
     format_number,
     target_label: str,
+    title_id: str = "trend-title",
 ) -> SafeString:
     """Return a line chart of achieved values by year with each year's target marked.
 
     ``format_number`` formats an axis label in the active language (``85,0``); ``target_label``
-    names the target marks in the legend. ``years`` is the x axis, oldest first.
+    names the target marks in the legend. ``years`` is the x axis, oldest first. ``title_id``
+    keeps the title's id unique when a page shows several charts.
     """
     width, left, right, top, plot_h = 640, 56, 16, 16, 212
     # Two legend entries per row under the x axis, the target mark on a row of its own.
@@ -144,11 +146,12 @@ def trend_svg(
     parts = [
         format_html(
             '<svg class="trend" viewBox="0 0 {w} {h}" width="100%" role="img" '
-            'aria-labelledby="trend-title" focusable="false">'
-            '<title id="trend-title">{title}</title>',
+            'aria-labelledby="{title_id}" focusable="false">'
+            '<title id="{title_id}">{title}</title>',
             w=width,
             h=height,
             title=title,
+            title_id=title_id,
         )
     ]
     # Grid and y axis labels: five steps.

@@ -369,7 +369,7 @@ def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) 
 
 
 def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), as_of,
-                  exported_at) -> bytes:
+                  exported_at, forecasts=()) -> bytes:
     """Return the progress workbook of ``province`` for ``year``.
 
     ``plan`` may be None (results without a plan); ``groups`` are the dashboard's groups of
@@ -378,7 +378,8 @@ def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), 
     :func:`plans.selectors.progress.scope_figures` gives; ``untargeted`` are
     :func:`plans.selectors.progress.untargeted_figures`, written on a last sheet when there are any;
     ``as_of`` is :func:`plans.selectors.progress.figures_as_of`; ``exported_at`` the time of the
-    export.
+    export; ``forecasts`` the programme targets the plan's targets are milestones of
+    (:func:`plans.selectors.programmes.plan_forecasts`), on a sheet of their own when any.
     """
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
@@ -397,6 +398,13 @@ def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), 
         sheet = book.create_sheet(untargeted_name)
         _untargeted_sheet(sheet, untargeted=untargeted, labels=labels, province=province,
                           year=year, as_of_line=as_of_line)
+    if forecasts:
+        # Imported here: the programmes sheet builds on this module's cells and set-up.
+        from plans.outputs.programme_sheet import forecasts_sheet
+
+        sheet = book.create_sheet(_("Chương trình")[:SHEET_NAME_MAX])
+        forecasts_sheet(sheet, forecasts=forecasts, province=province, year=year,
+                        as_of_line=as_of_line)
 
     output = BytesIO()
     book.save(output)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from plans.models import Agency, Evidence, Plan, Profile, Province
+from plans.models import Agency, Evidence, Plan, Profile, Programme, Province
 from plans.words.messages import plan_closed_message, plan_draft_message
 
 
@@ -173,6 +173,17 @@ def get_plan_for_user(
     if not write:
         check_plan_visible(user, plan)
     return plan
+
+
+def get_programme_for_user(user, code: str, programme_code: str) -> Programme:
+    """Return the programme ``programme_code`` of province ``code`` if ``user`` may read it.
+
+    Looked up through its province: another province's programme answers 404 like a missing one.
+    """
+    province = get_province_for_user(user, code)
+    return get_object_or_404(
+        Programme.objects.select_related("province"), province=province, code=programme_code
+    )
 
 
 def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = False) -> Agency:

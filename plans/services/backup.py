@@ -59,10 +59,13 @@ def write_indicators(file: TextIO, *, provinces: Iterable[str] | None = None) ->
     carries the indicators that its targets and results name, the admins' own included.
     """
     writer = _writer(file, INDICATOR_COLUMNS)
-    rows = Indicator.objects.order_by("position", "code").values_list(*INDICATOR_COLUMNS)
+    # The last two columns name the predecessor by its code (Indicator.predecessor).
+    rows = Indicator.objects.order_by("position", "code").values_list(
+        *INDICATOR_COLUMNS[:-2], "predecessor__code", "from_year"
+    )
     count = 0
-    for row in rows:
-        writer.writerow(row)
+    for *row, predecessor, from_year in rows:
+        writer.writerow((*row, _text(predecessor), _text(from_year)))
         count += 1
     return count
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plans.views import dashboard
+from plans.views import dashboard, programmes
 
 urlpatterns = [
     path("", dashboard.dashboard_index, name="dashboard_index"),
@@ -11,6 +11,11 @@ urlpatterns = [
         "<str:province_code>/trend/<str:indicator_code>/",
         dashboard.dashboard_trend,
         name="dashboard_trend",
+    ),
+    path(
+        "<str:province_code>/programme/<str:programme_code>/",
+        programmes.dashboard_programme,
+        name="dashboard_programme",
     ),
     path("<str:province_code>/<int:year>/", dashboard.dashboard_plan, name="dashboard_plan"),
     path(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
 from plans.outputs import charts, exports, workbook
+from plans.outputs.territory_charts import comparable_chart, territory_chart
 from plans.policy.access import (
     check_plan_visible,
     get_plan_for_user,
@@ -24,7 +25,10 @@ from plans.policy.access import (
 from plans.rules import progress
 from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
+from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
+from plans.selectors.comparable import comparable_series
+from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
 from plans.words.wording import number_text, whole_percent_text
@@ -94,6 +98,11 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "reports": selectors.submission_counts(
             plan, {tier for row in rows for tier in row.target.tier_list}
         ) if plan else None,
+        # The programme targets each plan target is a milestone of, with their forecasts.
+        "programme_forecasts": programme_selectors.plan_forecasts(
+            plan, [row.target for row in rows],
+            plans=without_hidden_drafts(request.user, Plan.objects.all()),
+        ) if plan and rows else {},
     }
 
 
@@ -154,6 +163,7 @@ def dashboard_plan(request, province_code: str, year: int):
     """Show a province's targets of a year: headline, one row per target, untargeted figures."""
     context = _province_year_context(request, province_code, year)
     context["sees_several"] = provinces_for_user(request.user)[:2].count() > 1
+    context["programmes"] = programme_selectors.province_programmes(context["province"])
     return render(request, "plans/dashboard_plan.html", context)
 
 
@@ -172,11 +182,15 @@ def dashboard_report(request, province_code: str, year: int):
     context["tasks"] = [line.strip() for line in (plan.tasks if plan else "").splitlines()
                         if line.strip()]
     # Sections after "I. Căn cứ" are numbered in order, leaving out those with nothing to say.
-    numerals = iter(["II", "III", "IV"])
+    numerals = iter(["II", "III", "IV", "V"])
+    context["report_forecasts"] = [
+        item for items in context["programme_forecasts"].values() for item in items
+    ]
     context["numbers"] = {
         section: next(numerals)
         for section, present in (
             ("results", context["total"]),
+            ("programmes", context["report_forecasts"]),
             ("untargeted", context["untargeted"]),
             ("tasks", context["tasks"]),
         )
@@ -235,7 +249,9 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
     counts and result sums for all of them at once.
     """
     province = get_province_for_user(request.user, province_code)
-    indicator = get_object_or_404(Indicator, code=indicator_code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("predecessor"), code=indicator_code
+    )
     rows = selectors.targets_progress(
         Target.objects.filter(
             plan__in=without_hidden_drafts(request.user, province.plans.all()),
@@ -278,10 +294,49 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
                 target_label=_("Chỉ tiêu của từng năm"),
             )
         )
+    scopes = list(dict.fromkeys((row.target.tier_list, row.target.unit) for row in rows))
+
+    def targets_of(tiers, unit) -> dict:
+        return {row.target.plan.year: row.target.value for row in rows
+                if (row.target.tier_list, row.target.unit) == (tiers, unit)}
+
+    # An indicator that replaced another (Decree 42/2022): one series, split where it changed.
+    comparable = [
+        (
+            found,
+            comparable_chart(
+                found, targets=targets_of(found.tiers, found.unit),
+                title=_("%(indicator)s – chuỗi số liệu so sánh được, tỉnh %(province)s") % {
+                    "indicator": indicator.name, "province": province.name,
+                },
+                title_id=f"comparable-title-{index}",
+            ),
+        )
+        for index, found in enumerate(
+            comparable_series(province=province, indicator=indicator, scopes=scopes), start=1
+        )
+    ]
+    # A merged province: the figures of the territory it covers now, before the merger too.
+    trends = territory_trends(province=province, indicator=indicator, scopes=scopes)
+    territory = [
+        (
+            trend,
+            territory_chart(
+                trend,
+                targets=targets_of(trend.tiers, trend.unit),
+                title=_("%(indicator)s – địa bàn tỉnh %(province)s hiện nay") % {
+                    "indicator": indicator.name, "province": province.name,
+                },
+                title_id=f"territory-title-{index}",
+            ),
+        )
+        for index, trend in enumerate(trends, start=1)
+    ]
     return render(
         request,
         "plans/dashboard_trend.html",
-        {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit},
+        {"province": province, "indicator": indicator, "rows": rows, "charts": charts_by_unit,
+         "territory": territory, "comparable": comparable},
     )
 
 
@@ -341,6 +396,10 @@ def dashboard_xlsx(request, province_code: str, year: int):
         year=year,
         exclude_indicator_ids={item.target.indicator_id for item in items},
     )
+    forecasts = programme_selectors.plan_forecasts(
+        plan, [item.target for item in items],
+        plans=without_hidden_drafts(request.user, Plan.objects.all()),
+    ) if plan and items else {}
     content = workbook.progress_xlsx(
         province=province,
         year=year,
@@ -353,6 +412,7 @@ def dashboard_xlsx(request, province_code: str, year: int):
             targets=[item.target for item in items],
         ),
         exported_at=timezone.now(),
+        forecasts=[item for found in forecasts.values() for item in found],
     )
     response = HttpResponse(
         content,

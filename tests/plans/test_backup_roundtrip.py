@@ -24,13 +24,16 @@ from plans.services.imports.indicators import FIELDS as INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
 
-FILES = ("indicators.csv", "agencies.csv", "targets.csv", "results.csv")
+FILES = ("indicators.csv", "agencies.csv", "provinces.csv", "targets.csv", "results.csv",
+         "programmes.csv")
 # In the order of a restore: each file names what the ones before it created.
 RESTORE = (
     ("import_indicators", "indicators.csv"),
     ("import_agencies", "agencies.csv"),
+    ("import_provinces", "provinces.csv"),
     ("import_targets", "targets.csv"),
     ("import_results", "results.csv"),
+    ("import_programmes", "programmes.csv"),
 )
 
 VIETNAMESE = "Ứng dụng CNTT ở cấp xã, phường — đạt 80%"
@@ -64,7 +67,8 @@ def nfc(value):
 
 def state():
     """Return every row the four files carry, field by field, text in NFC."""
-    indicators = Indicator.objects.values_list("code", *INDICATOR_FIELDS)
+    indicators = Indicator.objects.values_list("code", *INDICATOR_FIELDS, "predecessor__code",
+                                               "from_year")
     agencies = Agency.objects.values_list(
         "province__code", "province__name", "code", "name", "tier", "parent__code",
         "active_from", "active_to",
@@ -94,8 +98,12 @@ def empty_database():
     Agency.objects.update(parent=None)
     Agency.objects.all().delete()
     Province.objects.all().delete()
+    Indicator.objects.update(predecessor=None, from_year=None)
     Indicator.objects.all().delete()
     importlib.import_module("indicators.migrations.0002_standard_catalogue").install(
+        django_apps, None
+    )
+    importlib.import_module("indicators.migrations.0005_i22_indicator_predecessor").link(
         django_apps, None
     )
 
@@ -201,7 +209,8 @@ def test_the_backup_files_carry_no_formula_guard(data, tmp_path):
     assert not any(note.startswith("'=") for note in notes)
     assert ["91", "Kiên Giang", "91-TTCNTT", "-Trung tâm CNTT, \"Sở TT&TT\"", "department",
             "91-STTTT", "", ""] in rows["agencies.csv"]
-    assert rows["indicators.csv"][0] == ["code", *INDICATOR_FIELDS]
+    assert rows["indicators.csv"][0] == ["code", *INDICATOR_FIELDS, "predecessor_code",
+                                         "from_year"]
     added = next(row for row in rows["indicators.csv"] if row[0] == "AI_SYSTEMS")
     assert added[5] == "=Số hệ thống\r(đang chạy)"
 

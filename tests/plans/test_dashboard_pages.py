@@ -276,9 +276,10 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
     login(client, leader_a)
     # session, user, profile, province, plan, targets, agency counts, result sums,
     # untargeted indicators, sample results, when the figures last changed (with the agencies
-    # yet to report), reports submitted and approved, agencies in scope, provinces of the user
-    # (compare link)
-    with django_assert_num_queries(14):
+    # yet to report), reports submitted and approved, agencies in scope, programme targets the
+    # plan's targets are milestones of (none here), provinces of the user (compare link), the
+    # province's programmes
+    with django_assert_num_queries(16):
         client.get(plan_url())
     add_agencies(province_a, 30)
     Target.objects.create(
@@ -292,7 +293,7 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("DIGITAL_SIGNATURE"), value=0)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get(plan_url())
     assert response.context["total"] == 6
     assert [(item.indicator.code, [line.tier for line in item.lines])
@@ -319,14 +320,14 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
     url = reverse("plans:dashboard_report", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums,
     # untargeted indicators, sample results, when the figures last changed, reports submitted
-    # and approved, agencies in scope
-    with django_assert_num_queries(13):
+    # and approved, agencies in scope, programme targets the plan's targets are milestones of
+    with django_assert_num_queries(14):
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert len(response.context["untargeted"]) == 3
 
@@ -412,8 +413,8 @@ def test_it_draws_the_trend_of_an_indicator_over_the_years(client, leader_a, tar
     login(client, leader_a)
     url = reverse("plans:dashboard_trend", args=["91", "SPECIALIZED_NETWORK"])
     # session, user, profile, province, indicator, targets of every year, agency counts,
-    # result sums
-    with django_assert_num_queries(8):
+    # result sums, the provinces (has it predecessors? none here: no territory series)
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert html.count("<svg class=\"trend\"") == 1
@@ -638,8 +639,9 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     url = reverse("plans:dashboard_xlsx", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums, agencies,
     # their display names (plans.selectors.naming), results, untargeted indicators, when the figures
-    # last changed (the summary no longer reads the export rows: its three queries are gone)
-    with django_assert_num_queries(13):
+    # last changed (the summary no longer reads the export rows: its three queries are gone),
+    # programme targets the plan's targets are milestones of
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -651,7 +653,7 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("OFFICIAL_EMAIL"), numerator=3, denominator=4)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url)
     sheet = load_workbook(io.BytesIO(response.content))["Ngoài kế hoạch"]
     assert [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)] == [

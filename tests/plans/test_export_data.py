@@ -4,7 +4,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plans.models import Agency, Change, Plan, Province, Result, Target
+from plans.models import (
+    Agency,
+    Change,
+    Plan,
+    Programme,
+    ProgrammeTarget,
+    Province,
+    Result,
+    Target,
+)
 from plans.outputs.exports import progress_csv
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +36,8 @@ def all_progress():
 def wipe():
     """Delete every province's data, as on the new server of a restore."""
     Change.objects.all().delete()
+    Programme.objects.all().delete()
+    Province.objects.update(successor=None)
     Result.objects.all().delete()
     Target.objects.all().delete()
     Plan.objects.all().delete()
@@ -38,18 +49,26 @@ def wipe():
 def test_the_demo_survives_export_wipe_and_import(tmp_path):
     call_command("load_demo", "--no-accounts")
     progress_before = all_progress()
-    assert len(progress_before) == 3
+    # Kiên Giang 2016 and 2017, Hưng Yên 2018, An Giang 2026.
+    assert len(progress_before) == 4
     files = export(tmp_path / "backup")
-    counts = (Agency.objects.count(), Target.objects.count(), Result.objects.count())
+    counts = (Agency.objects.count(), Target.objects.count(), Result.objects.count(),
+              ProgrammeTarget.objects.count(),
+              list(Province.objects.values_list("code", "active_to", "successor__code")))
     assert counts[2] > 100
 
     wipe()
     assert not Result.objects.exists()
-    for command, name in (("import_agencies", "agencies.csv"), ("import_targets", "targets.csv"),
-                          ("import_results", "results.csv")):
+    for command, name in (("import_agencies", "agencies.csv"),
+                          ("import_provinces", "provinces.csv"),
+                          ("import_targets", "targets.csv"),
+                          ("import_results", "results.csv"),
+                          ("import_programmes", "programmes.csv")):
         call_command(command, str(tmp_path / "backup" / name))
 
-    assert (Agency.objects.count(), Target.objects.count(), Result.objects.count()) == counts
+    assert (Agency.objects.count(), Target.objects.count(), Result.objects.count(),
+            ProgrammeTarget.objects.count(),
+            list(Province.objects.values_list("code", "active_to", "successor__code"))) == counts
     assert all_progress() == progress_before
     # And the export of the restored data is the same, byte for byte.
     assert export(tmp_path / "again") == files

@@ -67,8 +67,11 @@ def test_it_loads_both_provinces_and_their_agencies(demo):
     assert dict(Province.objects.values_list("code", "name")) == {
         "91": "Kiên Giang",
         "33": "Hưng Yên",
+        "89": "An Giang",
     }
-    assert Agency.objects.count() == 347
+    # The shared list of Kiên Giang and Hưng Yên, and An Giang's committee, 6 former and 12 new
+    # communes (plans.demo.merger).
+    assert Agency.objects.count() == 347 + 19
     active_2017 = Agency.objects.filter(Agency.active_in(2017))
     assert active_2017.filter(province__code="91", tier="department").count() == 20
     assert active_2017.filter(province__code="91", tier="district").count() == 15
@@ -90,7 +93,11 @@ def test_no_demo_agency_name_has_a_double_space(demo):
 def test_it_prints_a_summary(demo):
     assert "Đơn vị: 347 dòng — tạo mới 347, cập nhật 0, giữ nguyên 0." in demo
     assert "Kết quả mẫu Kiên Giang 2017: 679 dòng — tạo mới 679" in demo
-    assert "Dữ liệu mẫu: 2 tỉnh, 347 đơn vị, 4 kế hoạch, 14 chỉ tiêu, 1631 kết quả mẫu." in demo
+    assert "Tỉnh và sáp nhập: 2 dòng — tạo mới 0, cập nhật 2, giữ nguyên 0." in demo
+    assert "Chương trình nhiều năm: 5 dòng — tạo mới 5" in demo
+    # 1631 results of the four plans of the articles, 2432 of the merged An Giang's communes
+    # (official e-mail, and online services at level 4 then fully online).
+    assert "Dữ liệu mẫu: 3 tỉnh, 366 đơn vị, 5 kế hoạch, 16 chỉ tiêu, 4063 kết quả mẫu." in demo
     assert "Tài khoản demo" not in demo
 
 
@@ -384,6 +391,10 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
     assert profiles["canbo_hungyen"] == (Profile.Role.OFFICER, ["33"])
     assert profiles["lanhdao_hungyen"] == (Profile.Role.LEADER, ["33"])
     assert profiles["baocao_kiengiang"] == (Profile.Role.REPORTER, ["91"])
+    # The merged An Giang (plans.demo.merger): its officer, and a leader who reads the former
+    # Kiên Giang too.
+    assert profiles["canbo_angiang"] == (Profile.Role.OFFICER, ["89"])
+    assert profiles["lanhdao_angiang"] == (Profile.Role.LEADER, ["89", "91"])
     reporter = Profile.objects.get(user__username="baocao_kiengiang")
     assert sorted(reporter.agencies.values_list("code", "tier")) == [
         ("91-SNV", "department"), ("91-X30733", "commune"),
@@ -391,7 +402,8 @@ def test_it_creates_the_demo_accounts_and_prints_their_passwords_once(db, fast_h
 
     # A second run resets every password: the old ones stop working.
     again = load_demo()
-    assert get_user_model().objects.count() == 6
+    # The six accounts of the articles' provinces and the merged An Giang's two, not twice.
+    assert get_user_model().objects.count() == 8
     assert authenticate(username="canbo_kiengiang", password=passwords["canbo_kiengiang"]) is None
     assert passwords["canbo_kiengiang"] not in again
 

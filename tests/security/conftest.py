@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.models import Change, Evidence, Plan, Result, Submission, Target
+from plans.models import Change, Evidence, Plan, Programme, Result, Submission, Target
 from plans.services.evidence import evidence_add
 from tests.evidence_files import PDF
 
@@ -46,6 +46,9 @@ def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a, settings
         agency=agencies_a["91-SNV"], year=2017, indicator=indicator(TARGET_INDICATOR),
         file=io.BytesIO(PDF), original_name="minh chứng.pdf", description="", user=officer_a,
     )
+    # A programme, for its page (plans:dashboard_programme).
+    Programme.objects.create(province=plan_a.province, code="KH-2021-2025",
+                             name="Chuyển đổi số 2021–2025", first_year=2021, last_year=2025)
     plan_a.target = target
     plan_a.result = result
     plan_a.evidence = evidence

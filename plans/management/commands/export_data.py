@@ -7,28 +7,32 @@ from django.utils.translation import gettext_lazy
 
 from plans.models import Province
 from plans.services.backup import write_agencies, write_indicators, write_results, write_targets
+from plans.services.backup_programmes import write_programmes, write_provinces
 
 # In the order of a restore: each file names only what the ones before it created.
 FILES = (
     ("indicators.csv", write_indicators),
     ("agencies.csv", write_agencies),
+    ("provinces.csv", write_provinces),
     ("targets.csv", write_targets),
     ("results.csv", write_results),
+    ("programmes.csv", write_programmes),
 )
 
 
 class Command(BaseCommand):
     # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
     help = gettext_lazy(  # type: ignore[assignment]
-        "Ghi danh mục chỉ tiêu, đơn vị, chỉ tiêu kế hoạch và kết quả ra indicators.csv, "
-        "agencies.csv, targets.csv, results.csv trong thư mục DIR, đúng định dạng nhập "
-        "(docs/FORMATS.md), để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng "
-        "import_indicators, import_agencies, import_targets rồi import_results."
+        "Ghi danh mục chỉ tiêu, đơn vị, tỉnh, chỉ tiêu kế hoạch, kết quả và chương trình ra "
+        "indicators.csv, agencies.csv, provinces.csv, targets.csv, results.csv, "
+        "programmes.csv trong thư mục DIR, đúng định dạng nhập (docs/FORMATS.md), để sao lưu "
+        "hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, import_agencies, "
+        "import_provinces, import_targets, import_results rồi import_programmes."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("directory", metavar="DIR",
-                            help=_("Thư mục ghi bốn tệp (được tạo nếu chưa có)."))
+                            help=_("Thư mục ghi các tệp (được tạo nếu chưa có)."))
         parser.add_argument("--province", action="append", metavar="CODE",
                             help=_("Chỉ xuất tỉnh này; lặp lại cho nhiều tỉnh. Mặc định: tất cả."))
 

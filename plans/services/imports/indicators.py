@@ -27,12 +27,14 @@ from plans.services.imports.rows import (
     _limited,
     _required,
     _Rows,
+    _year,
 )
 from plans.services.tables import TableSource
 from plans.services.tables.columns import INDICATOR_COLUMNS
 
-# The fields an import sets, compared to tell an updated indicator from an unchanged one.
-FIELDS = INDICATOR_COLUMNS[1:]
+# The fields an import sets, compared to tell an updated indicator from an unchanged one; the
+# predecessor (predecessor_code, from_year) is compared and set apart, by code.
+FIELDS = INDICATOR_COLUMNS[1:-2]
 # PositiveSmallIntegerField: the range that both SQLite and PostgreSQL hold.
 MAX_POSITION = 32767
 
@@ -48,9 +50,14 @@ class _IndicatorRow:
     numerator_label: str
     denominator_label: str
     position: int
+    predecessor_code: str = ""
+    from_year: int | None = None
 
     def values(self) -> tuple:
         return tuple(getattr(self, name) for name in FIELDS)
+
+    def succession(self) -> tuple:
+        return (self.predecessor_code, self.from_year)
 
 
 def _max_length(name: str) -> int:
@@ -85,7 +92,8 @@ def _position(text: str) -> int:
 
 
 def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow | None:
-    code, name_vi, name_en, group, kind, numerator_label, denominator_label, position = fields
+    (code, name_vi, name_en, group, kind, numerator_label, denominator_label, position,
+     predecessor_code, from_year) = fields
     row = _IndicatorRow(
         line,
         code=check(_code, code),
@@ -98,7 +106,13 @@ def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow
         denominator_label=check(_limited, denominator_label, "denominator_label",
                                 max_length=_max_length("denominator_label")),
         position=check(_position, position),
+        predecessor_code=predecessor_code,
+        from_year=check(_year, from_year, "from_year", required=False),
     )
+    if bool(predecessor_code) != bool(from_year):
+        check.add(_("Cột predecessor_code và from_year phải ghi cùng nhau, hoặc cùng để trống."))
+    if predecessor_code and predecessor_code == code:
+        check.add(_("Một chỉ tiêu không thể thay thế chính nó."))
     return None if check.problems else row
 
 
@@ -110,7 +124,8 @@ def indicators_import(*, source: TableSource, dry_run: bool = False) -> ImportRe
     """
     report = ImportReport(kind="indicators", dry_run=dry_run)
     with transaction.atomic():
-        rows = _Rows(report, source, INDICATOR_COLUMNS)
+        # A backup written before indicators had predecessors lacks the last two columns.
+        rows = _Rows(report, source, INDICATOR_COLUMNS, optional=INDICATOR_COLUMNS[-2:])
         parsed: dict[str, _IndicatorRow] = {}
         for line, fields in rows:
             check = _Check()
@@ -124,18 +139,28 @@ def indicators_import(*, source: TableSource, dry_run: bool = False) -> ImportRe
                 assert row is not None  # a row is None only with problems
                 parsed[row.code] = row
 
-        found = Indicator.objects.filter(code__in=parsed).order_by()
+        found = Indicator.objects.filter(code__in=parsed).select_related("predecessor")
         if not dry_run:
             # Nobody may change these indicators between this check and our write.
-            found = found.select_for_update()
-        existing = {indicator.code: indicator for indicator in found}
+            found = found.select_for_update(of=("self",))
+        existing = {indicator.code: indicator for indicator in found.order_by()}
+        predecessors = set(parsed) | set(Indicator.objects.filter(
+            code__in={row.predecessor_code for row in parsed.values() if row.predecessor_code}
+        ).values_list("code", flat=True))
         created: list[_IndicatorRow] = []
         updated: list[tuple[Indicator, _IndicatorRow]] = []
         for row in parsed.values():
+            if row.predecessor_code and row.predecessor_code not in predecessors:
+                rows.error(row.line, _("Không có chỉ tiêu mã “%(code)s” (predecessor_code) trong "
+                                       "tệp hay trong danh mục.") % {"code": row.predecessor_code})
+                continue
             indicator = existing.get(row.code)
             if indicator is None:
                 created.append(row)
-            elif tuple(getattr(indicator, name) for name in FIELDS) != row.values():
+            elif (
+                tuple(getattr(indicator, name) for name in FIELDS) != row.values()
+                or _succession(indicator) != row.succession()
+            ):
                 updated.append((indicator, row))
             else:
                 report.unchanged += 1
@@ -170,6 +195,12 @@ def _refuse_kind_changes(rows: _Rows, updated: list) -> None:
         )
 
 
+def _succession(indicator: Indicator) -> tuple:
+    """Return what an indicator replaces as a file writes it: (predecessor code, from year)."""
+    predecessor = indicator.predecessor.code if indicator.predecessor is not None else ""
+    return (predecessor, indicator.from_year)
+
+
 def _indicators_write(created: list[_IndicatorRow], updated: list) -> None:
     Indicator.objects.bulk_create(
         [Indicator(code=row.code, **dict(zip(FIELDS, row.values(), strict=True)))
@@ -179,3 +210,12 @@ def _indicators_write(created: list[_IndicatorRow], updated: list) -> None:
         for name, value in zip(FIELDS, row.values(), strict=True):
             setattr(indicator, name, value)
     Indicator.objects.bulk_update([indicator for indicator, _row in updated], list(FIELDS))
+    # Predecessors last: one may be an indicator created just above.
+    rows = [*created, *(row for _indicator, row in updated)]
+    ids = dict(Indicator.objects.filter(
+        code__in={row.predecessor_code for row in rows if row.predecessor_code}
+    ).values_list("code", "pk"))
+    for row in rows:
+        Indicator.objects.filter(code=row.code).update(
+            predecessor_id=ids.get(row.predecessor_code), from_year=row.from_year
+        )

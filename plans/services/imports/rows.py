@@ -90,10 +90,12 @@ class _Rows:
         self, report: ImportReport, source: TableSource, columns: Sequence[str],
         budget: ReadBudget | None = None,
         *, sheet_names: Sequence[str] = (), ignored: Sequence[str] = (),
+        optional: Sequence[str] = (),
     ) -> None:
         self.report = report
         self.columns = columns
         self.ignored = ignored
+        self.optional = optional
         self.source = source
         self.budget = budget
         self.sheet_names = sheet_names
@@ -104,6 +106,7 @@ class _Rows:
             for line, fields, problem in read_table(
                 self.source, columns=self.columns, budget=self.budget,
                 sheet_names=self.sheet_names, on_sheet=self._read_sheet, ignored=self.ignored,
+                optional=self.optional,
             ):
                 self.report.rows += 1
                 if problem:

@@ -46,7 +46,7 @@ NOT_TABLES = {
 def read_table(
     source: TableSource, *, columns: Sequence[str], budget: ReadBudget | None = None,
     sheet_names: Sequence[str] = (), on_sheet: Callable[[str], None] | None = None,
-    ignored: Sequence[str] = (),
+    ignored: Sequence[str] = (), optional: Sequence[str] = (),
 ) -> Iterator:
     """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
@@ -57,7 +57,9 @@ def read_table(
     or duplicated columns; the iterator raises it for an undecodable line, a malformed
     workbook, or a file over ``budget`` (by default the import commands' budget).
 
-    Columns named in ``ignored`` may be present too; their values are dropped.
+    Columns named in ``ignored`` may be present too; their values are dropped. Columns of
+    ``columns`` also named in ``optional`` may be missing: their values are then blank (a file
+    written before the contract gained them).
 
     Of a workbook, the sheet read is the first named one of ``sheet_names`` (in any case, with
     or without diacritics), else the first; with several worksheets ``on_sheet`` is told which.
@@ -102,14 +104,16 @@ def read_table(
     if first is None:
         raise FileError(_("Tệp rỗng: không có dòng tiêu đề."))
     header = first[1]
-    order = _column_order(header, columns, ignored)
+    order = _column_order(header, columns, ignored, optional)
     return _data_rows(raw_rows, order, len(header), pad=pad)
 
 
 def _column_order(
-    header: list[str], columns: Sequence[str], ignored: Sequence[str] = ()
+    header: list[str], columns: Sequence[str], ignored: Sequence[str] = (),
+    optional: Sequence[str] = (),
 ) -> list[int]:
-    """Return, for each expected column, its index in ``header``; raise FileError if wrong.
+    """Return, for each expected column, its index in ``header`` (-1 for a missing optional
+    one); raise FileError if wrong.
 
     Names are matched in any case; a message quotes them as the file writes them.
     """
@@ -131,7 +135,7 @@ def _column_order(
             _("cột bị lặp: %(names)s") % {"names": ", ".join(duplicated)}
         )
     present = set(keys)
-    missing = [column for column in columns if column not in present]
+    missing = [column for column in columns if column not in present and column not in optional]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
     expected = {*columns, *ignored}
@@ -148,7 +152,7 @@ def _column_order(
             line=1,
         )
     position = {key: index for index, key in enumerate(keys)}
-    return [position[column] for column in columns]
+    return [position.get(column, -1) for column in columns]
 
 
 def _quoted(name: str) -> str:
@@ -178,7 +182,7 @@ def _data_rows(
         elif in_order:
             yield line, fields, None
         else:
-            yield line, [fields[i] for i in order], None
+            yield line, [fields[i] if i >= 0 else "" for i in order], None
 
 
 def _formulas_problem(formulas: list["Formula"]) -> str:

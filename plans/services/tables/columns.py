@@ -6,7 +6,7 @@ backups of ``export_data``, the results template of the entry pages, the demo) w
 
 INDICATOR_COLUMNS = (
     "code", "name_vi", "name_en", "group", "kind", "numerator_label", "denominator_label",
-    "position",
+    "position", "predecessor_code", "from_year",
 )
 AGENCY_COLUMNS = (
     "province_code", "province_name", "agency_code", "agency_name", "tier", "parent_code",
