@@ -25,7 +25,7 @@ from plans.policy.access import is_reporter, plan_read_only_message
 from plans.services.imports import ImportRefused, ImportReport, ReadBudget, results_import
 from plans.services.imports.results import YES_NO_VALUES
 from plans.services.tables.columns import RESULT_COLUMNS
-from plans.words.wording import figures_in_words, person_text, time_text
+from plans.words.messages import figures_in_words, person_text, time_text
 
 # The keys of one result sent, in the order of results.csv after its year.
 RESULT_KEYS = ("agency_code", "indicator_code", "value", "numerator", "denominator", "note")
