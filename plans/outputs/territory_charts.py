@@ -5,6 +5,8 @@ Drawn by :func:`plans.outputs.charts.trend_svg`. Years whose figures include the
 agencies are on the same line as the province's own: the page's table marks which they are.
 """
 
+import re
+
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,8 @@ from plans.rules.tiers import tiers_in_words
 from plans.selectors.comparable import ComparableSeries
 from plans.selectors.territory import TerritoryTrend
 from plans.words.wording import number_text, whole_percent_text
+
+BRACKETED = re.compile(r"\([^)]*\)")
 
 
 def territory_chart(trend: TerritoryTrend, *, targets: dict, title: str,
@@ -51,7 +55,10 @@ def comparable_chart(series: ComparableSeries, *, targets: dict, title: str,
         if not points:
             continue
         year = series.from_year - 1 if points is series.before else series.from_year
-        line = charts.Series(label=label % {"indicator": points[0].indicator.name,
+        # The name without its bracketed part ("(Nghị định 42/2022)"): a legend entry has half
+        # the chart's width; the page's note gives the names whole.
+        name = " ".join(BRACKETED.sub(" ", points[0].indicator.name).split())
+        line = charts.Series(label=label % {"indicator": name or points[0].indicator.name,
                                             "year": year})
         for point in points:
             line.achieved[point.year] = point.point.progress.achieved_rounded

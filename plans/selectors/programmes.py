@@ -125,6 +125,16 @@ def province_programmes(province: Province) -> list[Programme]:
     )
 
 
+def programmes_by_province(province_ids) -> dict[int, list[Programme]]:
+    """Return {province id: its programmes, the latest ending first}: one query."""
+    found: dict[int, list[Programme]] = {}
+    for programme in Programme.objects.filter(province_id__in=province_ids).select_related(
+        "province"
+    ).order_by("-last_year", "-first_year", "code"):
+        found.setdefault(programme.province_id, []).append(programme)
+    return found
+
+
 def programme_targets(programme: Programme) -> list[ProgrammeTarget]:
     """Return the programme's targets with their indicator, in the files' order: one query."""
     return list(

@@ -139,8 +139,10 @@ def dashboard_index(request):
         else:
             return redirect("plans:dashboard_plan", province.code, year)
 
+    programmes = programme_selectors.programmes_by_province(province_ids)
     entries = [
-        {"province": province, "years": sorted(years[province.pk], reverse=True)}
+        {"province": province, "years": sorted(years[province.pk], reverse=True),
+         "programmes": programmes.get(province.pk, [])}
         for province in provinces
     ]
     all_years = sorted(set().union(*years.values()) if years else set(), reverse=True)

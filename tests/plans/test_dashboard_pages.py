@@ -459,13 +459,13 @@ def test_it_lists_only_the_users_provinces_latest_year_first(client, leader_a, t
 def test_it_answers_the_index_in_constant_queries(client, admin_user, targets_a, plan_b,
                                                   django_assert_num_queries):
     login(client, admin_user)
-    # session, user, provinces, years with results, years with plans
-    with django_assert_num_queries(5):
+    # session, user, provinces, years with results, years with plans, programmes
+    with django_assert_num_queries(6):
         client.get(reverse("plans:dashboard_index"))
     for code in ("01", "02", "04"):
         Plan.objects.create(province=Province.objects.create(code=code, name=f"Tỉnh {code}"),
                             year=2018)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("plans:dashboard_index"))
     assert len(response.context["entries"]) == 5
 

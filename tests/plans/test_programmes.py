@@ -354,3 +354,11 @@ def test_the_year_dashboard_reads_its_forecasts_in_constant_queries(
     with django_assert_num_queries(20):
         response = client.get(year_url())
     assert sum(len(found) for found in response.context["programme_forecasts"].values()) == 4
+
+
+def test_the_dashboard_index_lists_each_provinces_programmes(client, leader_a, programme_a):
+    login(client, leader_a)
+
+    html = client.get(reverse("plans:dashboard_index")).content.decode()
+
+    assert f'<a href="{programme_url()}">Kế hoạch chuyển đổi số 2021–2025</a> (2021–2025)' in html
