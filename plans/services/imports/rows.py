@@ -55,6 +55,13 @@ class ImportReport:
     changes_unlisted: int = 0
     changes_by_agency: dict = field(default_factory=dict)
     changes_digest: str = ""
+    # Of a results import: whether the file has the template's version column (without it,
+    # newer work cannot be told apart); the conflicts it left or wrote over (ResultConflict
+    # objects, the first MAX_CHANGES_LISTED), how many more, and how many were written over.
+    versioned: bool = False
+    conflicts: list = field(default_factory=list)
+    conflicts_unlisted: int = 0
+    overwritten: int = 0
 
     @property
     def ok(self) -> bool:
@@ -87,10 +94,12 @@ class _Rows:
     def __init__(
         self, report: ImportReport, source, columns, budget: ReadBudget | None = None,
         *, sheet_names: Sequence[str] = (), ignored: Sequence[str] = (),
+        optional: Sequence[str] = (),
     ):
         self.report = report
         self.columns = columns
         self.ignored = ignored
+        self.optional = optional
         self.source = source
         self.budget = budget
         self.sheet_names = sheet_names
@@ -101,6 +110,7 @@ class _Rows:
             for line, fields, problem in read_table(
                 self.source, columns=self.columns, budget=self.budget,
                 sheet_names=self.sheet_names, on_sheet=self._read_sheet, ignored=self.ignored,
+                optional=self.optional,
             ):
                 self.report.rows += 1
                 if problem:

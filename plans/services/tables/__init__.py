@@ -41,7 +41,7 @@ NOT_TABLES = {
 def read_table(
     source, *, columns: Sequence[str], budget: ReadBudget | None = None,
     sheet_names: Sequence[str] = (), on_sheet: Callable[[str], None] | None = None,
-    ignored: Sequence[str] = (),
+    ignored: Sequence[str] = (), optional: Sequence[str] = (),
 ) -> Iterator:
     """Return an iterator of ``(line, fields, problem)`` for the data rows of ``source``.
 
@@ -52,7 +52,9 @@ def read_table(
     or duplicated columns; the iterator raises it for an undecodable line, a malformed
     workbook, or a file over ``budget`` (by default the import commands' budget).
 
-    Columns named in ``ignored`` may be present too; their values are dropped.
+    Columns named in ``ignored`` may be present too; their values are dropped. Columns named in
+    ``optional`` may be present or not: their values follow ``columns``' in ``fields``, each
+    ``None`` for every row when the header lacks it (a blank cell is "").
 
     Of a workbook, the sheet read is the first named one of ``sheet_names`` (in any case, with
     or without diacritics), else the first; with several worksheets ``on_sheet`` is told which.
@@ -97,14 +99,16 @@ def read_table(
     if first is None:
         raise FileError(_("Tệp rỗng: không có dòng tiêu đề."))
     header = first[1]
-    order = _column_order(header, columns, ignored)
+    order = _column_order(header, columns, ignored, optional)
     return _data_rows(raw_rows, order, len(header), pad=pad)
 
 
 def _column_order(
-    header: list[str], columns: Sequence[str], ignored: Sequence[str] = ()
-) -> list[int]:
-    """Return, for each expected column, its index in ``header``; raise FileError if wrong.
+    header: list[str], columns: Sequence[str], ignored: Sequence[str] = (),
+    optional: Sequence[str] = (),
+) -> list[int | None]:
+    """Return, for each expected column then each optional one, its index in ``header`` (None:
+    an optional column the file lacks); raise FileError if the header is wrong.
 
     Names are matched in any case; a message quotes them as the file writes them.
     """
@@ -129,7 +133,7 @@ def _column_order(
     missing = [column for column in columns if column not in present]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
-    expected = {*columns, *ignored}
+    expected = {*columns, *ignored, *optional}
     unknown = [
         _quoted(name) or _("(cột không tên)")
         for name, key in zip(header, keys, strict=True) if key not in expected
@@ -143,7 +147,9 @@ def _column_order(
             line=1,
         )
     position = {key: index for index, key in enumerate(keys)}
-    return [position[column] for column in columns]
+    return [position[column] for column in columns] + [
+        position.get(column) for column in optional
+    ]
 
 
 def _quoted(name: str) -> str:
@@ -151,7 +157,7 @@ def _quoted(name: str) -> str:
     return name if len(name) <= 40 else name[:40] + "…"
 
 
-def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator:
+def _data_rows(raw_rows, order: list[int | None], width: int, *, pad: bool) -> Iterator:
     in_order = order == list(range(width))
     for line, fields in raw_rows:
         if not any(fields):
@@ -171,7 +177,7 @@ def _data_rows(raw_rows, order: list[int], width: int, *, pad: bool) -> Iterator
         elif in_order:
             yield line, fields, None
         else:
-            yield line, [fields[i] for i in order], None
+            yield line, [None if i is None else fields[i] for i in order], None
 
 
 def _formulas_problem(formulas: list["Formula"]) -> str:
