@@ -32,6 +32,7 @@ from plans.policy.access import get_agency_for_user, plan_read_only_message, rol
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
+from plans.selectors.cycle import cycle_summary, pending_groups
 from plans.selectors.naming import name_agencies
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
@@ -364,17 +365,23 @@ def entry_history(request, plan, agency_code):
 
 @entry_view("GET", "POST")
 def entry_close(request, plan):
-    """Ask first (GET): who has not reported everything; close the plan (POST).
+    """Ask first (GET): where every report stands, who has not reported everything; close the
+    plan (POST).
 
-    Closing ends the year's entry: the page lists, by name, each agency in the plan's scope
-    that has reported fewer indicators than the plan's targets ask of its tier.
+    Closing ends the year's entry: the page counts and names, by state, the in-scope agencies'
+    reports (not started, draft, returned, submitted, approved) and each agency that has
+    reported fewer indicators than the plan's targets ask of its tier. While any report is not
+    approved the person must tick that they close anyway (``pending_acknowledged``); the
+    service refuses otherwise, and the page says why.
     """
     if request.method == "POST":
         return _change_status(
             request, plan, plan_close,
             done=_("Đã tổng kết kế hoạch năm %(year)s: kết quả chỉ còn để xem."),
+            pending_acknowledged=request.POST.get("pending_acknowledged") == "1",
         )
     incomplete, agency_count = incomplete_agencies(plan)
+    cycle = cycle_summary(plan)
     return render(
         request,
         "plans/plan_close.html",
@@ -385,6 +392,8 @@ def entry_close(request, plan):
             "incomplete": incomplete,
             "silent": sum(1 for row in incomplete if not row["reported"]),
             "agency_count": agency_count,
+            "cycle": cycle,
+            "pending_at_close": pending_groups(plan.pending_at_close),
         },
     )
 
@@ -398,15 +407,19 @@ def entry_reopen(request, plan):
     )
 
 
-def _change_status(request, plan: Plan, service, *, done: str):
-    """Close or reopen ``plan`` through ``service``; say how it went; back to the year page.
+def _change_status(request, plan: Plan, service, *, done: str, **options):
+    """Close or reopen ``plan`` through ``service``; say how it went; back to the year page
+    (to the close page when closing was refused for reports not approved).
 
-    ``done`` is the message of success, with a ``%(year)s`` placeholder.
+    ``done`` is the message of success, with a ``%(year)s`` placeholder; ``options`` go to
+    ``service``.
     """
     try:
-        service(plan=plan, user=request.user)
+        service(plan=plan, user=request.user, **options)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        if exc.code == "pending":
+            return redirect("plans:entry_close", province_code=plan.province.code, year=plan.year)
     else:
         messages.success(request, done % {"year": plan.year})
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)
