@@ -32,6 +32,7 @@ from plans.policy.access import get_agency_for_user, plan_read_only_message, rol
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
+from plans.selectors.agency_reading import agency_changes
 from plans.selectors.cycle import cycle_summary, pending_groups
 from plans.selectors.naming import name_agencies
 from plans.services.plans import plan_close, plan_reopen
@@ -313,42 +314,11 @@ def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
     name_agencies([agency], province_id=plan.province_id)
-    # A cleared result's last entry stays on its plan, naming the agency in ``old``
-    # (plans.services.plans.results_delete): the clearing is part of the agency's history.
-    # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
-    # naming the agency, does not (plans.services.history.evidence_snapshot).
-    cleared = Q(
-        result__isnull=True,
-        plan__province=agency.province,
-        old__agency=agency.code,
-        old__has_key="value",
-    )
-    changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
-        "result__indicator", "changed_by"
-    )
     indicator = None
     code = request.GET.get("indicator")
     if code:
         indicator = get_object_or_404(Indicator, code=code)
-        changes = changes.filter(Q(result__indicator=indicator) | Q(old__indicator=code))
-    shown = list(changes[:HISTORY_LIMIT])
-    gone = {(c.old or {}).get("indicator") for c in shown if c.result is None}
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)}
-    for change in shown:
-        if change.result is not None:
-            shown_indicator, year = change.result.indicator, change.result.year
-        else:
-            old = change.old or {}  # the query's ``cleared`` entries name what was cleared
-            shown_indicator, year = by_code[old["indicator"]], old["year"]
-        # For the template; Change itself has no such fields.
-        change.indicator = shown_indicator  # type: ignore[attr-defined]
-        change.year = year  # type: ignore[attr-defined]
-        change.old_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.old
-        )
-        change.new_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.new
-        )
+    shown = agency_changes(agency, indicator=indicator, limit=HISTORY_LIMIT)
     return render(
         request,
         "plans/entry_history.html",

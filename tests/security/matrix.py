@@ -79,6 +79,7 @@ URL_KWARGS = {
     "plans:dashboard_plan": {"province_code": "91", "year": 2017},
     "plans:dashboard_target": {"province_code": "91", "year": 2017, "target_id": TARGET_ID},
     "plans:dashboard_report": {"province_code": "91", "year": 2017},
+    "plans:dashboard_agency": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:dashboard_csv": {"province_code": "91", "year": 2017},
     "plans:dashboard_xlsx": {"province_code": "91", "year": 2017},
     "indicators:definition": {"code": "OFFICIAL_EMAIL"},
@@ -141,6 +142,12 @@ def entry(officer_a, admin_user=None, reporter_a=None):
 
 
 OUTCOMES = {
+    # The read-only agency page: the readers of the province with a role (reporter_a reads its
+    # own 91-SNV); public dashboards do not open it, since it offers the evidence files.
+    "plans:dashboard_agency": row(
+        anonymous=(LOGIN, 405, 405), anonymous_public=(404, 405, 405), officer_a=READER,
+        officer_b=(404, 405, 405), leader_a=READER, admin_user=READER,
+    ),
     # Public: the health check only reads (the load balancer may POST or GET it).
     "healthz": row(*[same(200)] * 5),
     # The icon browsers ask for: a redirect to the static file, for anyone; GET only.
