@@ -6,8 +6,9 @@ close page names the agencies and their states exactly as the board does.
 
 from dataclasses import dataclass
 
-from plans.models import Plan, Submission
-from plans.selectors.status import plan_agency_statuses
+from plans.models import Agency, Plan, Submission
+from plans.selectors.naming import name_agencies
+from plans.selectors.status import AgencyStatus, plan_agency_statuses
 
 State = Submission.State
 # The order the close page lists the states in: furthest from approval first.
@@ -79,3 +80,50 @@ def pending_groups(record: dict) -> list[StateGroup]:
         for state in CLOSE_STATES
         if record.get(state)
     ]
+
+
+@dataclass(frozen=True)
+class ReporterReport:
+    """One report a reporter owes or has made: its agency, for one open plan."""
+
+    plan: Plan
+    agency: Agency  # with ``display_name``, as the status board names it
+    status: AgencyStatus | None  # None: the plan sets no target for the agency's tier
+
+
+def reporter_reports(plans, agency_ids) -> list[ReporterReport]:
+    """Return the reports of the agencies ``agency_ids`` for each open plan of ``plans`` (their
+    provinces loaded), plan by plan, agencies as on the status board.
+
+    The status board's queries for each open plan (a reporter's province has one or two), plus
+    one for the agencies and one for their names.
+    """
+    open_plans = [plan for plan in plans if plan.status == Plan.Status.OPEN]
+    if not open_plans or not agency_ids:
+        return []
+    agencies_by_province: dict[int, list[Agency]] = {}
+    for agency in Agency.objects.filter(
+        pk__in=agency_ids, province_id__in={plan.province_id for plan in open_plans}
+    ).order_by():
+        agencies_by_province.setdefault(agency.province_id, []).append(agency)
+    reports = []
+    for plan in open_plans:
+        mine = [
+            agency for agency in agencies_by_province.get(plan.province_id, [])
+            if agency.is_active_in(plan.year)
+        ]
+        if not mine:
+            continue
+        statuses = {
+            status.agency.pk: status
+            for status in plan_agency_statuses(plan) if status.agency.pk in agency_ids
+        }
+        named = {
+            agency.pk: agency for agency in name_agencies(mine, province_id=plan.province_id)
+        }
+        for agency in mine:
+            status = statuses.get(agency.pk)
+            reports.append(ReporterReport(
+                plan, status.agency if status is not None else named[agency.pk], status
+            ))
+    return reports

@@ -413,3 +413,23 @@ def approved_lock_message(agency_name: str, year: int) -> str:
 def date_text(day) -> str:
     """Return a date as people read it: "30/11/2024"."""
     return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def days_left_text(deadline, today) -> str:
+    """Return how a deadline stands on ``today``: "còn 3 ngày", "hôm nay là hạn cuối",
+    "đã quá hạn 1 ngày"."""
+    days = (deadline - today).days
+    if days > 0:
+        return ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
+    if days == 0:
+        return _("hôm nay là hạn cuối")
+    return ngettext("đã quá hạn %(days)s ngày", "đã quá hạn %(days)s ngày", -days) % {
+        "days": -days
+    }
+
+
+def deadline_text(deadline, today) -> str:
+    """Return a report deadline and how it stands: "hạn gửi báo cáo 30/11/2024 (còn 3 ngày)"."""
+    return _("hạn gửi báo cáo %(date)s (%(left)s)") % {
+        "date": date_text(deadline), "left": days_left_text(deadline, today),
+    }
