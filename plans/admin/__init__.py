@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, QuerySet
 from django.shortcuts import redirect
+from django.urls import path as url_path
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -33,9 +34,13 @@ from plans.forms.admin import (
     TargetInlineFormSet,
 )
 from plans.forms.admin_choices import (
+    AGENCY_AUTOCOMPLETE_URL_NAME,
+    AgencyAutocompleteJsonView,
+    AgencyChoicesMixin,
     VietnameseChoicesMixin,
     VietnameseRelatedFilter,
     VietnameseRelatedOnlyFilter,
+    limit_agency_field,
 )
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
 from plans.rules.parsing import parse_ascii_int
@@ -100,7 +105,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
+class AgencyAdmin(AgencyChoicesMixin, VietnameseChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province", "tier", "parent", "active_from", "active_to"]
     list_display_links = ["code", "name"]
     list_filter = [("province", VietnameseRelatedFilter), "tier", ActiveInYearFilter]
@@ -115,6 +120,23 @@ class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
         (None, {"fields": ["province", "code", "name", "tier", "parent"]}),
         (_("Thời gian hoạt động"), {"fields": ["active_from", "active_to"]}),
     ]
+
+    def get_urls(self):
+        # The agency autocompletes of every form ask here (plans.forms.admin_choices).
+        autocomplete = self.admin_site.admin_view(
+            AgencyAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        )
+        return [
+            url_path("autocomplete/", autocomplete, name=AGENCY_AUTOCOMPLETE_URL_NAME),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "parent" in form.base_fields:
+            # A parent is of the same province.
+            limit_agency_field(form.base_fields["parent"], [obj.province.code])
+        return form
 
 
 class TargetInline(admin.TabularInline):
@@ -251,7 +273,7 @@ class PlanAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
+class ResultAdmin(AgencyChoicesMixin, VietnameseChoicesMixin, admin.ModelAdmin):
     form = ResultAdminForm
     list_display = [
         "year", "agency", "agency_code", "indicator_code", "figures", "note", "version",
@@ -545,13 +567,24 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class ProfileInline(VietnameseChoicesMixin, admin.StackedInline):
+class ProfileInline(AgencyChoicesMixin, VietnameseChoicesMixin, admin.StackedInline):
     model = Profile
     form = ProfileInlineForm
     can_delete = False
     # A province has hundreds of agencies: search them (AgencyAdmin.search_fields).
     autocomplete_fields = ["agencies"]
     verbose_name_plural = pgettext_lazy("plural", "phân quyền")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        profile = getattr(obj, "profile", None) if obj is not None else None
+        if profile is not None and "agencies" in formset.form.base_fields:
+            # A reporter's agencies are of its province: offer those only.
+            limit_agency_field(
+                formset.form.base_fields["agencies"],
+                profile.provinces.values_list("code", flat=True),
+            )
+        return formset
 
 
 User = get_user_model()
