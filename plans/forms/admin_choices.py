@@ -9,8 +9,8 @@ An agency is offered by the name the status board shows (plans.selectors.naming:
 name carries its parent's) and its province, "Sở Y tế, tỉnh Kiên Giang", in the autocompletes'
 answers (:class:`AgencyAutocompleteJsonView`) as in the choices a form shows. Where the form's
 object has a province, an agency field offers that province's agencies only
-(:func:`limit_agency_field`): its autocomplete asks for them (``?province=``), and the field
-refuses any other.
+(:func:`limit_agency_field`): its autocomplete asks for them (``?province=``); the forms'
+own checks refuse any other, by name.
 """
 
 from urllib.parse import urlencode
@@ -175,11 +175,15 @@ class AgencyChoicesMixin:
 
 
 def limit_agency_field(field, province_codes) -> None:
-    """Offer and accept in agency ``field`` only the agencies of ``province_codes``."""
+    """Offer in agency ``field`` only the agencies of ``province_codes``.
+
+    What is offered, not what is accepted: the forms' own checks refuse another province's
+    agency with a message that names it (ProfileInlineForm, Agency.clean), which a choice
+    field's "not one of the available choices" would replace.
+    """
     codes = tuple(sorted(province_codes))
     if not codes:
         return
-    field.queryset = field.queryset.filter(province__code__in=codes)
     # The admin wraps the widget (the "add another" links); the autocomplete is inside.
     widget = getattr(field.widget, "widget", field.widget)
     if isinstance(widget, _ProvinceLimitedUrl):

@@ -8,7 +8,7 @@ Used by the entry pages (history) and by the leaders' read-only agency page
 from django.db.models import Count, Q
 
 from indicators.models import Indicator
-from plans.models import Agency, Change, Evidence, Plan, Result
+from plans.models import Agency, Change, Evidence, Plan, Result, Submission
 from plans.words.wording import change_figures_text
 
 
@@ -79,3 +79,8 @@ def evidence_counts(plan: Plan, agency_ids, *, indicator_id: int) -> dict[int, i
         .annotate(files=Count("pk"))
     )
     return {row["agency_id"]: row["files"] for row in rows}
+
+
+def report_approved(plan: Plan, agency: Agency) -> bool:
+    """Return True if ``agency``'s report for ``plan`` is approved: one query."""
+    return plan.submissions.filter(agency=agency, state=Submission.State.APPROVED).exists()

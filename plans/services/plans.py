@@ -29,7 +29,8 @@ def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.AD
     """Create the province's plan for the year after ``plan`` with copies of its targets.
 
     The copy is a draft with no title, document number or date (a new year has a new document;
-    until it is named, the default title names the new year); results are not copied. Refuse
+    until it is named, the default title names the new year); results are not copied, nor the
+    targets' notes (they speak of the year they were written for). Refuse
     with ValidationError if that year is out of range or already has a plan; nothing is
     written then.
     """
@@ -66,7 +67,6 @@ def plan_copy_to_next_year(*, plan: Plan, user, channel: str = Change.Channel.AD
                     comparator=target.comparator,
                     value=target.value,
                     unit=target.unit,
-                    note=target.note,
                     position=target.position,
                 )
                 for target in targets

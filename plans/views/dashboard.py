@@ -29,7 +29,7 @@ from plans.selectors import progress as selectors
 from plans.selectors.agency_reading import evidence_counts
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
-from plans.words.wording import number_text, whole_percent_text
+from plans.words.wording import number_text, report_counts_text, whole_percent_text
 
 
 def _check_year(year: int) -> None:
@@ -93,9 +93,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
             province_id=province.pk, year=year, plan=plan, targets=[row.target for row in rows]
         ),
         "approved_only": approved_only,
-        "reports": selectors.submission_counts(
+        "reports": report_counts_text(selectors.submission_counts(
             plan, {tier for row in rows for tier in row.target.tier_list}
-        ) if plan else None,
+        )) if plan else None,
     }
 
 

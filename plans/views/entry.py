@@ -32,7 +32,7 @@ from plans.policy.access import get_agency_for_user, plan_read_only_message, rol
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
-from plans.selectors.agency_reading import agency_changes
+from plans.selectors.agency_reading import agency_changes, report_approved
 from plans.selectors.cycle import cycle_summary, pending_groups
 from plans.selectors.naming import name_agencies
 from plans.services.plans import plan_close, plan_reopen
@@ -207,6 +207,9 @@ def entry_agency(request, plan, agency_code):
         targeted_ids=targeted_ids,
     )
     read_only = plan_read_only_message(request.user, plan)
+    # An approved report's figures wait for a reopening: nothing to type or save (the submission
+    # panel says why; the service would refuse the save anyway).
+    locked = bool(read_only) or report_approved(plan, agency)
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
@@ -231,9 +234,10 @@ def entry_agency(request, plan, agency_code):
             "agency": agency,
             "grid": grid,
             "cells": [
-                (cell, cell_inputs_html(cell, closed=bool(read_only), with_notes=True))
+                (cell, cell_inputs_html(cell, closed=locked, with_notes=True))
                 for cell in grid.rows[0].cells
             ],
+            "locked": locked,
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,

@@ -433,3 +433,22 @@ def deadline_text(deadline, today) -> str:
     return _("hạn gửi báo cáo %(date)s (%(left)s)") % {
         "date": date_text(deadline), "left": days_left_text(deadline, today),
     }
+
+
+def report_counts_text(counts: dict) -> str:
+    """Return where a plan's reports stand in whole words: "179 đơn vị: 1 đã gửi chờ duyệt,
+    1 đã duyệt, 177 chưa gửi". ``counts`` as plans.selectors.progress.submission_counts gives
+    them (``submitted`` includes the approved)."""
+    agencies, submitted, approved = counts["agencies"], counts["submitted"], counts["approved"]
+    return ngettext(
+        "%(count)s đơn vị: %(waiting)s đã gửi chờ duyệt, %(approved)s đã duyệt, %(unsent)s chưa "
+        "gửi",
+        "%(count)s đơn vị: %(waiting)s đã gửi chờ duyệt, %(approved)s đã duyệt, %(unsent)s chưa "
+        "gửi",
+        agencies,
+    ) % {
+        "count": number_text(agencies, 0),
+        "waiting": number_text(submitted - approved, 0),
+        "approved": number_text(approved, 0),
+        "unsent": number_text(max(agencies - submitted, 0), 0),
+    }
