@@ -161,9 +161,9 @@ def test_the_agency_page_says_what_to_count_in_the_same_queries(
 ):
     # session, user, profile, the user's provinces, plan, the user's provinces again (the
     # agency's access helper), the agency and its parent, its namesakes' names, targets,
-    # indicators (with their labels: nothing more to read for the rows), its results; the
-    # report's panel: the submission, the figures it compares with its approval, whether the
-    # reader may act on it; the evidence files listed
-    with django_assert_num_queries(15):
+    # indicators (with their labels: nothing more to read for the rows), its results, whether
+    # its report is approved (inputs disabled); the report's panel: the submission, the figures
+    # it compares with its approval, whether the reader may act on it; the evidence files
+    with django_assert_num_queries(16):
         response = officer_client.get(agency_url())
     assert "tử số: số dịch vụ công mức độ 4" in response.content.decode()
