@@ -280,6 +280,11 @@ API_RESULTS_MAX_PAGE_SIZE = env.int("API_RESULTS_MAX_PAGE_SIZE", default=1000)
 NINJA_PAGINATION_MAX_OFFSET = 100_000
 if REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more (see .env.example).")
+# The site's address as people open it, for links in mail (send_reminders), which is written
+# outside any request. The default is make run's development server.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// or http:// (see .env.example).")
 
 # Security. Production runs behind a reverse proxy that terminates HTTPS and sets
 # X-Forwarded-Proto.

@@ -9,19 +9,32 @@ from django.utils.translation import pgettext_lazy
 
 from plans.forms.accounts import ProfileForm
 from plans.forms.admin_choices import (
+    AgencyChoicesMixin,
     VietnameseChoicesMixin,
+    limit_agency_field,
 )
 from plans.models import Profile
 from plans.words.collation import collated
 
 
-class ProfileInline(VietnameseChoicesMixin, admin.StackedInline):
+class ProfileInline(AgencyChoicesMixin, VietnameseChoicesMixin, admin.StackedInline):
     model = Profile
     form = ProfileForm
     can_delete = False
     # A province has hundreds of agencies: search them (AgencyAdmin.search_fields).
     autocomplete_fields = ["agencies"]
     verbose_name_plural = pgettext_lazy("plural", "phân quyền")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        profile = getattr(obj, "profile", None) if obj is not None else None
+        if profile is not None and "agencies" in formset.form.base_fields:
+            # A reporter's agencies are of its province: offer those only.
+            limit_agency_field(
+                formset.form.base_fields["agencies"],
+                profile.provinces.values_list("code", flat=True),
+            )
+        return formset
 
 
 User = get_user_model()

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
@@ -10,33 +11,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from plans.admin import history_words
 from plans.models import Change
-
-CHANGE_FIELD_LABELS = {
-    "value": _("giá trị"),
-    "numerator": _("tử số"),
-    "denominator": _("mẫu số"),
-    "note": _("ghi chú"),
-    "status": _("trạng thái"),
-    "closed_by": _("người tổng kết"),
-    "closed_at": _("thời điểm tổng kết"),
-    "indicator": _("chỉ tiêu"),
-    "tiers": _("phạm vi"),
-    "comparator": _("so sánh"),
-    "unit": pgettext_lazy("unit of measure", "đơn vị"),
-    "position": _("thứ tự"),
-    "copied_from": _("sao chép từ kế hoạch năm"),
-    # An evidence file's (plans.services.history.evidence_snapshot).
-    "evidence": _("tài liệu minh chứng"),
-    "agency": _("đơn vị"),
-    "year": _("năm"),
-    "size": _("dung lượng (byte)"),
-    "sha256": _("mã băm SHA-256"),
-    "description": _("mô tả"),
-}
 
 
 class HistoryPaginator(Paginator):
@@ -118,6 +97,17 @@ class HistoryQuerySet(QuerySet):
         return periods[::-1] if order == "DESC" else periods
 
 
+class HistoryChangeList(ChangeList):
+    """The history's list: the agencies its page's report and evidence entries name are read
+    in one query, not one per row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        names = history_words.agency_names(self.result_list)
+        for change in self.result_list:
+            change.agency_names = names
+
+
 @admin.register(Change)
 class ChangeAdmin(admin.ModelAdmin):
     """The history: read only, and as fast with millions of entries as with a few.
@@ -127,9 +117,8 @@ class ChangeAdmin(admin.ModelAdmin):
     """
 
     list_display = ["changed_at", "changed_by", "channel", "subject", "difference"]
-    readonly_fields = [
-        "changed_at", "changed_by", "channel", "api_token", "subject", "difference", "old", "new"
-    ]
+    # Not the snapshots themselves: their keys are field names; ``difference`` says them.
+    readonly_fields = ["changed_at", "changed_by", "channel", "api_token", "subject", "difference"]
     fields = tuple(readonly_fields)
     list_filter = ["channel", "changed_at"]
     list_select_related = [
@@ -186,34 +175,29 @@ class ChangeAdmin(admin.ModelAdmin):
             return queryset.filter(pk__in=matches.values("pk")), False
         return queryset.filter(pk__in=ids), False
 
+    def get_changelist(self, request, **kwargs):
+        return HistoryChangeList
+
     @admin.display(description=_("đối tượng"))
     def subject(self, change):
-        if change.result_id:
-            return change.result
-        if change.target_id:
-            return change.target
-        return change.plan
+        # The list page named the agencies of its entries at once (HistoryChangeList); the
+        # detail page has one entry.
+        names = getattr(change, "agency_names", None)
+        if names is None:
+            names = history_words.agency_names([change])
+        return history_words.subject_text(change, names)
 
     @admin.display(description=_("thay đổi"))
     def difference(self, change):
-        """Return what changed, one "field: old → new" per line; creation lists the values."""
-        old, new = change.old or {}, change.new or {}
+        """Return what changed, one "label: old → new" per line; creation lists the values."""
         lines = []
-        for key in list(dict.fromkeys([*old, *new])):
-            before, after = old.get(key), new.get(key)
-            if before == after:
-                continue
-            label = CHANGE_FIELD_LABELS.get(key, key)
+        for label, before, after in history_words.difference_lines(change):
             if change.old is None:
                 lines.append(format_html("{}: {}", label, after))
-            elif change.new is None:
+            elif after is None:
                 lines.append(format_html("{}: {} → {}", label, before, gettext("(đã xoá)")))
             else:
-                blank = gettext("(trống)")
-                lines.append(format_html(
-                    "{}: {} → {}", label, blank if before in (None, "") else before,
-                    blank if after in (None, "") else after,
-                ))
+                lines.append(format_html("{}: {} → {}", label, before, after))
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def has_add_permission(self, request):

@@ -3,11 +3,16 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path as url_path
 from django.utils.translation import gettext_lazy as _
 
 from plans.forms.admin_choices import (
+    AGENCY_AUTOCOMPLETE_URL_NAME,
+    AgencyAutocompleteJsonView,
+    AgencyChoicesMixin,
     VietnameseChoicesMixin,
     VietnameseRelatedFilter,
+    limit_agency_field,
 )
 from plans.models import Agency, Plan, Province
 from plans.rules.parsing import parse_ascii_int
@@ -61,7 +66,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
+class AgencyAdmin(AgencyChoicesMixin, VietnameseChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "province", "tier", "parent", "active_from", "active_to"]
     list_display_links = ["code", "name"]
     list_filter = [("province", VietnameseRelatedFilter), "tier", ActiveInYearFilter]
@@ -76,3 +81,20 @@ class AgencyAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
         (None, {"fields": ["province", "code", "name", "tier", "parent"]}),
         (_("Thời gian hoạt động"), {"fields": ["active_from", "active_to"]}),
     ]
+
+    def get_urls(self):
+        # The agency autocompletes of every form ask here (plans.forms.admin_choices).
+        autocomplete = self.admin_site.admin_view(
+            AgencyAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        )
+        return [
+            url_path("autocomplete/", autocomplete, name=AGENCY_AUTOCOMPLETE_URL_NAME),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "parent" in form.base_fields:
+            # A parent is of the same province.
+            limit_agency_field(form.base_fields["parent"], [obj.province.code])
+        return form

@@ -11,6 +11,7 @@ from plans.forms.admin import (
     ResultAdminForm,
 )
 from plans.forms.admin_choices import (
+    AgencyChoicesMixin,
     VietnameseChoicesMixin,
     VietnameseRelatedOnlyFilter,
 )
@@ -22,7 +23,7 @@ from plans.services.results import ResultsRefused, result_record
 
 
 @admin.register(Result)
-class ResultAdmin(VietnameseChoicesMixin, admin.ModelAdmin):
+class ResultAdmin(AgencyChoicesMixin, VietnameseChoicesMixin, admin.ModelAdmin):
     form = ResultAdminForm
     list_display = [
         "year", "agency", "agency_code", "indicator_code", "figures", "note", "version",

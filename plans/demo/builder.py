@@ -84,6 +84,9 @@ class DemoPlan:
     is_sample: bool = False
     closed: bool = False
     targets: tuple[DemoTarget, ...] = field(default_factory=tuple)
+    # The report deadline, an example of the demo's own (no article gives one): with it
+    # send_reminders has something to say on a fresh install.
+    report_deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ KIEN_GIANG_2017 = DemoPlan(
     ),
     # Approved by the steering committee on 21 December 2016 (seeds/README.md).
     document_date=date(2016, 12, 21),
+    report_deadline=date(2018, 1, 15),
     tasks="\n".join([
         "Tích hợp, kết nối các hệ thống thông tin, cơ sở dữ liệu, tạo lập môi trường chia sẻ "
         "thông tin qua mạng giữa các cơ quan.",

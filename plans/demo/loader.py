@@ -28,6 +28,9 @@ from plans.services.imports.provinces import provinces_import
 from plans.services.plans import plan_status_record
 
 DEMO = Change.Channel.DEMO
+# Every demo account gets <username>@example.org (a domain reserved for examples, RFC 2606),
+# so that send_reminders shows its messages on a fresh install.
+DEMO_EMAIL_DOMAIN = "example.org"
 
 # (username, role, province codes, agency codes): an officer and a leader per demo province,
 # the admin, and a reporter for a department and a commune of Kiên Giang.
@@ -158,7 +161,7 @@ def demo_plan_describe(*, spec: builder.DemoPlan, province: Province) -> tuple[P
     Change row; a plan already as described is not written.
     """
     wanted = {"title": spec.title, "tasks": spec.tasks, "is_sample": spec.is_sample,
-              "document_date": spec.document_date}
+              "document_date": spec.document_date, "report_deadline": spec.report_deadline}
     plan = Plan.objects.filter(province=province, year=spec.year).first()
     changed = False
     if plan is None:
@@ -204,21 +207,24 @@ def demo_account_reset(
     """Create the demo account ``username`` or bring it back to its role (provinces, agencies),
     giving a new password.
 
-    The password is generated each time and returned, to be shown once.
+    The password is generated each time and returned, to be shown once; the e-mail address
+    is ``<username>@example.org``.
     """
     password = password_generate()
+    email = f"{username}@{DEMO_EMAIL_DOMAIN}"
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
         account_create(
             username=username, role=role, province_codes=province_codes, password=password,
-            agency_codes=agency_codes,
+            agency_codes=agency_codes, email=email,
         )
     else:
         user.set_password(password)
         user.is_active = True
         user.is_staff = user.is_superuser = role == Profile.Role.ADMIN
-        user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+        user.email = email
+        user.save(update_fields=["password", "is_active", "is_staff", "is_superuser", "email"])
         profile, _created = Profile.objects.update_or_create(user=user, defaults={"role": role})
         profile.provinces.set(Province.objects.filter(code__in=province_codes))
         profile.agencies.set(Agency.objects.filter(code__in=agency_codes))

@@ -65,6 +65,11 @@ class Plan(models.Model):
         verbose_name=_("người tổng kết"),
     )
     closed_at = models.DateTimeField(_("thời điểm tổng kết"), null=True, blank=True)
+    # What the cycle left behind when the plan was closed: {report state: [agency names]} of
+    # the in-scope reports not approved then (plans.selectors.cycle); emptied on reopening.
+    pending_at_close = models.JSONField(
+        _("báo cáo chưa duyệt khi tổng kết"), default=dict, blank=True, editable=False
+    )
     report_deadline = models.DateField(
         _("hạn gửi báo cáo"),
         null=True,

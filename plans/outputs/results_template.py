@@ -4,9 +4,10 @@ Officers download it, fill it in and upload it (``plans.services.imports.results
 it back). One row per active agency and indicator, in the grid's order, with any result already
 stored. After the import's columns come the agency's name (as people tell it apart, see
 plans.selectors.naming), its parent's, the indicator's name and what to count, for the person
-filling it
-in; the import ignores them. Names and notes come
-from uploaded files, so no text is ever written as a formula.
+filling it in; the import ignores them. Names and notes come from uploaded files, so no text is
+ever written as a formula. The last column, ``version``, is the version of each row's stored
+result (0: none), as the grid's cells carry it: the upload tells from it a figure someone
+changed after the download (a conflict) from one the file may write.
 
 The workbook keeps its header in view, offers "có"/"không" on the value of yes/no rows, and is
 protected without a password: only value, numerator, denominator and note can be typed in, so
@@ -31,10 +32,15 @@ from plans.outputs.exports import csv_safe
 from plans.outputs.workbook import write_text
 from plans.rules.tiers import TIER_ORDER
 from plans.selectors.naming import name_agencies
-from plans.services.tables.columns import RESULT_COLUMNS, RESULT_IGNORED_COLUMNS
+from plans.services.tables.columns import (
+    RESULT_COLUMNS,
+    RESULT_IGNORED_COLUMNS,
+    RESULT_OPTIONAL_COLUMNS,
+)
 
-# The template is a results.csv to fill: the import's columns, then the ones it ignores.
-TEMPLATE_COLUMNS = RESULT_COLUMNS + RESULT_IGNORED_COLUMNS
+# The template is a results.csv to fill: the import's columns, the ones it ignores, and last
+# the version each row was made from.
+TEMPLATE_COLUMNS = RESULT_COLUMNS + RESULT_IGNORED_COLUMNS + RESULT_OPTIONAL_COLUMNS
 # The columns a person types in; every other cell of the workbook is locked.
 FILLED_COLUMNS = ("value", "numerator", "denominator", "note")
 # A yes/no answer as the template writes it and its drop-down offers it (the import reads
@@ -43,8 +49,10 @@ YES_NO_WORDS = {1: "có", 0: "không"}
 COLUMN_WIDTHS = {
     "year": 7, "agency_code": 14, "indicator_code": 26, "value": 10, "numerator": 11,
     "denominator": 12, "note": 30, "agency_name": 40, "parent_name": 30, "indicator_name": 50,
-    "what_to_count": 60, "definition": 45,
+    "what_to_count": 60, "definition": 45, "version": 8,
 }
+# Columns the workbook hides: for the upload, not for the person filling it in.
+HIDDEN_COLUMNS = ("version",)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,6 +103,7 @@ def template_rows(plan: Plan, *, agency_ids=None, site_root: str = "") -> list[l
                     indicator.name,
                     what[indicator.pk],
                     definition[indicator.pk],
+                    0 if result is None else result.version,
                 ]
             )
     return rows
@@ -165,7 +174,9 @@ def template_xlsx(rows) -> bytes:
     # Set before the first row: a write-only sheet writes its view and columns first.
     sheet.freeze_panes = "A2"
     for index, column in enumerate(TEMPLATE_COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column]
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = COLUMN_WIDTHS[column]
+        dimension.hidden = column in HIDDEN_COLUMNS
     yes_no = DataValidation(
         type="list", formula1=f'"{",".join(YES_NO_WORDS.values())}"', allow_blank=True,
         showErrorMessage=True, errorTitle=_("Chỉ tiêu có/không"),

@@ -206,6 +206,38 @@ def get_agency_for_user(user, code: str, agency_code: str, *, write: bool = Fals
     )
 
 
+def reads_agency_pages(user) -> bool:
+    """Return True if ``user`` may open the read-only agency pages of every agency of the
+    provinces it reads (leaders, officers, admins; a reporter only its own, from elsewhere)."""
+    return role_of(user) in (Profile.Role.LEADER, Profile.Role.OFFICER, Profile.Role.ADMIN)
+
+
+def get_agency_page_for_reader(
+    user, code: str, year: int, agency_code: str
+) -> tuple[Plan, Agency]:
+    """Return the plan of province ``code`` for ``year`` and its agency ``agency_code``, for the
+    read-only agency page, if ``user`` may read them, else raise.
+
+    Readers are the province's leaders, officers and admins, and reporters for their own
+    agencies: those who may download the agency's evidence files
+    (:func:`get_evidence_for_user`). A visitor without a role gets 404 even when the dashboards
+    are public, and so does a reporter for another agency; a draft plan as for
+    :func:`get_plan_for_user`. An agency not active in the year is a 404 too.
+    """
+    if role_of(user) is None:
+        raise Http404
+    plan = get_plan_for_user(user, code, year)
+    agency = get_object_or_404(
+        Agency.objects.select_related("province", "parent"),
+        province=plan.province, code=agency_code,
+    )
+    if is_reporter(user) and agency.pk not in reporter_agency_ids(user):
+        raise Http404
+    if not agency.is_active_in(plan.year):
+        raise Http404
+    return plan, agency
+
+
 def get_evidence_for_user(
     user, code: str, year: int, agency_code: str, evidence_id: int, *, write: bool = False
 ) -> Evidence:

@@ -14,7 +14,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from plans.models import ApiToken, Change, Plan, Result, Submission
 from plans.policy.access import is_reporter, plan_read_only_message
 from plans.services.imports import ImportRefused, ImportReport, ReadBudget, results_import
-from plans.services.imports.results import YES_NO_VALUES
+from plans.services.imports.result_checks import YES_NO_VALUES
 from plans.services.tables.columns import RESULT_COLUMNS
 from plans.words.messages import figures_in_words, person_text, time_text
 
@@ -83,7 +85,7 @@ class ResultsConflict(Exception):
 
 
 def results_post(
-    *, plan: Plan, results: list[dict], user, token: ApiToken, agency_ids: set[int] | None,
+    *, plan: Plan, results: list[dict], user: User, token: ApiToken, agency_ids: set[int] | None,
     dry_run: bool,
 ) -> ImportReport:
     """Create or update ``results`` (dicts of RESULT_KEYS and an optional ``version``) of
@@ -123,7 +125,7 @@ def results_post(
     return report
 
 
-def _submitted_for_reporter(plan: Plan, results: list[dict], user) -> list[RowProblem]:
+def _submitted_for_reporter(plan: Plan, results: list[dict], user: User) -> list[RowProblem]:
     """Return a problem for each result a reporter sends for an agency whose report is
     submitted (waiting for review), locking those reports until the transaction ends."""
     if not is_reporter(user):
@@ -150,7 +152,9 @@ def _submitted_for_reporter(plan: Plan, results: list[dict], user) -> list[RowPr
     return problems
 
 
-def _import(plan: Plan, source: bytes, *, user, agency_ids, dry_run: bool) -> ImportReport:
+def _import(
+    plan: Plan, source: bytes, *, user: User, agency_ids: set[int] | None, dry_run: bool
+) -> ImportReport:
     return results_import(
         source=source, user=user, channel=Change.Channel.API, dry_run=dry_run,
         provinces=[plan.province_id], agencies=agency_ids, years=[plan.year],
@@ -158,7 +162,7 @@ def _import(plan: Plan, source: bytes, *, user, agency_ids, dry_run: bool) -> Im
     )
 
 
-def _cell(value) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if value is True or value is False:
@@ -181,7 +185,10 @@ def _results_csv(year: int, results: list[dict]) -> tuple[bytes, list[int]]:
     return output.getvalue().encode(), starts
 
 
-def _problems(plan, source, starts, results, report, user, agency_ids) -> list[RowProblem]:
+def _problems(
+    plan: Plan, source: bytes, starts: Any, results: list[dict], report: ImportReport,
+    user: User, agency_ids: set[int] | None,
+) -> list[RowProblem]:
     """Return the import's errors by index, in Vietnamese and English.
 
     The English words come from the same import run again in English, as a dry run (it
@@ -234,7 +241,7 @@ def _figures(result: dict) -> tuple | None:
             (result.get("note") or "").strip())
 
 
-def _conflicts(plan: Plan, results: list[dict], user) -> list[Conflict]:
+def _conflicts(plan: Plan, results: list[dict], user: User) -> list[Conflict]:
     """Return the conflicts of the results sent with a version; lock the results they name."""
     versioned = [(index, result) for index, result in enumerate(results)
                  if result.get("version") is not None]
@@ -269,7 +276,7 @@ def _conflicts(plan: Plan, results: list[dict], user) -> list[Conflict]:
     return conflicts
 
 
-def _conflict_message(result: dict, current: Result | None, reader) -> str:
+def _conflict_message(result: dict, current: Result | None, reader: User) -> str:
     if current is None:
         return _(
             "Kết quả của đơn vị %(agency)s, chỉ tiêu %(indicator)s đã bị xoá sau phiên bản "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,6 +94,6 @@ def api_token_use(*, token: str) -> ApiToken:
     return row
 
 
-def api_tokens_revoke(*, tokens) -> int:
+def api_tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
     """Revoke the tokens of ``tokens`` (a queryset) not revoked yet; return how many."""
     return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.models import MAX_YEAR, Change, Plan, Profile, Result, Target
 from plans.policy.access import can_write, provinces_for_user, role_of
@@ -34,7 +35,8 @@ def plan_copy_to_next_year(
     """Create the province's plan for the year after ``plan`` with copies of its targets.
 
     The copy is a draft with no title, document number or date (a new year has a new document;
-    until it is named, the default title names the new year); results are not copied. Refuse
+    until it is named, the default title names the new year); results are not copied, nor the
+    targets' notes (they speak of the year they were written for). Refuse
     with ValidationError if that year is out of range or already has a plan; nothing is
     written then.
     """
@@ -71,7 +73,6 @@ def plan_copy_to_next_year(
                     comparator=target.comparator,
                     value=target.value,
                     unit=target.unit,
-                    note=target.note,
                     position=target.position,
                 )
                 for target in targets
@@ -122,13 +123,19 @@ def _copy_status(source: Plan, plan: Plan) -> None:
     plan.status = source.status
     plan.closed_by = source.closed_by
     plan.closed_at = source.closed_at
+    plan.pending_at_close = source.pending_at_close
 
 
-def plan_close(*, plan: Plan, user: User | None, channel: str = Change.Channel.ADMIN) -> Plan:
+def plan_close(
+    *, plan: Plan, user: User | None, channel: str = Change.Channel.ADMIN,
+    pending_acknowledged: bool = False,
+) -> Plan:
     """Close ``plan`` after its year-end review: its results become read-only.
 
     Only officers of the plan's province and admins may close; raise PermissionDenied otherwise,
-    and ValidationError if the plan is already closed.
+    and ValidationError if the plan is already closed, or if some in-scope report is not
+    approved and the person did not say (``pending_acknowledged``) that they close anyway. The
+    closed plan keeps, by state, the agencies whose reports were not approved.
     """
     if not can_write(user) or not provinces_for_user(user).filter(pk=plan.province_id).exists():
         raise PermissionDenied(_("Bạn không có quyền tổng kết kế hoạch này."))
@@ -140,11 +147,28 @@ def plan_close(*, plan: Plan, user: User | None, channel: str = Change.Channel.A
                 % {"user": locked.closed_by or _("(không rõ)")},
                 code="closed",
             )
+        # Imported here: the status board's reads import the grid, whose service imports this
+        # module.
+        from plans.selectors.cycle import cycle_summary
+
+        cycle = cycle_summary(locked)
+        if cycle.pending and not pending_acknowledged:
+            raise ValidationError(
+                ngettext(
+                    "Chưa tổng kết: còn %(count)s báo cáo chưa được duyệt. Hãy đánh dấu ô xác "
+                    "nhận trên trang tổng kết nếu vẫn muốn khoá các báo cáo đó.",
+                    "Chưa tổng kết: còn %(count)s báo cáo chưa được duyệt. Hãy đánh dấu ô xác "
+                    "nhận trên trang tổng kết nếu vẫn muốn khoá các báo cáo đó.",
+                    cycle.pending,
+                ) % {"count": cycle.pending},
+                code="pending",
+            )
         old = plan_snapshot(locked)
         locked.status = Plan.Status.CLOSED
         locked.closed_by = user
         locked.closed_at = timezone.now()
-        locked.save(update_fields=["status", "closed_by", "closed_at"])
+        locked.pending_at_close = cycle.pending_record()
+        locked.save(update_fields=["status", "closed_by", "closed_at", "pending_at_close"])
         change_record(
             subject=locked, user=user, channel=channel, old=old, new=plan_snapshot(locked)
         )
@@ -169,7 +193,8 @@ def plan_reopen(*, plan: Plan, user: User | None, channel: str = Change.Channel.
         locked.status = Plan.Status.OPEN
         locked.closed_by = None
         locked.closed_at = None
-        locked.save(update_fields=["status", "closed_by", "closed_at"])
+        locked.pending_at_close = {}
+        locked.save(update_fields=["status", "closed_by", "closed_at", "pending_at_close"])
         change_record(
             subject=locked, user=user, channel=channel, old=old, new=plan_snapshot(locked)
         )

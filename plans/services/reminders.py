@@ -18,13 +18,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from plans.models import Plan, Profile, Submission
 from plans.rules.cycle import UNSENT
 from plans.selectors.status import plan_agency_statuses
+from plans.words.messages import date_text, deadline_text
 
 State = Submission.State
 
@@ -117,61 +119,50 @@ def reminders_collect(
     return sorted(reminders.values(), key=lambda r: r.user.get_username())
 
 
-def _deadline_text(deadline: datetime.date, today: datetime.date) -> str:
-    days = (deadline - today).days
-    if days > 0:
-        left = ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
-    elif days == 0:
-        left = _("hôm nay là hạn cuối")
-    else:
-        left = ngettext("đã quá hạn %(days)s ngày", "đã quá hạn %(days)s ngày", -days) % {
-            "days": -days
-        }
-    return _("hạn gửi báo cáo %(date)s (%(left)s)") % {
-        "date": deadline.strftime("%d/%m/%Y"), "left": left,
-    }
-
-
 def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) -> EmailMessage:
-    """Return the e-mail of ``reminder``, in Vietnamese whatever language is active."""
+    """Return the e-mail of ``reminder``, in Vietnamese whatever language is active.
+
+    The body is the template ``plans/email/reminder.txt``: each plan with its deadline and how
+    it stands (plans.words.wording), each agency named as on the status board, with its state,
+    the reason of a return and the address of its page on ``settings.SITE_URL``.
+    """
     today = today or timezone.localdate()
     user = reminder.user
     with translation.override(settings.LANGUAGE_CODE):
         first = reminder.plans[0].plan
         assert first.report_deadline is not None  # due_plans keeps plans with a deadline
         subject = _("Nhắc gửi báo cáo kết quả ứng dụng CNTT – hạn %(date)s") % {
-            "date": first.report_deadline.strftime("%d/%m/%Y")
+            "date": date_text(first.report_deadline)
         }
-        lines = [
-            _("Kính gửi %(name)s,") % {
-                "name": user.get_full_name() or user.get_username()
-            },
-            "",
-            _("Các đơn vị sau chưa gửi báo cáo kết quả ứng dụng công nghệ thông tin, hoặc báo "
-              "cáo đã bị trả lại để sửa:")
-            if not reminder.as_officer else
-            _("Các đơn vị sau chưa có cán bộ báo cáo trên hệ thống và chưa gửi báo cáo kết quả "
-              "ứng dụng công nghệ thông tin, hoặc báo cáo đã bị trả lại để sửa:"),
-        ]
+        plans = []
         for owed in reminder.plans:
             plan = owed.plan
             assert plan.report_deadline is not None
-            lines += ["", f"{plan} – {_deadline_text(plan.report_deadline, today)}:"]
-            for status in owed.agencies:
-                line = f"  - {status.agency.name}: {status.state_label.lower()}"
-                submission = status.submission
-                if status.state == State.RETURNED and submission and submission.return_reason:
-                    line += " – " + _("lý do: %(reason)s") % {"reason": submission.return_reason}
-                lines.append(line)
-        lines += [
-            "",
-            _("Xin đăng nhập hệ thống theo dõi chỉ tiêu ứng dụng CNTT để nhập số liệu và gửi "
-              "báo cáo trước hạn."),
-            "",
-            _("Thư này được gửi tự động, xin đừng trả lời."),
-        ]
-    return EmailMessage(
-        subject=subject,
-        body="\n".join(lines) + "\n",
-        to=[user.email],
-    )
+            plans.append({
+                "plan": plan,
+                "deadline": deadline_text(plan.report_deadline, today),
+                "agencies": [
+                    {
+                        "name": status.agency.display_name,
+                        "state": status.state_label.lower(),
+                        "reason": status.submission.return_reason
+                        if status.state == State.RETURNED and status.submission else "",
+                        "url": site_url(reverse(
+                            "plans:entry_agency",
+                            args=[plan.province.code, plan.year, status.agency.code],
+                        )),
+                    }
+                    for status in owed.agencies
+                ],
+            })
+        body = render_to_string("plans/email/reminder.txt", {
+            "name": user.get_full_name() or user.get_username(),
+            "as_officer": reminder.as_officer,
+            "plans": plans,
+        })
+    return EmailMessage(subject=subject, body=body, to=[user.email])
+
+
+def site_url(path: str) -> str:
+    """Return the full address of ``path`` on the site (``settings.SITE_URL``)."""
+    return settings.SITE_URL.rstrip("/") + path

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plans.views import dashboard, programmes
+from plans.views import agency_page, dashboard, programmes
 
 urlpatterns = [
     path("", dashboard.dashboard_index, name="dashboard_index"),
@@ -22,6 +22,11 @@ urlpatterns = [
         "<str:province_code>/<int:year>/target/<int:target_id>/",
         dashboard.dashboard_target,
         name="dashboard_target",
+    ),
+    path(
+        "<str:province_code>/<int:year>/agency/<str:agency_code>/",
+        agency_page.dashboard_agency,
+        name="dashboard_agency",
     ),
     path(
         "<str:province_code>/<int:year>/report/",

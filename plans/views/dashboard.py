@@ -19,6 +19,7 @@ from plans.policy.access import (
     get_plan_for_user,
     get_province_for_user,
     provinces_for_user,
+    reads_agency_pages,
     sees_drafts,
     without_hidden_drafts,
 )
@@ -27,11 +28,12 @@ from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
+from plans.selectors.agency_reading import evidence_counts
 from plans.selectors.comparable import comparable_series
 from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
 from plans.words.collation import sorted_vietnamese
-from plans.words.wording import number_text, whole_percent_text
+from plans.words.wording import number_text, report_counts_text, whole_percent_text
 
 
 def _check_year(year: int) -> None:
@@ -95,9 +97,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
             province_id=province.pk, year=year, plan=plan, targets=[row.target for row in rows]
         ),
         "approved_only": approved_only,
-        "reports": selectors.submission_counts(
+        "reports": report_counts_text(selectors.submission_counts(
             plan, {tier for row in rows for tier in row.target.tier_list}
-        ) if plan else None,
+        )) if plan else None,
         # The programme targets each plan target is a milestone of, with their forecasts.
         "programme_forecasts": programme_selectors.plan_forecasts(
             plan, [row.target for row in rows],
@@ -223,6 +225,14 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     )
     current = next(item for item in history if item.target.pk == target.pk)
     reported, not_reported = selectors.scope_figures(plan, [target])[target.pk]
+    agency_links = reads_agency_pages(request.user)
+    if agency_links:
+        # The files behind each agency's figure, for those who may open them: one query.
+        counts = evidence_counts(
+            plan, [figure.agency.pk for figure in reported], indicator_id=target.indicator_id
+        )
+        for figure in reported:
+            figure.agency.evidence_count = counts.get(figure.agency.pk, 0)
     return render(
         request,
         "plans/dashboard_target.html",
@@ -235,6 +245,7 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "reported": reported,
             "lagging": sum(1 for figure in reported if figure.lagging),
             "not_reported": not_reported,
+            "agency_links": agency_links,
             "history": [item for item in history if item.target.pk != target.pk],
             "as_of": selectors.figures_as_of(
                 province_id=plan.province_id, year=year, plan=plan, targets=[target]

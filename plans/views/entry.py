@@ -29,12 +29,14 @@ from plans.forms.grid import (
     target_scopes,
     targeted_indicator_ids,
 )
-from plans.models import Change, Plan, Profile, Result
+from plans.models import Change, Plan, Profile, Result, Submission
 from plans.policy.access import can_write, role_of
 from plans.rules import cycle
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors import progress as selectors
+from plans.selectors.agency_reading import agency_changes
+from plans.selectors.cycle import cycle_summary, pending_groups
 from plans.selectors.naming import name_agencies
 from plans.selectors.status import AgencyStatus, agency_status, changes_since_submission
 from plans.services.plans import plan_close, plan_reopen
@@ -263,6 +265,9 @@ def entry_agency(request, entry):
     )
     report = agency_report(request.user, plan, agency)
     read_only = entry.read_only
+    # An approved report's figures wait for a reopening: nothing to type or save (the submission
+    # panel says why; the service would refuse the save anyway).
+    locked = bool(read_only) or report.status.state == Submission.State.APPROVED
     status = 200
     if request.method == "POST":
         if _save_grid(request, plan=plan, grid=grid, channel=Change.Channel.AGENCY):
@@ -290,9 +295,10 @@ def entry_agency(request, entry):
             "report": report,
             "grid": grid,
             "cells": [
-                (cell, cell_inputs_html(cell, closed=bool(read_only), with_notes=True))
+                (cell, cell_inputs_html(cell, closed=locked, with_notes=True))
                 for cell in grid.rows[0].cells
             ],
+            "locked": locked,
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,
@@ -371,42 +377,11 @@ def entry_result_clear(request, entry, indicator_code):
 def entry_history(request, entry):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     plan, agency = entry.plan, entry.agency
-    # A cleared result's last entry stays on its plan, naming the agency in ``old``
-    # (plans.services.plans.results_delete): the clearing is part of the agency's history.
-    # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
-    # naming the agency, does not (plans.services.history.evidence_snapshot).
-    cleared = Q(
-        result__isnull=True,
-        plan__province=agency.province,
-        old__agency=agency.code,
-        old__has_key="value",
-    )
-    changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
-        "result__indicator", "changed_by"
-    )
     indicator = None
     code = request.GET.get("indicator")
     if code:
         indicator = get_object_or_404(Indicator, code=code)
-        changes = changes.filter(Q(result__indicator=indicator) | Q(old__indicator=code))
-    shown = list(changes[:HISTORY_LIMIT])
-    gone = {(c.old or {}).get("indicator") for c in shown if c.result is None}
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)}
-    for change in shown:
-        if change.result is not None:
-            shown_indicator, year = change.result.indicator, change.result.year
-        else:
-            old = change.old or {}  # the query's ``cleared`` entries name what was cleared
-            shown_indicator, year = by_code[old["indicator"]], old["year"]
-        # For the template; Change itself has no such fields.
-        change.indicator = shown_indicator  # type: ignore[attr-defined]
-        change.year = year  # type: ignore[attr-defined]
-        change.old_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.old
-        )
-        change.new_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.new
-        )
+    shown = agency_changes(agency, indicator=indicator, limit=HISTORY_LIMIT)
     return render(
         request,
         "plans/entry_history.html",
@@ -423,18 +398,24 @@ def entry_history(request, entry):
 
 @entry_view("GET", "POST")
 def entry_close(request, entry):
-    """Ask first (GET): who has not reported everything; close the plan (POST).
+    """Ask first (GET): where every report stands, who has not reported everything; close the
+    plan (POST).
 
-    Closing ends the year's entry: the page lists, by name, each agency in the plan's scope
-    that has reported fewer indicators than the plan's targets ask of its tier.
+    Closing ends the year's entry: the page counts and names, by state, the in-scope agencies'
+    reports (not started, draft, returned, submitted, approved) and each agency that has
+    reported fewer indicators than the plan's targets ask of its tier. While any report is not
+    approved the person must tick that they close anyway (``pending_acknowledged``); the
+    service refuses otherwise, and the page says why.
     """
     plan = entry.plan
     if request.method == "POST":
         return _change_status(
             request, plan, plan_close,
             done=_("Đã tổng kết kế hoạch năm %(year)s: kết quả chỉ còn để xem."),
+            pending_acknowledged=request.POST.get("pending_acknowledged") == "1",
         )
     incomplete, agency_count = incomplete_agencies(plan)
+    cycle = cycle_summary(plan)
     return render(
         request,
         "plans/plan_close.html",
@@ -445,6 +426,8 @@ def entry_close(request, entry):
             "incomplete": incomplete,
             "silent": sum(1 for row in incomplete if not row["reported"]),
             "agency_count": agency_count,
+            "cycle": cycle,
+            "pending_at_close": pending_groups(plan.pending_at_close),
         },
     )
 
@@ -458,15 +441,19 @@ def entry_reopen(request, entry):
     )
 
 
-def _change_status(request, plan: Plan, service, *, done: str):
-    """Close or reopen ``plan`` through ``service``; say how it went; back to the year page.
+def _change_status(request, plan: Plan, service, *, done: str, **options):
+    """Close or reopen ``plan`` through ``service``; say how it went; back to the year page
+    (to the close page when closing was refused for reports not approved).
 
-    ``done`` is the message of success, with a ``%(year)s`` placeholder.
+    ``done`` is the message of success, with a ``%(year)s`` placeholder; ``options`` go to
+    ``service``.
     """
     try:
-        service(plan=plan, user=request.user)
+        service(plan=plan, user=request.user, **options)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        if exc.code == "pending":
+            return redirect("plans:entry_close", province_code=plan.province.code, year=plan.year)
     else:
         messages.success(request, done % {"year": plan.year})
     return redirect("plans:entry_year", province_code=plan.province.code, year=plan.year)

@@ -16,14 +16,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.files.uploads import oversized_upload
 from plans.models import Agency, Change
 from plans.outputs import results_template
 from plans.policy.access import is_reporter, reporter_agency_ids
+from plans.rules.parsing import parse_ascii_int
 from plans.services import imports
 from plans.views.decorators import entry_view
-from plans.words.wording import change_figures_text
+from plans.words.wording import change_figures_text, time_text
 
 UPLOAD_SESSION_KEY = "entry_upload"
 # The preview keeps the file in the session (base64) until it is confirmed; larger files are
@@ -56,10 +58,12 @@ def entry_template(request, entry, file_format):
 def entry_upload(request, entry):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
 
-    A good file's preview lists the results it will create or change, old and new, by agency.
-    The previewed file is kept in the session until confirmed, with a digest of those changes;
-    the confirm imports it again from scratch and writes only if it makes exactly the changes
-    previewed, so anything that changed in between is checked again.
+    A good file's preview lists the results it will create or change, old and new, by agency,
+    and apart from them its conflicts: rows whose result someone changed after the template was
+    downloaded. The previewed file is kept in the session until confirmed, with a digest of
+    those changes; the confirm imports it again from scratch and writes only if it makes exactly
+    the changes previewed, so anything that changed in between is checked again. A conflict is
+    written only when ticked (one by one, or all at once); the others stay as they are.
     """
     plan = entry.plan
     # The preview's session copy and the request's own limit both apply; show the smaller.
@@ -116,6 +120,25 @@ def _preview_context(context, report, kept) -> None:
     """Add to ``context`` the preview of ``report``'s changes and what the confirm sends."""
     context["confirm_sha256"] = kept["sha256"]
     context["change_groups"] = change_groups(report)
+    context["conflicts"] = conflict_rows(report)
+
+
+def conflict_rows(report) -> list[dict]:
+    """Return the report's listed conflicts in words: line, agency, indicator, the current
+    figures and the file's, who saved the current ones and when (Vietnam time)."""
+    return [
+        {
+            "line": conflict.line,
+            "agency": conflict.agency_name,
+            "indicator": conflict.indicator,
+            "current": change_figures_text(conflict.indicator, _snapshot(conflict.current)),
+            "new": change_figures_text(conflict.indicator, _snapshot(conflict.new)),
+            "who": conflict.changed_by,
+            "when": time_text(conflict.changed_at) if conflict.changed_at else "",
+            "overwritten": conflict.overwritten,
+        }
+        for conflict in report.conflicts
+    ]
 
 
 def change_groups(report) -> list[dict]:
@@ -161,10 +184,18 @@ def _upload_confirm(request, plan, context):
         )
         return render(request, "plans/entry_upload.html", context, status=400)
     data = base64.b64decode(kept["data"])
+    overwrite_all = request.POST.get("overwrite_all") == "1"
+    # The lines ticked; anything else posted is no line of the file and ticks nothing.
+    ticked = {
+        line for line in (parse_ascii_int(text) for text in request.POST.getlist("overwrite"))
+        if line is not None
+    }
     try:
         # A session kept before digests were stored has none: "" matches no import.
         report, refused = _import(
-            request, plan, data, dry_run=False, expected_digest=kept.get("digest", "")
+            request, plan, data, dry_run=False, expected_digest=kept.get("digest", ""),
+            newer=imports.NEWER_OVERWRITE if overwrite_all else imports.NEWER_KEEP,
+            overwrite_lines=ticked,
         )
     except imports.ChangesDiffer as differ:
         # Someone changed these results since the preview: show what the file would do now.
@@ -194,7 +225,31 @@ def _upload_confirm(request, plan, context):
     }
     if report.sheet:
         done += " " + _("Đã đọc trang tính “%(sheet)s”.") % {"sheet": report.sheet}
+    if report.overwritten:
+        done += " " + ngettext(
+            "%(count)s kết quả người khác sửa sau khi tải tệp mẫu đã được ghi đè theo lựa chọn "
+            "của bạn.",
+            "%(count)s kết quả người khác sửa sau khi tải tệp mẫu đã được ghi đè theo lựa chọn "
+            "của bạn.",
+            report.overwritten,
+        ) % {"count": report.overwritten}
     messages.success(request, done)
+    kept_conflicts = [row for row in conflict_rows(report) if not row["overwritten"]]
+    left = len(kept_conflicts) + report.conflicts_unlisted
+    if left:
+        # Not written, and said so, each by name: the person decides what to do with them.
+        messages.warning(request, ngettext(
+            "%(count)s kết quả được giữ nguyên vì người khác đã sửa sau khi bạn tải tệp mẫu "
+            "(không được chọn ghi đè): %(rows)s.",
+            "%(count)s kết quả được giữ nguyên vì người khác đã sửa sau khi bạn tải tệp mẫu "
+            "(không được chọn ghi đè): %(rows)s.",
+            left,
+        ) % {"count": left, "rows": "; ".join(
+            _("dòng %(line)s, %(agency)s, %(indicator)s") % {
+                "line": row["line"], "agency": row["agency"], "indicator": row["indicator"].name,
+            }
+            for row in kept_conflicts
+        )})
     if is_reporter(request.user):
         # The year page is not a reporter's: back to the upload page, where the message shows.
         return redirect("plans:entry_upload", province_code=plan.province.code, year=plan.year)
@@ -206,11 +261,15 @@ def _reporter_agencies(request) -> set[int] | None:
     return reporter_agency_ids(request.user) if is_reporter(request.user) else None
 
 
-def _import(request, plan, data: bytes, *, dry_run: bool, expected_digest: str | None = None):
+def _import(
+    request, plan, data: bytes, *, dry_run: bool, expected_digest: str | None = None,
+    newer: str = imports.NEWER_KEEP, overwrite_lines=(),
+):
     """Return (report, refused) for importing ``data`` into ``plan``'s province and year.
 
     The report describes the changes; with ``expected_digest`` the import raises
     ChangesDiffer, writing nothing, unless its changes are the ones that digest was made of.
+    Conflicts are left as they are unless ``newer`` or ``overwrite_lines`` say otherwise.
     """
     try:
         report = imports.results_import(
@@ -224,6 +283,8 @@ def _import(request, plan, data: bytes, *, dry_run: bool, expected_digest: str |
             budget=imports.ReadBudget.web(),
             describe=True,
             expected_digest=expected_digest,
+            newer=newer,
+            overwrite_lines=overwrite_lines,
         )
     except imports.ImportRefused as refusal:
         return refusal.report, True

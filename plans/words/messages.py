@@ -8,7 +8,7 @@ words stay in :mod:`plans.words.wording`, which takes these from here for its ow
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from plans.rules import progress
 from plans.rules.limits import NOTE_MAX_LENGTH
@@ -123,3 +123,38 @@ def note_too_long_message(length: int) -> str:
     return _("Ghi chú dài %(length)s ký tự; tối đa %(max)s.") % {
         "length": length, "max": NOTE_MAX_LENGTH,
     }
+
+
+def days_left_text(deadline, today) -> str:
+    """Return how a deadline stands on ``today``: "còn 3 ngày", "hôm nay là hạn cuối",
+    "đã quá hạn 1 ngày"."""
+    days = (deadline - today).days
+    if days > 0:
+        return ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
+    if days == 0:
+        return _("hôm nay là hạn cuối")
+    return ngettext("đã quá hạn %(days)s ngày", "đã quá hạn %(days)s ngày", -days) % {
+        "days": -days
+    }
+
+
+def deadline_text(deadline, today) -> str:
+    """Return a report deadline and how it stands: "hạn gửi báo cáo 30/11/2024 (còn 3 ngày)"."""
+    return _("hạn gửi báo cáo %(date)s (%(left)s)") % {
+        "date": date_text(deadline), "left": days_left_text(deadline, today),
+    }
+
+
+def change_figures_text(indicator, figures: dict | None) -> str:
+    """Return a history entry's figures (and note) in words; ``figures`` is a Change snapshot."""
+    if figures is None:
+        return _("(chưa có)")
+    text = figures_in_words(
+        kind=indicator.kind,
+        value=figures.get("value"),
+        numerator=figures.get("numerator"),
+        denominator=figures.get("denominator"),
+    )
+    if figures.get("note"):
+        text = _("%(figures)s — ghi chú: %(note)s") % {"figures": text, "note": figures["note"]}
+    return text

@@ -24,7 +24,10 @@ from plans.rules import progress
 
 # The plain words refusals need too; importable from here as before for the pages.
 from plans.words.messages import approved_lock_message as approved_lock_message
+from plans.words.messages import change_figures_text as change_figures_text
 from plans.words.messages import date_text as date_text
+from plans.words.messages import days_left_text as days_left_text
+from plans.words.messages import deadline_text as deadline_text
 from plans.words.messages import figures_in_words as figures_in_words
 from plans.words.messages import person_text as person_text
 from plans.words.messages import plan_closed_message as plan_closed_message
@@ -328,21 +331,6 @@ def _label_in_text(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def change_figures_text(indicator, figures: dict | None) -> str:
-    """Return a history entry's figures (and note) in words; ``figures`` is a Change snapshot."""
-    if figures is None:
-        return _("(chưa có)")
-    text = figures_in_words(
-        kind=indicator.kind,
-        value=figures.get("value"),
-        numerator=figures.get("numerator"),
-        denominator=figures.get("denominator"),
-    )
-    if figures.get("note"):
-        text = _("%(figures)s — ghi chú: %(note)s") % {"figures": text, "note": figures["note"]}
-    return text
-
-
 
 
 def as_of_text(moment) -> str:
@@ -361,3 +349,22 @@ def provisional_text(agencies_missing: int) -> str:
         "Số liệu tạm thời: còn %(count)s đơn vị chưa báo cáo",
         agencies_missing,
     ) % {"count": number_text(agencies_missing, 0)}
+
+
+def report_counts_text(counts: dict) -> str:
+    """Return where a plan's reports stand in whole words: "179 đơn vị: 1 đã gửi chờ duyệt,
+    1 đã duyệt, 177 chưa gửi". ``counts`` as plans.selectors.progress.submission_counts gives
+    them (``submitted`` includes the approved)."""
+    agencies, submitted, approved = counts["agencies"], counts["submitted"], counts["approved"]
+    return ngettext(
+        "%(count)s đơn vị: %(waiting)s đã gửi chờ duyệt, %(approved)s đã duyệt, %(unsent)s chưa "
+        "gửi",
+        "%(count)s đơn vị: %(waiting)s đã gửi chờ duyệt, %(approved)s đã duyệt, %(unsent)s chưa "
+        "gửi",
+        agencies,
+    ) % {
+        "count": number_text(agencies, 0),
+        "waiting": number_text(submitted - approved, 0),
+        "approved": number_text(approved, 0),
+        "unsent": number_text(max(agencies - submitted, 0), 0),
+    }

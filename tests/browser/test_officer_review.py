@@ -1,7 +1,7 @@
 """An officer's review on the demo, in Chromium: the demo officer of Kiên Giang opens the status
 board of the open plan, sees the agencies and where their reports stand, approves one submitted
 report and returns another with a reason, sees the board's counts follow, downloads status.csv,
-and finds the approved agency's figures refusing a change with the reason. Screenshots of the
+and finds the approved agency's figures closed to change, with the reason. Screenshots of the
 board at desk and phone widths go to test-artifacts/.
 """
 
@@ -140,13 +140,14 @@ def test_an_officer_reviews_reports_from_the_status_board(page, live_server, log
     assert snv[5].endswith("+07:00") and snv[7] == "false"
     assert next(row for row in rows if row[0] == "91-X30733")[3] == "returned"
 
-    # The approved figures refuse a change on the agency page, and say why.
+    # The approved figures cannot be changed on the agency page (issue 19: disabled inputs,
+    # no save button), and the page says why.
     page.goto(f"{base}/agency/91-SNV/")
     agency = Agency.objects.get(code="91-SNV")
     indicator = Indicator.objects.get(code="OFFICIAL_EMAIL")
     denominator = page.locator(f"[name='r{agency.pk}-{indicator.pk}-d']")
-    denominator.fill(str(int(denominator.input_value() or "0") + 1))
-    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+    assert denominator.is_disabled()
+    assert page.get_by_role("button", name="Lưu các ô đã sửa").count() == 0
     lock = f"Số liệu của Sở Nội vụ năm {plan.year} đã được duyệt; cần mở lại trước khi sửa."
-    assert lock in page.locator(f"#r{agency.pk}-{indicator.pk}-cell").inner_text()
+    assert lock in page.locator("main").inner_text()
     assert Submission.objects.get(plan=plan, agency=agency).state == State.APPROVED

@@ -84,6 +84,12 @@ def test_a_draft_opens_to_entry_once_an_admin_opens_it_and_closing_asks_first(
     # Nothing sticks out of a phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1366, "height": 800})
+    # Neither report is approved: closing without the tick is refused, with the reason.
+    with page.expect_navigation():
+        page.locator("form.close-plan button[type=submit]").click()
+    assert "còn 2 báo cáo chưa được duyệt" in page.locator(".messages").inner_text()
+    assert Plan.objects.get(pk=plan_a.pk).status == Plan.Status.OPEN
+    page.get_by_label("Tôi hiểu rằng tổng kết sẽ khoá 2 báo cáo chưa được duyệt").check()
     with page.expect_navigation():
         page.locator("form.close-plan button[type=submit]").click()
     assert Plan.objects.get(pk=plan_a.pk).status == Plan.Status.CLOSED

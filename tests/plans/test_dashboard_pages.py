@@ -388,11 +388,12 @@ def test_it_answers_the_target_page_in_constant_queries(client, leader_a, target
     login(client, leader_a)
     # session, user, profile, province, plan, target, same target in every year, agency
     # counts, result sums, agencies in scope, their display names (plans.selectors.naming: one query
-    # for the whole list), their results, when the figures last changed
-    with django_assert_num_queries(13):
+    # for the whole list), their results, when the figures last changed, the evidence files
+    # per agency (a leader opens each agency's page from here)
+    with django_assert_num_queries(14):
         client.get(target_url(targets_a["K1"]))
     add_agencies(province_a, 25, tier="district")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(target_url(targets_a["K1"]))
     assert len(response.context["not_reported"]) == 25
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Plan, Result, Target
+from plans.models import Change, Plan, Result, Submission, Target
+from plans.services.plans import plan_reopen
 
 CLOSE_URL = reverse("plans:entry_close", args=["91", 2017])
 
@@ -58,14 +59,57 @@ def test_it_lists_by_name_the_agencies_that_have_not_reported_everything(
     assert Plan.objects.get(pk=scoped.pk).status == Plan.Status.OPEN
 
 
-def test_it_says_when_everyone_has_reported(officer_client, scoped, agencies_a, indicator):
+def report_everything(agencies_a, indicator):
     for code in ("91-SNV", "91-STTTT"):
         report(agencies_a[code], indicator("LAN"))
         report(agencies_a[code], indicator("FIBRE"))
     for code in ("91-H899", "91-H900"):
         report(agencies_a[code], indicator("LAN"))
+
+
+def decide(plan, agencies_a, states: dict[str, str]) -> None:
+    for code, state in states.items():
+        Submission.objects.create(plan=plan, agency=agencies_a[code], state=state)
+
+
+def test_it_says_when_everyone_has_reported(officer_client, scoped, agencies_a, indicator):
+    report_everything(agencies_a, indicator)
+    decide(scoped, agencies_a, dict.fromkeys(("91-SNV", "91-STTTT", "91-H899", "91-H900"),
+                                             Submission.State.APPROVED))
     html = officer_client.get(CLOSE_URL).content.decode()
     assert "Cả 4 đơn vị trong phạm vi kế hoạch đã báo cáo đủ các chỉ tiêu." in html
+    assert 'name="pending_acknowledged"' not in html
+
+
+def test_everything_entered_is_not_all_reported_until_approved(officer_client, scoped,
+                                                               agencies_a, indicator):
+    report_everything(agencies_a, indicator)
+    decide(scoped, agencies_a, {"91-SNV": Submission.State.APPROVED})
+
+    html = officer_client.get(CLOSE_URL).content.decode()
+
+    assert "đã báo cáo đủ các chỉ tiêu" not in html
+    assert "Các đơn vị đã nhập đủ các chỉ tiêu, nhưng 3 báo cáo chưa được duyệt." in html
+    assert "Tôi hiểu rằng tổng kết sẽ khoá 3 báo cáo chưa được duyệt" in html
+
+
+def test_it_counts_and_names_the_reports_by_state(officer_client, scoped, agencies_a,
+                                                  indicator):
+    report(agencies_a["91-SNV"], indicator("LAN"))
+    report(agencies_a["91-H899"], indicator("LAN"))
+    decide(scoped, agencies_a, {"91-H899": Submission.State.RETURNED,
+                                "91-H900": Submission.State.SUBMITTED})
+
+    cycle = officer_client.get(CLOSE_URL).context["cycle"]
+
+    assert [(group.label, group.names) for group in cycle.groups] == [
+        ("Chưa nhập", ("Sở Thông tin và Truyền thông",)),
+        ("Đang nhập", ("Sở Nội vụ",)),
+        ("Bị trả lại", ("UBND thành phố Rạch Giá",)),
+        ("Đã gửi", ("UBND thị xã Hà Tiên",)),
+        ("Đã duyệt", ()),
+    ]
+    assert (cycle.total, cycle.pending, cycle.all_approved) == (4, 4, False)
 
 
 def test_it_says_when_the_plan_has_no_target(officer_client, plan_a, agencies_a):
@@ -76,19 +120,64 @@ def test_it_says_when_the_plan_has_no_target(officer_client, plan_a, agencies_a)
 
 def test_it_answers_in_constant_queries(officer_client, scoped, agencies_a, indicator,
                                         django_assert_num_queries):
-    # session, user, profile, province, plan, targets, agencies in scope, their results' keys
-    with django_assert_num_queries(8):
+    # session, user, profile, province, plan, targets, agencies in scope, their results' keys;
+    # then the reports' states as the status board reads them: targets, agencies in scope, the
+    # names people are shown, submissions, the agencies' figures
+    with django_assert_num_queries(13):
         officer_client.get(CLOSE_URL)
     for agency in agencies_a.values():
         report(agency, indicator("LAN"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(13):
         officer_client.get(CLOSE_URL)
 
 
 def test_only_its_post_closes(officer_client, scoped):
-    response = officer_client.post(CLOSE_URL)
+    response = officer_client.post(CLOSE_URL, {"pending_acknowledged": "1"})
     assert response.status_code == 302
     assert Plan.objects.get(pk=scoped.pk).status == Plan.Status.CLOSED
+
+
+def test_a_close_without_the_tick_is_refused_with_the_reason(officer_client, scoped):
+    response = officer_client.post(CLOSE_URL, follow=True)
+
+    assert response.redirect_chain[-1][0] == CLOSE_URL
+    assert ("Chưa tổng kết: còn 4 báo cáo chưa được duyệt. Hãy đánh dấu ô xác nhận trên trang "
+            "tổng kết nếu vẫn muốn khoá các báo cáo đó.") in response.content.decode()
+    plan = Plan.objects.get(pk=scoped.pk)
+    assert (plan.status, plan.pending_at_close) == (Plan.Status.OPEN, {})
+    assert not Change.objects.exists()
+
+
+def test_the_closed_plan_records_what_was_pending(officer_client, scoped, agencies_a,
+                                                  indicator, admin_user):
+    report_everything(agencies_a, indicator)
+    decide(scoped, agencies_a, {"91-SNV": Submission.State.APPROVED,
+                                "91-STTTT": Submission.State.RETURNED})
+
+    officer_client.post(CLOSE_URL, {"pending_acknowledged": "1"})
+
+    plan = Plan.objects.get(pk=scoped.pk)
+    assert plan.pending_at_close == {
+        "draft": ["UBND thành phố Rạch Giá", "UBND thị xã Hà Tiên"],
+        "returned": ["Sở Thông tin và Truyền thông"],
+    }
+    html = officer_client.get(CLOSE_URL).content.decode()
+    assert "Báo cáo chưa được duyệt khi tổng kết" in html
+    assert "Bị trả lại (1):</strong> Sở Thông tin và Truyền thông" in html
+    plan_reopen(plan=plan, user=admin_user)
+    assert Plan.objects.get(pk=scoped.pk).pending_at_close == {}
+
+
+def test_a_cycle_all_approved_closes_without_the_tick(officer_client, scoped, agencies_a,
+                                                      indicator):
+    report_everything(agencies_a, indicator)
+    decide(scoped, agencies_a, dict.fromkeys(("91-SNV", "91-STTTT", "91-H899", "91-H900"),
+                                             Submission.State.APPROVED))
+
+    officer_client.post(CLOSE_URL)
+
+    plan = Plan.objects.get(pk=scoped.pk)
+    assert (plan.status, plan.pending_at_close) == (Plan.Status.CLOSED, {})
 
 
 def test_the_year_page_links_to_the_confirmation(officer_client, plan_a):

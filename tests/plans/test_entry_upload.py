@@ -148,7 +148,8 @@ def test_the_csv_template_lists_every_active_agency_and_indicator(officer_client
                        "indicator_name": "Cán bộ, công chức có hộp thư điện tử công vụ",
                        "what_to_count": "numerator: Số cán bộ có hộp thư công vụ; "
                                         "denominator: Tổng số cán bộ, công chức",
-                       "definition": "http://testserver/indicators/OFFICIAL_EMAIL/"}]
+                       "definition": "http://testserver/indicators/OFFICIAL_EMAIL/",
+                       "version": "1"}]
 
 
 def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies_a):
@@ -157,7 +158,7 @@ def test_the_xlsx_template_has_the_same_columns(officer_client, plan_a, agencies
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("year", "agency_code", "indicator_code", "value", "numerator",
                        "denominator", "note", "agency_name", "parent_name", "indicator_name",
-                       "what_to_count", "definition")
+                       "what_to_count", "definition", "version")
     assert len(rows) == 1 + 6 * 14
 
 

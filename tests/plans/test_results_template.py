@@ -37,7 +37,7 @@ def test_the_template_has_the_contract_columns_then_the_names(officer_client, pl
     text = officer_client.get(template_url("csv")).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
 
-    assert tuple(rows[0]) == TEMPLATE_COLUMNS == CONTRACT_COLUMNS + NAME_COLUMNS
+    assert tuple(rows[0]) == TEMPLATE_COLUMNS == CONTRACT_COLUMNS + NAME_COLUMNS + ("version",)
     by_key = {(row["agency_code"], row["indicator_code"]): row for row in rows}
     email = by_key["91-SNV", "OFFICIAL_EMAIL"]
     assert email["agency_name"] == "Sở Nội vụ"

@@ -128,7 +128,7 @@ def test_the_dashboard_counts_reports_and_may_show_approved_figures_only(
     client.force_login(leader_a)
     url = reverse("plans:dashboard_plan", args=["91", 2017])
     html = client.get(url).content.decode()
-    assert "Báo cáo: đã gửi 1 / duyệt 1 / 4 đơn vị" in html
+    assert "Báo cáo: 4 đơn vị: 0 đã gửi chờ duyệt, 1 đã duyệt, 3 chưa gửi" in html
     # All figures: SNV (approved) and Rạch Giá (draft) report LAN; approved only: SNV alone.
     every = client.get(url, {"figures": "all"}).context["groups"]
     approved = client.get(url, {"figures": "approved"}).context["groups"]

@@ -81,6 +81,7 @@ URL_KWARGS = {
     "plans:dashboard_programme": {"province_code": "91", "programme_code": "KH-2021-2025"},
     "plans:dashboard_target": {"province_code": "91", "year": 2017, "target_id": TARGET_ID},
     "plans:dashboard_report": {"province_code": "91", "year": 2017},
+    "plans:dashboard_agency": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:dashboard_csv": {"province_code": "91", "year": 2017},
     "plans:dashboard_xlsx": {"province_code": "91", "year": 2017},
     "indicators:definition": {"code": "OFFICIAL_EMAIL"},
@@ -143,6 +144,12 @@ def entry(officer_a, admin_user=None, reporter_a=None):
 
 
 OUTCOMES = {
+    # The read-only agency page: the readers of the province with a role (reporter_a reads its
+    # own 91-SNV); public dashboards do not open it, since it offers the evidence files.
+    "plans:dashboard_agency": row(
+        anonymous=(LOGIN, 405, 405), anonymous_public=(404, 405, 405), officer_a=READER,
+        officer_b=(404, 405, 405), leader_a=READER, admin_user=READER,
+    ),
     # Public: the health check only reads (the load balancer may POST or GET it).
     "healthz": row(*[same(200)] * 5),
     # The icon browsers ask for: a redirect to the static file, for anyone; GET only.
@@ -159,8 +166,9 @@ OUTCOMES = {
     # Home lists what the visitor may read; it has no form and answers any method alike.
     "plans:home": row(*[same(200)] * 5),
     "plans:entry_year": entry(officer_a=(200, 405, 405)),
-    # Closing asks first: GET is the confirmation page; it has no fields, so an empty POST is
-    # the real request (and writes, see WRITES).
+    # Closing asks first: GET is the confirmation page. The world's reports are not approved,
+    # so a POST without the confirmation's tick is refused back to that page, writing nothing
+    # (the tick's write: tests/plans/test_entry_close.py).
     "plans:entry_close": entry(officer_a=(200, REDIRECT, REDIRECT)),
     # Only an admin may reopen; reopening an open plan is refused with a message.
     "plans:entry_reopen": entry(officer_a=(405, 403, 403), admin_user=(405, REDIRECT, REDIRECT)),
@@ -233,12 +241,10 @@ OUTCOMES = {
     ),
 }
 
-# (URL name, visitor) pairs whose POST legitimately writes: closing the plan (its status and
-# one Change), deleting the evidence file (its row, one Change) and submitting 91-SNV's report
-# (one Submission and one Change). Every other cell of the matrix must leave every table as it
-# was.
+# (URL name, visitor) pairs whose POST legitimately writes: deleting the evidence file (its
+# row, one Change) and submitting 91-SNV's report (one Submission and one Change). Every other
+# cell of the matrix must leave every table as it was.
 WRITES = {
-    ("plans:entry_close", "officer_a"), ("plans:entry_close", "admin_user"),
     ("plans:entry_evidence_delete", "officer_a"), ("plans:entry_evidence_delete", "admin_user"),
     ("plans:entry_evidence_delete", "reporter_a"),
     ("plans:submission_submit", "officer_a"), ("plans:submission_submit", "reporter_a"),

@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.management.base import ImportCommand
-from plans.services.imports import results_import
+from plans.services.imports import NEWER_OVERWRITE, NEWER_REFUSE, results_import
 
 
 class Command(ImportCommand):
@@ -19,6 +19,17 @@ class Command(ImportCommand):
             action="store_true",
             help=_("Đánh dấu các kết quả là dữ liệu mẫu, không phải số liệu công bố."),
         )
+        parser.add_argument(
+            "--overwrite-newer",
+            action="store_true",
+            help=_(
+                "Ghi cả những dòng mà kết quả đã được sửa sau khi tệp mẫu được tải về (cột "
+                "version cũ hơn); không có cờ này, các dòng đó bị từ chối."
+            ),
+        )
 
     def service_options(self, options) -> dict:
-        return {"is_sample": options["sample"]}
+        return {
+            "is_sample": options["sample"],
+            "newer": NEWER_OVERWRITE if options["overwrite_newer"] else NEWER_REFUSE,
+        }

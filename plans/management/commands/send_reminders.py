@@ -37,7 +37,7 @@ class Command(BaseCommand):
             user = reminder.user
             names = "; ".join(
                 f"{owed.plan.province.name} {owed.plan.year}: "
-                + ", ".join(status.agency.name for status in owed.agencies)
+                + ", ".join(status.agency.display_name for status in owed.agencies)
                 for owed in reminder.plans
             )
             if reminder.reachable:

@@ -6,24 +6,37 @@ anywhere is wrong the whole import is rolled back and :class:`ImportRefused` car
 with its line number. Re-importing the same file finds every row unchanged and writes nothing.
 
 Management commands and the web upload page call these functions as they are. One module per
-importer (``indicators``, ``agencies``, ``targets``, ``results``); ``rows`` holds what they
+importer (``indicators``, ``agencies``, ``targets``, ``results`` with its check half
+``result_checks``); ``rows`` holds what they
 share: the rows of a file, the report, the errors and the parsers of values.
 """
 
 from plans.services.imports.agencies import agencies_import
 from plans.services.imports.indicators import indicators_import
-from plans.services.imports.results import ChangesDiffer, ResultChange, results_import
+from plans.services.imports.results import (
+    NEWER_KEEP,
+    NEWER_OVERWRITE,
+    NEWER_REFUSE,
+    ChangesDiffer,
+    ResultChange,
+    ResultConflict,
+    results_import,
+)
 from plans.services.imports.rows import ImportRefused, ImportReport, RowError
 from plans.services.imports.targets import targets_import
 from plans.services.tables import FileError, ReadBudget
 
 __all__ = [
+    "NEWER_KEEP",
+    "NEWER_OVERWRITE",
+    "NEWER_REFUSE",
     "ChangesDiffer",
     "FileError",
     "ImportRefused",
     "ImportReport",
     "ReadBudget",
     "ResultChange",
+    "ResultConflict",
     "RowError",
     "agencies_import",
     "indicators_import",

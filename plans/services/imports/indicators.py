@@ -93,7 +93,7 @@ def _position(text: str) -> int:
 
 def _indicator_row(line: int, fields: list[str], check: _Check) -> _IndicatorRow | None:
     (code, name_vi, name_en, group, kind, numerator_label, denominator_label, position,
-     predecessor_code, from_year) = fields
+     predecessor_code, from_year) = (field or "" for field in fields)
     row = _IndicatorRow(
         line,
         code=check(_code, code),
@@ -125,7 +125,9 @@ def indicators_import(*, source: TableSource, dry_run: bool = False) -> ImportRe
     report = ImportReport(kind="indicators", dry_run=dry_run)
     with transaction.atomic():
         # A backup written before indicators had predecessors lacks the last two columns.
-        rows = _Rows(report, source, INDICATOR_COLUMNS, optional=INDICATOR_COLUMNS[-2:])
+        rows = _Rows(
+            report, source, INDICATOR_COLUMNS[:-2], optional=INDICATOR_COLUMNS[-2:]
+        )
         parsed: dict[str, _IndicatorRow] = {}
         for line, fields in rows:
             check = _Check()

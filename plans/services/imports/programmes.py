@@ -7,6 +7,7 @@ set of tiers). A programme's name and years are repeated on each of its rows and
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,7 +85,9 @@ def _programme_code(text: str) -> str:
     return text
 
 
-def _programme_row(line, fields, check: _Check, indicators: dict) -> _ProgrammeRow | None:
+def _programme_row(
+    line: int, fields: list[Any], check: _Check, indicators: dict
+) -> _ProgrammeRow | None:
     (province_code, code, name, first_year, last_year, indicator_code, tiers, comparator,
      value, unit) = fields
     check(_required, province_code, "province_code")
@@ -129,7 +132,8 @@ def _programme_row(line, fields, check: _Check, indicators: dict) -> _ProgrammeR
 
 
 def programmes_import(
-    *, source, dry_run: bool = False, provinces=None, budget: ReadBudget | None = None,
+    *, source: Any, dry_run: bool = False, provinces: Any = None,
+    budget: ReadBudget | None = None,
 ) -> ImportReport:
     """Create or update the programmes and programme targets of a ``programmes.csv``.
 
@@ -213,7 +217,9 @@ def programmes_import(
         return rows.finish()
 
 
-def _programmes_write(writes, provinces_by_code, programmes, existing) -> None:
+def _programmes_write(
+    writes: list, provinces_by_code: dict, programmes: dict, existing: dict
+) -> None:
     """Create or update the programmes and targets of ``writes`` (rows that change)."""
     for row in writes:
         programme = programmes.get(row.programme_key)

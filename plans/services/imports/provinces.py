@@ -9,6 +9,7 @@ under its own code and absorbs the other.
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,7 +71,7 @@ def _date(text: str, column: str, *, required: bool) -> datetime.date | None:
     return day
 
 
-def _province_row(line, fields, check: _Check) -> _ProvinceRow | None:
+def _province_row(line: int, fields: list[str], check: _Check) -> _ProvinceRow | None:
     code, name, active_from, active_to, successor_code = fields
     check(_required, code, "province_code")
     check(_province_code, code)
@@ -96,7 +97,7 @@ def _province_row(line, fields, check: _Check) -> _ProvinceRow | None:
 
 
 def provinces_import(
-    *, source, dry_run: bool = False, budget: ReadBudget | None = None, **_options
+    *, source: Any, dry_run: bool = False, budget: ReadBudget | None = None, **_options: Any
 ) -> ImportReport:
     """Create or update the provinces of a ``provinces.csv``, then link their successors."""
     report = ImportReport(kind="provinces", dry_run=dry_run)

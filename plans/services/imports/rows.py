@@ -57,6 +57,13 @@ class ImportReport:
     changes_unlisted: int = 0
     changes_by_agency: dict = field(default_factory=dict)
     changes_digest: str = ""
+    # Of a results import: whether the file has the template's version column (without it,
+    # newer work cannot be told apart); the conflicts it left or wrote over (ResultConflict
+    # objects, the first MAX_CHANGES_LISTED), how many more, and how many were written over.
+    versioned: bool = False
+    conflicts: list = field(default_factory=list)
+    conflicts_unlisted: int = 0
+    overwritten: int = 0
 
     @property
     def ok(self) -> bool:

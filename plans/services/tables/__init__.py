@@ -57,9 +57,9 @@ def read_table(
     or duplicated columns; the iterator raises it for an undecodable line, a malformed
     workbook, or a file over ``budget`` (by default the import commands' budget).
 
-    Columns named in ``ignored`` may be present too; their values are dropped. Columns of
-    ``columns`` also named in ``optional`` may be missing: their values are then blank (a file
-    written before the contract gained them).
+    Columns named in ``ignored`` may be present too; their values are dropped. Columns named in
+    ``optional`` may be present or not: their values follow ``columns``' in ``fields``, each
+    ``None`` for every row when the header lacks it (a blank cell is "").
 
     Of a workbook, the sheet read is the first named one of ``sheet_names`` (in any case, with
     or without diacritics), else the first; with several worksheets ``on_sheet`` is told which.
@@ -111,9 +111,9 @@ def read_table(
 def _column_order(
     header: list[str], columns: Sequence[str], ignored: Sequence[str] = (),
     optional: Sequence[str] = (),
-) -> list[int]:
-    """Return, for each expected column, its index in ``header`` (-1 for a missing optional
-    one); raise FileError if wrong.
+) -> list[int | None]:
+    """Return, for each expected column then each optional one, its index in ``header`` (None:
+    an optional column the file lacks); raise FileError if the header is wrong.
 
     Names are matched in any case; a message quotes them as the file writes them.
     """
@@ -138,7 +138,7 @@ def _column_order(
     missing = [column for column in columns if column not in present and column not in optional]
     if missing:
         problems.append(_("thiếu cột: %(names)s") % {"names": ", ".join(missing)})
-    expected = {*columns, *ignored}
+    expected = {*columns, *ignored, *optional}
     unknown = [
         _quoted(name) or _("(cột không tên)")
         for name, key in zip(header, keys, strict=True) if key not in expected
@@ -152,7 +152,9 @@ def _column_order(
             line=1,
         )
     position = {key: index for index, key in enumerate(keys)}
-    return [position.get(column, -1) for column in columns]
+    return [position[column] for column in columns] + [
+        position.get(column) for column in optional
+    ]
 
 
 def _quoted(name: str) -> str:
@@ -161,7 +163,7 @@ def _quoted(name: str) -> str:
 
 
 def _data_rows(
-    raw_rows: Iterable[tuple[int, list[str]]], order: list[int], width: int, *, pad: bool,
+    raw_rows: Iterable[tuple[int, list[str]]], order: list[int | None], width: int, *, pad: bool,
 ) -> Iterator:
     in_order = order == list(range(width))
     for line, fields in raw_rows:
@@ -182,7 +184,7 @@ def _data_rows(
         elif in_order:
             yield line, fields, None
         else:
-            yield line, [fields[i] if i >= 0 else "" for i in order], None
+            yield line, [None if i is None else fields[i] for i in order], None
 
 
 def _formulas_problem(formulas: list["Formula"]) -> str:

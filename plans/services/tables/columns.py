@@ -23,6 +23,10 @@ RESULT_COLUMNS = (
 RESULT_IGNORED_COLUMNS = (
     "agency_name", "parent_name", "indicator_name", "what_to_count", "definition",
 )
+# Columns a results file may hold or not: the downloaded template writes them, a file made by
+# hand need not. ``version`` is the version of the stored result the row was made from (0: there
+# was none), so that an upload can tell a figure someone changed since from one it may write.
+RESULT_OPTIONAL_COLUMNS = ("version",)
 # The sheet of a workbook that a results import reads when there are several (compared without
 # case or diacritics); a workbook without one is read from its first sheet.
 RESULT_SHEET_NAMES = ("results", "kết quả")
