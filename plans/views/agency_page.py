@@ -17,6 +17,7 @@ from plans.selectors.agency_reading import (
 )
 from plans.selectors.naming import name_agencies
 from plans.views.decorators import dashboard_view
+from plans.views.entry import agency_report
 from plans.words.wording import change_figures_text
 
 # The page shows this many of the agency's latest changes.
@@ -56,6 +57,7 @@ def dashboard_agency(request, province_code: str, year: int, agency_code: str):
             "province": plan.province,
             "year": plan.year,
             "agency": agency,
+            "report": agency_report(request.user, plan, agency, read_only=True),
             "figures": figures,
             "evidence_files": agency_evidence(agency, plan.year),
             "changes": agency_changes(agency, limit=HISTORY_SHOWN),

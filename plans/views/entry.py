@@ -221,12 +221,13 @@ class AgencyReport:
     changes: list[dict] = field(default_factory=list)
 
 
-def agency_report(user, plan: Plan, agency) -> AgencyReport:
+def agency_report(user, plan: Plan, agency, *, read_only: bool = False) -> AgencyReport:
     """Return where ``agency``'s report stands and what ``user`` may do with it.
 
-    Called on entry pages only, whose decorator has already let ``user`` enter this agency's
-    results (an officer of the province, an admin, or its reporter): that is the table's
-    "reports"; "reviews" is an officer's or admin's role.
+    On entry pages, whose decorator has already let ``user`` enter this agency's results (an
+    officer of the province, an admin, or its reporter): that is the table's "reports";
+    "reviews" is an officer's or admin's role. A ``read_only`` page (the agency's page for
+    readers) offers no move at all.
     """
     status = agency_status(plan, agency)
     changes = [
@@ -242,7 +243,7 @@ def agency_report(user, plan: Plan, agency) -> AgencyReport:
     return AgencyReport(
         plan=plan,
         status=status,
-        moves=cycle.allowed_moves(
+        moves=set() if read_only else cycle.allowed_moves(
             status.state, reports=True, reviews=can_write(user),
             plan_open=plan.status == Plan.Status.OPEN,
         ),
