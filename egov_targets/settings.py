@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Whether the reader reports for agencies (the entry pages' links).
+                "plans.views.context.reader",
             ],
         },
     },

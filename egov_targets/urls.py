@@ -25,7 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
-    path("indicators/", include("indicators.urls")),
+    path("indicators/", include("plans.urls.indicators")),
     path("", include("plans.urls")),
 ]
 

@@ -5,7 +5,7 @@ purpose-built form. Each cell posts its figures and, in a hidden ``-o`` input, t
 figures it was shown with. That lets a save tell the cells the user changed from the ones they
 left alone, and tell the service which version each change started from.
 
-The last functions say which agencies and indicators the grid (and every entry page) lists.
+Which agencies and indicators the grid lists is read by :mod:`plans.selectors.agencies`.
 """
 
 import hashlib
@@ -16,10 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Plan, Result, Submission, result_errors
+from plans.models import Agency, Result, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.rules.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
-from plans.rules.tiers import parse_tiers
 from plans.services.results import ResultEntry, ResultsRefused
 from plans.words.wording import what_to_count_text
 
@@ -334,74 +333,3 @@ class ResultGrid:
             if cell is not None:
                 # The user has now seen the newer figures: saving again overwrites them.
                 cell.token = make_token(result)
-
-
-# What the entry pages list, in which order: the grids, the year page and the template download.
-
-
-def plan_agencies(plan: Plan):
-    """Return the agencies of ``plan``'s province active in its year (a queryset)."""
-    return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
-
-
-def approved_agency_ids(plan: Plan) -> set[int]:
-    """Return the ids of the agencies whose report for ``plan`` is approved (one query)."""
-    return set(
-        plan.submissions.filter(state=Submission.State.APPROVED).values_list(
-            "agency_id", flat=True
-        )
-    )
-
-
-def target_scopes(plan: Plan) -> dict[int, set[str]]:
-    """Return, for each indicator ``plan`` sets targets for, the tiers its targets cover."""
-    scopes: dict[int, set[str]] = {}
-    for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers"):
-        scopes.setdefault(indicator_id, set()).update(parse_tiers(tiers))
-    return scopes
-
-
-def targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
-    """Return the ids of the indicators ``plan`` sets targets for (covering ``tier``)."""
-    return {
-        indicator_id
-        for indicator_id, tiers in target_scopes(plan).items()
-        if tier is None or tier in tiers
-    }
-
-
-def ordered_indicators(targeted_ids: set[int]) -> list[Indicator]:
-    """Return the catalogue with the targeted indicators first, each part in catalogue order."""
-    indicators = list(Indicator.objects.all())
-    return [i for i in indicators if i.pk in targeted_ids] + [
-        i for i in indicators if i.pk not in targeted_ids
-    ]
-
-
-def incomplete_agencies(plan: Plan) -> tuple[list[dict], int]:
-    """Return the agencies in ``plan``'s scope that have not reported everything, and how many
-    agencies its scope holds.
-
-    An agency is asked for every indicator some target of the plan sets for its tier; each
-    entry is a dict of ``agency``, ``reported`` and ``asked``, by name. Three queries: the
-    targets, the agencies, the keys of their results.
-    """
-    asked: dict[str, set[int]] = {}
-    for indicator_id, tiers in target_scopes(plan).items():
-        for tier in tiers:
-            asked.setdefault(tier, set()).add(indicator_id)
-    in_scope = plan_agencies(plan).filter(tier__in=asked)
-    agencies = list(in_scope.order_by("name", "code"))
-    reported: dict[int, int] = {}
-    for agency_id, tier, indicator_id in Result.objects.filter(
-        year=plan.year, agency__in=in_scope
-    ).values_list("agency_id", "agency__tier", "indicator_id"):
-        if indicator_id in asked[tier]:
-            reported[agency_id] = reported.get(agency_id, 0) + 1
-    incomplete = [
-        {"agency": agency, "reported": reported.get(agency.pk, 0),
-         "asked": len(asked[agency.tier])}
-        for agency in agencies
-        if reported.get(agency.pk, 0) < len(asked[agency.tier])
-    ]
-    return incomplete, len(agencies)

@@ -5,6 +5,8 @@
 - results: Result (and the rule its figures keep)
 - reporting: Submission, Evidence
 - history: Change
+
+May import: models, rules, files, indicators.models.
 """
 
 from plans.models.history import Change

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from plans.forms.grid import plan_agencies, target_scopes
-from plans.models import Agency, Plan, Result, Submission
-from plans.outputs.exports import csv_safe
+from plans.files.csv_writing import csv_safe
+from plans.models import Agency, Plan, Profile, Result, Submission
+from plans.policy.access import may_report_for, role_of
+from plans.rules.digest import DIGEST_FIELDS, results_digest
 from plans.rules.tiers import TIER_ORDER
+from plans.selectors.agencies import plan_agencies, target_scopes
 from plans.selectors.naming import name_agencies
-from plans.services.submissions import DIGEST_FIELDS, results_digest
 
 State = Submission.State
 # Not (or no longer) sent: overdue once the deadline has passed.
@@ -176,3 +177,20 @@ def status_csv_rows(statuses: list[AgencyStatus]) -> list[list[str]]:
         ]
         for status in statuses
     ]
+
+
+def submission_panel(plan: Plan, agency: Agency, user) -> dict:
+    """Return what ``agency``'s report panel shows: where the report stands, and the buttons
+    ``user`` may use on it (two queries, besides the user's profile)."""
+    status = agency_status(plan, agency)
+    reviewer = role_of(user) in (Profile.Role.OFFICER, Profile.Role.ADMIN)
+    open_plan = plan.status == plan.Status.OPEN
+    state = status.state
+    return {
+        "status": status,
+        "submission": status.submission,
+        "may_submit": open_plan and state in ("not_started", "draft", "returned")
+        and may_report_for(user, agency),
+        "may_review": open_plan and reviewer and state == "submitted",
+        "may_reopen": open_plan and reviewer and state == "approved",
+    }

@@ -7,8 +7,6 @@ figures refuse every change (:func:`approved_agencies_locked`, called by every p
 results) until an officer reopens it.
 """
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Agency, Change, Plan, Profile, Result, Submission
 from plans.policy.access import may_report_for, provinces_for_user, role_of
+from plans.rules.digest import DIGEST_FIELDS, results_digest
 from plans.services.history import change_record, submission_snapshot
 from plans.words.wording import plan_closed_message, plan_draft_message
 
@@ -29,19 +28,6 @@ class SubmissionRefused(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
-
-
-def results_digest(rows) -> str:
-    """Return the digest of an agency's figures: ``rows`` of (indicator id, value, numerator,
-    denominator, note), in any order."""
-    digest = hashlib.sha256()
-    for row in sorted(rows, key=lambda row: row[0]):
-        digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
-
-
-# The figures a digest covers, in the order results_digest reads them.
-DIGEST_FIELDS = ("indicator_id", "value", "numerator", "denominator", "note")
 
 
 def agency_results_digest(*, agency_id: int, year: int) -> str:

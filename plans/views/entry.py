@@ -9,30 +9,35 @@ the template download are in :mod:`plans.views.upload`.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.models import Indicator
-from plans.forms.grid import (
-    ResultGrid,
-    approved_agency_ids,
-    cell_inputs_html,
-    incomplete_agencies,
-    ordered_indicators,
-    plan_agencies,
-    target_scopes,
-    targeted_indicator_ids,
-)
-from plans.models import Change, Plan, Profile, Result
+from plans.forms.grid import ResultGrid, cell_inputs_html
+from plans.models import Change, Plan, Profile
 from plans.policy.access import get_agency_for_user, plan_read_only_message, role_of
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
-from plans.selectors import progress as selectors
+from plans.selectors.agencies import (
+    agency_evidence,
+    agency_result,
+    agency_results,
+    approved_agency_ids,
+    grid_results,
+    incomplete_agencies,
+    indicator_by_code,
+    ordered_indicators,
+    result_now,
+    targeted_indicator_ids,
+    tier_agencies,
+    year_overview,
+)
+from plans.selectors.figures import year_figures
+from plans.selectors.history import agency_history
 from plans.selectors.naming import name_agencies
+from plans.selectors.status import submission_panel
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import ResultsRefused, result_clear, results_record_grid
 from plans.views.decorators import entry_view
@@ -80,45 +85,6 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 @entry_view("GET")
 def entry_year(request, plan):
     """Show the year at a glance: who reported what, the plan's status and progress."""
-    agencies = name_agencies(
-        plan_agencies(plan)
-        .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
-        .order_by(),
-        province_id=plan.province_id,
-    )
-    reported = {
-        (row["agency__tier"], row["indicator_id"]): row["n"]
-        for row in Result.objects.filter(year=plan.year, agency__in=plan_agencies(plan))
-        .values("agency__tier", "indicator_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    scopes = target_scopes(plan)
-    indicators = ordered_indicators(set(scopes))
-    tiers = []
-    for tier in TIER_ORDER:
-        in_tier = sum(1 for agency in agencies if agency.tier == tier)
-        if in_tier:
-            tiers.append({"code": tier, "label": Tier(tier).label, "agencies": in_tier})
-    rows = [
-        {
-            "indicator": indicator,
-            "targeted": indicator.pk in scopes,
-            "counts": [
-                {
-                    "tier": tier,
-                    "reported": reported.get((tier["code"], indicator.pk), 0),
-                    # No target asks this tier for this indicator: nothing is missing here.
-                    "in_scope": tier["code"] in scopes.get(indicator.pk, ()),
-                }
-                for tier in tiers
-            ],
-        }
-        for indicator in indicators
-    ]
-    # Only an agency some target covers is expected to report.
-    covered = set().union(*scopes.values())
-    in_scope = [agency for agency in agencies if agency.tier in covered]
     read_only = plan_read_only_message(request.user, plan)
     return render(
         request,
@@ -126,14 +92,8 @@ def entry_year(request, plan):
         {
             "plan": plan,
             "province": plan.province,
-            "tiers": tiers,
-            "rows": rows,
-            "has_targets": bool(scopes),
-            "not_reported": [
-                agency for agency in in_scope if not agency.reported  # type: ignore[attr-defined]
-            ],
-            "agency_count": len(in_scope),
-            "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
+            **year_overview(plan),
+            "progress": year_figures(province=plan.province, year=plan.year, plan=plan).rows,
             "closed_message": read_only,
             "draft_message": (
                 plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
@@ -151,12 +111,8 @@ def entry_grid(request, plan, tier):
     with_notes = request.GET.get("notes") == "1"
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
-    agencies = name_agencies(
-        plan_agencies(plan).filter(tier=tier).order_by(), province_id=plan.province_id
-    )
-    results = Result.objects.filter(
-        year=plan.year, agency__in=agencies, indicator__in=indicators
-    ).only("agency_id", "indicator_id", "value", "numerator", "denominator", "note", "version")
+    agencies = tier_agencies(plan, tier)
+    results = grid_results(plan, agencies, indicators)
     grid = ResultGrid(
         agencies=agencies,
         indicators=indicators,
@@ -197,7 +153,7 @@ def entry_agency(request, plan, agency_code):
         raise Http404
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
     indicators = ordered_indicators(targeted_ids)
-    results = list(agency.results.all().order_by("year"))
+    results = agency_results(agency)
     grid = ResultGrid(
         agencies=[agency],
         indicators=indicators,
@@ -235,9 +191,8 @@ def entry_agency(request, plan, agency_code):
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,
-            "evidence_files": agency.evidence.filter(year=plan.year).select_related(
-                "indicator", "uploaded_by"
-            ),
+            "evidence_files": agency_evidence(agency, plan.year),
+            "report": submission_panel(plan, agency, request.user),
             **evidence_form_context(plan, agency, indicators),
         },
         status=status,
@@ -249,10 +204,9 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
     name_agencies([agency], province_id=plan.province_id)
-    result = get_object_or_404(
-        Result.objects.select_related("agency__province", "indicator", "updated_by"),
-        agency=agency, year=plan.year, indicator__code=indicator_code,
-    )
+    result = agency_result(agency, plan.year, indicator_code)
+    if result is None:
+        raise Http404
     agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
     read_only = plan_read_only_message(request.user, plan)
     refusal, status = read_only, 200
@@ -269,9 +223,7 @@ def entry_result_clear(request, plan, agency_code, indicator_code):
         except ResultsRefused as refused:
             refusal, status = refused.message, 409
             # Show the figures as they are now; cleared meanwhile, there is nothing to show.
-            current = Result.objects.filter(pk=result.pk).select_related(
-                "agency__province", "indicator", "updated_by"
-            ).first()
+            current = result_now(result)
             if current is None:
                 return redirect(agency_url)
             result = current
@@ -312,41 +264,20 @@ def entry_history(request, plan, agency_code):
     """List the changes to an agency's results, newest first; ``?indicator=`` narrows to one."""
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
     name_agencies([agency], province_id=plan.province_id)
-    # A cleared result's last entry stays on its plan, naming the agency in ``old``
-    # (plans.services.plans.results_delete): the clearing is part of the agency's history.
-    # Its snapshot holds figures ("value"); a deleted evidence file's, also on the plan and
-    # naming the agency, does not (plans.services.history.evidence_snapshot).
-    cleared = Q(
-        result__isnull=True,
-        plan__province=agency.province,
-        old__agency=agency.code,
-        old__has_key="value",
-    )
-    changes = Change.objects.filter(Q(result__agency=agency) | cleared).select_related(
-        "result__indicator", "changed_by"
-    )
     indicator = None
     code = request.GET.get("indicator")
     if code:
-        indicator = get_object_or_404(Indicator, code=code)
-        changes = changes.filter(Q(result__indicator=indicator) | Q(old__indicator=code))
-    shown = list(changes[:HISTORY_LIMIT])
-    gone = {(c.old or {}).get("indicator") for c in shown if c.result is None}
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=gone)}
+        indicator = indicator_by_code(code)
+        if indicator is None:
+            raise Http404
+    shown = agency_history(agency, indicator=indicator, limit=HISTORY_LIMIT)
     for change in shown:
-        if change.result is not None:
-            shown_indicator, year = change.result.indicator, change.result.year
-        else:
-            old = change.old or {}  # the query's ``cleared`` entries name what was cleared
-            shown_indicator, year = by_code[old["indicator"]], old["year"]
         # For the template; Change itself has no such fields.
-        change.indicator = shown_indicator  # type: ignore[attr-defined]
-        change.year = year  # type: ignore[attr-defined]
         change.old_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.old
+            change.indicator, change.old  # type: ignore[attr-defined]
         )
         change.new_text = change_figures_text(  # type: ignore[attr-defined]
-            shown_indicator, change.new
+            change.indicator, change.new  # type: ignore[attr-defined]
         )
     return render(
         request,

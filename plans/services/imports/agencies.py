@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plans.files.columns import AGENCY_COLUMNS
 from plans.models import Agency, Change, Province
 from plans.rules.parsing import is_agency_code
 from plans.rules.tiers import TIER_ORDER
@@ -30,7 +31,6 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget
-from plans.services.tables.columns import AGENCY_COLUMNS
 
 
 @dataclass

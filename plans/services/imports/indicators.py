@@ -16,6 +16,7 @@ from django.db.models import CharField, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import INDICATOR_COLUMNS
 from plans.models import Result, Target
 from plans.rules.parsing import parse_ascii_int
 from plans.services.imports.rows import (
@@ -27,7 +28,6 @@ from plans.services.imports.rows import (
     _required,
     _Rows,
 )
-from plans.services.tables.columns import INDICATOR_COLUMNS
 
 # The fields an import sets, compared to tell an updated indicator from an unchanged one.
 FIELDS = INDICATOR_COLUMNS[1:]

@@ -14,6 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import (
+    RESULT_COLUMNS,
+    RESULT_IGNORED_COLUMNS,
+    RESULT_SHEET_NAMES,
+)
 from plans.models import Agency, Change, Plan, Result, Submission, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.rules.parsing import is_agency_code, parse_whole_number
@@ -36,11 +41,6 @@ from plans.services.imports.rows import (
 )
 from plans.services.submissions import approved_agencies_locked
 from plans.services.tables import ReadBudget
-from plans.services.tables.columns import (
-    RESULT_COLUMNS,
-    RESULT_IGNORED_COLUMNS,
-    RESULT_SHEET_NAMES,
-)
 from plans.words.wording import approved_lock_message
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per

@@ -1,0 +1,101 @@
+"""Plans by province and year: the home page's lists, the dashboard index's years, a year's plan."""
+
+
+from django.db.models import Count
+
+from plans.models import Agency, Plan, Province
+from plans.policy.access import (
+    can_write,
+    provinces_for_user,
+    reporter_agency_ids,
+    sees_drafts,
+    without_hidden_drafts,
+)
+from plans.selectors.figures import result_years
+from plans.words.collation import sorted_vietnamese
+
+
+def readable_provinces(user) -> list[Province]:
+    """Return the provinces ``user`` may read, in Vietnamese alphabetical order: one query."""
+    return sorted_vietnamese(
+        provinces_for_user(user).order_by(), key=lambda province: province.name
+    )
+
+
+def province_plan(province: Province, year: int) -> Plan | None:
+    """Return ``province``'s plan of ``year``, or None: one query."""
+    return province.plans.filter(year=year).first()
+
+
+def visible_plans(user, province: Province | None = None, year: int | None = None):
+    """Return the plans ``user`` may read (of ``province``, of ``year``), drafts only for those
+    who see them (a queryset)."""
+    plans = Plan.objects.all()
+    if province is not None:
+        plans = plans.filter(province=province)
+    if year is not None:
+        plans = plans.filter(year=year)
+    return without_hidden_drafts(user, plans)
+
+
+def sees_several_provinces(user) -> bool:
+    """Return True if ``user`` may read more than one province: one query."""
+    return provinces_for_user(user)[:2].count() > 1
+
+
+def years_by_province(user, province_ids) -> dict[int, set[int]]:
+    """Return {province id: the years ``user`` may open}: those with results or a plan, a
+    draft's year only for those who see drafts (its pages answer 404 to others, even with
+    results). Two queries."""
+    years = result_years(province_ids)
+    for province_id, plan_year, status in Plan.objects.filter(
+        province_id__in=province_ids
+    ).values_list("province_id", "year", "status"):
+        if status == Plan.Status.DRAFT and not sees_drafts(user):
+            years[province_id].discard(plan_year)
+        else:
+            years[province_id].add(plan_year)
+    return years
+
+
+def plans_by_province(user, provinces) -> dict[int, list[Plan]]:
+    """Return {province id: its plans newest first, each with ``target_count``} for
+    ``provinces`` (loaded: a plan's title names its province without a query): one query.
+
+    Officers see a draft to prepare for it (its entry pages are read-only); readers not.
+    """
+    by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
+    if not provinces:
+        return by_province
+    plans = (
+        Plan.objects.filter(province__in=[province.pk for province in provinces])
+        .annotate(target_count=Count("targets"))
+        .order_by("province_id", "-year")
+    )
+    if not can_write(user):
+        plans = without_hidden_drafts(user, plans)
+    provinces_by_id = {province.pk: province for province in provinces}
+    for plan in plans:
+        plan.province = provinces_by_id[plan.province_id]
+        by_province[plan.province_id].append(plan)
+    return by_province
+
+
+def add_reporter_agencies(user, by_province: dict[int, list[Plan]]) -> None:
+    """Give each open plan the reporter's agencies active in its year, by name, as
+    ``plan.reporter_agencies``: the entry pages the reporter may open. Two queries: the
+    reporter's agencies' ids, then the agencies."""
+    agencies = list(
+        Agency.objects.filter(
+            pk__in=reporter_agency_ids(user), province_id__in=by_province
+        ).order_by("name", "code")
+    )
+    for plans in by_province.values():
+        for plan in plans:
+            plan.reporter_agencies = [  # type: ignore[attr-defined]
+                agency
+                for agency in agencies
+                if plan.status == Plan.Status.OPEN
+                and agency.province_id == plan.province_id
+                and agency.is_active_in(plan.year)
+            ]
