@@ -26,9 +26,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from indicators.models import Indicator
-from plans.models import Agency, Change, Plan, Province, Result, Submission, Target
+from plans.models import (
+    Agency,
+    Change,
+    FiguresVersion,
+    Plan,
+    Province,
+    Result,
+    Submission,
+    Target,
+)
 from plans.rules import progress
 from plans.rules.tiers import TIER_ORDER, tiers_in_words
+from plans.selectors import caching
 from plans.selectors.naming import name_agencies
 from plans.selectors.progress import TargetProgress, display_order, plan_progress
 from plans.words.collation import vietnamese_key
@@ -256,7 +266,9 @@ class FiguresAsOf:
     agencies_missing: int
 
 
-def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=()) -> FiguresAsOf:
+def figures_as_of(
+    *, province_id: int, year: int, plan: Plan | None, targets=(), stored: bool = False
+) -> FiguresAsOf:
     """Return when the figures of ``province_id`` and ``year`` last changed: one query.
 
     The latest change is the later of the newest result of the province and year (every write
@@ -265,8 +277,13 @@ def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=())
     plans.services.history records every write, a deletion as an entry of the plan whose
     ``new`` is empty. Entries about the plan's status (closing, reopening) change no figure.
     ``targets`` (their ``tier_list`` read) give the scope of ``agencies_missing``.
+
+    With ``stored``, the time kept by the writes (plans.models.FiguresVersion.figures_at) is
+    taken when there is one, and the scans are not run (COALESCE stops at its first value);
+    a year no write has reached since that time was kept (data loaded before it) is scanned.
+    Without, the scans alone answer: what ``verify_figures`` checks the stored time against.
     """
-    expressions = {
+    expressions: dict[str, Any] = {
         "results_at": Subquery(
             Result.objects.filter(year=year, agency__province_id=province_id)
             .order_by()
@@ -317,6 +334,13 @@ def figures_as_of(*, province_id: int, year: int, plan: Plan | None, targets=())
             .annotate(n=Count("pk"))
             .values("n")
         )
+    if stored:
+        kept = Subquery(
+            FiguresVersion.objects.filter(province_id=province_id, year=year).values("figures_at")
+        )
+        for key in ("results_at", "history_at"):
+            if key in expressions:
+                expressions[key] = Coalesce(kept, expressions[key])
     # A plain dict: the stubs type values(**expressions) rows without the annotated keys.
     row: dict[str, Any] = dict(Province.objects.filter(pk=province_id).values(**expressions).get())
     moments = [row[key] for key in ("results_at", "history_at") if row.get(key) is not None]
@@ -398,7 +422,7 @@ class YearFigures:
     def as_of(self) -> FiguresAsOf:
         return figures_as_of(
             province_id=self.province.pk, year=self.year, plan=self.plan,
-            targets=[row.target for row in self.rows],
+            targets=[row.target for row in self.rows], stored=True,
         )
 
     @cached_property
@@ -408,6 +432,11 @@ class YearFigures:
         return submission_counts(
             self.plan, {tier for row in self.rows for tier in row.target.tier_list}
         )
+
+    def read_all(self) -> None:
+        """Read every part now (before the bundle is kept in the cache)."""
+        for part in ("untargeted", "sample", "as_of", "reports"):
+            getattr(self, part)
 
     @property
     def groups(self) -> list[dict]:
@@ -426,5 +455,35 @@ def year_figures(
     *, province: Province, year: int, plan: Plan | None, approved_only: bool = False
 ) -> YearFigures:
     """Return the figures of ``province``'s ``year`` (``plan`` is its plan, or None), as
-    :class:`YearFigures`: three queries at once (plan_progress), the others when read."""
-    return YearFigures(province=province, year=year, plan=plan, approved_only=approved_only)
+    :class:`YearFigures`.
+
+    Kept in the cache (plans.selectors.caching): a hit is one query, the year's figures version;
+    a miss reads every part at once. Without the cache: three queries at once
+    (plan_progress), the others when read.
+    """
+    if not caching.enabled():
+        return YearFigures(province=province, year=year, plan=plan, approved_only=approved_only)
+
+    def compute() -> YearFigures:
+        bundle = YearFigures(province=province, year=year, plan=plan,
+                             approved_only=approved_only)
+        bundle.read_all()
+        return bundle
+
+    versions = caching.figures_versions([province.pk], [year])
+    return caching.kept(
+        "year", (versions, province.pk, year, plan.pk if plan else None, approved_only), compute
+    )
+
+
+def kept_scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
+    """Return :func:`scope_figures`, from the cache when the plan's year has not changed since
+    (one query on a hit)."""
+    targets = list(targets)
+    if not caching.enabled():
+        return scope_figures(plan, targets)
+    versions = caching.figures_versions([plan.province_id], [plan.year])
+    return caching.kept(
+        "scope", (versions, plan.pk, tuple(target.pk for target in targets)),
+        lambda: scope_figures(plan, targets),
+    )

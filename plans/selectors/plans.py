@@ -3,7 +3,7 @@
 
 from django.db.models import Count
 
-from plans.models import Agency, Plan, Province
+from plans.models import Agency, Plan, Province, Target
 from plans.policy.access import (
     can_write,
     provinces_for_user,
@@ -11,7 +11,9 @@ from plans.policy.access import (
     sees_drafts,
     without_hidden_drafts,
 )
-from plans.selectors.figures import result_years
+from plans.selectors import caching
+from plans.selectors.figures import figures_as_of, result_years, scope_figures
+from plans.selectors.progress import target_over_years
 from plans.words.collation import sorted_vietnamese
 
 
@@ -99,3 +101,34 @@ def add_reporter_agencies(user, by_province: dict[int, list[Plan]]) -> None:
                 and agency.province_id == plan.province_id
                 and agency.is_active_in(plan.year)
             ]
+
+
+def target_page_figures(user, plan: Plan, target: Target) -> dict:
+    """Return what a target's page shows: ``row`` (its progress), ``history`` (the same target
+    in the other plans ``user`` may read, latest first), ``reported`` and ``not_reported`` (the
+    agencies in scope), ``as_of``.
+
+    From the cache when no year of the province changed since: one query on a hit (the
+    province's figures versions). Otherwise: the targets over the years, agency counts, result
+    sums, the agencies in scope, their display names, their results, when the figures last
+    changed.
+    """
+
+    def compute() -> dict:
+        history = target_over_years(target, plans=visible_plans(user))
+        reported, not_reported = scope_figures(plan, [target])[target.pk]
+        return {
+            "row": next(item for item in history if item.target.pk == target.pk),
+            "history": [item for item in history if item.target.pk != target.pk],
+            "reported": reported,
+            "not_reported": not_reported,
+            "as_of": figures_as_of(
+                province_id=plan.province_id, year=plan.year, plan=plan, targets=[target],
+                stored=True,
+            ),
+        }
+
+    if not caching.enabled():
+        return compute()
+    parts = (caching.figures_versions([plan.province_id]), plan.pk, target.pk, sees_drafts(user))
+    return caching.kept("target", parts, compute)

@@ -16,6 +16,7 @@ from plans.models import Agency, Plan, Profile, Result, Submission
 from plans.policy.access import may_report_for, role_of
 from plans.rules.digest import DIGEST_FIELDS, results_digest
 from plans.rules.tiers import TIER_ORDER
+from plans.selectors import caching
 from plans.selectors.agencies import plan_agencies, target_scopes
 from plans.selectors.naming import name_agencies
 
@@ -111,6 +112,18 @@ def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
         _status(plan, agency, submissions.get(agency.pk), figures.get(agency.pk), passed)
         for agency in agencies
     ]
+
+
+def kept_agency_statuses(plan: Plan) -> list[AgencyStatus]:
+    """Return :func:`plan_agency_statuses`, from the cache when the plan's year has not changed
+    since on the same day (lateness counts days): one query on a hit."""
+    if not caching.enabled():
+        return plan_agency_statuses(plan)
+    parts = (
+        caching.figures_versions([plan.province_id], [plan.year]), plan.pk,
+        timezone.localdate(),
+    )
+    return caching.kept("status", parts, lambda: plan_agency_statuses(plan))
 
 
 def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:

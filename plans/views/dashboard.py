@@ -21,15 +21,16 @@ from plans.rules import progress
 from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors.agencies import indicator_by_code
-from plans.selectors.figures import figures_as_of, scope_figures, year_figures
+from plans.selectors.figures import kept_scope_figures, year_figures
 from plans.selectors.plans import (
     province_plan,
     readable_provinces,
     sees_several_provinces,
+    target_page_figures,
     visible_plans,
     years_by_province,
 )
-from plans.selectors.progress import indicator_over_years, plan_target, target_over_years
+from plans.selectors.progress import indicator_over_years, plan_target
 from plans.views.decorators import dashboard_view
 from plans.words.wording import number_text, whole_percent_text
 
@@ -162,9 +163,7 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     target = plan_target(plan, target_id)
     if target is None:
         raise Http404
-    history = target_over_years(target, plans=visible_plans(request.user))
-    current = next(item for item in history if item.target.pk == target.pk)
-    reported, not_reported = scope_figures(plan, [target])[target.pk]
+    figures = target_page_figures(request.user, plan, target)
     return render(
         request,
         "plans/dashboard_target.html",
@@ -172,15 +171,13 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "province": plan.province,
             "plan": plan,
             "year": year,
-            "row": current,
+            "row": figures["row"],
             "target": target,
-            "reported": reported,
-            "lagging": sum(1 for figure in reported if figure.lagging),
-            "not_reported": not_reported,
-            "history": [item for item in history if item.target.pk != target.pk],
-            "as_of": figures_as_of(
-                province_id=plan.province_id, year=year, plan=plan, targets=[target]
-            ),
+            "reported": figures["reported"],
+            "lagging": sum(1 for figure in figures["reported"] if figure.lagging),
+            "not_reported": figures["not_reported"],
+            "history": figures["history"],
+            "as_of": figures["as_of"],
         },
     )
 
@@ -248,7 +245,7 @@ def dashboard_compare(request, year: int):
     provinces = readable_provinces(request.user)
     if not provinces:
         raise Http404
-    context = comparison.build(
+    context = comparison.kept_build(
         provinces, year,
         plans=visible_plans(request.user, year=year),
         sort=request.GET.get("sort", ""),
@@ -294,7 +291,7 @@ def dashboard_xlsx(request, province_code: str, year: int):
         year=year,
         plan=plan,
         groups=bundle.groups,
-        figures=scope_figures(plan, [row.target for row in bundle.rows]) if plan else {},
+        figures=kept_scope_figures(plan, [row.target for row in bundle.rows]) if plan else {},
         untargeted=bundle.untargeted,
         as_of=bundle.as_of,
         approved_only=bundle.approved_only,

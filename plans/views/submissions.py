@@ -23,6 +23,7 @@ from plans.rules.tiers import TIER_ORDER
 from plans.selectors.status import (
     STATUS_CSV_COLUMNS,
     deadline_passed,
+    kept_agency_statuses,
     plan_agency_statuses,
     status_csv_rows,
     tier_counts,
@@ -110,7 +111,7 @@ def _filtered(statuses, query):
 @entry_view("GET")
 def status_board(request, plan):
     """List every agency in the plan's scope with where its report stands; filter by GET."""
-    statuses = plan_agency_statuses(plan)
+    statuses = kept_agency_statuses(plan)
     shown = _filtered(statuses, request.GET)
     return render(
         request,

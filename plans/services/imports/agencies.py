@@ -14,6 +14,7 @@ from plans.models import Agency, Change, Province
 from plans.rules.parsing import is_agency_code
 from plans.rules.tiers import TIER_ORDER
 from plans.services import bulk
+from plans.services.figures import figures_changed_in_provinces
 from plans.services.imports.rows import (
     _BAD,
     ImportReport,
@@ -340,3 +341,9 @@ def _agencies_write(changes: _AgencyChanges) -> None:
         ],
         constants={},
     )
+    # Scopes, counts and names of every year of these provinces may have changed.
+    if changes.created or changes.updated:
+        figures_changed_in_provinces(
+            {provinces[row.province_code].pk for row in changes.created}
+            | {agency.province_id for agency, _row in changes.updated}
+        )

@@ -19,6 +19,7 @@ from indicators.models import Indicator
 from plans.files.columns import INDICATOR_COLUMNS
 from plans.models import Result, Target
 from plans.rules.parsing import parse_ascii_int
+from plans.services.figures import figures_changed_everywhere
 from plans.services.imports.rows import (
     ImportReport,
     _Check,
@@ -177,3 +178,6 @@ def _indicators_write(created: list[_IndicatorRow], updated: list) -> None:
         for name, value in zip(FIELDS, row.values(), strict=True):
             setattr(indicator, name, value)
     Indicator.objects.bulk_update([indicator for indicator, _row in updated], list(FIELDS))
+    if updated:
+        # Names and definitions show on every page of every year.
+        figures_changed_everywhere()
