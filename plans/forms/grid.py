@@ -8,11 +8,13 @@ left alone, and tell the service which version each change started from.
 Which agencies and indicators the grid lists is read by :mod:`plans.selectors.agencies`.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -174,6 +176,21 @@ class Cell:
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _cell_words(language: str | None) -> dict[str, str]:
+    """Return the words of the cells in ``language``, translated once, not once per cell (a
+    grid has thousands)."""
+    return {
+        "yes": _("Có"),
+        "no": _("Không"),
+        "numerator": _("%(label)s: tử số"),
+        "denominator": _("%(label)s: mẫu số"),
+        "note_label": _("%(label)s: ghi chú"),
+        "note": _("ghi chú"),
+        "has_note": _("có ghi chú"),
+    }
+
+
 def cell_inputs_html(
     cell: Cell, *, closed: bool, with_notes: bool, locked: bool = False
 ) -> SafeString:
@@ -194,8 +211,9 @@ def cell_inputs_html(
     parts = [] if locked else [
         f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">'
     ]
+    words = _cell_words(get_language())
     if cell.kind == Indicator.Kind.YES_NO:
-        options = [("", "–"), ("1", _("Có")), ("0", _("Không"))]
+        options = [("", "–"), ("1", words["yes"]), ("0", words["no"])]
         if cell.value not in ("", "0", "1"):
             options.append((cell.value, cell.value))
         parts.append(f'<select name="{prefix}-v" aria-label="{label}"{extra}>')
@@ -204,8 +222,8 @@ def cell_inputs_html(
             parts.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
         parts.append("</select>")
     elif cell.kind == Indicator.Kind.RATIO:
-        numerator_label = escape(_("%(label)s: tử số") % {"label": cell.label})
-        denominator_label = escape(_("%(label)s: mẫu số") % {"label": cell.label})
+        numerator_label = escape(words["numerator"] % {"label": cell.label})
+        denominator_label = escape(words["denominator"] % {"label": cell.label})
         parts.append(
             f'<span class="ratio"><input class="num" name="{prefix}-n" '
             f'value="{escape(cell.numerator)}" inputmode="numeric" autocomplete="off" '
@@ -220,15 +238,15 @@ def cell_inputs_html(
             f'inputmode="numeric" autocomplete="off" aria-label="{label}"{extra}>'
         )
     if with_notes:
-        note_label = escape(_("%(label)s: ghi chú") % {"label": cell.label})
+        note_label = escape(words["note_label"] % {"label": cell.label})
         parts.append(
             f'<input class="note" name="{prefix}-note" value="{escape(cell.note)}" '
-            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(_("ghi chú"))}" '
+            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(words["note"])}" '
             f'aria-label="{note_label}"{" disabled" if closed else ""}>'
         )
     elif cell.note:
         parts.append(f'<span class="has-note" title="{escape(cell.note)}">'
-                     f'{escape(_("có ghi chú"))}</span>')
+                     f'{escape(words["has_note"])}</span>')
     if cell.errors:
         items = "".join(f"<li>{escape(error)}</li>" for error in cell.errors)
         parts.append(f'<ul class="cell-errors" id="{prefix}-err">{items}</ul>')

@@ -251,7 +251,11 @@ def dashboard_compare(request, year: int):
         sort=request.GET.get("sort", ""),
         direction=request.GET.get("dir", "asc"),
     )
-    return render(request, "plans/dashboard_compare.html", {"year": year, **context})
+    return render(
+        request, "plans/dashboard_compare.html",
+        # The word of a provisional cell, translated once for the page's hundreds of cells.
+        {"year": year, "provisional_word": _("tạm tính"), **context},
+    )
 
 
 @dashboard_view

@@ -130,6 +130,10 @@ def status_board(request, plan):
                 "late": request.GET.get("late", ""),
             },
             "deadline_passed": deadline_passed(plan),
+            # Each row links its agency's page: the address is made once, not once per row.
+            "agency_url_prefix": reverse(
+                "plans:entry_agency", args=[plan.province.code, plan.year, "-"]
+            )[:-2],
         },
     )
 
