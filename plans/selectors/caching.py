@@ -34,13 +34,18 @@ def enabled() -> bool:
     return settings.FIGURES_CACHE_SECONDS > 0
 
 
+def key_of(name: str, parts: tuple) -> str:
+    """Return the cache key of ``name`` for ``parts`` in the active language."""
+    text = repr((name, get_language(), parts)).encode()
+    return f"figures:{name}:{hashlib.sha256(text).hexdigest()}"
+
+
 def kept(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """Return what ``compute`` returns for ``parts`` (versions and options), from the cache when
     it is there, in the active language."""
     if not enabled():
         return compute()
-    text = repr((name, get_language(), parts)).encode()
-    key = f"figures:{name}:{hashlib.sha256(text).hexdigest()}"
+    key = key_of(name, parts)
     cache = caches[settings.FIGURES_CACHE]
     answer = cache.get(key)
     if answer is None:

@@ -400,6 +400,8 @@ class YearFigures:
                  approved_only: bool = False):
         self.province, self.year, self.plan = province, year, plan
         self.approved_only = approved_only
+        # The key a page keeps its rendering of these figures under ("": not kept).
+        self.fragment_key = ""
         self.rows: list[TargetProgress] = sorted(
             plan_progress(plan, approved_only=approved_only), key=display_order
         ) if plan else []
@@ -471,9 +473,11 @@ def year_figures(
         return bundle
 
     versions = caching.figures_versions([province.pk], [year])
-    return caching.kept(
-        "year", (versions, province.pk, year, plan.pk if plan else None, approved_only), compute
-    )
+    parts = (versions, province.pk, year, plan.pk if plan else None, approved_only)
+    bundle = caching.kept("year", parts, compute)
+    # The pages keep what they render of the bundle under the same key.
+    bundle.fragment_key = caching.key_of("year", parts)
+    return bundle
 
 
 def kept_scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:

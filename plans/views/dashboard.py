@@ -5,6 +5,7 @@ Every page gets its province or plan through :mod:`plans.policy.access` and its 
 Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -70,6 +71,10 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "as_of": bundle.as_of,
         "approved_only": bundle.approved_only,
         "reports": bundle.reports,
+        # The tables of targets, rendered once per figures version (the template's cache tag).
+        "figures_key": bundle.fragment_key,
+        "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+        "figures_cache": settings.FIGURES_CACHE,
     }
 
 

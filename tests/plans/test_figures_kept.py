@@ -101,8 +101,13 @@ def test_a_hit_costs_one_query_and_a_write_is_seen_at_once(
                     for row in group["rows"] if row.target.indicator.code == "LAN")
 
     assert lan_reporting(first) == 1
+    assert "1/4 đơn vị đã báo cáo" in client.get(url).content.decode()
     save(kept_plan, agencies_a["91-STTTT"], indicator("LAN"), officer_a, value=1)
-    assert lan_reporting(client.get(url).context) == 2
+    again = client.get(url)
+    assert lan_reporting(again.context) == 2
+    # The tables, rendered once per figures version, follow too.
+    assert "2/4 đơn vị đã báo cáo" in again.content.decode()
+    assert "1/4 đơn vị đã báo cáo" not in again.content.decode()
     assert list(figures_differences()) == []
 
 
