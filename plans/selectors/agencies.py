@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from indicators.models import Indicator
 from plans.models import Agency, Evidence, Plan, Result, Submission
 from plans.rules.tiers import TIER_ORDER, Tier, parse_tiers
+from plans.selectors import caching
 from plans.selectors.naming import name_agencies
 
 
@@ -226,3 +227,12 @@ def yes_no_indicator_codes() -> set[str]:
     return set(
         Indicator.objects.filter(kind=Indicator.Kind.YES_NO).values_list("code", flat=True)
     )
+
+
+def kept_year_overview(plan: Plan) -> dict:
+    """Return :func:`year_overview`, from the cache when the plan's year has not changed since:
+    one query on a hit (the year's figures version)."""
+    if not caching.enabled():
+        return year_overview(plan)
+    parts = (caching.figures_versions([plan.province_id], [plan.year]), plan.pk)
+    return caching.kept("overview", parts, lambda: year_overview(plan))

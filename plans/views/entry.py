@@ -28,11 +28,11 @@ from plans.selectors.agencies import (
     grid_results,
     incomplete_agencies,
     indicator_by_code,
+    kept_year_overview,
     ordered_indicators,
     result_now,
     targeted_indicator_ids,
     tier_agencies,
-    year_overview,
 )
 from plans.selectors.figures import year_figures
 from plans.selectors.history import agency_history
@@ -92,7 +92,7 @@ def entry_year(request, plan):
         {
             "plan": plan,
             "province": plan.province,
-            **year_overview(plan),
+            **kept_year_overview(plan),
             "progress": year_figures(province=plan.province, year=plan.year, plan=plan).rows,
             "closed_message": read_only,
             "draft_message": (

@@ -251,3 +251,22 @@ def test_the_pages_agree_with_the_raw_results_after_any_writes(
                 pass  # refused: nothing written, and the pages must say so too
             assert list(figures_differences("91")) == [], action
         transaction.set_rollback(True)
+
+
+def test_the_entry_year_page_follows_a_write(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a
+):
+    lan = indicator("LAN")
+    login(client, officer_a)
+    url = reverse("plans:entry_year", args=["91", 2017])
+
+    def lan_departments_reported():
+        context = client.get(url).context
+        (row,) = [row for row in context["rows"] if row["indicator"].pk == lan.pk]
+        return next(count["reported"] for count in row["counts"]
+                    if count["tier"]["code"] == "department"), len(context["not_reported"])
+
+    before = lan_departments_reported()
+    assert lan_departments_reported() == before
+    save(kept_plan, agencies_a["91-SNV"], lan, officer_a, value=1)
+    assert lan_departments_reported() == (before[0] + 1, before[1] - 1)
