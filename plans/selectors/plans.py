@@ -129,6 +129,8 @@ def target_page_figures(user, plan: Plan, target: Target) -> dict:
         }
 
     if not caching.enabled():
-        return compute()
+        return {**compute(), "fragment_key": ""}
     parts = (caching.figures_versions([plan.province_id]), plan.pk, target.pk, sees_drafts(user))
-    return caching.kept("target", parts, compute)
+    # ``fragment_key``: the page keeps its rendering of these figures under the same key.
+    return {**caching.kept("target", parts, compute),
+            "fragment_key": caching.key_of("target", parts)}

@@ -114,16 +114,18 @@ def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
     ]
 
 
-def kept_agency_statuses(plan: Plan) -> list[AgencyStatus]:
+def kept_agency_statuses(plan: Plan) -> tuple[list[AgencyStatus], str]:
     """Return :func:`plan_agency_statuses`, from the cache when the plan's year has not changed
-    since on the same day (lateness counts days): one query on a hit."""
+    since on the same day (lateness counts days): one query on a hit; and the key the board
+    keeps its rendering of them under ("" when nothing is kept)."""
     if not caching.enabled():
-        return plan_agency_statuses(plan)
+        return plan_agency_statuses(plan), ""
     parts = (
         caching.figures_versions([plan.province_id], [plan.year]), plan.pk,
         timezone.localdate(),
     )
-    return caching.kept("status", parts, lambda: plan_agency_statuses(plan))
+    return (caching.kept("status", parts, lambda: plan_agency_statuses(plan)),
+            caching.key_of("status", parts))
 
 
 def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:

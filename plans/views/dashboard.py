@@ -183,6 +183,10 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "not_reported": figures["not_reported"],
             "history": figures["history"],
             "as_of": figures["as_of"],
+            # The agencies' tables, rendered once per figures version (the cache tag).
+            "figures_key": figures["fragment_key"],
+            "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+            "figures_cache": settings.FIGURES_CACHE,
         },
     )
 

@@ -270,3 +270,33 @@ def test_the_entry_year_page_follows_a_write(
     assert lan_departments_reported() == before
     save(kept_plan, agencies_a["91-SNV"], lan, officer_a, value=1)
     assert lan_departments_reported() == (before[0] + 1, before[1] - 1)
+
+
+def test_the_target_pages_agencies_follow_a_write(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a, leader_a
+):
+    lan = indicator("LAN")
+    target = kept_plan.targets.get(indicator=lan)
+    login(client, leader_a)
+    url = reverse("plans:dashboard_target", args=["91", 2017, target.pk])
+    client.get(url)
+    assert "0 đơn vị đã báo cáo" in client.get(url).content.decode()  # served as kept
+    save(kept_plan, agencies_a["91-SNV"], lan, officer_a, value=1)
+    html = client.get(url).content.decode()
+    # The agencies' table, kept as rendered, is rendered again for the new version.
+    assert "1 đơn vị đã báo cáo" in html
+    assert "0 đơn vị đã báo cáo" not in html
+
+
+def test_the_status_boards_rows_follow_a_report_and_its_filter(
+    client, figures_cache, kept_plan, agencies_a, officer_a
+):
+    login(client, officer_a)
+    url = reverse("plans:status_board", args=["91", 2017])
+    client.get(url)
+    submitted = client.get(url + "?state=submitted").content.decode()
+    assert 'id="agency-91-SNV"' not in submitted
+    assert 'id="agency-91-SNV"' in client.get(url).content.decode()  # the other filter's rows
+    submission_submit(plan=kept_plan, agency=agencies_a["91-SNV"], user=officer_a,
+                      expected_version=0)
+    assert 'id="agency-91-SNV"' in client.get(url + "?state=submitted").content.decode()
