@@ -1,5 +1,5 @@
-"""A small mutation run on plans/selectors/progress.py: which single-token changes do the tests
-miss?
+"""A small mutation run on plans/selectors/progress.py (or ``--module``): which single-token
+changes do the tests miss?
 
 Each mutant changes one thing in the module: a comparator (``<``/``<=``, ``>``/``>=``,
 ``==``/``!=``), a lookup (``__lt``/``__lte``, ``__gt``/``__gte``), one ``.filter(...)`` or
@@ -199,6 +199,7 @@ def run_tests(workdir: Path, tests, timeout: int) -> tuple[bool, float, str]:
 
 
 def main():
+    global TARGET
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max", type=int, default=0, help="sample at most this many mutants")
     parser.add_argument("--seed", type=int, default=11)
@@ -208,11 +209,17 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--tests", nargs="*", help="test files (default: the selector tests)")
     parser.add_argument(
+        "--module", type=Path, default=TARGET,
+        help="the module to mutate (default plans/selectors/progress.py; the year's other "
+        "figures are in plans/selectors/figures.py)",
+    )
+    parser.add_argument(
         "--survivors-of", type=Path, metavar="OUTPUT",
         help="run only the mutants an earlier run's output reports SURVIVED, counting the "
         "others it ran as killed (sound when tests were only added since)",
     )
     args = parser.parse_args()
+    TARGET = args.module
 
     tests = [t for t in (args.tests or TESTS) if (ROOT / t).exists()]
     original_bytes = (ROOT / TARGET).read_bytes()

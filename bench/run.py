@@ -135,7 +135,9 @@ def postgres_cluster():
     import psycopg2
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    data, log, port = tmp / "data", tmp / "log", free_port()
+    # BENCH_PG_PORT: a port agreed for this machine's users, rather than any free one.
+    port = int(os.environ.get("BENCH_PG_PORT") or free_port())
+    data, log = tmp / "data", tmp / "log"
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres", "postgres")
     started = False
@@ -286,7 +288,8 @@ def bench_backend(backend: str, scale: str, data: Path, options, result: dict, s
                   f"{figures['max_rss_mib']:.0f} MiB", flush=True)
         pages = step(
             "pages", "pages", "--requests", str(options.requests), "--warmup",
-            str(options.warmup), "--explain", str(OUT_DIR / f"explain-{scale}-{backend}.txt"),
+            str(options.warmup), "--cold-requests", str(options.cold_requests),
+            "--explain", str(OUT_DIR / f"explain-{scale}-{backend}.txt"),
         )
         for name, page in pages["pages"].items():
             print(f"   {name}: median {page['median_ms']:.1f} ms, {page['queries']} queries",
@@ -317,7 +320,8 @@ def sqlite_after_analyze(scale: str, options, result: dict, save) -> None:
     run_phase("analyze", database_url)
     result["pages_analyzed"] = run_phase(
         "pages", database_url, "--requests", str(options.requests), "--warmup",
-        str(options.warmup), "--explain", str(OUT_DIR / f"explain-{scale}-sqlite-analyzed.txt"),
+        str(options.warmup), "--cold-requests", str(options.cold_requests),
+        "--explain", str(OUT_DIR / f"explain-{scale}-sqlite-analyzed.txt"),
     )
     save()
     for name, page in result["pages_analyzed"]["pages"].items():
@@ -463,9 +467,14 @@ def markdown(report: dict) -> str:
         ) + ".\n\n"
     )
     lines.append(
+        "Warm: the same page again (its figures kept in the cache); cold: right after a write "
+        "through the services, which moves the year's figures version on.\n\n"
+    )
+    lines.append(
         "| page | " + " | ".join(
-            f"{name} median ms | {name} p95 ms | {name} ratio | {name} queries" for name in names
-        ) + " |\n|---|" + "---|" * (4 * len(names)) + "\n"
+            f"{name} warm median ms | {name} p95 ms | {name} warm ratio | {name} cold median ms "
+            f"| {name} cold ratio | {name} queries (warm)" for name in names
+        ) + " |\n|---|" + "---|" * (6 * len(names)) + "\n"
     )
     for page in first["pages"]:
         cells = []
@@ -474,10 +483,17 @@ def markdown(report: dict) -> str:
             figures = pages[page]
             ratio = figures["median_ms"] / pages["plain"]["median_ms"]
             queries = f"{figures['queries']}"
+            if figures.get("cold_queries") is not None:
+                queries += f" / {figures['cold_queries']} cold"
             if figures.get("queries_smallest") is not None:
                 queries += f" (smallest province: {figures['queries_smallest']})"
+            cold = figures.get("cold_median_ms")
+            cold_cells = (
+                f"{cold:.1f} | {cold / pages['plain']['median_ms']:.1f}x" if cold else "– | –"
+            )
             cells.append(
-                f"{figures['median_ms']:.1f} | {figures['p95_ms']:.1f} | {ratio:.1f}x | {queries}"
+                f"{figures['median_ms']:.1f} | {figures['p95_ms']:.1f} | {ratio:.1f}x | "
+                f"{cold_cells} | {queries}"
             )
         lines.append(f"| {page} | " + " | ".join(cells) + " |\n")
     lines.append("\nGoals: province dashboard <= 3x, comparison page <= 10x, the API's progress "
@@ -762,8 +778,10 @@ def phase_pages(options) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from plans.models import Plan, Province, Target
+    from indicators.models import Indicator
+    from plans.models import Agency, Plan, Province, Result, Target
     from plans.services.api_tokens import api_token_create
+    from plans.services.results import ResultEntry, results_record_grid
 
     # The test client's host must be allowed, as in Django's own test runner.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -795,7 +813,27 @@ def phase_pages(options) -> dict:
             "xlsx": reverse("plans:dashboard_xlsx", kwargs=kwargs),
             "api_progress": f"/api/v1/provinces/{province.code}/plans/{PAGE_YEAR}/progress",
             "api_results": f"/api/v1/provinces/{province.code}/plans/{PAGE_YEAR}/results",
+            "report": reverse("plans:dashboard_report", kwargs=kwargs),
+            "status": reverse("plans:status_board", kwargs=kwargs),
+            "entry_year": reverse("plans:entry_year", kwargs=kwargs),
+            "agency": reverse("plans:entry_agency",
+                              kwargs={**kwargs, "agency_code": written_agency(province).code}),
+            "grid": reverse("plans:entry_grid", kwargs={**kwargs, "tier": largest_tier(province)}),
         }
+
+    def largest_tier(province) -> str:
+        return (
+            Agency.objects.filter(province=province).filter(Agency.active_in(PAGE_YEAR))
+            .values("tier").annotate(n=Count("id")).order_by("-n", "tier")[0]["tier"]
+        )
+
+    def written_agency(province):
+        """The agency whose figure the cold measurements change: the first of the tier the
+        widest target covers, active that year."""
+        return (
+            Agency.objects.filter(province=province, tier=largest_tier(province))
+            .filter(Agency.active_in(PAGE_YEAR)).order_by("code").first()
+        )
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=BENCH_USER))
@@ -828,10 +866,39 @@ def phase_pages(options) -> dict:
             get(path)
         return captured.captured_queries
 
+    # Cold: right after a write through the services (one agency's yes/no figure toggled),
+    # which moves the year's figures version on, so that no page finds its figures kept.
+    user = get_user_model().objects.get(username=BENCH_USER)
+    plan = Plan.objects.select_related("province").get(province=largest, year=PAGE_YEAR)
+    agency = written_agency(largest)
+    yes_no = Indicator.objects.filter(kind=Indicator.Kind.YES_NO).order_by("code").first()
+
+    def write():
+        current = Result.objects.filter(agency=agency, indicator=yes_no, year=PAGE_YEAR).first()
+        value = 0 if current is not None and current.value == 1 else 1
+        results_record_grid(
+            plan=plan, user=user, channel="grid",
+            entries=[ResultEntry(agency=agency, indicator=yes_no, value=value,
+                                 expected_version=current.version if current else 0)],
+        )
+
+    # The queries of each page warm, counted before the writes below.
+    warm_queries = {name: queries_of(path) for name, path in urls.items()}
+    cold = {name: [] for name in urls if name != "plain"}
+    for _round in range(options.cold_requests):
+        for name in cold:
+            write()
+            started = time.perf_counter()
+            get(urls[name])
+            cold[name].append(time.perf_counter() - started)
+
     explain = []
     pages = {}
     for name, path in urls.items():
-        queries = queries_of(path)
+        queries = warm_queries[name]
+        if name in cold:
+            write()
+        cold_queries = queries_of(path)
         pages[name] = {
             "path": path,
             "median_ms": statistics.median(times[name]) * 1000,
@@ -843,9 +910,11 @@ def phase_pages(options) -> dict:
                 len(queries_of(smallest_urls[name])) if smallest_urls[name] != path else None
             ),
             "sql_ms": sum(float(q["time"]) for q in queries) * 1000,
+            "cold_median_ms": statistics.median(cold[name]) * 1000 if name in cold else None,
+            "cold_queries": len(cold_queries),
         }
-        explain.append(f"===== {name} {path}: {len(queries)} queries\n")
-        for query in sorted(queries, key=lambda q: -float(q["time"]))[:2]:
+        explain.append(f"===== {name} {path}: {len(cold_queries)} queries (cold)\n")
+        for query in sorted(cold_queries, key=lambda q: -float(q["time"]))[:2]:
             explain.append(f"--- {float(query['time']) * 1000:.1f} ms\n{query['sql']}\n")
             explain.append(explain_query(connection, query["sql"]) + "\n")
     Path(options.explain).write_text("".join(explain))
@@ -855,6 +924,7 @@ def phase_pages(options) -> dict:
         "agencies": largest.n,
         "smallest_province": f"{smallest.name} ({smallest.code}), {smallest.n} agencies",
         "requests": options.requests,
+        "cold_requests": options.cold_requests,
         "warmup": options.warmup,
         "pages": pages,
         "load_average": [load_before[0], os.getloadavg()[0]],
@@ -900,6 +970,7 @@ def main():
     phases.add_argument("--file")
     phases.add_argument("--requests", type=int, default=30)
     phases.add_argument("--warmup", type=int, default=3)
+    phases.add_argument("--cold-requests", type=int, default=10)
     phases.add_argument("--explain")
     phases.add_argument("--profile", help="write a cProfile summary of the import here")
 
@@ -909,6 +980,8 @@ def main():
                         help="comma-separated: sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page")
+    parser.add_argument("--cold-requests", type=int, default=10,
+                        help="requests per page each right after a write (cold: figures not kept)")
     parser.add_argument("--wrk-seconds", type=int, default=30,
                         help="duration of each wrk run; 0 skips the load test")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")

@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Whether the reader reports for agencies (the entry pages' links).
+                "plans.views.context.reader",
             ],
         },
     },
@@ -317,3 +319,12 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "egov_targets.views.csrf_failure"
+
+# The figures of pages kept ready (plans.selectors.caching), keyed by the figures versions the
+# writes move on: never a stale figure. LocMem (one cache per process) by default; several
+# workers or machines share one with CACHE_URL, read by django-environ's cache_url, e.g.
+# redis://127.0.0.1:6379/1 (needs the redis package) or dbcache://egov_cache (run
+# `manage.py createcachetable` first). FIGURES_CACHE_SECONDS=0 turns the keeping off.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+FIGURES_CACHE = "default"
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)

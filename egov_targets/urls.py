@@ -30,7 +30,7 @@ urlpatterns = [
     # The JSON API for other systems (plans.api); its docs page is the project's own.
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
-    path("indicators/", include("indicators.urls")),
+    path("indicators/", include("plans.urls.indicators")),
     path("", include("plans.urls")),
 ]
 

@@ -172,3 +172,31 @@ def _language_reset():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _figures_cache_off(settings):
+    """Compute every page's figures afresh unless a test turns the cache on.
+
+    Tests build their data with the ORM (tests/factories.py), which moves no figures version
+    on: only the writes of plans.services do. The tests of the cache itself turn it on
+    (``figures_cache``) and write through the services.
+    """
+    settings.FIGURES_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def figures_cache(settings):
+    """Keep pages' figures in a cache of their own, emptied before and after the test."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures-test": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                         "LOCATION": "figures-test"},
+    }
+    settings.FIGURES_CACHE = "figures-test"
+    settings.FIGURES_CACHE_SECONDS = 600
+    caches["figures-test"].clear()
+    yield caches["figures-test"]
+    caches["figures-test"].clear()

@@ -4,6 +4,9 @@ the change history and accounts.
 Every changelist runs a constant number of queries (``list_select_related``, annotations).
 Writes that must leave a history go through the services of ``plans.services``. One module per
 subject; importing them registers their pages.
+
+May import: forms, services, selectors, outputs, policy, models, rules, words, files, admin,
+indicators.models.
 """
 
 from plans.admin.accounts import AccountAdmin, ProfileInline

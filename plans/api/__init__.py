@@ -13,6 +13,8 @@ answers and the OpenAPI schema come from the typed schemas of ``schemas.py``.
 - ``provinces``, ``plans``, ``results``, ``indicators``: the endpoints, one module per subject
 - ``docs``: the page listing the endpoints, from the schema
 
-Like views: may import every layer below (policy, selectors, services, outputs, rules, words,
-models); no queryset of its own, and every write goes through a service.
+Like views: no queryset of its own, and every write goes through a service.
+
+May import: api, services, selectors, outputs, policy, models, rules, words, files,
+indicators.models.
 """

@@ -9,7 +9,7 @@ from plans.api.numbers import json_number
 from plans.api.schemas import ErrorOut, ProgressOut, StatusOut
 from plans.outputs.exports import progress_rows
 from plans.policy.access import get_plan_for_user
-from plans.selectors.progress import figures_as_of
+from plans.selectors.figures import figures_as_of
 from plans.selectors.status import STATUS_CSV_COLUMNS, plan_agency_statuses, status_csv_rows
 
 router = Router(tags=["plans"])

@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from plans.files.columns import RESULT_COLUMNS, TARGET_COLUMNS
 from plans.models import active_in_year
 from plans.rules.tiers import parse_tiers
-from plans.services.tables.columns import RESULT_COLUMNS, TARGET_COLUMNS
 
 AGENCIES_CSV = Path(__file__).resolve().parent / "agencies.csv"
 

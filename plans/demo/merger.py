@@ -30,9 +30,7 @@ from plans.demo.builder import (
     officials,
     procedures,
 )
-from plans.services.imports.programmes import PROGRAMME_COLUMNS
-from plans.services.imports.provinces import PROVINCE_COLUMNS
-from plans.services.tables.columns import AGENCY_COLUMNS
+from plans.files.columns import AGENCY_COLUMNS, PROGRAMME_COLUMNS, PROVINCE_COLUMNS
 
 AN_GIANG = "89"
 AN_GIANG_NAME = "An Giang"

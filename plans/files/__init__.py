@@ -1,4 +1,5 @@
-"""Files: bytes in and out (detected file types, upload handlers, CSV writing).
+"""Files: bytes in and out (detected file types, upload handlers, CSV writing, the files' columns).
 
-May import rules only; no database, no Django models.
+No database and no models.
+May import: rules, files.
 """

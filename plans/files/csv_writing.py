@@ -1,4 +1,5 @@
-"""The CSV writer of every file the application writes for programs to read back.
+"""The CSV writer of every file the application writes for programs to read back, and the
+guard of text cells in files people open in a spreadsheet (:func:`csv_safe`).
 
 Python's ``csv.writer`` quotes a field only for the characters of its own line ending: with
 ``lineterminator="\\n"`` a field holding a lone carriage return is written bare, and every CSV
@@ -30,3 +31,19 @@ class CsvWriter:
     def writerows(self, rows: Iterable[Iterable]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """Return ``text`` with a leading ``'`` if a spreadsheet would read it as a formula.
+
+    Only for text cells: a number such as ``-1`` in a numeric column is left to the caller.
+    Only for files people open (progress.csv and .xlsx, the entry templates): the backups of
+    ``export_data`` are read back by the imports, which would keep the apostrophe.
+    """
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text

@@ -5,21 +5,22 @@ purpose-built form. Each cell posts its figures and, in a hidden ``-o`` input, t
 figures it was shown with. That lets a save tell the cells the user changed from the ones they
 left alone, and tell the service which version each change started from.
 
-The last functions say which agencies and indicators the grid (and every entry page) lists.
+Which agencies and indicators the grid lists is read by :mod:`plans.selectors.agencies`.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.models import Agency, Plan, Result, Submission
+from plans.models import Agency, Result
 from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.rules.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
-from plans.rules.tiers import parse_tiers
 from plans.services.results import ResultEntry, ResultsRefused
 from plans.words.wording import what_to_count_text
 
@@ -167,6 +168,21 @@ class Cell:
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _cell_words(language: str | None) -> dict[str, str]:
+    """Return the words of the cells in ``language``, translated once, not once per cell (a
+    grid has thousands)."""
+    return {
+        "yes": _("Có"),
+        "no": _("Không"),
+        "numerator": _("%(label)s: tử số"),
+        "denominator": _("%(label)s: mẫu số"),
+        "note_label": _("%(label)s: ghi chú"),
+        "note": _("ghi chú"),
+        "has_note": _("có ghi chú"),
+    }
+
+
 def cell_inputs_html(
     cell: Cell, *, closed: bool, with_notes: bool, locked: bool = False
 ) -> SafeString:
@@ -187,8 +203,9 @@ def cell_inputs_html(
     parts = [] if locked else [
         f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">'
     ]
+    words = _cell_words(get_language())
     if cell.kind == Indicator.Kind.YES_NO:
-        options = [("", "–"), ("1", _("Có")), ("0", _("Không"))]
+        options = [("", "–"), ("1", words["yes"]), ("0", words["no"])]
         if cell.value not in ("", "0", "1"):
             options.append((cell.value, cell.value))
         parts.append(f'<select name="{prefix}-v" aria-label="{label}"{extra}>')
@@ -197,8 +214,8 @@ def cell_inputs_html(
             parts.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
         parts.append("</select>")
     elif cell.kind == Indicator.Kind.RATIO:
-        numerator_label = escape(_("%(label)s: tử số") % {"label": cell.label})
-        denominator_label = escape(_("%(label)s: mẫu số") % {"label": cell.label})
+        numerator_label = escape(words["numerator"] % {"label": cell.label})
+        denominator_label = escape(words["denominator"] % {"label": cell.label})
         parts.append(
             f'<span class="ratio"><input class="num" name="{prefix}-n" '
             f'value="{escape(cell.numerator)}" inputmode="numeric" autocomplete="off" '
@@ -213,15 +230,15 @@ def cell_inputs_html(
             f'inputmode="numeric" autocomplete="off" aria-label="{label}"{extra}>'
         )
     if with_notes:
-        note_label = escape(_("%(label)s: ghi chú") % {"label": cell.label})
+        note_label = escape(words["note_label"] % {"label": cell.label})
         parts.append(
             f'<input class="note" name="{prefix}-note" value="{escape(cell.note)}" '
-            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(_("ghi chú"))}" '
+            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(words["note"])}" '
             f'aria-label="{note_label}"{" disabled" if closed else ""}>'
         )
     elif cell.note:
         parts.append(f'<span class="has-note" title="{escape(cell.note)}">'
-                     f'{escape(_("có ghi chú"))}</span>')
+                     f'{escape(words["has_note"])}</span>')
     if cell.errors:
         items = "".join(f"<li>{escape(error)}</li>" for error in cell.errors)
         parts.append(f'<ul class="cell-errors" id="{prefix}-err">{items}</ul>')
@@ -326,74 +343,3 @@ class ResultGrid:
             if cell is not None:
                 # The user has now seen the newer figures: saving again overwrites them.
                 cell.token = make_token(result)
-
-
-# What the entry pages list, in which order: the grids, the year page and the template download.
-
-
-def plan_agencies(plan: Plan):
-    """Return the agencies of ``plan``'s province active in its year (a queryset)."""
-    return Agency.objects.filter(Agency.active_in(plan.year), province_id=plan.province_id)
-
-
-def approved_agency_ids(plan: Plan) -> set[int]:
-    """Return the ids of the agencies whose report for ``plan`` is approved (one query)."""
-    return set(
-        plan.submissions.filter(state=Submission.State.APPROVED).values_list(
-            "agency_id", flat=True
-        )
-    )
-
-
-def target_scopes(plan: Plan) -> dict[int, set[str]]:
-    """Return, for each indicator ``plan`` sets targets for, the tiers its targets cover."""
-    scopes: dict[int, set[str]] = {}
-    for indicator_id, tiers in plan.targets.values_list("indicator_id", "tiers"):
-        scopes.setdefault(indicator_id, set()).update(parse_tiers(tiers))
-    return scopes
-
-
-def targeted_indicator_ids(plan: Plan, tier: str | None = None) -> set[int]:
-    """Return the ids of the indicators ``plan`` sets targets for (covering ``tier``)."""
-    return {
-        indicator_id
-        for indicator_id, tiers in target_scopes(plan).items()
-        if tier is None or tier in tiers
-    }
-
-
-def ordered_indicators(targeted_ids: set[int]) -> list[Indicator]:
-    """Return the catalogue with the targeted indicators first, each part in catalogue order."""
-    indicators = list(Indicator.objects.all())
-    return [i for i in indicators if i.pk in targeted_ids] + [
-        i for i in indicators if i.pk not in targeted_ids
-    ]
-
-
-def incomplete_agencies(plan: Plan) -> tuple[list[dict], int]:
-    """Return the agencies in ``plan``'s scope that have not reported everything, and how many
-    agencies its scope holds.
-
-    An agency is asked for every indicator some target of the plan sets for its tier; each
-    entry is a dict of ``agency``, ``reported`` and ``asked``, by name. Three queries: the
-    targets, the agencies, the keys of their results.
-    """
-    asked: dict[str, set[int]] = {}
-    for indicator_id, tiers in target_scopes(plan).items():
-        for tier in tiers:
-            asked.setdefault(tier, set()).add(indicator_id)
-    in_scope = plan_agencies(plan).filter(tier__in=asked)
-    agencies = list(in_scope.order_by("name", "code"))
-    reported: dict[int, int] = {}
-    for agency_id, tier, indicator_id in Result.objects.filter(
-        year=plan.year, agency__in=in_scope
-    ).values_list("agency_id", "agency__tier", "indicator_id"):
-        if indicator_id in asked[tier]:
-            reported[agency_id] = reported.get(agency_id, 0) + 1
-    incomplete = [
-        {"agency": agency, "reported": reported.get(agency.pk, 0),
-         "asked": len(asked[agency.tier])}
-        for agency in agencies
-        if reported.get(agency.pk, 0) < len(asked[agency.tier])
-    ]
-    return incomplete, len(agencies)

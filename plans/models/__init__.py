@@ -7,9 +7,13 @@
 - reporting: Submission, Evidence
 - history: Change
 - api: ApiToken
+- figures: FiguresVersion (what the pages of a province's year were computed from)
+
+May import: models, rules, files, indicators.models.
 """
 
 from plans.models.api import ApiToken
+from plans.models.figures import FiguresVersion
 from plans.models.history import Change
 from plans.models.places import (
     MAX_YEAR,
@@ -26,7 +30,7 @@ from plans.models.reporting import Evidence, Submission, evidence_file_name
 from plans.models.results import Result, result_errors
 
 __all__ = [
-    "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "Plan", "Profile",
-    "Programme", "ProgrammeTarget", "Province", "Result", "Submission", "Target",
-    "active_in_year", "evidence_file_name", "result_errors", "year_validators",
+    "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "FiguresVersion",
+    "Plan", "Profile", "Programme", "ProgrammeTarget", "Province", "Result", "Submission",
+    "Target", "active_in_year", "evidence_file_name", "result_errors", "year_validators",
 ]

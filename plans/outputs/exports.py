@@ -9,11 +9,12 @@ a byte-order mark: the file is for programs as much as for people.
 import io
 from decimal import Decimal
 
-from plans.files.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter, csv_safe
 from plans.models import Plan, Province
 from plans.rules.limits import plain_decimal
 from plans.rules.progress import PERCENT, Status
 from plans.rules.tiers import format_tiers, parse_tiers
+from plans.selectors.plans import province_plan
 from plans.selectors.progress import plan_progress
 
 PROGRESS_COLUMNS = (
@@ -23,22 +24,6 @@ PROGRESS_COLUMNS = (
 # Text columns of progress.csv; the others hold numbers and are never prefixed.
 PROGRESS_TEXT_COLUMNS = ("province_code", "indicator_code", "tiers", "comparator", "unit",
                          "status")
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(text: str) -> str:
-    """Return ``text`` with a leading ``'`` if a spreadsheet would read it as a formula.
-
-    Only for text cells: a number such as ``-1`` in a numeric column is left to the caller.
-    Only for files people open (progress.csv and .xlsx, the entry templates): the backups of
-    ``export_data`` are read back by the imports, which would keep the apostrophe.
-    """
-    if text and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
 
 def plain_number(value: Decimal) -> Decimal:
     """Return ``value`` as a number that prints as :func:`plans.rules.limits.plain_decimal`: 80.0 →
@@ -89,7 +74,7 @@ def progress_csv(*, province: Province, year: int) -> str:
     output = io.StringIO()
     writer = CsvWriter(output)
     writer.writerow(PROGRESS_COLUMNS)
-    plan = Plan.objects.select_related("province").filter(province=province, year=year).first()
+    plan = province_plan(province, year)
     if plan is not None:
         for row in progress_rows(plan):
             writer.writerow(_csv_cell(column, row[column]) for column in PROGRESS_COLUMNS)

@@ -7,9 +7,9 @@ the programme page says. Written as ``progress.csv`` is: UTF-8 without a byte-or
 
 import io
 
-from plans.files.csv_writing import CsvWriter
+from plans.files.csv_writing import CsvWriter, csv_safe
 from plans.models import Programme
-from plans.outputs.exports import csv_safe, plain_number
+from plans.outputs.exports import plain_number
 from plans.rules.progress import PERCENT, round_half_away
 from plans.selectors import programmes as selectors
 

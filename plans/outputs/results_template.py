@@ -26,17 +26,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Indicator
-from plans.forms.grid import ordered_indicators, plan_agencies, targeted_indicator_ids
-from plans.models import Plan, Result
-from plans.outputs.exports import csv_safe
-from plans.outputs.workbook import write_text
-from plans.rules.tiers import TIER_ORDER
-from plans.selectors.naming import name_agencies
-from plans.services.tables.columns import (
+from plans.files.columns import (
     RESULT_COLUMNS,
     RESULT_IGNORED_COLUMNS,
     RESULT_OPTIONAL_COLUMNS,
 )
+from plans.files.csv_writing import csv_safe
+from plans.models import Plan
+from plans.outputs.workbook import write_text
+from plans.selectors.agencies import template_contents, yes_no_indicator_codes
 
 # The template is a results.csv to fill: the import's columns, the ones it ignores, and last
 # the version each row was made from.
@@ -64,17 +62,7 @@ def template_rows(plan: Plan, *, agency_ids=None, site_root: str = "") -> list[l
     alphabetical order as on the grids, indicators targeted first; blanks are empty strings.
     ``agency_ids`` limits the agencies (a reporter's); ``site_root`` ("https://host") makes the
     address of each indicator's definitions page a full one that a spreadsheet can open."""
-    agencies_in_plan = plan_agencies(plan).select_related("parent")
-    if agency_ids is not None:
-        agencies_in_plan = agencies_in_plan.filter(pk__in=agency_ids)
-    agencies = name_agencies(agencies_in_plan, province_id=plan.province_id)
-    # A stable sort: within a tier the agencies keep name_agencies' order.
-    agencies.sort(key=lambda a: TIER_ORDER.index(a.tier))
-    indicators = ordered_indicators(targeted_indicator_ids(plan))
-    results = {
-        (r.agency_id, r.indicator_id): r
-        for r in Result.objects.filter(year=plan.year, agency__in=agencies)
-    }
+    agencies, indicators, results = template_contents(plan, agency_ids=agency_ids)
     what = {indicator.pk: what_to_count(indicator) for indicator in indicators}
     definition = {
         indicator.pk: site_root + reverse("indicators:definition", args=[indicator.code])
@@ -190,9 +178,7 @@ def template_xlsx(rows) -> bytes:
     sheet.append(header)
     value_letter = get_column_letter(TEMPLATE_COLUMNS.index("value") + 1)
     indicator_index = TEMPLATE_COLUMNS.index("indicator_code")
-    yes_no_codes = set(
-        Indicator.objects.filter(kind=Indicator.Kind.YES_NO).values_list("code", flat=True)
-    )
+    yes_no_codes = yes_no_indicator_codes()
     for number, row in enumerate(rows, 2):
         sheet.append([cell_of(sheet, index, value) for index, value in enumerate(row)])
         if row[indicator_index] in yes_no_codes:

@@ -224,7 +224,8 @@ def _verdict(figure, labels) -> str:
     return labels["summed"]
 
 
-def _summary_sheet(sheet, *, province, year, plan, groups, as_of, exported_at) -> list:
+def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
+                   exported_at) -> list:
     """Write the summary, a row per target under its group's heading; return the targets
     in the order numbered (STT), which the target sheets follow."""
     if plan is None:
@@ -241,6 +242,8 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, exported_at) -
     lines = [plan_line, _as_of_line(as_of), _("Xuất lúc: %(time)s.") % {
         "time": time_text(exported_at)
     }]
+    if approved_only:
+        lines.append(_("Chỉ tính số liệu của các đơn vị đã được duyệt báo cáo."))
     if total:
         lines.append(_("Đến thời điểm báo cáo, %(met)s/%(total)s chỉ tiêu đã đạt.") % {
             "met": sum(group["met"] for group in groups), "total": total,
@@ -369,22 +372,25 @@ def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) 
 
 
 def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), as_of,
-                  exported_at, forecasts=()) -> bytes:
+                  exported_at, approved_only: bool = False, forecasts=()) -> bytes:
     """Return the progress workbook of ``province`` for ``year``.
 
     ``plan`` may be None (results without a plan); ``groups`` are the dashboard's groups of
     ``TargetProgress`` (dicts of ``label``, ``rows``, ``met``, ``total``, in display order);
     ``figures`` maps a target id to its (reported, not_reported) agencies, as
-    :func:`plans.selectors.progress.scope_figures` gives; ``untargeted`` are
-    :func:`plans.selectors.progress.untargeted_figures`, written on a last sheet when there are any;
-    ``as_of`` is :func:`plans.selectors.progress.figures_as_of`; ``exported_at`` the time of the
-    export; ``forecasts`` the programme targets the plan's targets are milestones of
+    :func:`plans.selectors.figures.scope_figures` gives; ``untargeted`` are
+    :func:`plans.selectors.figures.untargeted_figures`, written on a last sheet when there are any;
+    ``as_of`` is :func:`plans.selectors.figures.figures_as_of`; ``exported_at`` the time of the
+    export; with ``approved_only`` the summary says that only approved reports' figures count
+    (as :func:`plans.selectors.figures.year_figures` computed them); ``forecasts`` the programme
+    targets the plan's targets are milestones of
     (:func:`plans.selectors.programmes.plan_forecasts`), on a sheet of their own when any.
     """
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
     numbered = _summary_sheet(summary, province=province, year=year, plan=plan, groups=groups,
-                              as_of=as_of, exported_at=exported_at)
+                              as_of=as_of, approved_only=approved_only,
+                              exported_at=exported_at)
 
     taken, labels, as_of_line = {summary.title.lower()}, _row_labels(), _as_of_line(as_of)
     untargeted_name = _("Ngoài kế hoạch")[:SHEET_NAME_MAX]

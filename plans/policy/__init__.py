@@ -1,1 +1,4 @@
-"""Policy: who may see or change what. May import models, rules and words; nothing above."""
+"""Policy: who may see or change what; refusals in the words of words.messages.
+
+May import: models, rules, words.messages, words.collation, policy, indicators.models.
+"""

@@ -1,4 +1,5 @@
-"""Rules: pure arithmetic and parsing (progress, tiers, limits, untrusted text); no database.
+"""Rules: pure arithmetic and parsing (progress, tiers, limits, untrusted text, digests); no
+database and no models.
 
-May import the vocabulary only.
+May import: rules.
 """

@@ -1,4 +1,4 @@
 """Selectors: every read of the database that pages, outputs, commands and mail use.
 
-May import models, rules, words and policy; never services, forms, outputs or views.
+May import: models, rules, words, files, policy, selectors, indicators.models.
 """

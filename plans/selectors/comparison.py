@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Plan, Target
 from plans.rules import progress
+from plans.selectors import caching
 from plans.selectors import progress as selectors
 from plans.words.wording import achieved_text, status_class, status_label, target_text
 
@@ -192,3 +193,20 @@ def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
             }
         )
     return {"headers": headers, "table": table, "sort": sort}
+
+
+def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
+    """Return :func:`build`, from the cache when none of the provinces' year changed since:
+    one query on a hit (the versions of the provinces' year)."""
+    if not caching.enabled():
+        return build(provinces, year, plans=plans, sort=sort, direction=direction)
+    province_ids = [province.pk for province in provinces]
+    parts = (
+        caching.figures_versions(province_ids, [year]), tuple(province_ids), year,
+        # The plans the reader may see (drafts or not), as SQL.
+        str(plans.query), sort, direction,
+    )
+    return caching.kept(
+        "comparison", parts,
+        lambda: build(provinces, year, plans=plans, sort=sort, direction=direction),
+    )

@@ -13,13 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.models import Indicator
-from plans.forms.grid import plan_agencies, target_scopes
+from plans.files.csv_writing import csv_safe
 from plans.models import Agency, Change, Plan, Result, Submission
-from plans.outputs.exports import csv_safe
 from plans.rules.cycle import UNSENT
+from plans.rules.digest import DIGEST_FIELDS, results_digest
 from plans.rules.tiers import TIER_ORDER
+from plans.selectors import caching
+from plans.selectors.agencies import plan_agencies, target_scopes
 from plans.selectors.naming import name_agencies
-from plans.services.submissions import DIGEST_FIELDS, results_digest
 
 State = Submission.State
 
@@ -122,6 +123,20 @@ def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
         _status(plan, agency, submissions.get(agency.pk), figures.get(agency.pk), passed)
         for agency in agencies
     ]
+
+
+def kept_agency_statuses(plan: Plan) -> tuple[list[AgencyStatus], str]:
+    """Return :func:`plan_agency_statuses`, from the cache when the plan's year has not changed
+    since on the same day (lateness counts days): one query on a hit; and the key the board
+    keeps its rendering of them under ("" when nothing is kept)."""
+    if not caching.enabled():
+        return plan_agency_statuses(plan), ""
+    parts = (
+        caching.figures_versions([plan.province_id], [plan.year]), plan.pk,
+        timezone.localdate(),
+    )
+    return (caching.kept("status", parts, lambda: plan_agency_statuses(plan)),
+            caching.key_of("status", parts))
 
 
 def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:
@@ -255,3 +270,13 @@ def _figures(snapshot: dict | None) -> tuple | None:
     if snapshot is None:
         return None
     return tuple(snapshot.get(key) for key in ("value", "numerator", "denominator", "note"))
+
+
+def report_state(plan: Plan, agency: Agency) -> str | None:
+    """Return the state of ``agency``'s report for ``plan`` (None: never started): one query."""
+    return (
+        Submission.objects.filter(plan=plan, agency=agency)
+        .order_by()
+        .values_list("state", flat=True)
+        .first()
+    )

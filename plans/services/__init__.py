@@ -1,4 +1,6 @@
 """Services: every write (and the mail it sends), in a transaction with its history.
 
-May import models, rules, words, files, policy and selectors; never forms, outputs or views.
+Refusals are in the words of words.messages; wording is for pages.
+May import: models, rules, words.messages, words.collation, files, policy, selectors, services,
+indicators.models.
 """

@@ -22,11 +22,11 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from plans.files.columns import RESULT_COLUMNS
 from plans.models import ApiToken, Change, Plan, Result, Submission
 from plans.policy.access import is_reporter, plan_read_only_message
 from plans.services.imports import ImportRefused, ImportReport, ReadBudget, results_import
 from plans.services.imports.result_checks import YES_NO_VALUES
-from plans.services.tables.columns import RESULT_COLUMNS
 from plans.words.messages import figures_in_words, person_text, time_text
 
 # The keys of one result sent, in the order of results.csv after its year.

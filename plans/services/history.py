@@ -11,6 +11,9 @@ of a subject, before and after, is its snapshot: :func:`result_snapshot`,
 An evidence file is recorded on its plan (the plan of its agency's province and year): its
 row goes when the file is deleted and a foreign key could not outlive it, so the entry keeps
 what identifies the file instead — agency, year, indicator, name, size and SHA-256 digest.
+
+Every entry also moves on the figures version of its plan's province and year
+(plans.services.figures), in the same transaction: the pages of that year are computed again.
 """
 
 
@@ -23,6 +26,7 @@ from django.contrib.auth.models import User
 from plans.models import Change, Evidence, Plan, Result, Submission, Target
 from plans.rules.limits import plain_decimal
 from plans.services import bulk
+from plans.services.figures import figures_changed
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
 # What a history entry is about.
@@ -154,7 +158,28 @@ def changes_record(
         _change(subject, plan=plan, user=user, channel=channel, old=old, new=new)
         for subject, old, new in changes
     ]
-    return Change.objects.bulk_create(rows, batch_size=1000)
+    written = Change.objects.bulk_create(rows, batch_size=1000)
+    _figures_changed(written, known=[plan, *(s for s, _o, _n in changes if isinstance(s, Plan))])
+    return written
+
+
+def _figures_changed(changes: list[Change], *, known: list) -> None:
+    """Move on the figures version of the plans ``changes`` are on; a change of a result or a
+    target, or a deletion, moves the "figures as of" time to its own. The plans of ``known``
+    (loaded) need no query for their province and year."""
+    if not changes:
+        return
+    loaded = {plan.pk: (plan.province_id, plan.year) for plan in known if plan is not None}
+    plan_ids = {change.plan_id for change in changes if change.plan_id is not None}
+    moments = [
+        change.changed_at for change in changes
+        if change.result_id is not None or change.target_id is not None or change.new is None
+    ]
+    figures_changed(
+        keys=[loaded[pk] for pk in plan_ids if pk in loaded],
+        plan_ids=plan_ids - set(loaded),
+        figures_at=max(moments, default=None),
+    )
 
 
 def change_record(
@@ -187,4 +212,9 @@ def result_changes_insert(
             for pk, plan_id, old, new in changes
         ],
         constants={"changed_by": user_id, "changed_at": at, "channel": channel},
+    )
+    figures_changed(
+        plan_ids={plan_id for _pk, plan_id, _old, _new in changes if plan_id is not None},
+        result_ids={pk for pk, plan_id, _old, _new in changes if plan_id is None},
+        figures_at=at if changes else None,
     )

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from plans.models import Plan, Profile, Submission
+from plans.models import Plan, Submission
 from plans.rules.cycle import UNSENT
+from plans.selectors.reminders import agency_reporters, due_plans, province_officers
 from plans.selectors.status import plan_agency_statuses
 from plans.words.messages import date_text, deadline_text
 
@@ -54,21 +53,6 @@ class Reminder:
         return bool(self.user.email)
 
 
-def due_plans(
-    *, today: datetime.date, province_code: str | None = None, year: int | None = None,
-) -> QuerySet[Plan]:
-    """Return the open plans whose report deadline is within the reminder window or past."""
-    last = today + datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
-    plans = Plan.objects.filter(
-        status=Plan.Status.OPEN, report_deadline__isnull=False, report_deadline__lte=last
-    ).select_related("province")
-    if province_code is not None:
-        plans = plans.filter(province__code=province_code)
-    if year is not None:
-        plans = plans.filter(year=year)
-    return plans.order_by("report_deadline", "province__code", "year")
-
-
 def reminders_collect(
     *, today: datetime.date | None = None, province_code: str | None = None,
     year: int | None = None,
@@ -79,33 +63,13 @@ def reminders_collect(
     officers (two queries).
     """
     today = today or timezone.localdate()
-    User = get_user_model()
     reminders: dict[int, Reminder] = {}
     for plan in due_plans(today=today, province_code=province_code, year=year):
         owing = [status for status in plan_agency_statuses(plan) if status.state in UNSENT]
         if not owing:
             continue
-        reporters: dict[int, list] = {}
-        # Active reporters bound to these agencies, who still report in the plan's province.
-        for profile in (
-            Profile.objects.filter(
-                role=Profile.Role.REPORTER,
-                user__is_active=True,
-                provinces=plan.province,
-                agencies__in=[status.agency for status in owing],
-            )
-            .select_related("user")
-            .prefetch_related("agencies")
-            .distinct()
-        ):
-            for agency in profile.agencies.all():
-                reporters.setdefault(agency.pk, []).append(profile.user)
-        officers = list(
-            User.objects.filter(
-                Q(profile__role=Profile.Role.OFFICER, profile__provinces=plan.province),
-                is_active=True,
-            ).distinct()
-        )
+        reporters = agency_reporters(plan, [status.agency for status in owing])
+        officers = province_officers(plan)
         for status in owing:
             people = reporters.get(status.agency.pk)
             as_officer = not people

@@ -10,10 +10,8 @@ results) until an officer reopens it; while it is submitted they refuse its repo
 """
 
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from plans.models import Agency, Change, Plan, Result, Submission
 from plans.policy.access import is_reporter, may_report_for, may_review
 from plans.rules import cycle
+from plans.rules.digest import DIGEST_FIELDS, results_digest
 from plans.services.history import change_record, submission_snapshot
 from plans.words.messages import (
     approved_lock_message,
@@ -44,19 +43,6 @@ class SubmissionRefused(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
-
-
-def results_digest(rows: Iterable[Sequence[Any]]) -> str:
-    """Return the digest of an agency's figures: ``rows`` of (indicator id, value, numerator,
-    denominator, note), in any order."""
-    digest = hashlib.sha256()
-    for row in sorted(rows, key=lambda row: row[0]):
-        digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
-
-
-# The figures a digest covers, in the order results_digest reads them.
-DIGEST_FIELDS = ("indicator_id", "value", "numerator", "denominator", "note")
 
 
 def agency_results_digest(*, agency_id: int, year: int) -> str:

@@ -1,4 +1,4 @@
 """Template tags: format values for pages; they neither query nor decide permissions.
 
-May import rules and words.
+May import: rules, words, outputs.charts, templatetags.
 """

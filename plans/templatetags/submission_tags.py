@@ -1,4 +1,7 @@
-"""The reporting cycle on the entry and dashboard pages: deadlines and an agency's report."""
+"""The reporting cycle on the entry and dashboard pages: a plan's deadlines in words.
+
+An agency's report panel is read by :func:`plans.selectors.status.submission_panel`.
+"""
 
 from django import template
 from django.utils.translation import gettext as _

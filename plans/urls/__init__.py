@@ -1,3 +1,8 @@
+"""URLs: the addresses of the pages.
+
+May import: views.
+"""
+
 from django.urls import include, path
 
 from plans.views import home

@@ -8,8 +8,8 @@ figures. It changes nothing; the access helper is
 
 from django.shortcuts import render
 
-from plans.forms.grid import ordered_indicators, targeted_indicator_ids
 from plans.policy.access import get_agency_page_for_reader
+from plans.selectors.agencies import ordered_indicators, targeted_indicator_ids
 from plans.selectors.agency_reading import (
     agency_changes,
     agency_evidence,

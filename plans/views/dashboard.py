@@ -1,38 +1,44 @@
 """The leaders' progress dashboard: read-only pages, a printable report and downloads.
 
 Every page gets its province or plan through :mod:`plans.policy.access` and its figures through
-:mod:`plans.selectors.progress` (progress of any set of targets in a constant number of queries).
+:mod:`plans.selectors` (progress of any set of targets in a constant number of queries).
 Anonymous visitors are sent to the login page unless ``settings.PUBLIC_DASHBOARD`` is on.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator
-from plans.models import MAX_YEAR, MIN_YEAR, Plan, Target
+from plans.models import MAX_YEAR, MIN_YEAR
 from plans.outputs import charts, exports, workbook
 from plans.outputs.territory_charts import comparable_chart, territory_chart
 from plans.policy.access import (
     check_plan_visible,
     get_plan_for_user,
     get_province_for_user,
-    provinces_for_user,
     reads_agency_pages,
-    sees_drafts,
-    without_hidden_drafts,
 )
 from plans.rules import progress
 from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
-from plans.selectors import progress as selectors
+from plans.selectors.agencies import indicator_by_code
 from plans.selectors.agency_reading import evidence_counts
 from plans.selectors.comparable import comparable_series
+from plans.selectors.figures import kept_scope_figures, year_figures
+from plans.selectors.plans import (
+    province_plan,
+    readable_provinces,
+    sees_several_provinces,
+    target_page_figures,
+    visible_plans,
+    years_by_province,
+)
+from plans.selectors.progress import indicator_over_years, plan_target
 from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
-from plans.words.collation import sorted_vietnamese
 from plans.words.wording import number_text, report_counts_text, whole_percent_text
 
 
@@ -41,89 +47,52 @@ def _check_year(year: int) -> None:
         raise Http404
 
 
-def _groups(rows):
-    """Return the rows by indicator group, in catalogue order, with how many are met.
-
-    Each group is a dict of ``label``, ``rows``, ``met`` and ``total``; empty groups are left
-    out.
-    """
-    groups = []
-    for group in Indicator.Group:
-        members = [row for row in rows if row.target.indicator.group == group.value]
-        if members:
-            met = sum(1 for row in members if row.progress.is_met)
-            groups.append({"label": group.label, "rows": members, "met": met,
-                           "total": len(members)})
-    return groups
-
-
 def _province_year_context(request, province_code: str, year: int) -> dict:
     """Return what the dashboard and the report show for one province and year.
 
-    Queries: the user's profile, the province, the plan, the plan's targets, agency counts,
-    result sums, indicators reported without a target, whether any result is sample data, and
-    when the figures last changed with how many agencies have not reported.
+    Queries: the user's profile, the province, the plan, then those of
+    :func:`plans.selectors.figures.year_figures`.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
-    plan = province.plans.filter(year=year).first()
+    plan = province_plan(province, year)
     check_plan_visible(request.user, plan)
     # "approved figures only" or "all figures" (the default: provisional ones marked).
-    approved_only = request.GET.get("figures") == "approved"
-    rows = sorted(
-        selectors.plan_progress(plan, approved_only=approved_only), key=selectors.display_order
-    ) if plan else []
-    untargeted = selectors.untargeted_figures(
-        province_id=province.pk,
-        year=year,
-        exclude_indicator_ids={row.target.indicator_id for row in rows},
+    bundle = year_figures(
+        province=province, year=year, plan=plan,
+        approved_only=request.GET.get("figures") == "approved",
     )
-    if plan is None and not untargeted:
+    if plan is None and not bundle.untargeted:
         raise Http404
-    sample = (plan is not None and plan.is_sample) or selectors.has_sample_results(
-        province_id=province.pk, year=year
-    )
     return {
         "province": province,
         "year": year,
         "plan": plan,
-        "groups": _groups(rows),
-        "met": sum(1 for row in rows if row.progress.is_met),
-        "total": len(rows),
-        "provisional": sum(1 for row in rows if row.progress.is_provisional),
-        "untargeted": untargeted,
-        "sample": sample,
-        "as_of": selectors.figures_as_of(
-            province_id=province.pk, year=year, plan=plan, targets=[row.target for row in rows]
-        ),
-        "approved_only": approved_only,
-        "reports": report_counts_text(selectors.submission_counts(
-            plan, {tier for row in rows for tier in row.target.tier_list}
-        )) if plan else None,
+        "groups": bundle.groups,
+        "met": bundle.met,
+        "total": len(bundle.rows),
+        "provisional": bundle.provisional,
+        "untargeted": bundle.untargeted,
+        "sample": bundle.sample,
+        "as_of": bundle.as_of,
+        "approved_only": bundle.approved_only,
+        "reports": report_counts_text(bundle.reports) if bundle.reports is not None else None,
         # The programme targets each plan target is a milestone of, with their forecasts.
         "programme_forecasts": programme_selectors.plan_forecasts(
-            plan, [row.target for row in rows],
-            plans=without_hidden_drafts(request.user, Plan.objects.all()),
-        ) if plan and rows else {},
+            plan, [row.target for row in bundle.rows], plans=visible_plans(request.user),
+        ) if plan and bundle.rows else {},
+        # The tables of targets, rendered once per figures version (the template's cache tag).
+        "figures_key": bundle.fragment_key,
+        "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+        "figures_cache": settings.FIGURES_CACHE,
     }
 
 
 @dashboard_view
 def dashboard_index(request):
     """List the provinces the user may read with their years, latest first; jump to one."""
-    provinces = sorted_vietnamese(
-        provinces_for_user(request.user).order_by(), key=lambda province: province.name
-    )
-    province_ids = [province.pk for province in provinces]
-    years = selectors.result_years(province_ids)
-    for province_id, plan_year, status in Plan.objects.filter(
-        province_id__in=province_ids
-    ).values_list("province_id", "year", "status"):
-        if status == Plan.Status.DRAFT and not sees_drafts(request.user):
-            # A draft's year is not offered, even with results: its pages answer 404.
-            years[province_id].discard(plan_year)
-        else:
-            years[province_id].add(plan_year)
+    provinces = readable_provinces(request.user)
+    years = years_by_province(request.user, [province.pk for province in provinces])
 
     chosen_code, chosen_year = request.GET.get("province"), request.GET.get("year")
     error = None
@@ -141,7 +110,9 @@ def dashboard_index(request):
         else:
             return redirect("plans:dashboard_plan", province.code, year)
 
-    programmes = programme_selectors.programmes_by_province(province_ids)
+    programmes = programme_selectors.programmes_by_province(
+        [province.pk for province in provinces]
+    )
     entries = [
         {"province": province, "years": sorted(years[province.pk], reverse=True),
          "programmes": programmes.get(province.pk, [])}
@@ -166,7 +137,7 @@ def dashboard_index(request):
 def dashboard_plan(request, province_code: str, year: int):
     """Show a province's targets of a year: headline, one row per target, untargeted figures."""
     context = _province_year_context(request, province_code, year)
-    context["sees_several"] = provinces_for_user(request.user)[:2].count() > 1
+    context["sees_several"] = sees_several_provinces(request.user)
     context["programmes"] = programme_selectors.province_programmes(context["province"])
     return render(request, "plans/dashboard_plan.html", context)
 
@@ -194,8 +165,8 @@ def dashboard_report(request, province_code: str, year: int):
         section: next(numerals)
         for section, present in (
             ("results", context["total"]),
-            ("programmes", context["report_forecasts"]),
             ("untargeted", context["untargeted"]),
+            ("programmes", context["report_forecasts"]),
             ("tasks", context["tasks"]),
         )
         if present
@@ -213,25 +184,18 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     """
     _check_year(year)
     plan = get_plan_for_user(request.user, province_code, year)
-    target = get_object_or_404(plan.targets.select_related("indicator", "plan"), pk=target_id)
-    history = selectors.targets_progress(
-        Target.objects.filter(
-            plan__in=without_hidden_drafts(request.user, Plan.objects.all()),
-            plan__province_id=plan.province_id, indicator_id=target.indicator_id,
-            tiers=target.tiers,
-        )
-        .select_related("plan", "indicator")
-        .order_by("-plan__year")
-    )
-    current = next(item for item in history if item.target.pk == target.pk)
-    reported, not_reported = selectors.scope_figures(plan, [target])[target.pk]
+    target = plan_target(plan, target_id)
+    if target is None:
+        raise Http404
+    figures = target_page_figures(request.user, plan, target)
     agency_links = reads_agency_pages(request.user)
     if agency_links:
         # The files behind each agency's figure, for those who may open them: one query.
         counts = evidence_counts(
-            plan, [figure.agency.pk for figure in reported], indicator_id=target.indicator_id
+            plan, [figure.agency.pk for figure in figures["reported"]],
+            indicator_id=target.indicator_id,
         )
-        for figure in reported:
+        for figure in figures["reported"]:
             figure.agency.evidence_count = counts.get(figure.agency.pk, 0)
     return render(
         request,
@@ -240,16 +204,18 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "province": plan.province,
             "plan": plan,
             "year": year,
-            "row": current,
+            "row": figures["row"],
             "target": target,
-            "reported": reported,
-            "lagging": sum(1 for figure in reported if figure.lagging),
-            "not_reported": not_reported,
+            "reported": figures["reported"],
+            "lagging": sum(1 for figure in figures["reported"] if figure.lagging),
+            "not_reported": figures["not_reported"],
             "agency_links": agency_links,
-            "history": [item for item in history if item.target.pk != target.pk],
-            "as_of": selectors.figures_as_of(
-                province_id=plan.province_id, year=year, plan=plan, targets=[target]
-            ),
+            "history": figures["history"],
+            "as_of": figures["as_of"],
+            # The agencies' tables, rendered once per figures version (the cache tag).
+            "figures_key": figures["fragment_key"],
+            "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+            "figures_cache": settings.FIGURES_CACHE,
         },
     )
 
@@ -262,17 +228,10 @@ def dashboard_trend(request, province_code: str, indicator_code: str):
     counts and result sums for all of them at once.
     """
     province = get_province_for_user(request.user, province_code)
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("predecessor"), code=indicator_code
-    )
-    rows = selectors.targets_progress(
-        Target.objects.filter(
-            plan__in=without_hidden_drafts(request.user, province.plans.all()),
-            indicator=indicator,
-        )
-        .select_related("plan", "indicator")
-        .order_by("plan__year", "tiers", "unit")
-    )
+    indicator = indicator_by_code(indicator_code)
+    if indicator is None:
+        raise Http404
+    rows = indicator_over_years(indicator, plans=visible_plans(request.user, province))
     charts_by_unit = []
     for unit, unit_label in ((progress.PERCENT, _("Tỉ lệ (%)")), (progress.COUNT, _("Số lượng"))):
         unit_rows = [row for row in rows if row.target.unit == unit]
@@ -360,18 +319,20 @@ def dashboard_compare(request, year: int):
     Queries: profile, the provinces, then those of :func:`plans.selectors.comparison.build`.
     """
     _check_year(year)
-    provinces = sorted_vietnamese(
-        provinces_for_user(request.user).order_by(), key=lambda province: province.name
-    )
+    provinces = readable_provinces(request.user)
     if not provinces:
         raise Http404
-    context = comparison.build(
+    context = comparison.kept_build(
         provinces, year,
-        plans=without_hidden_drafts(request.user, Plan.objects.filter(year=year)),
+        plans=visible_plans(request.user, year=year),
         sort=request.GET.get("sort", ""),
         direction=request.GET.get("dir", "asc"),
     )
-    return render(request, "plans/dashboard_compare.html", {"year": year, **context})
+    return render(
+        request, "plans/dashboard_compare.html",
+        # The word of a provisional cell, translated once for the page's hundreds of cells.
+        {"year": year, "provisional_word": _("tạm tính"), **context},
+    )
 
 
 @dashboard_view
@@ -379,7 +340,7 @@ def dashboard_csv(request, province_code: str, year: int):
     """Download the progress of a province and year, byte for byte what export_progress writes."""
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
-    check_plan_visible(request.user, province.plans.filter(year=year).first())
+    check_plan_visible(request.user, province_plan(province, year))
     response = HttpResponse(
         exports.progress_csv(province=province, year=year).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
@@ -395,37 +356,36 @@ def dashboard_xlsx(request, province_code: str, year: int):
     """Download the progress as a workbook for people: a summary grouped as on the dashboard,
     a sheet per target, and the indicators reported without a target on a last sheet.
 
-    Queries: profile, province, plan, targets, agency counts, result sums, agencies, results,
-    untargeted indicators, when the figures last changed.
+    Queries: profile, province, plan, those of :func:`plans.selectors.figures.year_figures`
+    (``?figures=approved`` as on the dashboard), then the agencies in scope and their results.
     """
     _check_year(year)
     province = get_province_for_user(request.user, province_code)
-    plan = province.plans.filter(year=year).first()
+    plan = province_plan(province, year)
     check_plan_visible(request.user, plan)
-    items = sorted(selectors.plan_progress(plan), key=selectors.display_order) if plan else []
-    figures = selectors.scope_figures(plan, [item.target for item in items]) if plan else {}
-    untargeted = selectors.untargeted_figures(
-        province_id=province.pk,
-        year=year,
-        exclude_indicator_ids={item.target.indicator_id for item in items},
+    bundle = year_figures(
+        province=province, year=year, plan=plan,
+        approved_only=request.GET.get("figures") == "approved",
     )
-    forecasts = programme_selectors.plan_forecasts(
-        plan, [item.target for item in items],
-        plans=without_hidden_drafts(request.user, Plan.objects.all()),
-    ) if plan and items else {}
     content = workbook.progress_xlsx(
         province=province,
         year=year,
         plan=plan,
-        groups=_groups(items),
-        figures=figures,
-        untargeted=untargeted,
-        as_of=selectors.figures_as_of(
-            province_id=province.pk, year=year, plan=plan,
-            targets=[item.target for item in items],
-        ),
+        groups=bundle.groups,
+        figures=kept_scope_figures(plan, [row.target for row in bundle.rows]) if plan else {},
+        untargeted=bundle.untargeted,
+        as_of=bundle.as_of,
+        approved_only=bundle.approved_only,
         exported_at=timezone.now(),
-        forecasts=[item for found in forecasts.values() for item in found],
+        forecasts=[
+            item
+            for found in (
+                programme_selectors.plan_forecasts(
+                    plan, [row.target for row in bundle.rows], plans=visible_plans(request.user),
+                ) if plan and bundle.rows else {}
+            ).values()
+            for item in found
+        ],
     )
     response = HttpResponse(
         content,

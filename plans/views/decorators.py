@@ -22,6 +22,7 @@ from plans.policy.access import (
 )
 from plans.rules import cycle
 from plans.selectors.naming import name_agencies
+from plans.selectors.status import report_state
 from plans.words.messages import submitted_lock_message
 
 
@@ -50,12 +51,7 @@ class Entry:
         message = plan_read_only_message(self.user, self.plan)
         if message or self.agency is None or not is_reporter(self.user):
             return message
-        state = (
-            Submission.objects.filter(plan=self.plan, agency=self.agency)
-            .order_by()
-            .values_list("state", flat=True)
-            .first()
-        )
+        state = report_state(self.plan, self.agency)
         if state == Submission.State.SUBMITTED and cycle.figures_frozen(state, reviews=False):
             return submitted_lock_message(self.agency.name, self.plan.year)
         return message

@@ -11,33 +11,35 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.models import Indicator
-from plans.forms.grid import (
-    ResultGrid,
-    approved_agency_ids,
-    cell_inputs_html,
-    incomplete_agencies,
-    ordered_indicators,
-    plan_agencies,
-    target_scopes,
-    targeted_indicator_ids,
-)
-from plans.models import Change, Plan, Profile, Result, Submission
+from plans.forms.grid import ResultGrid, cell_inputs_html
+from plans.models import Change, Plan, Profile, Submission
 from plans.policy.access import can_write, role_of
 from plans.rules import cycle
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
-from plans.selectors import progress as selectors
+from plans.selectors.agencies import (
+    agency_evidence,
+    agency_result,
+    agency_results,
+    approved_agency_ids,
+    grid_results,
+    incomplete_agencies,
+    indicator_by_code,
+    kept_year_overview,
+    ordered_indicators,
+    result_now,
+    targeted_indicator_ids,
+    tier_agencies,
+)
 from plans.selectors.agency_reading import agency_changes
 from plans.selectors.cycle import cycle_summary, pending_groups
-from plans.selectors.naming import name_agencies
+from plans.selectors.figures import year_figures
 from plans.selectors.status import AgencyStatus, agency_status, changes_since_submission
 from plans.services.plans import plan_close, plan_reopen
 from plans.services.results import (
@@ -102,59 +104,14 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 def entry_year(request, entry):
     """Show the year at a glance: who reported what, the plan's status and progress."""
     plan = entry.plan
-    agencies = name_agencies(
-        plan_agencies(plan)
-        .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
-        .order_by(),
-        province_id=plan.province_id,
-    )
-    reported = {
-        (row["agency__tier"], row["indicator_id"]): row["n"]
-        for row in Result.objects.filter(year=plan.year, agency__in=plan_agencies(plan))
-        .values("agency__tier", "indicator_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    scopes = target_scopes(plan)
-    indicators = ordered_indicators(set(scopes))
-    tiers = []
-    for tier in TIER_ORDER:
-        in_tier = sum(1 for agency in agencies if agency.tier == tier)
-        if in_tier:
-            tiers.append({"code": tier, "label": Tier(tier).label, "agencies": in_tier})
-    rows = [
-        {
-            "indicator": indicator,
-            "targeted": indicator.pk in scopes,
-            "counts": [
-                {
-                    "tier": tier,
-                    "reported": reported.get((tier["code"], indicator.pk), 0),
-                    # No target asks this tier for this indicator: nothing is missing here.
-                    "in_scope": tier["code"] in scopes.get(indicator.pk, ()),
-                }
-                for tier in tiers
-            ],
-        }
-        for indicator in indicators
-    ]
-    # Only an agency some target covers is expected to report.
-    covered = set().union(*scopes.values())
-    in_scope = [agency for agency in agencies if agency.tier in covered]
     return render(
         request,
         "plans/entry_year.html",
         {
             "plan": plan,
             "province": plan.province,
-            "tiers": tiers,
-            "rows": rows,
-            "has_targets": bool(scopes),
-            "not_reported": [
-                agency for agency in in_scope if not agency.reported  # type: ignore[attr-defined]
-            ],
-            "agency_count": len(in_scope),
-            "progress": sorted(selectors.plan_progress(plan), key=selectors.display_order),
+            **kept_year_overview(plan),
+            "progress": year_figures(province=plan.province, year=plan.year, plan=plan).rows,
             "closed_message": entry.read_only,
             "draft_message": (
                 plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
@@ -173,12 +130,8 @@ def entry_grid(request, entry, tier):
     with_notes = request.GET.get("notes") == "1"
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
-    agencies = name_agencies(
-        plan_agencies(plan).filter(tier=tier).order_by(), province_id=plan.province_id
-    )
-    results = Result.objects.filter(
-        year=plan.year, agency__in=agencies, indicator__in=indicators
-    ).only("agency_id", "indicator_id", "value", "numerator", "denominator", "note", "version")
+    agencies = tier_agencies(plan, tier)
+    results = grid_results(plan, agencies, indicators)
     grid = ResultGrid(
         agencies=agencies,
         indicators=indicators,
@@ -257,7 +210,7 @@ def entry_agency(request, entry):
     plan, agency = entry.plan, entry.agency
     targeted_ids = targeted_indicator_ids(plan, agency.tier)
     indicators = ordered_indicators(targeted_ids)
-    results = list(agency.results.all().order_by("year"))
+    results = agency_results(agency)
     grid = ResultGrid(
         agencies=[agency],
         indicators=indicators,
@@ -303,9 +256,7 @@ def entry_agency(request, entry):
             "years": years,
             "across_years": across_years,
             "closed_message": read_only,
-            "evidence_files": agency.evidence.filter(year=plan.year).select_related(
-                "indicator", "uploaded_by"
-            ),
+            "evidence_files": agency_evidence(agency, plan.year),
             **evidence_form_context(plan, agency, indicators),
         },
         status=status,
@@ -316,10 +267,9 @@ def entry_agency(request, entry):
 def entry_result_clear(request, entry, indicator_code):
     """Show what clearing one saved result removes (GET), and clear it (POST)."""
     plan, agency = entry.plan, entry.agency
-    result = get_object_or_404(
-        Result.objects.select_related("agency__province", "indicator", "updated_by"),
-        agency=agency, year=plan.year, indicator__code=indicator_code,
-    )
+    result = agency_result(agency, plan.year, indicator_code)
+    if result is None:
+        raise Http404
     agency_url = reverse("plans:entry_agency", args=[plan.province.code, plan.year, agency.code])
     read_only = entry.read_only
     refusal, status = read_only, 200
@@ -336,9 +286,7 @@ def entry_result_clear(request, entry, indicator_code):
         except ResultsRefused as refused:
             refusal, status = refused.message, 409
             # Show the figures as they are now; cleared meanwhile, there is nothing to show.
-            current = Result.objects.filter(pk=result.pk).select_related(
-                "agency__province", "indicator", "updated_by"
-            ).first()
+            current = result_now(result)
             if current is None:
                 return redirect(agency_url)
             result = current
@@ -381,7 +329,9 @@ def entry_history(request, entry):
     indicator = None
     code = request.GET.get("indicator")
     if code:
-        indicator = get_object_or_404(Indicator, code=code)
+        indicator = indicator_by_code(code)
+        if indicator is None:
+            raise Http404
     shown = agency_changes(agency, indicator=indicator, limit=HISTORY_LIMIT)
     return render(
         request,

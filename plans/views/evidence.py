@@ -19,10 +19,10 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator
 from plans.files import filetypes
 from plans.files.uploads import oversized_upload, upload_limit
 from plans.policy.access import get_evidence_for_user
+from plans.selectors.agencies import catalogue, indicator_by_code
 from plans.services.evidence import (
     DESCRIPTION_MAX_LENGTH,
     EvidenceRefused,
@@ -63,7 +63,7 @@ def entry_evidence_add(request, entry):
         "agency_url": agency_page_url(plan, agency),
         "chosen_indicator": request.POST.get("indicator", ""),
         "description": request.POST.get("description", ""),
-        **evidence_form_context(plan, agency, list(Indicator.objects.all())),
+        **evidence_form_context(plan, agency, catalogue()),
     }
     if request.method == "GET":
         return render(request, "plans/evidence_add.html", context)
@@ -87,7 +87,7 @@ def entry_evidence_add(request, entry):
             "kinds": filetypes.allowed_kinds_text()
         }
     elif code:
-        indicator = Indicator.objects.filter(code=code).first()
+        indicator = indicator_by_code(code)
         if indicator is None:
             refusal = _("Không có chỉ tiêu mã %(code)s.") % {"code": code}
     if not refusal:

@@ -1,18 +1,9 @@
-from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from plans.models import Agency, Plan
-from plans.policy.access import (
-    can_write,
-    is_reporter,
-    provinces_for_user,
-    reporter_agency_ids,
-    sees_drafts,
-    without_hidden_drafts,
-)
+from plans.policy.access import can_write, is_reporter, sees_drafts
 from plans.selectors.cycle import reporter_reports
-from plans.words.collation import sorted_vietnamese
+from plans.selectors.plans import add_reporter_agencies, plans_by_province, readable_provinces
 from plans.words.wording import date_text, days_left_text
 
 
@@ -25,32 +16,16 @@ def home(request):
     reports: each agency's state, the deadline and the days left, the reason of a return
     (plans.selectors.cycle.reporter_reports).
     """
-    provinces = sorted_vietnamese(
-        provinces_for_user(request.user).order_by(), key=lambda province: province.name
-    )
-    plans_by_province: dict[int, list[Plan]] = {province.pk: [] for province in provinces}
-    plans = (
-        Plan.objects.filter(province__in=[province.pk for province in provinces])
-        .annotate(target_count=Count("targets"))
-        .order_by("province_id", "-year")
-    )
-    if not can_write(request.user):
-        # Officers see a draft to prepare for it (its entry pages are read-only); readers not.
-        plans = without_hidden_drafts(request.user, plans)
-    if provinces:
-        provinces_by_id = {province.pk: province for province in provinces}
-        for plan in plans:
-            # The province is already loaded: the plan's title names it without a query.
-            plan.province = provinces_by_id[plan.province_id]
-            plans_by_province[plan.province_id].append(plan)
+    provinces = readable_provinces(request.user)
+    by_province = plans_by_province(request.user, provinces)
     reports = []
     if is_reporter(request.user):
-        agency_ids = _add_reporter_agencies(request.user, plans_by_province)
+        agency_ids = add_reporter_agencies(request.user, by_province)
         reports = _report_rows(reporter_reports(
-            [plan for plans in plans_by_province.values() for plan in plans], agency_ids
+            [plan for plans in by_province.values() for plan in plans], agency_ids
         ))
     sections = [
-        {"province": province, "plans": plans_by_province[province.pk]} for province in provinces
+        {"province": province, "plans": by_province[province.pk]} for province in provinces
     ]
     return render(
         request, "plans/home.html", {
@@ -81,24 +56,3 @@ def _report_rows(reports) -> list[dict]:
             if submission is not None and status.state == "returned" else "",
         })
     return rows
-
-
-def _add_reporter_agencies(user, plans_by_province: dict[int, list[Plan]]) -> set[int]:
-    """Give each open plan the reporter's agencies active in its year, by name, as
-    ``plan.reporter_agencies``: the entry pages the reporter may open. Return their ids."""
-    agency_ids = reporter_agency_ids(user)
-    agencies = list(
-        Agency.objects.filter(
-            pk__in=agency_ids, province_id__in=plans_by_province
-        ).order_by("name", "code")
-    )
-    for plans in plans_by_province.values():
-        for plan in plans:
-            plan.reporter_agencies = [  # type: ignore[attr-defined]
-                agency
-                for agency in agencies
-                if plan.status == Plan.Status.OPEN
-                and agency.province_id == plan.province_id
-                and agency.is_active_in(plan.year)
-            ]
-    return agency_ids

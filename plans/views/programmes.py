@@ -6,10 +6,10 @@ through :mod:`plans.selectors.programmes`.
 
 from django.shortcuts import render
 
-from plans.models import Plan
 from plans.outputs.programme_charts import forecast_chart
-from plans.policy.access import get_programme_for_user, without_hidden_drafts
+from plans.policy.access import get_programme_for_user
 from plans.selectors import programmes as selectors
+from plans.selectors.plans import visible_plans
 from plans.views.decorators import dashboard_view
 
 
@@ -23,7 +23,7 @@ def dashboard_programme(request, province_code: str, programme_code: str):
     programme = get_programme_for_user(request.user, province_code, programme_code)
     items = selectors.forecasts(
         selectors.programme_targets(programme),
-        plans=without_hidden_drafts(request.user, Plan.objects.all()),
+        plans=visible_plans(request.user),
     )
     return render(
         request,

@@ -8,6 +8,7 @@ the page says how it went. The board and its CSV are for officers and admins: a 
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from plans.rules.tiers import TIER_ORDER
 from plans.selectors.status import (
     STATUS_CSV_COLUMNS,
     deadline_passed,
+    kept_agency_statuses,
     plan_agency_statuses,
     status_csv_rows,
     tier_counts,
@@ -120,7 +122,12 @@ def _filtered(statuses, query):
 def status_board(request, entry):
     """List every agency in the plan's scope with where its report stands; filter by GET."""
     plan = entry.plan
-    statuses = plan_agency_statuses(plan)
+    statuses, figures_key = kept_agency_statuses(plan)
+    chosen = {
+        "state": request.GET.get("state", ""),
+        "tier": request.GET.get("tier", ""),
+        "late": request.GET.get("late", ""),
+    }
     shown = _filtered(statuses, request.GET)
     return render(
         request,
@@ -133,12 +140,16 @@ def status_board(request, entry):
             "counts": tier_counts(statuses),
             "states": Submission.State.choices,
             "tiers": Agency.Tier.choices,
-            "chosen": {
-                "state": request.GET.get("state", ""),
-                "tier": request.GET.get("tier", ""),
-                "late": request.GET.get("late", ""),
-            },
+            "chosen": chosen,
             "deadline_passed": deadline_passed(plan),
+            # The rows, rendered once per figures version and filter (the cache tag).
+            "figures_key": figures_key and f"{figures_key}:{sorted(chosen.items())}",
+            "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+            "figures_cache": settings.FIGURES_CACHE,
+            # Each row links its agency's page: the address is made once, not once per row.
+            "agency_url_prefix": reverse(
+                "plans:entry_agency", args=[plan.province.code, plan.year, "-"]
+            )[:-2],
         },
     )
 

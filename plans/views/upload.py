@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.files.uploads import oversized_upload
-from plans.models import Agency, Change
+from plans.models import Change
 from plans.outputs import results_template
 from plans.policy.access import is_reporter, reporter_agency_ids
 from plans.rules.parsing import parse_ascii_int
+from plans.selectors.agencies import agencies_by_name
 from plans.services import imports
 from plans.views.decorators import entry_view
 from plans.words.wording import change_figures_text, time_text
@@ -76,9 +77,7 @@ def entry_upload(request, entry):
     }
     agency_ids = _reporter_agencies(request)
     if agency_ids is not None:
-        context["reporter_agencies"] = list(
-            Agency.objects.filter(pk__in=agency_ids, province=plan.province).order_by("name")
-        )
+        context["reporter_agencies"] = agencies_by_name(plan, agency_ids)
     if request.method == "GET":
         request.session.pop(UPLOAD_SESSION_KEY, None)
         return render(request, "plans/entry_upload.html", context)

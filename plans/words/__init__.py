@@ -1,4 +1,4 @@
-"""Words: figures, states and refusals in words, and Vietnamese order.
+"""Words: figures, states and refusals in words, and Vietnamese order; no queries.
 
-May import rules and the vocabulary; no queries.
+May import: rules, words.
 """

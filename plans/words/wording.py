@@ -353,7 +353,7 @@ def provisional_text(agencies_missing: int) -> str:
 
 def report_counts_text(counts: dict) -> str:
     """Return where a plan's reports stand in whole words: "179 đơn vị: 1 đã gửi chờ duyệt,
-    1 đã duyệt, 177 chưa gửi". ``counts`` as plans.selectors.progress.submission_counts gives
+    1 đã duyệt, 177 chưa gửi". ``counts`` as plans.selectors.figures.submission_counts gives
     them (``submitted`` includes the approved)."""
     agencies, submitted, approved = counts["agencies"], counts["submitted"], counts["approved"]
     return ngettext(

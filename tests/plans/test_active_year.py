@@ -14,6 +14,7 @@ from django.db.models import F
 
 from plans.demo.builder import DemoAgency
 from plans.models import Agency, Plan, Result, Target, active_in_year
+from plans.selectors import figures as figure_reads
 from plans.selectors import progress as selectors
 
 SPANS = {
@@ -121,13 +122,13 @@ def test_it_is_the_tally_of_one_year(province_a, reported, lan):
 def test_it_is_the_scope_of_the_drill_down(province_a, reported, lan):
     target = _target(province_a, 2017, lan)
 
-    shown, silent = selectors.scope_figures(target.plan, [target])[target.pk]
+    shown, silent = figure_reads.scope_figures(target.plan, [target])[target.pk]
 
     assert {figure.agency.code for figure in shown + silent} == ACTIVE_2017
 
 
 def test_it_is_the_scope_of_untargeted_figures(province_a, reported, lan):
-    (figure,) = selectors.untargeted_figures(
+    (figure,) = figure_reads.untargeted_figures(
         province_id=province_a.pk, year=2017, exclude_indicator_ids=[]
     )
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from plans.models import Agency, Plan, Profile, Province, Result, Target
+from plans.models import Agency, Plan, Profile, Province, Result, Submission, Target
 from plans.outputs import exports
 from tests.conftest import PASSWORD, make_user
-from tests.factories import login, make_result
+from tests.factories import login, make_result, make_target
 
 
 @pytest.fixture
@@ -700,3 +700,31 @@ def test_it_answers_404_for_a_download_of_an_unknown_province(client, admin_user
     login(client, admin_user)
     assert client.get(reverse("plans:dashboard_xlsx", args=["99", 2017])).status_code == 404
     assert Province.objects.count() == 0
+
+
+def test_the_workbook_counts_approved_figures_only_when_asked_as_the_dashboard_does(
+    client, leader_a, plan_a, agencies_a, indicator
+):
+    lan = indicator("LAN")
+    make_target(plan_a, lan, "department", 50)
+    make_result(agencies_a["91-SNV"], lan, 2017, value=1)
+    make_result(agencies_a["91-STTTT"], lan, 2017, value=1)
+    Submission.objects.create(plan=plan_a, agency=agencies_a["91-SNV"], state="approved")
+    login(client, leader_a)
+    url = reverse("plans:dashboard_xlsx", args=["91", 2017])
+
+    def summary(query):
+        sheet = load_workbook(io.BytesIO(client.get(url + query).content))["Tổng hợp"]
+        lines = [row[0] for row in sheet.iter_rows(max_col=1, values_only=True) if row[0]]
+        # The summary's row of the target: reporting agencies, agencies in scope.
+        (row,) = [r for r in sheet.iter_rows(values_only=True) if r[1] == lan.name_vi]
+        return lines, (row[8], row[9])
+
+    every_lines, every_counts = summary("")
+    approved_lines, approved_counts = summary("?figures=approved")
+
+    assert every_counts == (2, 2)
+    assert approved_counts == (1, 2)
+    said = "Chỉ tính số liệu của các đơn vị đã được duyệt báo cáo."
+    assert said in approved_lines
+    assert said not in every_lines

@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 from plans.models import Agency, Result
-from plans.selectors import progress as selectors
+from plans.selectors import figures as figure_reads
 from tests.factories import make_result, make_target
 
 
@@ -15,7 +15,7 @@ def test_it_lists_lagging_agencies_first_weakest_first(plan_a, agencies_a, indic
     make_result(agencies_a["91-H899"], indicator("OFFICIAL_EMAIL"), numerator=7, denominator=10)
     # agency list, their display names (plans.selectors.naming), results
     with django_assert_num_queries(3):
-        reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
+        reported, silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
     assert [f.agency.code for f in reported] == ["91-STTTT", "91-H899", "91-SNV"]
     assert [f.lagging for f in reported] == [True, True, False]
     assert reported[0].achieved == Fraction(50)
@@ -26,7 +26,7 @@ def test_it_puts_the_highest_first_for_an_at_most_target(plan_a, agencies_a, ind
     target = make_target(plan_a, indicator("ONLINE_MEETINGS"), "department", "40", "<=")
     make_result(agencies_a["91-SNV"], indicator("ONLINE_MEETINGS"), numerator=5, denominator=10)
     make_result(agencies_a["91-STTTT"], indicator("ONLINE_MEETINGS"), numerator=9, denominator=10)
-    reported, _ = selectors.scope_figures(plan_a, [target])[target.pk]
+    reported, _ = figure_reads.scope_figures(plan_a, [target])[target.pk]
     assert [f.agency.code for f in reported] == ["91-STTTT", "91-SNV"]
     assert all(f.lagging for f in reported)
 
@@ -38,7 +38,7 @@ def test_it_judges_no_agency_alone_on_a_summed_count(plan_a, agencies_a, indicat
     make_result(agencies_a["91-UBND"], indicator("PUBLIC_SERVICES_L4"), numerator=2, denominator=9)
     make_result(agencies_a["91-SNV"], indicator("DIGITAL_SIGNATURE"), value=0)
     make_result(agencies_a["91-STTTT"], indicator("DIGITAL_SIGNATURE"), value=1)
-    figures = selectors.scope_figures(plan_a, [services, signatures])
+    figures = figure_reads.scope_figures(plan_a, [services, signatures])
     assert [f.lagging for f in figures[services.pk][0]] == [None]
     # A yes/no count: the agency that said no holds the count back.
     assert [(f.agency.code, f.lagging) for f in figures[signatures.pk][0]] == [
@@ -51,7 +51,7 @@ def test_it_keeps_agencies_of_other_years_and_provinces_out(plan_a, agencies_a, 
     target = make_target(plan_a, indicator("LAN"), "commune+department", "80")
     make_result(agencies_b["33-SNV"], indicator("LAN"), value=1)
     make_result(agencies_a["91-SNV"], indicator("LAN"), year=2018, value=1)
-    reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
+    reported, silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
     assert reported == []
     # The second commune only starts in 2018.
     assert {f.agency.code for f in silent} == {"91-SNV", "91-STTTT", "91-X30733"}
@@ -59,7 +59,7 @@ def test_it_keeps_agencies_of_other_years_and_provinces_out(plan_a, agencies_a, 
 
 def test_it_answers_nothing_for_no_targets(plan_a, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert selectors.scope_figures(plan_a, []) == {}
+        assert figure_reads.scope_figures(plan_a, []) == {}
 
 
 def test_it_finds_years_with_results_and_sample_marks(agencies_a, agencies_b, indicator,
@@ -70,10 +70,10 @@ def test_it_finds_years_with_results_and_sample_marks(agencies_a, agencies_b, in
     province_a = agencies_a["91-SNV"].province_id
     province_b = agencies_b["33-SNV"].province_id
     with django_assert_num_queries(1):
-        years = selectors.result_years([province_a, province_b])
+        years = figure_reads.result_years([province_a, province_b])
     assert years == {province_a: {2016, 2018}}
-    assert selectors.has_sample_results(province_id=province_a, year=2018)
-    assert not selectors.has_sample_results(province_id=province_a, year=2016)
+    assert figure_reads.has_sample_results(province_id=province_a, year=2018)
+    assert not figure_reads.has_sample_results(province_id=province_a, year=2016)
 
 
 def test_it_counts_each_result_once_for_untargeted_indicators(agencies_a, indicator,
@@ -82,7 +82,7 @@ def test_it_counts_each_result_once_for_untargeted_indicators(agencies_a, indica
         make_result(agencies_a[code], indicator("E_DOCUMENTS"), numerator=3, denominator=4)
     Agency.objects.filter(code="91-X30733").update(active_from=2018)
     with django_assert_num_queries(1):
-        figures = selectors.untargeted_figures(
+        figures = figure_reads.untargeted_figures(
             province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
         )
     (figure,) = figures
@@ -104,7 +104,7 @@ def test_it_breaks_untargeted_indicators_down_by_tier_in_tier_order(agencies_a, 
     make_result(agencies_a["91-X30733"], indicator("FIBRE"), value=1)
     figures = {
         figure.indicator.code: figure
-        for figure in selectors.untargeted_figures(
+        for figure in figure_reads.untargeted_figures(
             province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
         )
     }
@@ -137,7 +137,7 @@ def test_it_sums_a_count_indicator_over_tiers(agencies_a):
     for code, value in (("91-UBND", 4), ("91-SNV", 2), ("91-STTTT", 3)):
         Result.objects.create(year=2017, agency=agencies_a[code], indicator=services,
                               value=value)
-    (figure,) = selectors.untargeted_figures(
+    (figure,) = figure_reads.untargeted_figures(
         province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=()
     )
     assert [(line.tier, line.progress.unit, line.progress.numerator)
@@ -150,7 +150,7 @@ def test_it_reads_untargeted_indicators_in_one_query_whatever_their_number(
 ):
     def read():
         with django_assert_num_queries(1):
-            return selectors.untargeted_figures(
+            return figure_reads.untargeted_figures(
                 province_id=province_a.pk, year=2017, exclude_indicator_ids=()
             )
 

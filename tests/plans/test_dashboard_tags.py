@@ -8,7 +8,7 @@ from django.utils import translation
 
 from plans.models import Agency, Result, Target
 from plans.rules import progress
-from plans.selectors import progress as selectors
+from plans.selectors import figures as figure_reads
 from plans.templatetags import progress_tags as tags
 
 
@@ -91,14 +91,14 @@ def test_it_shows_an_agency_figure_by_kind(agencies_a, indicator):
     ratio_target = target(indicator)
     result = Result(agency=agency, indicator=indicator("OFFICIAL_EMAIL"), numerator=412,
                     denominator=430)
-    figure = selectors.AgencyFigure(agency, result, progress.agency_achieved(
+    figure = figure_reads.AgencyFigure(agency, result, progress.agency_achieved(
         kind="ratio", unit="percent", value=None, numerator=412, denominator=430), False)
     with translation.override("vi"):
         assert tags.agency_figure_text(figure, ratio_target) == "412/430 (95,8 %)"
         yes_target = target(indicator, "LAN")
-        yes = selectors.AgencyFigure(agency, Result(value=0), Decimal(0), True)
+        yes = figure_reads.AgencyFigure(agency, Result(value=0), Decimal(0), True)
         assert tags.agency_figure_text(yes, yes_target) == "Không"
-        silent = selectors.AgencyFigure(agency, None, None, None)
+        silent = figure_reads.AgencyFigure(agency, None, None, None)
         assert tags.agency_figure_text(silent, yes_target) == "—"
 
 
@@ -120,7 +120,7 @@ def test_it_reads_untargeted_figures(agencies_a, indicator, db):
                           indicator=indicator("OFFICIAL_EMAIL"), numerator=9, denominator=10)
     # An agency gone by 2021 reporting for 2021 does not count.
     Agency.objects.filter(code="91-H900").update(active_to=2020)
-    figures = selectors.untargeted_figures(
+    figures = figure_reads.untargeted_figures(
         province_id=agencies_a["91-SNV"].province_id, year=2017, exclude_indicator_ids=[]
     )
     by_code = {figure.indicator.code: figure for figure in figures}
@@ -134,7 +134,7 @@ def test_it_reads_untargeted_figures(agencies_a, indicator, db):
         email = by_code["OFFICIAL_EMAIL"]
         (line,) = email.lines
         assert tags.untargeted_text(line.progress, email.indicator) == "9/10 (90,0 %)"
-    only_email = selectors.untargeted_figures(
+    only_email = figure_reads.untargeted_figures(
         province_id=agencies_a["91-SNV"].province_id, year=2017,
         exclude_indicator_ids=[indicator("LAN").pk],
     )

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from plans.files.csv_writing import csv_safe
 from plans.models import Result, Target
-from plans.outputs.exports import csv_safe, progress_csv, progress_rows
+from plans.outputs.exports import progress_csv, progress_rows
 
 HEADER = (
     "province_code,year,indicator_code,tiers,comparator,target,unit,achieved,numerator,"

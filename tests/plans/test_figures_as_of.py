@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Change, Result
-from plans.selectors import progress as selectors
+from plans.selectors import figures as figure_reads
 from plans.services.history import change_record, plan_snapshot, target_snapshot
 from tests.factories import login, make_result, make_target
 
@@ -18,7 +18,7 @@ def at(hour):
 
 
 def as_of(plan, targets=()):
-    return selectors.figures_as_of(province_id=plan.province_id, year=plan.year, plan=plan,
+    return figure_reads.figures_as_of(province_id=plan.province_id, year=plan.year, plan=plan,
                                    targets=targets)
 
 
@@ -26,7 +26,7 @@ def test_it_answers_nothing_before_anything_is_entered(plan_a, agencies_a,
                                                        django_assert_num_queries):
     with django_assert_num_queries(1):
         answer = as_of(plan_a)
-    assert answer == selectors.FiguresAsOf(changed_at=None, agencies_missing=0)
+    assert answer == figure_reads.FiguresAsOf(changed_at=None, agencies_missing=0)
 
 
 def test_it_takes_the_newest_result_of_the_province_and_year(plan_a, agencies_a, agencies_b,
@@ -92,8 +92,8 @@ def test_it_leaves_agencies_inactive_that_year_out(plan_a, agencies_a, indicator
 def test_it_answers_a_year_without_a_plan_from_its_results(province_a, agencies_a, indicator):
     make_result(agencies_a["91-SNV"], indicator("LAN"), year=2019, value=1)
     Result.objects.update(updated_at=at(8))
-    answer = selectors.figures_as_of(province_id=province_a.pk, year=2019, plan=None)
-    assert answer == selectors.FiguresAsOf(changed_at=at(8), agencies_missing=0)
+    answer = figure_reads.figures_as_of(province_id=province_a.pk, year=2019, plan=None)
+    assert answer == figure_reads.FiguresAsOf(changed_at=at(8), agencies_missing=0)
 
 
 

@@ -10,11 +10,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from indicators.models import Indicator
+from plans.files.columns import AGENCY_COLUMNS, RESULT_COLUMNS
 from plans.forms.grid import parse_whole
 from plans.models import Result
 from plans.rules.parsing import parse_whole_number
 from plans.services.imports import ImportRefused, agencies_import, results_import
-from plans.services.tables.columns import AGENCY_COLUMNS, RESULT_COLUMNS
 from plans.services.tables.csv_reader import separator
 
 HEADER = ",".join(RESULT_COLUMNS)

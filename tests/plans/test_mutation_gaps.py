@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.rules.progress import agency_achieved
-from plans.selectors import progress as selectors
+from plans.selectors import figures as selectors
 from tests.factories import make_target
 
 

@@ -11,8 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from plans.models import Agency, Province, Result, Target
 from plans.outputs import workbook as reports
+from plans.selectors import figures as figure_reads
 from plans.selectors import progress as selectors
-from plans.views.dashboard import _groups
+from plans.selectors.figures import indicator_groups
 
 DANGEROUS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")']
 
@@ -135,10 +136,10 @@ def workbook_plan(plan_a, agencies_a, indicator):
 def build(plan, untargeted=()):
     items = sorted(selectors.plan_progress(plan), key=selectors.display_order)
     content = reports.progress_xlsx(
-        province=plan.province, year=plan.year, plan=plan, groups=_groups(items),
-        figures=selectors.scope_figures(plan, [item.target for item in items]),
+        province=plan.province, year=plan.year, plan=plan, groups=indicator_groups(items),
+        figures=figure_reads.scope_figures(plan, [item.target for item in items]),
         untargeted=untargeted,
-        as_of=selectors.figures_as_of(province_id=plan.province_id, year=plan.year, plan=plan,
+        as_of=figure_reads.figures_as_of(province_id=plan.province_id, year=plan.year, plan=plan,
                                       targets=[item.target for item in items]),
         exported_at=EXPORTED_AT,
     )
@@ -275,7 +276,7 @@ def test_it_writes_one_sheet_per_target_with_agencies_in_scope(workbook_plan, in
 def test_it_writes_the_title_and_header_alone_without_a_plan(province_a):
     content = reports.progress_xlsx(
         province=province_a, year=2019, plan=None, groups=[], figures={},
-        as_of=selectors.FiguresAsOf(changed_at=None, agencies_missing=0),
+        as_of=figure_reads.FiguresAsOf(changed_at=None, agencies_missing=0),
         exported_at=EXPORTED_AT,
     )
     book = load_workbook(io.BytesIO(content))
@@ -302,7 +303,7 @@ def fake_target_figures(count: int):
         tally=selectors.progress.Tally(count, count, 0, 9 * count, 10 * count),
     )
     reported = [
-        selectors.AgencyFigure(
+        figure_reads.AgencyFigure(
             agency=Agency(code=f"91-A{i:05d}", name=f"=Đơn vị số {i}", tier="department"),
             result=Result(year=2017, numerator=9, denominator=10, note=f"-ghi chú {i}"),
             achieved=Fraction(90),
@@ -324,7 +325,7 @@ def peak_memory(count: int) -> int:
         reports.progress_xlsx(
             province=Province(code="91", name="Kiên Giang"), year=2017, plan=None,
             groups=groups, figures=figures,
-            as_of=selectors.FiguresAsOf(changed_at=None, agencies_missing=0),
+            as_of=figure_reads.FiguresAsOf(changed_at=None, agencies_missing=0),
             exported_at=EXPORTED_AT,
         )
         return tracemalloc.get_traced_memory()[1]
@@ -350,7 +351,7 @@ def test_it_lists_untargeted_indicators_per_tier_on_a_last_sheet(workbook_plan, 
     for code, value in (("91-UBND", 1), ("91-SNV", 1), ("91-STTTT", 0)):
         Result.objects.create(year=2017, agency=agencies_a[code],
                               indicator=indicator("DIGITAL_SIGNATURE"), value=value)
-    untargeted = selectors.untargeted_figures(
+    untargeted = figure_reads.untargeted_figures(
         province_id=plan.province_id, year=2017,
         exclude_indicator_ids=set(plan.targets.values_list("indicator_id", flat=True)),
     )

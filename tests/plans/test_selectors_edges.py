@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import Agency, Plan, Result
 from plans.rules.progress import Tally
+from plans.selectors import figures as figure_reads
 from plans.selectors import progress as selectors
 from tests.factories import make_result, make_target
 
@@ -111,7 +112,7 @@ def test_it_shows_a_0_of_0_report_on_a_percent_target_as_no_figure(plan_a, agenc
     make_result(agencies_a["91-STTTT"], email, numerator=9, denominator=10)
     make_result(agencies_a["91-H899"], email, numerator=5, denominator=10)
 
-    reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
+    reported, silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
 
     # 0 of 0 officials is no share: neither lagging nor not, between the two groups.
     assert [(f.agency.code, f.achieved, f.lagging) for f in reported] == [
@@ -131,7 +132,7 @@ def test_it_puts_a_0_of_0_report_between_lagging_and_met_on_an_at_most_target(
     make_result(agencies_a["91-STTTT"], meetings, numerator=9, denominator=10)
     make_result(agencies_a["91-H899"], meetings, numerator=3, denominator=10)
 
-    reported, _ = selectors.scope_figures(plan_a, [target])[target.pk]
+    reported, _ = figure_reads.scope_figures(plan_a, [target])[target.pk]
 
     assert [(f.agency.code, f.lagging) for f in reported] == [
         ("91-STTTT", True), ("91-SNV", None), ("91-H899", False),
@@ -143,7 +144,7 @@ def lagging_of_yes_no_count(plan, agencies, indicator, comparator):
     target = make_target(plan, signature, "department", 1, comparator=comparator, unit="count")
     make_result(agencies["91-SNV"], signature, value=0)
     make_result(agencies["91-STTTT"], signature, value=1)
-    reported, _ = selectors.scope_figures(plan, [target])[target.pk]
+    reported, _ = figure_reads.scope_figures(plan, [target])[target.pk]
     return [(f.agency.code, f.lagging) for f in reported]
 
 
@@ -173,7 +174,7 @@ def untargeted(province, year, exclude=()):
         figure.indicator.code: [
             (line.tier, line.progress.agencies_reporting) for line in figure.lines
         ]
-        for figure in selectors.untargeted_figures(
+        for figure in figure_reads.untargeted_figures(
             province_id=province.pk, year=year, exclude_indicator_ids=exclude
         )
     }
@@ -221,10 +222,10 @@ def test_it_marks_sample_data_of_the_province_and_year_asked_for_only(
     make_result(agencies_b["33-SNV"], lan, 2018, value=1)
     province_a, province_b = agencies_a["91-SNV"].province_id, agencies_b["33-SNV"].province_id
 
-    assert selectors.has_sample_results(province_id=province_a, year=2018)
-    assert not selectors.has_sample_results(province_id=province_a, year=2017)
+    assert figure_reads.has_sample_results(province_id=province_a, year=2018)
+    assert not figure_reads.has_sample_results(province_id=province_a, year=2017)
     # Province B's own 2018 results are real, whatever province A's are.
-    assert not selectors.has_sample_results(province_id=province_b, year=2018)
+    assert not figure_reads.has_sample_results(province_id=province_b, year=2018)
 
 
 def test_it_lists_the_years_of_the_provinces_asked_for_only(agencies_a, agencies_b, indicator):
@@ -233,8 +234,8 @@ def test_it_lists_the_years_of_the_provinces_asked_for_only(agencies_a, agencies
     make_result(agencies_b["33-SNV"], lan, 2019, value=1)
     province_a, province_b = agencies_a["91-SNV"].province_id, agencies_b["33-SNV"].province_id
 
-    assert selectors.result_years([province_a]) == {province_a: {2016}}
-    assert selectors.result_years([province_a, province_b]) == {
+    assert figure_reads.result_years([province_a]) == {province_a: {2016}}
+    assert figure_reads.result_years([province_a, province_b]) == {
         province_a: {2016}, province_b: {2019},
     }
 
@@ -267,7 +268,7 @@ def test_it_loads_only_the_agencies_and_results_the_drill_down_shows(
     spy(Agency)
     spy(Result)
 
-    reported, silent = selectors.scope_figures(plan_a, [target])[target.pk]
+    reported, silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
 
     # A national database holds thousands of agencies and results a year: the drill-down of one
     # target reads its own province, year, tiers and indicators, nothing else.
@@ -306,9 +307,9 @@ def test_it_leaves_the_year_out_of_the_grouping_when_asked_for_one_year(
     "figure",
     [
         selectors.TargetProgress(target=None, progress=None),
-        selectors.AgencyFigure(agency=None, result=None, achieved=None, lagging=None),
-        selectors.UntargetedLine(tier="department", progress=None),
-        selectors.UntargetedFigure(indicator=None, lines=(), total=None),
+        figure_reads.AgencyFigure(agency=None, result=None, achieved=None, lagging=None),
+        figure_reads.UntargetedLine(tier="department", progress=None),
+        figure_reads.UntargetedFigure(indicator=None, lines=(), total=None),
     ],
     ids=lambda figure: type(figure).__name__,
 )
@@ -376,7 +377,7 @@ def test_the_tallies_of_approved_figures_count_only_approved_agencies(
 
 
 def _as_of(plan, targets=()):
-    return selectors.figures_as_of(
+    return figure_reads.figures_as_of(
         province_id=plan.province_id, year=plan.year, plan=plan, targets=targets
     )
 
@@ -390,7 +391,7 @@ def _moment(day):
 
 
 def test_the_figures_as_of_cannot_be_changed_once_read():
-    answer = selectors.FiguresAsOf(changed_at=None, agencies_missing=0)
+    answer = figure_reads.FiguresAsOf(changed_at=None, agencies_missing=0)
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         answer.agencies_missing = 1  # type: ignore[misc]
@@ -455,8 +456,8 @@ def test_the_report_counts_hold_the_plans_tiers_and_active_agencies_only(
     Submission.objects.create(plan=plan_a, agency=agencies_a["91-SNV"], state="submitted")
     Submission.objects.create(plan=plan_a, agency=agencies_a["91-H899"], state="approved")
 
-    departments = selectors.submission_counts(plan_a, ["department"])
-    communes = selectors.submission_counts(plan_a, ["commune"])
+    departments = figure_reads.submission_counts(plan_a, ["department"])
+    communes = figure_reads.submission_counts(plan_a, ["commune"])
 
     # Hưng Yên's department 33-SNV is not Kiên Giang's.
     assert departments == {"submitted": 1, "approved": 0, "agencies": 2}

@@ -6,8 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.models import Province
-from plans.services.backup import write_agencies, write_indicators, write_results, write_targets
-from plans.services.backup_programmes import write_programmes, write_provinces
+from plans.outputs.backup import (
+    write_agencies,
+    write_indicators,
+    write_programmes,
+    write_provinces,
+    write_results,
+    write_targets,
+)
 
 # In the order of a restore: each file names only what the ones before it created.
 FILES = (

@@ -12,10 +12,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plans.files.columns import AGENCY_COLUMNS
 from plans.models import Agency, Change, Province
 from plans.rules.parsing import is_agency_code
 from plans.rules.tiers import TIER_ORDER
 from plans.services import bulk
+from plans.services.figures import figures_changed_in_provinces
 from plans.services.imports.rows import (
     _BAD,
     ImportReport,
@@ -33,7 +35,6 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget, TableSource
-from plans.services.tables.columns import AGENCY_COLUMNS
 
 
 @dataclass
@@ -350,3 +351,9 @@ def _agencies_write(changes: _AgencyChanges) -> None:
         ],
         constants={},
     )
+    # Scopes, counts and names of every year of these provinces may have changed.
+    if changes.created or changes.updated:
+        figures_changed_in_provinces(
+            {provinces[row.province_code].pk for row in changes.created}
+            | {agency.province_id for agency, _row in changes.updated}
+        )

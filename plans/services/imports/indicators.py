@@ -17,8 +17,10 @@ from django.db.models import CharField, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import INDICATOR_COLUMNS
 from plans.models import Result, Target
 from plans.rules.parsing import parse_ascii_int
+from plans.services.figures import figures_changed_everywhere
 from plans.services.imports.rows import (
     ImportReport,
     _Check,
@@ -30,7 +32,6 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import TableSource
-from plans.services.tables.columns import INDICATOR_COLUMNS
 
 # The fields an import sets, compared to tell an updated indicator from an unchanged one; the
 # predecessor (predecessor_code, from_year) is compared and set apart, by code.
@@ -221,3 +222,6 @@ def _indicators_write(created: list[_IndicatorRow], updated: list) -> None:
         Indicator.objects.filter(code=row.code).update(
             predecessor_id=ids.get(row.predecessor_code), from_year=row.from_year
         )
+    if updated:
+        # Names and definitions show on every page of every year.
+        figures_changed_everywhere()

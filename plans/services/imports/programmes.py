@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import PROGRAMME_COLUMNS
 from plans.models import Programme, ProgrammeTarget, Province
 from plans.models.programmes import PROGRAMME_CODE_RULE
 from plans.rules.parsing import is_agency_code
@@ -36,10 +37,6 @@ from plans.services.imports.rows import (
 from plans.services.imports.targets import COMPARATORS, UNITS, _target_value
 from plans.services.tables import ReadBudget
 
-PROGRAMME_COLUMNS = (
-    "province_code", "programme_code", "programme_name", "first_year", "last_year",
-    "indicator_code", "tiers", "comparator", "value", "unit",
-)
 # Programme.code and Programme.name (CharField max_length).
 CODE_MAX_LENGTH = 40
 NAME_MAX_LENGTH = 300

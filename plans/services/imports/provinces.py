@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plans.files.columns import PROVINCE_COLUMNS
 from plans.models import Province
 from plans.services.imports.rows import (
     _BAD,
@@ -26,8 +27,6 @@ from plans.services.imports.rows import (
 )
 from plans.services.tables import ReadBudget
 
-PROVINCE_COLUMNS = ("province_code", "province_name", "active_from", "active_to",
-                    "successor_code")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Province.name (CharField max_length).
 NAME_MAX_LENGTH = 120

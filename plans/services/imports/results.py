@@ -22,6 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import (
+    RESULT_COLUMNS,
+    RESULT_IGNORED_COLUMNS,
+    RESULT_OPTIONAL_COLUMNS,
+    RESULT_SHEET_NAMES,
+)
 from plans.models import Change, Result
 from plans.services import bulk
 from plans.services.history import result_changes_insert
@@ -29,12 +35,6 @@ from plans.services.imports.result_checks import ResultChecks, ResultRow, Stored
 from plans.services.imports.rows import ImportReport, _allowed, _channel, _Rows
 from plans.services.submissions import frozen_message
 from plans.services.tables import ReadBudget
-from plans.services.tables.columns import (
-    RESULT_COLUMNS,
-    RESULT_IGNORED_COLUMNS,
-    RESULT_OPTIONAL_COLUMNS,
-    RESULT_SHEET_NAMES,
-)
 from plans.words.messages import change_figures_text, person_text, time_text
 
 # Rows checked and written together: large enough that the per-chunk queries are cheap per

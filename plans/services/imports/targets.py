@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from plans.files.columns import TARGET_COLUMNS
 from plans.models import Change, Plan, Province, Target
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.rules.parsing import ASCII_DIGITS
@@ -40,7 +41,6 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget, TableSource
-from plans.services.tables.columns import TARGET_COLUMNS
 
 # Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
 TARGET_MAX_WHOLE_DIGITS = 13

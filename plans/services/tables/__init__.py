@@ -8,7 +8,7 @@ against a :class:`ReadBudget` (rows, columns, characters) while it reads.
 
 The readers: :mod:`.csv_reader` (CSV in UTF-8, separated by commas, semicolons or tabs),
 :mod:`.xlsx_reader` and :mod:`.sheet` (one sheet of a workbook), :mod:`.budget` (what a read
-may cost); :mod:`.columns` lists the columns of each file.
+may cost); :mod:`plans.files.columns` lists the columns of each file.
 """
 
 

@@ -7,7 +7,8 @@ are idempotent). They carry what the formats carry: not the plans' titles, docum
 statuses, the targets' order, the accounts, the change history or the sample marks — a
 ``pg_dump`` keeps everything.
 
-Rows are streamed from the database in chunks: memory stays flat whatever the number of results.
+Rows are read by :mod:`plans.selectors.backup` and streamed from the database in chunks:
+memory stays flat whatever the number of results.
 The text is written exactly as stored, with no formula guard (docs/FORMATS.md: backups restore
 exactly): a leading apostrophe would be read back as part of a note or a name. The files are
 for the imports, not for spreadsheets; ``progress.csv`` and the entry templates are guarded.
@@ -21,19 +22,18 @@ stores text.
 from collections.abc import Iterable
 from typing import TextIO
 
-from django.db.models import QuerySet
-
-from indicators.models import Indicator
-from plans.files.csv_writing import CsvWriter
-from plans.models import Agency, Result, Target
-from plans.rules.limits import plain_decimal
-from plans.rules.tiers import TIER_ORDER, format_tiers, parse_tiers
-from plans.services.tables.columns import (
+from plans.files.columns import (
     AGENCY_COLUMNS,
     INDICATOR_COLUMNS,
+    PROGRAMME_COLUMNS,
+    PROVINCE_COLUMNS,
     RESULT_COLUMNS,
     TARGET_COLUMNS,
 )
+from plans.files.csv_writing import CsvWriter
+from plans.rules.limits import plain_decimal
+from plans.rules.tiers import TIER_ORDER, format_tiers, parse_tiers
+from plans.selectors import backup
 
 CHUNK = 5000
 
@@ -48,10 +48,6 @@ def _writer(file: TextIO, columns: tuple[str, ...]) -> CsvWriter:
     return writer
 
 
-def _in_provinces(queryset: QuerySet, field: str, provinces: Iterable[str] | None) -> QuerySet:
-    return queryset if provinces is None else queryset.filter(**{f"{field}__in": list(provinces)})
-
-
 def write_indicators(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
     """Write ``indicators.csv``, the whole catalogue; return the row count.
 
@@ -59,10 +55,7 @@ def write_indicators(file: TextIO, *, provinces: Iterable[str] | None = None) ->
     carries the indicators that its targets and results name, the admins' own included.
     """
     writer = _writer(file, INDICATOR_COLUMNS)
-    # The last two columns name the predecessor by its code (Indicator.predecessor).
-    rows = Indicator.objects.order_by("position", "code").values_list(
-        *INDICATOR_COLUMNS[:-2], "predecessor__code", "from_year"
-    )
+    rows = backup.indicator_rows()
     count = 0
     for *row, predecessor, from_year in rows:
         writer.writerow((*row, _text(predecessor), _text(from_year)))
@@ -74,10 +67,7 @@ def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> i
     """Write ``agencies.csv`` of ``provinces`` (codes; all when None); return the row count."""
     writer = _writer(file, AGENCY_COLUMNS)
     tier_rank = {tier: rank for rank, tier in enumerate(TIER_ORDER)}
-    rows = _in_provinces(Agency.objects.all(), "province__code", provinces).values_list(
-        "province__code", "province__name", "code", "name", "tier", "parent__code",
-        "active_from", "active_to",
-    )
+    rows = backup.agency_rows(provinces)
     # Few enough to sort in memory (a province has hundreds of agencies, the country ~13,000).
     count = 0
     for row in sorted(rows, key=lambda row: (row[0], tier_rank.get(row[4], 9), row[2])):
@@ -93,10 +83,7 @@ def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> i
 def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
     """Write ``targets.csv`` of ``provinces`` (codes; all when None); return the row count."""
     writer = _writer(file, TARGET_COLUMNS)
-    rows = _in_provinces(Target.objects.all(), "plan__province__code", provinces).values_list(
-        "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
-        "value", "unit", "note",
-    ).order_by("plan__province__code", "plan__year", "indicator__code", "tiers")
+    rows = backup.target_rows(provinces)
     count = 0
     for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
         writer.writerow((
@@ -113,13 +100,34 @@ def write_results(file: TextIO, *, provinces: Iterable[str] | None = None) -> in
     Streams: the rows are read in chunks of 5,000 with a server-side cursor on PostgreSQL.
     """
     writer = _writer(file, RESULT_COLUMNS)
-    rows = _in_provinces(Result.objects.all(), "agency__province__code", provinces).values_list(
-        "year", "agency__code", "indicator__code", "value", "numerator", "denominator", "note",
-    ).order_by("year", "agency__code", "indicator__code")
+    rows = backup.result_rows(provinces)
     count = 0
     for year, agency, indicator, value, numerator, denominator, note in rows.iterator(CHUNK):
         writer.writerow((
             year, agency, indicator, _text(value), _text(numerator), _text(denominator), note,
         ))
+        count += 1
+    return count
+
+
+def write_provinces(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``provinces.csv`` of the provinces with active dates among ``provinces`` (codes;
+    all when None), successors included; return the row count."""
+    writer = _writer(file, PROVINCE_COLUMNS)
+    count = 0
+    for code, name, active_from, active_to, successor in backup.province_rows(provinces):
+        writer.writerow((code, name, active_from.isoformat(),
+                         active_to.isoformat() if active_to else "", _text(successor)))
+        count += 1
+    return count
+
+
+def write_programmes(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``programmes.csv`` of ``provinces`` (codes; all when None); return the row count."""
+    writer = _writer(file, PROGRAMME_COLUMNS)
+    count = 0
+    for row in backup.programme_rows(provinces):
+        *head, value, unit = row
+        writer.writerow((*head, plain_decimal(value), unit))
         count += 1
     return count

@@ -12,6 +12,14 @@ AGENCY_COLUMNS = (
     "province_code", "province_name", "agency_code", "agency_name", "tier", "parent_code",
     "active_from", "active_to",
 )
+# provinces.csv and programmes.csv (the 2025 merger and multi-year programmes).
+PROVINCE_COLUMNS = (
+    "province_code", "province_name", "active_from", "active_to", "successor_code",
+)
+PROGRAMME_COLUMNS = (
+    "province_code", "programme_code", "programme_name", "first_year", "last_year",
+    "indicator_code", "tiers", "comparator", "value", "unit",
+)
 TARGET_COLUMNS = (
     "province_code", "year", "indicator_code", "tiers", "comparator", "value", "unit", "note",
 )

@@ -1,8 +1,13 @@
-"""Read helpers of the indicator catalogue."""
+"""The indicator catalogue as its definitions page reads it: the years each indicator is used in.
+
+Here rather than in the indicators app: the years come from plans and results, and the
+catalogue depends on nothing in plans.
+"""
 
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
 
 from indicators.models import Indicator
+from plans.models import Plan, Result, Target
 
 
 def _year_bound(queryset, year_field: str, aggregate):
@@ -23,8 +28,6 @@ def with_years_in_use(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
 
     Subqueries, so that the indicator and its years come in one query.
     """
-    from plans.models import Plan, Result, Target  # plans depends on indicators, not back
-
     targets = Target.objects.exclude(plan__status=Plan.Status.DRAFT)
     return indicators.annotate(
         target_first=_year_bound(targets, "plan__year", Min),
@@ -32,6 +35,12 @@ def with_years_in_use(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
         result_first=_year_bound(Result.objects.all(), "year", Min),
         result_last=_year_bound(Result.objects.all(), "year", Max),
     )
+
+
+def indicator_with_years(code: str) -> Indicator | None:
+    """Return the indicator ``code`` with its years in use (:func:`with_years_in_use`), or
+    None: one query."""
+    return with_years_in_use(Indicator.objects.filter(code=code)).first()
 
 
 def years_in_use(indicator: Indicator) -> tuple[int, int] | None:

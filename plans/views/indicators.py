@@ -1,9 +1,9 @@
 """The indicators' definitions pages (dữ liệu đặc tả)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from indicators import selectors
-from indicators.models import Indicator
+from plans.selectors.indicators import indicator_with_years, years_in_use
 from plans.views.decorators import dashboard_view
 
 
@@ -16,9 +16,11 @@ def indicator_definition(request, code: str):
 
     Queries (besides the session's): the indicator with its years in use.
     """
-    indicator = get_object_or_404(selectors.with_years_in_use(Indicator.objects.all()), code=code)
+    indicator = indicator_with_years(code)
+    if indicator is None:
+        raise Http404
     return render(
         request,
         "indicators/indicator_definition.html",
-        {"indicator": indicator, "years": selectors.years_in_use(indicator)},
+        {"indicator": indicator, "years": years_in_use(indicator)},
     )

@@ -1,0 +1,54 @@
+"""Pages' figures kept ready in Django's cache, keyed by the figures versions they show.
+
+Every write that changes what a page of a province's year shows moves that year's version on
+in its own transaction (plans.services.figures), so a key naming the versions read before the
+figures is never answered with the figures of before a write: a hit costs the one query that
+reads the versions. The cache is ``settings.FIGURES_CACHE`` (an alias of ``CACHES``: LocMem in
+each process by default, a shared one with ``CACHE_URL``); ``FIGURES_CACHE_SECONDS = 0`` turns
+the keeping off.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import get_language
+
+from plans.models import FiguresVersion
+
+T = TypeVar("T")
+
+
+def figures_versions(province_ids: Iterable[int], years: Iterable[int] | None = None) -> tuple:
+    """Return ((province id, year, version), ...) of ``province_ids`` (of ``years``, every year
+    when None), in order: one query. A year no write has reached has no row, and version 0."""
+    rows = FiguresVersion.objects.filter(province_id__in=set(province_ids))
+    if years is not None:
+        rows = rows.filter(year__in=set(years))
+    return tuple(rows.order_by("province_id", "year").values_list("province_id", "year", "version"))
+
+
+def enabled() -> bool:
+    return settings.FIGURES_CACHE_SECONDS > 0
+
+
+def key_of(name: str, parts: tuple) -> str:
+    """Return the cache key of ``name`` for ``parts`` in the active language."""
+    text = repr((name, get_language(), parts)).encode()
+    return f"figures:{name}:{hashlib.sha256(text).hexdigest()}"
+
+
+def kept(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """Return what ``compute`` returns for ``parts`` (versions and options), from the cache when
+    it is there, in the active language."""
+    if not enabled():
+        return compute()
+    key = key_of(name, parts)
+    cache = caches[settings.FIGURES_CACHE]
+    answer = cache.get(key)
+    if answer is None:
+        answer = compute()
+        cache.set(key, answer, settings.FIGURES_CACHE_SECONDS)
+    return answer
