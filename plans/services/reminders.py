@@ -87,7 +87,7 @@ def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) 
     """Return the e-mail of ``reminder``, in Vietnamese whatever language is active.
 
     The body is the template ``plans/email/reminder.txt``: each plan with its deadline and how
-    it stands (plans.words.wording), each agency named as on the status board, with its state,
+    it stands (plans.words.messages), each agency named as on the status board, with its state,
     the reason of a return and the address of its page on ``settings.SITE_URL``.
     """
     today = today or timezone.localdate()

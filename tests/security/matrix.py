@@ -87,6 +87,16 @@ URL_KWARGS = {
     "indicators:definition": {"code": "OFFICIAL_EMAIL"},
     "admin:index": {},
     "admin:login": {},
+    "api_docs": {},
+    "api-v1:api-root": {},
+    "api-v1:openapi-json": {},
+    "api-v1:province_list": {},
+    "api-v1:indicator_list": {},
+    "api-v1:plan_list": {"code": "91"},
+    "api-v1:plan_progress_read": {"code": "91", "year": 2017},
+    "api-v1:plan_status_read": {"code": "91", "year": 2017},
+    "api-v1:result_list": {"code": "91", "year": 2017},
+    "api-v1:result_send": {"code": "91", "year": 2017},
 }
 
 
@@ -239,7 +249,26 @@ OUTCOMES = {
     "admin:login": row(
         same(200), same(200), same(200), same(200), (REDIRECT, 200, 200)
     ),
+    # The JSON API (issue 23) takes a bearer token only: a session, whoever's, is no
+    # credential there, so every visitor of this table gets 401 (405 first for a method the
+    # address does not take). Its schema and docs page are public; they hold no figure.
+    "api_docs": row(*[(200, 405, 405)] * 5),
+    "api-v1:api-root": row(*[same(404)] * 5),
+    # django-ninja's schema view answers every method alike; it only reads.
+    "api-v1:openapi-json": row(*[same(200)] * 5),
+    "api-v1:province_list": row(*[(401, 405, 405)] * 5),
+    "api-v1:indicator_list": row(*[(401, 405, 405)] * 5),
+    "api-v1:plan_list": row(*[(401, 405, 405)] * 5),
+    "api-v1:plan_progress_read": row(*[(401, 405, 405)] * 5),
+    "api-v1:plan_status_read": row(*[(401, 405, 405)] * 5),
+    "api-v1:result_list": row(*[same(401)] * 5),
+    "api-v1:result_send": row(*[same(401)] * 5),
 }
+
+# The API's addresses answer JSON, never the CSRF failure page: a forged cross-site POST gets
+# the API's 401 (no session counts there, so no CSRF check is needed), or for the public schema
+# and docs page Django's CSRF refusal as the API's JSON 403 (test_url_matrix checks both).
+API_NAMES = {name for name in OUTCOMES if name.startswith("api-v1:") or name == "api_docs"}
 
 # (URL name, visitor) pairs whose POST legitimately writes: deleting the evidence file (its
 # row, one Change) and submitting 91-SNV's report (one Submission and one Change). Every other

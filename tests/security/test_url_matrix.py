@@ -17,6 +17,7 @@ from plans.models import Change, Plan, Submission
 from tests.security.conftest import row_counts
 from tests.security.matrix import (
     ADMIN_LOGIN,
+    API_NAMES,
     EVIDENCE_ID,
     LOGIN,
     METHODS,
@@ -214,7 +215,7 @@ def test_it_keeps_non_staff_out_of_every_admin_page(world, users, settings, visi
     assert checked > 20  # the catalogue, provinces, agencies, plans, results, users...
 
 
-@pytest.mark.parametrize("name", sorted(OUTCOMES))
+@pytest.mark.parametrize("name", sorted(set(OUTCOMES) - API_NAMES))
 def test_it_refuses_a_post_without_the_csrf_token(world, officer_a, name):
     """A forged cross-site POST is refused before any view runs, whoever is logged in."""
     client = Client(enforce_csrf_checks=True)
@@ -225,3 +226,15 @@ def test_it_refuses_a_post_without_the_csrf_token(world, officer_a, name):
     assert "Không gửi được biểu mẫu" in response.content.decode()
     assert row_counts() == before
     assert Plan.objects.get(pk=world.pk).status == Plan.Status.OPEN
+
+
+@pytest.mark.parametrize("name", sorted(API_NAMES))
+def test_a_forged_post_to_the_api_writes_nothing_and_gets_no_html(world, officer_a, name):
+    """The API ignores the session: a cross-site POST riding on one is refused as tokenless."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_a)
+    before = row_counts()
+    response = client.post(url_of(name, world), junk_body(world))
+    assert response.status_code in (401, 403, 404, 405)
+    assert response["Content-Type"].startswith("application/json")
+    assert row_counts() == before
