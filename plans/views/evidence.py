@@ -122,7 +122,8 @@ def entry_evidence_add(request, plan, agency_code):
 
 @login_required
 def entry_evidence(request, province_code, year, agency_code, evidence_id):
-    """Send an evidence file as a download, with the type detected when it was attached."""
+    """Send an evidence file as a download, with the type detected when it was attached and a
+    name ending in that type's extension."""
     evidence = get_evidence_for_user(request.user, province_code, year, agency_code, evidence_id)
     # After the access check, as on the entry pages: a stranger learns nothing from the method.
     if request.method not in ("GET", "HEAD"):
@@ -135,7 +136,7 @@ def entry_evidence(request, province_code, year, agency_code, evidence_id):
     response = FileResponse(
         file,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
