@@ -230,6 +230,14 @@ READ_BUDGETS = {
         # Uncompressed over compressed size of a part of 1 MB or more; the XML of real
         # tables shrinks 5 to 30 times.
         max_compression_ratio=100,
+        # XML read from outside (a workbook's parts, the parts of an evidence file): nesting
+        # depth (Excel's sheets nest under 10 deep), attributes of one element (a cell has a
+        # few), elements of a whole file (a cell and its value are 2: a million cells and their
+        # rows; refused in about 2 s), and bytes of one tag, attributes and all.
+        max_xml_depth=100,
+        max_xml_attributes=256,
+        max_xml_elements=2_500_000,
+        max_xml_tag_bytes=256 * 1024,
     ),
     # The same limits for the import commands; 32,767 characters is Excel's own cell limit.
     "command": _read_budget(
@@ -243,6 +251,10 @@ READ_BUDGETS = {
         max_shared_chars=200_000_000,
         max_part_bytes=2 * 1024 * 1024 * 1024,
         max_compression_ratio=200,
+        max_xml_depth=100,
+        max_xml_attributes=1_000,
+        max_xml_elements=200_000_000,
+        max_xml_tag_bytes=1024 * 1024,
     ),
 }
 

@@ -1,4 +1,5 @@
 """Files: bytes in and out (detected file types, upload handlers, CSV writing).
 
-May import rules only; no database, no Django models.
+May import rules and words only (a refusal's numbers are written as words writes them); no
+database, no Django models.
 """

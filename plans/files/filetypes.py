@@ -12,6 +12,7 @@ JavaScript, launch or embedded-file action anywhere (its compressed object strea
 image with data after its end (a program or archive glued to a picture) are refused.
 """
 
+import io
 import re
 import zipfile
 import zlib
@@ -20,7 +21,12 @@ from typing import IO
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from plans.files.xml_budget import XmlCounter, XmlLimits, XmlOverBudget
+from plans.files.zip_directory import NoZipDirectory, zip_directory
+from plans.words.wording import number_text
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-type
 # The budget of reading a zip: entries in its directory, bytes of the one part read.
 ZIP_MAX_ENTRIES = 10_000
 ZIP_MAX_PART_BYTES = 256 * 1024
+# The directory's bytes: an entry is 46 bytes and its name; a document's names are short.
+ZIP_MAX_DIRECTORY_BYTES = 1024 * 1024
 
 
 # PDF names that run something or carry a file: JavaScript actions (/JavaScript, /JS), /Launch,
@@ -160,6 +168,14 @@ def _zip_type(file: IO[bytes], *, name: str) -> FileType:
         % {"name": name}
     )
     try:
+        count, directory_size = zip_directory(file)
+        # Before zipfile makes an object for every entry of the directory.
+        if count > ZIP_MAX_ENTRIES or directory_size > ZIP_MAX_DIRECTORY_BYTES:
+            raise FileTypeRefused(
+                _("Tệp %(name)s là tệp nén có hơn %(max)s phần, điều không tài liệu nào cần "
+                  "(giới hạn khi tải lên trang web): không nhận.")
+                % {"name": name, "max": number_text(ZIP_MAX_ENTRIES)}
+            )
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             if len(entries) > ZIP_MAX_ENTRIES:
@@ -173,14 +189,16 @@ def _zip_type(file: IO[bytes], *, name: str) -> FileType:
             names = {entry.filename for entry in entries}
             if "[Content_Types].xml" not in names:
                 raise refusal
-            declared = _content_types(_read_part(archive, archive.getinfo("[Content_Types].xml")))
+            declared = _content_types(
+                _read_part(archive, archive.getinfo("[Content_Types].xml")), name=name
+            )
             for part, (content_type, file_type) in OOXML_MAIN_PARTS.items():
                 if declared.get(part) == content_type and part.lstrip("/") in names:
                     return file_type
     except FileTypeRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, UnicodeDecodeError,
-            EOFError, OSError, ValueError, KeyError):
+            NoZipDirectory, EOFError, OSError, ValueError, KeyError):
         # A cut or corrupt zip, an unknown compression, a mimetype that is not ASCII.
         pass
     finally:
@@ -200,18 +218,42 @@ def _read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _content_types(xml: bytes) -> dict[str, str]:
-    """Return ``{part name: content type}`` of the Override elements of [Content_Types].xml."""
+def _content_types(xml: bytes, *, name: str) -> dict[str, str]:
+    """Return ``{part name: content type}`` of the Override elements of [Content_Types].xml,
+    its nesting, attributes and elements counted under the web's read budget."""
+    counter = XmlCounter(XmlLimits.of(settings.READ_BUDGETS["web"]))
+    declared = {}
     # defusedxml refuses any document type, hence any entity to expand (the part is also capped
-    # in size).
+    # in size, so that no tag is longer than the budget's).
     try:
-        root = DefusedElementTree.fromstring(xml, forbid_dtd=True)
+        for event, element in DefusedElementTree.iterparse(
+            io.BytesIO(xml), events=("start", "end"), forbid_dtd=True
+        ):
+            if event == "end":
+                counter.closed()
+                continue
+            counter.opened(len(element.attrib))
+            if element.tag == f"{CONTENT_TYPES_NS}Override":
+                declared[element.get("PartName", "").lower()] = element.get("ContentType", "")
+    except XmlOverBudget as over:
+        raise FileTypeRefused(_xml_problem(over) % {
+            "name": name, "part": "[Content_Types].xml", "max": number_text(over.maximum),
+        }) from None
     except (DefusedXmlException, DefusedElementTree.ParseError) as exc:
         raise ValueError("[Content_Types].xml unreadable") from exc
+    return declared
+
+
+def _xml_problem(over: XmlOverBudget) -> str:
     return {
-        element.get("PartName", "").lower(): element.get("ContentType", "")
-        for element in root.iter(f"{CONTENT_TYPES_NS}Override")
-    }
+        "max_xml_depth": _("Tệp %(name)s: phần %(part)s lồng các phần tử XML sâu hơn %(max)s "
+                           "cấp (giới hạn khi tải lên trang web): không nhận."),
+        "max_xml_attributes": _("Tệp %(name)s: phần %(part)s có một phần tử XML với hơn "
+                                "%(max)s thuộc tính (giới hạn khi tải lên trang web): không "
+                                "nhận."),
+        "max_xml_elements": _("Tệp %(name)s: phần %(part)s có hơn %(max)s phần tử XML (giới "
+                              "hạn khi tải lên trang web): không nhận."),
+    }[over.limit]
 
 
 # --- what an allowed file may not carry ----------------------------------------------------
