@@ -185,6 +185,19 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Evidence files (scans, photos, documents) may be larger; the evidence upload view asks for
 # this limit instead (plans.files.uploads.upload_limit).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Quotas of evidence storage (plans/services/evidence.py), in bytes: an agency's files of one
+# year, a province's files of all years, and what one account may upload in an hour (one
+# account stored 600 MB in 8 s before). Over any of them an upload is refused, naming what is
+# used and what is allowed.
+EVIDENCE_QUOTA_AGENCY_YEAR_BYTES = env.int(
+    "EVIDENCE_QUOTA_AGENCY_YEAR_BYTES", default=500 * 1024 * 1024
+)
+EVIDENCE_QUOTA_PROVINCE_BYTES = env.int(
+    "EVIDENCE_QUOTA_PROVINCE_BYTES", default=50 * 1024 * 1024 * 1024
+)
+EVIDENCE_QUOTA_ACCOUNT_HOUR_BYTES = env.int(
+    "EVIDENCE_QUOTA_ACCOUNT_HOUR_BYTES", default=200 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts ~9,000 fields
 # An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES, or its view's own limit

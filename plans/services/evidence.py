@@ -1,7 +1,9 @@
 """Evidence files behind an agency's figures: adding and deleting them, with their history.
 
 The file is checked before anything is written: its size against ``EVIDENCE_MAX_BYTES`` and its
-kind by its contents (plans.files.filetypes). It is then stored under a name made by the server
+kind by its contents (plans.files.filetypes), then against the quotas (``EVIDENCE_QUOTA_*``: the
+agency's year, the province, the account's last hour) once the plan is locked. It is then stored
+under a name made by the server
 (plans.models.evidence_file_name) and its row and history entry written in one transaction; a
 failed transaction removes the stored file again. A deleted file leaves storage only after the
 deletion has committed, so a rolled-back deletion never loses it.
@@ -9,12 +11,17 @@ deletion has committed, so a rolled-back deletion never loses it.
 
 import hashlib
 import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -50,6 +57,76 @@ def evidence_name(raw: str) -> str:
         else:
             name = name[:ORIGINAL_NAME_MAX_LENGTH]
     return name
+
+
+@dataclass(frozen=True)
+class EvidenceUsage:
+    """Bytes of evidence stored, against the quotas of the settings."""
+
+    agency_year: int
+    province: int
+    # Uploaded by the account in the last hour; 0 when no account is asked about.
+    account_hour: int = 0
+
+    @property
+    def agency_year_allowed(self) -> int:
+        return settings.EVIDENCE_QUOTA_AGENCY_YEAR_BYTES
+
+    @property
+    def province_allowed(self) -> int:
+        return settings.EVIDENCE_QUOTA_PROVINCE_BYTES
+
+    @property
+    def account_hour_allowed(self) -> int:
+        return settings.EVIDENCE_QUOTA_ACCOUNT_HOUR_BYTES
+
+
+def evidence_usage(*, agency: Agency, year: int, user=None) -> EvidenceUsage:
+    """Return the evidence bytes stored for ``agency``'s ``year`` and its province, and by
+    ``user`` in the last hour (all provinces), in one query."""
+    in_province = Q(agency__province_id=agency.province_id)
+    sums = {
+        "province": Coalesce(Sum("size", filter=in_province), 0),
+        "agency_year": Coalesce(Sum("size", filter=Q(agency_id=agency.pk, year=year)), 0),
+    }
+    rows = in_province
+    if user is not None:
+        by_account = Q(uploaded_by=user, uploaded_at__gte=timezone.now() - timedelta(hours=1))
+        sums["account_hour"] = Coalesce(Sum("size", filter=by_account), 0)
+        rows |= by_account
+    return EvidenceUsage(**Evidence.objects.filter(rows).aggregate(**sums))
+
+
+def _refuse_over_quota(*, agency: Agency, year: int, user, name: str, size: int) -> None:
+    """Refuse a file of ``size`` bytes that would take the agency's year, the province or the
+    account's last hour past its quota, naming what is used and what is allowed."""
+    usage = evidence_usage(agency=agency, year=year, user=user)
+    file = {"name": name, "size": filesizeformat(size)}
+    if usage.account_hour + size > usage.account_hour_allowed:
+        raise EvidenceRefused(
+            _("Không đính kèm được tệp %(name)s (%(size)s): trong một giờ qua bạn đã tải lên "
+              "%(used)s, tối đa %(allowed)s mỗi giờ. Hãy thử lại sau.")
+            % {**file, "used": filesizeformat(usage.account_hour),
+               "allowed": filesizeformat(usage.account_hour_allowed)}
+        )
+    if usage.agency_year + size > usage.agency_year_allowed:
+        raise EvidenceRefused(
+            _("Không đính kèm được tệp %(name)s (%(size)s): tài liệu minh chứng năm %(year)s của "
+              "%(agency)s đã dùng %(used)s, hạn mức là %(allowed)s. Hãy xoá tệp không cần hoặc "
+              "nhờ quản trị viên tăng hạn mức.")
+            % {**file, "year": year, "agency": agency.name,
+               "used": filesizeformat(usage.agency_year),
+               "allowed": filesizeformat(usage.agency_year_allowed)}
+        )
+    if usage.province + size > usage.province_allowed:
+        raise EvidenceRefused(
+            _("Không đính kèm được tệp %(name)s (%(size)s): tài liệu minh chứng của tỉnh "
+              "%(province)s đã dùng %(used)s, hạn mức là %(allowed)s. Hãy nhờ quản trị viên "
+              "tăng hạn mức.")
+            % {**file, "province": agency.province.name,
+               "used": filesizeformat(usage.province),
+               "allowed": filesizeformat(usage.province_allowed)}
+        )
 
 
 def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
@@ -102,8 +179,8 @@ def evidence_add(
 ) -> Evidence:
     """Store ``file`` as evidence of ``agency``'s ``indicator`` (None: the whole report) for
     ``year``, and record it in the history. Raise EvidenceRefused, writing nothing, for a file
-    too large or not of an allowed kind, a description too long, a closed plan or an approved
-    report.
+    too large or not of an allowed kind, a description too long, a closed plan, an approved
+    report or a file over a quota.
     """
     name = evidence_name(original_name)
     description = unicodedata.normalize("NFC", description or "").strip()
@@ -138,6 +215,9 @@ def evidence_add(
     try:
         with transaction.atomic():
             plan = _locked_open_plan(agency=agency, year=year, user=user)
+            # After the plan's lock: two uploads of the agency's year cannot both fit the rest.
+            _refuse_over_quota(agency=agency, year=year, user=user, name=evidence.original_name,
+                               size=size)
             # The name comes from evidence_file_name; the person's is not used for storage.
             evidence.file.save("upload", File(file), save=False)
             stored = evidence.file.name

@@ -29,6 +29,7 @@ from plans.services.evidence import (
     EvidenceRefused,
     evidence_add,
     evidence_delete,
+    evidence_usage,
 )
 from plans.views.decorators import entry_view
 
@@ -45,6 +46,7 @@ def evidence_form_context(plan, agency, indicators) -> dict:
         "evidence_accept": filetypes.ACCEPT,
         "evidence_kinds": filetypes.allowed_kinds_text(),
         "evidence_description_max": DESCRIPTION_MAX_LENGTH,
+        "evidence_usage": evidence_usage(agency=agency, year=plan.year),
         "evidence_add_url": reverse(
             "plans:entry_evidence_add", args=[plan.province.code, plan.year, agency.code]
         ),
