@@ -206,7 +206,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts
 FILE_UPLOAD_HANDLERS = [
     "plans.files.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    # Django's, removing its temporary file when writing it fails (a full /tmp).
+    "plans.files.uploads.RemovingTemporaryFileUploadHandler",
 ]
 # The work reading one table may cost (plans/services/tables/budget.py), counted while reading: a
 # file over any limit is refused with a message naming it, and nothing is written. "web" is an

@@ -12,7 +12,11 @@ before any view is chosen, so it resolves the request's path itself.
 """
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    SkipFile,
+    TemporaryFileUploadHandler,
+)
 from django.urls import Resolver404, resolve
 
 DEFAULT_LIMIT_SETTING = "UPLOAD_MAX_BYTES"
@@ -77,3 +81,20 @@ def oversized_upload(request, field: str) -> tuple[str, int] | None:
         if isinstance(handler, SizeLimitedUploadHandler) and field in handler.skipped:
             return handler.skipped[field]
     return None
+
+
+class RemovingTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Django's handler of large uploads, which also removes its temporary file at once when
+    writing it fails (a full or read-only temporary directory).
+
+    Django closes the files of a failed upload it has finished receiving, not the one being
+    written: that one stayed on disk, partly written, for as long as anything held the request.
+    """
+
+    def receive_data_chunk(self, raw_data, start):
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError:
+            # A NamedTemporaryFile is deleted when closed.
+            self.file.close()
+            raise

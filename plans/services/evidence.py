@@ -9,10 +9,17 @@ failed transaction removes the stored file again. A deleted file leaves storage 
 deletion has committed, so a rolled-back deletion never loses it.
 """
 
+import errno
 import hashlib
+import logging
+import os
+import posixpath
+import tempfile
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -34,6 +41,31 @@ from plans.words.wording import approved_lock_message, plan_closed_message
 # The lengths of the model's fields (Evidence.original_name, Evidence.description).
 ORIGINAL_NAME_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 500
+
+
+logger = logging.getLogger(__name__)
+
+# A write that failed for want of space (507 Insufficient Storage); any other failure of the
+# storage (permission, read-only file system) answers 503.
+NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+
+
+class EvidenceStorageFailed(Exception):
+    """Storage refused to write the file; what was written is removed again. ``message`` says
+    so to the person, ``status`` is the HTTP status to answer (507 or 503); the cause is in the
+    log for the operator."""
+
+    def __init__(self, error: OSError):
+        self.status = 507 if error.errno in NO_SPACE else 503
+        if self.status == 507:
+            message = _("Không lưu được tệp: chỗ lưu trữ tệp của máy chủ đã đầy. Chưa có gì được "
+                        "ghi. Quản trị viên đã được báo trong nhật ký máy chủ; hãy thử lại sau.")
+        else:
+            message = _("Không lưu được tệp: máy chủ không ghi được vào chỗ lưu trữ tệp. Chưa có "
+                        "gì được ghi. Quản trị viên đã được báo trong nhật ký máy chủ; hãy thử "
+                        "lại sau.")
+        super().__init__(message)
+        self.message = message
 
 
 class EvidenceRefused(Exception):
@@ -211,27 +243,48 @@ def evidence_add(
         description=description,
         uploaded_by=user,
     )
-    stored = None
+    storage = evidence.file.storage
+    # The name comes from evidence_file_name (a random one); the person's is not used for
+    # storage. Known before writing, so that a write that fails halfway can be removed.
+    name_stored = evidence.file.field.generate_filename(evidence, "upload")
+    writing = False
     try:
         with transaction.atomic():
             plan = _locked_open_plan(agency=agency, year=year, user=user)
             # After the plan's lock: two uploads of the agency's year cannot both fit the rest.
             _refuse_over_quota(agency=agency, year=year, user=user, name=evidence.original_name,
                                size=size)
-            # The name comes from evidence_file_name; the person's is not used for storage.
-            evidence.file.save("upload", File(file), save=False)
-            stored = evidence.file.name
+            writing = True
+            file.seek(0)
+            evidence.file = storage.save(name_stored, File(file))
             evidence.full_clean()
             evidence.save()
             change_record(
                 subject=evidence, user=user, channel=channel, old=None,
                 new=evidence_snapshot(evidence), plan=plan,
             )
+    except OSError as error:
+        if not writing:
+            raise
+        _remove_written(storage, name_stored)
+        # One line for the operator: what failed, where, and why (no space, no permission).
+        logger.error("Evidence file not stored: %s (%s, errno %s: %s)", name_stored,
+                     type(error).__name__, error.errno, error.strerror)
+        raise EvidenceStorageFailed(error) from error
     except BaseException:
-        if stored:
-            evidence.file.storage.delete(stored)
+        if writing:
+            _remove_written(storage, name_stored)
         raise
     return evidence
+
+
+def _remove_written(storage, name: str) -> None:
+    """Remove what was written of ``name``, if anything; a removal that fails is logged (and
+    left to ``manage.py clean_files``), never raised over the first failure."""
+    try:
+        storage.delete(name)
+    except OSError as error:
+        logger.error("Evidence file %s not removed after a failed upload: %s", name, error)
 
 
 def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.AGENCY) -> None:
@@ -250,3 +303,69 @@ def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.A
         change_record(subject=evidence, user=user, channel=channel, old=snapshot, new=None,
                       plan=plan)
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- leftovers: files without a row, rows without a file -----------------------------------
+
+# Where evidence files are stored (plans.models.evidence_file_name).
+EVIDENCE_FOLDER = "evidence"
+# Django's temporary upload files: tempfile names them "tmp…" with this in their suffix.
+TEMPORARY_UPLOAD_MARK = ".upload"
+
+
+@dataclass
+class StorageLeftovers:
+    """What ``evidence_leftovers_clean`` found: storage names of files with no row, rows whose
+    file is missing, and paths of temporary upload files left by a request that never ended."""
+
+    files_without_row: list[tuple[str, int]] = field(default_factory=list)
+    rows_without_file: list[Evidence] = field(default_factory=list)
+    temporary_uploads: list[tuple[str, int]] = field(default_factory=list)
+
+
+def evidence_leftovers_clean(*, remove: bool, min_age: timedelta) -> StorageLeftovers:
+    """Find the files of evidence storage that no row names and the rows whose file is gone,
+    and the temporary upload files Django left behind; remove the files (not the rows) when
+    ``remove``.
+
+    Files younger than ``min_age`` are left alone: an upload stores its file before its row
+    commits, and a request in progress holds its temporary file.
+    """
+    storage = Evidence._meta.get_field("file").storage
+    found = StorageLeftovers()
+    named = set(Evidence.objects.values_list("file", flat=True))
+    oldest = timezone.now() - min_age
+    for name in _stored_names(storage, EVIDENCE_FOLDER):
+        if name in named or storage.get_modified_time(name) > oldest:
+            continue
+        found.files_without_row.append((name, storage.size(name)))
+        if remove:
+            storage.delete(name)
+    for evidence in Evidence.objects.select_related("agency").order_by("pk"):
+        if not storage.exists(evidence.file.name):
+            found.rows_without_file.append(evidence)
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())
+    for path in sorted(folder.glob(f"tmp*{TEMPORARY_UPLOAD_MARK}*")):
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            continue
+        # Only this service's own files, old enough not to belong to a request in progress.
+        if (not path.is_file() or status.st_uid != os.getuid()
+                or status.st_mtime > oldest.timestamp()):
+            continue
+        found.temporary_uploads.append((str(path), status.st_size))
+        if remove:
+            path.unlink(missing_ok=True)
+    return found
+
+
+def _stored_names(storage, folder: str) -> Iterator[str]:
+    """Yield the names of the files under ``folder`` in ``storage``, every level down."""
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for child in sorted(folders):
+        yield from _stored_names(storage, posixpath.join(folder, child))

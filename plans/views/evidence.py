@@ -27,6 +27,7 @@ from plans.selectors.naming import name_agencies
 from plans.services.evidence import (
     DESCRIPTION_MAX_LENGTH,
     EvidenceRefused,
+    EvidenceStorageFailed,
     evidence_add,
     evidence_delete,
     evidence_usage,
@@ -111,6 +112,10 @@ def entry_evidence_add(request, plan, agency_code):
             )
         except EvidenceRefused as refused:
             refusal = refused.message
+        except EvidenceStorageFailed as failed:
+            # Not the person's fault: the storage's status (507 full, 503 not writable).
+            context["refusal"] = failed.message
+            return render(request, "plans/evidence_add.html", context, status=failed.status)
         else:
             messages.success(
                 request,
