@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.files.filetypes import FileTypeRefused, detect_type
 from plans.models import Agency, Change, Evidence, Plan
+from plans.services.conflicts import retry_on_conflict
 from plans.services.history import change_record, evidence_snapshot
 from plans.services.submissions import approved_agencies_locked
 from plans.words.wording import approved_lock_message, plan_closed_message
@@ -165,9 +166,11 @@ def _locked_open_plan(*, agency: Agency, year: int, user) -> Plan:
     """Return the plan of ``agency``'s province for ``year``, locked; refuse a closed one, and
     refuse while ``agency``'s report is approved (the figures and their proof are what was
     approved) until an officer reopens it."""
-    # Locked, so that closing the plan and adding or deleting a file cannot interleave.
+    # Locked, so that closing the plan and adding or deleting a file cannot interleave; without
+    # blocking its key, so that an approval's history entry (its foreign key to the plan is
+    # checked at commit) does not wait for this one while this one waits for the report.
     plan = (
-        Plan.objects.select_for_update(of=("self",))
+        Plan.objects.select_for_update(of=("self",), no_key=True)
         .select_related("province", "closed_by")
         .filter(province_id=agency.province_id, year=year)
         .first()
@@ -198,6 +201,7 @@ def _digest(file: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+@retry_on_conflict
 def evidence_add(
     *,
     agency: Agency,
@@ -287,6 +291,7 @@ def _remove_written(storage, name: str) -> None:
         logger.error("Evidence file %s not removed after a failed upload: %s", name, error)
 
 
+@retry_on_conflict
 def evidence_delete(*, evidence: Evidence, user, channel: str = Change.Channel.AGENCY) -> None:
     """Delete ``evidence`` and record it in the history; its file leaves storage once the
     deletion has committed. Raise EvidenceRefused, deleting nothing, when its plan is closed or

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH
+from plans.services.conflicts import retry_on_conflict
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
 from plans.services.submissions import approved_agencies_locked
@@ -131,6 +132,7 @@ def _entry_problems(entry: ResultEntry, year: int, province_id: int) -> list[str
     return messages
 
 
+@retry_on_conflict
 def results_record_grid(
     *, plan: Plan, entries: list[ResultEntry], user, channel: str
 ) -> list[Result]:
@@ -148,9 +150,10 @@ def results_record_grid(
         raise ValueError("the same result twice in one save")
 
     with transaction.atomic():
-        # Read the status again, locked, so that closing the plan and saving cannot interleave.
+        # Read the status again, locked, so that closing the plan and saving cannot interleave;
+        # its key not blocked (plans.services.conflicts says why).
         locked = (
-            Plan.objects.select_for_update(of=("self",))
+            Plan.objects.select_for_update(of=("self",), no_key=True)
             .select_related("province", "closed_by")
             .get(pk=plan.pk)
         )
@@ -301,6 +304,7 @@ def result_record(
     return written[0] if written else None
 
 
+@retry_on_conflict
 def result_clear(*, result: Result, user, expected_version: int, channel: str) -> None:
     """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
 
@@ -314,7 +318,7 @@ def result_clear(*, result: Result, user, expected_version: int, channel: str) -
     with transaction.atomic():
         # Locked, so that closing the plan and clearing cannot interleave.
         plan = (
-            Plan.objects.select_for_update(of=("self",))
+            Plan.objects.select_for_update(of=("self",), no_key=True)
             .select_related("province", "closed_by")
             .filter(province_id=result.agency.province_id, year=result.year)
             .first()

@@ -27,6 +27,7 @@ from plans.selectors.status import (
     status_csv_rows,
     tier_counts,
 )
+from plans.services.conflicts import retry_on_conflict
 from plans.services.submissions import (
     SubmissionRefused,
     submission_approve,
@@ -42,7 +43,7 @@ def _transition(request, plan, agency_code, service, *, done: str, reason: bool 
     agency = get_agency_for_user(request.user, plan.province.code, agency_code, write=True)
     kwargs = {"reason": request.POST.get("reason", "")} if reason else {}
     try:
-        service(
+        retry_on_conflict(service)(
             plan=plan,
             agency=agency,
             user=request.user,
