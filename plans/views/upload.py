@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from plans.files.uploads import oversized_upload
+from plans.files.uploads import oversized_upload, upload_limit
 from plans.models import Agency, Change
 from plans.outputs import results_template
 from plans.policy.access import is_reporter, plan_read_only_message, reporter_agency_ids
@@ -51,6 +51,7 @@ def entry_template(request, plan, file_format):
     return response
 
 
+@upload_limit("UPLOAD_MAX_BYTES")
 @entry_view("GET", "POST", reporters=True)
 def entry_upload(request, plan):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.
