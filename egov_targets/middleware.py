@@ -1,15 +1,8 @@
-"""Security headers that Django 5.2 does not set itself, the refusal of NUL characters, and of
-an upload's body from a visitor who is not signed in before it is read."""
-
-import re
-from importlib import import_module
+"""Security headers that Django 5.2 does not set itself, and the refusal of NUL characters."""
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
@@ -154,54 +147,3 @@ class RejectNulMiddleware:
             f"<body><h1>{title}</h1><p>{reason}</p></body>\n</html>\n",
             content_type="text/html; charset=utf-8",
         )
-
-
-# A session key as Django makes them; anything else names no session and is not looked up.
-SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{8,40}")
-# Methods whose body an upload form sends.
-BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-class IdentityBeforeBodyMiddleware:
-    """Answer an upload (a ``multipart/form-data`` body to a view that takes files) from a
-    visitor who is not signed in without reading its body: to the login page, as the view
-    would after reading it.
-
-    Before anything reads ``request.POST`` (RejectNulMiddleware does for every POST): a body
-    is read into memory or a temporary file as it arrives, so an anonymous client sending one
-    byte a second held a worker for as long as it liked. Only the session cookie is looked at:
-    a session with a signed-in user, not expired, goes on to the usual checks (the user, the
-    CSRF token, the view's own access rules). gunicorn closes the connection after the response
-    (``make serve`` keeps no connection alive), so the rest of the body is never read.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
-
-    def __call__(self, request):
-        if (
-            request.method in BODY_METHODS
-            and request.content_type == "multipart/form-data"
-            and self.takes_uploads(request)
-            and not self.signed_in(request)
-        ):
-            return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
-
-    @staticmethod
-    def takes_uploads(request) -> bool:
-        """Return True if the request goes to a view that takes files: one that names its
-        limit with :func:`plans.files.uploads.upload_limit`."""
-        try:
-            view = resolve(request.path_info).func
-        except Resolver404:
-            return False
-        return hasattr(view, "upload_limit_setting")
-
-    def signed_in(self, request) -> bool:
-        """Return True if the request's session cookie names a session with a signed-in user."""
-        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-        if not SESSION_KEY_FORMAT.fullmatch(key):
-            return False
-        return SESSION_KEY in self.session_store(key)

@@ -50,8 +50,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "egov_targets.middleware.SecurityHeadersMiddleware",
-    # An upload from a visitor not signed in is answered before anything reads its body.
-    "egov_targets.middleware.IdentityBeforeBodyMiddleware",
     # Before anything reads the session or the database: PostgreSQL refuses NUL in text.
     "egov_targets.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
