@@ -310,6 +310,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    # The language switch's cookie, like the others: HTTPS only, not sent by other sites' posts.
+    LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The header only allows preloading; submitting the domain to browsers' lists stays a
@@ -319,7 +322,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is written as one line, without a traceback (egov_targets/log_filters.py).
+    "filters": {"one_line_forbidden": {"()": "egov_targets.log_filters.OneLineForbidden"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_forbidden"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 

@@ -11,6 +11,7 @@ Read helpers only: nothing here writes to the database or sends anything.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,16 @@ def _deadline_text(deadline: datetime.date, today: datetime.date) -> str:
     }
 
 
+def one_line(text: str) -> str:
+    """Return ``text`` as one line of a message: every control character (CR, LF, tab, ...) and
+    line or paragraph separator becomes a space, so that a name cannot break the message's
+    lines or add lines of its own."""
+    return "".join(
+        " " if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") else character
+        for character in text
+    ).strip()
+
+
 def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) -> EmailMessage:
     """Return the e-mail of ``reminder``, in Vietnamese whatever language is active."""
     today = today or timezone.localdate()
@@ -141,7 +152,7 @@ def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) 
         }
         lines = [
             _("Kính gửi %(name)s,") % {
-                "name": user.get_full_name() or user.get_username()
+                "name": one_line(user.get_full_name() or user.get_username())
             },
             "",
             _("Các đơn vị sau chưa gửi báo cáo kết quả ứng dụng công nghệ thông tin, hoặc báo "
@@ -153,12 +164,16 @@ def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) 
         for owed in reminder.plans:
             plan = owed.plan
             assert plan.report_deadline is not None
-            lines += ["", f"{plan} – {_deadline_text(plan.report_deadline, today)}:"]
+            lines += [
+                "", f"{one_line(str(plan))} – {_deadline_text(plan.report_deadline, today)}:"
+            ]
             for status in owed.agencies:
-                line = f"  - {status.agency.name}: {status.state_label.lower()}"
+                line = f"  - {one_line(status.agency.name)}: {status.state_label.lower()}"
                 submission = status.submission
                 if status.state == State.RETURNED and submission and submission.return_reason:
-                    line += " – " + _("lý do: %(reason)s") % {"reason": submission.return_reason}
+                    line += " – " + _("lý do: %(reason)s") % {
+                        "reason": one_line(submission.return_reason)
+                    }
                 lines.append(line)
         lines += [
             "",

@@ -1,9 +1,9 @@
 """Slow clients against the production server, started with ``make serve``'s gunicorn options.
 
 Many anonymous clients each start an upload and then send its body one byte at a time: each is
-answered at once (refused as an anonymous post) with its body unread, and the site keeps answering others
-meanwhile. Before, every such body was read to /tmp before login was checked, and three of them
-held the three workers: a dashboard request timed out after 20 s.
+answered at once (refused as an anonymous post) with its body unread, and the site keeps
+answering others meanwhile. Before, every such body was read to /tmp before login was checked,
+and three of them held the three workers: a dashboard request timed out after 20 s.
 """
 
 import os
