@@ -18,6 +18,10 @@ MAX_COMMENT = 0xFFFF
 # workbook needs one.
 ZIP64_ENTRIES = 0xFFFF
 ZIP64_SIZE = 0xFFFFFFFF
+# A ZIP64 locator just before the record: zipfile then believes the ZIP64 record's figures, not
+# the ones checked here.
+ZIP64_LOCATOR = b"PK\x06\x07"
+ZIP64_LOCATOR_SIZE = 20
 
 
 class NoZipDirectory(ValueError):
@@ -39,6 +43,8 @@ def zip_directory(file: IO[bytes]) -> tuple[int, int]:
     end = tail.rfind(END_SIGNATURE)
     if end < 0 or end + END_SIZE > len(tail):
         raise NoZipDirectory("no End Of Central Directory record")
+    if end >= ZIP64_LOCATOR_SIZE and tail[end - ZIP64_LOCATOR_SIZE:].startswith(ZIP64_LOCATOR):
+        return ZIP64_ENTRIES, ZIP64_SIZE
     # Entries on this disk, entries in all, directory size, directory offset.
     _disk_entries, entries, directory_size, _offset = struct.unpack(
         "<HHII", tail[end + 8:end + 20]

@@ -7,13 +7,17 @@ with an element of thousands of attributes or with too many elements, is refused
 web's XML budget (README.md lists the limits).
 """
 
+import io
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from plans.files.filetypes import FileTypeRefused, detect_type
+from plans.files.zip_directory import zip_directory
 from tests import evidence_files as files
 from tests.security.conftest import row_counts
 from tests.security.test_hostile_files import QUICKLY, zip_of_entries
@@ -89,3 +93,18 @@ def test_the_evidence_page_refuses_it_quickly_in_little_memory(post, settings, b
     assert response.status_code == 400
     assert message in response.content.decode()
     assert row_counts() == before
+
+
+def test_a_zip64_directory_is_refused_before_zipfile_reads_it():
+    """zipfile believes a ZIP64 record's figures over the ones the last record states."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<d/>")
+    data = buffer.getvalue()
+    end = data.rfind(b"PK\x05\x06")
+    locator = b"PK\x06\x07" + b"\x00" * 16
+    forged = data[:end] + locator + data[end:]
+    assert zip_directory(io.BytesIO(forged)) == (0xFFFF, 0xFFFFFFFF)
+    with pytest.raises(FileTypeRefused, match="là tệp nén có hơn 10.000 phần"):
+        detect_type(io.BytesIO(forged), name="a.docx")
