@@ -249,11 +249,12 @@ READ_BUDGETS = {
         max_compression_ratio=100,
         # XML read from outside (a workbook's parts, the parts of an evidence file): nesting
         # depth (Excel's sheets nest under 10 deep), attributes of one element (a cell has a
-        # few), elements of a whole file (a cell and its value are 2: a million cells and their
-        # rows; refused in about 2 s), and bytes of one tag, attributes and all.
+        # few), elements of a whole file (a cell and its value are 2: 700,000 cells with values,
+        # far past any province's file; refused in about a second), and bytes of one tag,
+        # attributes and all.
         max_xml_depth=100,
         max_xml_attributes=256,
-        max_xml_elements=2_500_000,
+        max_xml_elements=1_500_000,
         max_xml_tag_bytes=256 * 1024,
     ),
     # The same limits for the import commands; 32,767 characters is Excel's own cell limit.

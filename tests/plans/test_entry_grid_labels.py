@@ -163,7 +163,8 @@ def test_the_agency_page_says_what_to_count_in_the_same_queries(
     # agency's access helper), the agency and its parent, its namesakes' names, targets,
     # indicators (with their labels: nothing more to read for the rows), its results; the
     # report's panel: the submission, the figures it compares with its approval, whether the
-    # reader may act on it; the evidence files listed
-    with django_assert_num_queries(15):
+    # reader may act on it; the evidence files listed; their storage used against the quotas
+    # (one aggregate)
+    with django_assert_num_queries(16):
         response = officer_client.get(agency_url())
     assert "tử số: số dịch vụ công mức độ 4" in response.content.decode()
