@@ -48,14 +48,19 @@ lint: $(STAMP)
 # CSRF_TRUSTED_ORIGINS, DATABASE_URL; see .env.example and README.md). Checks the deployment,
 # applies migrations, collects the hashed, compressed static files, then runs gunicorn on
 # $(BIND) behind the reverse proxy. `exec` hands the signals (TERM, HUP) to gunicorn itself.
+# Threads per worker: a request that waits for its client (a slow body, which the reverse proxy
+# should buffer, see README.md) holds one thread, not the worker. No connection is kept alive:
+# the response to an upload refused before its body is read closes it, body unread.
 WORKERS ?= 3
+THREADS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 serve: $(SERVE_STAMP)
 	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	exec $(VENV)/bin/gunicorn egov_targets.wsgi --workers $(WORKERS) --bind $(BIND) \
-		--timeout 120 --access-logfile - --no-control-socket
+		--worker-class gthread --threads $(THREADS) --keep-alive 0 \
+		--timeout 120 --graceful-timeout 30 --access-logfile - --no-control-socket
 
 # The national-scale benchmark on SQLite and PostgreSQL (see BENCHMARKS.md); it needs wrk for
 # the load test (WRK_SECONDS=0 skips it). A quick run: make bench PROVINCES=3 WRK_SECONDS=5

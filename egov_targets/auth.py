@@ -1,9 +1,16 @@
-"""Login throttling (django-axes): the backend, and how a failure is attributed."""
+"""Login throttling (django-axes): the backend, and how a failure is attributed; and whether a
+request's session cookie names a signed-in session, before anything else is read."""
 
 import ipaddress
+import re
+from importlib import import_module
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+
+# A session key as Django makes them; anything else names no session and is not looked up.
+SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{8,40}")
 
 # The width of django-axes' AccessAttempt.username (and AccessLog, AccessFailureLog).
 AXES_USERNAME_MAX_LENGTH = 255
@@ -70,3 +77,18 @@ def axes_client_ip(request):
     except ValueError:
         # A proxy wrote something that is not an address (misconfiguration): fall back.
         return remote
+
+
+def signed_in_session(request) -> bool:
+    """Return True if ``request``'s session cookie names a session, not expired, of a signed-in
+    user; one query, and none for a cookie that is missing or not a session key.
+
+    Only the cookie and the session are read (not the request's body, not the user): what the
+    upload handler needs before it lets a body in. The user, the CSRF token and the view's own
+    rules are checked later as usual.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not SESSION_KEY_FORMAT.fullmatch(key):
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return SESSION_KEY in store

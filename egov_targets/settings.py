@@ -119,6 +119,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A persistent connection (conn_max_age in DATABASE_URL) is checked before a request reuses it:
+# after a PostgreSQL restart each worker's first request reconnected instead of answering 503.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing at once ("database is locked").
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -189,6 +192,19 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Evidence files (scans, photos, documents) may be larger; the evidence upload view asks for
 # this limit instead (plans.files.uploads.upload_limit).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Quotas of evidence storage (plans/services/evidence.py), in bytes: an agency's files of one
+# year, a province's files of all years, and what one account may upload in an hour (one
+# account stored 600 MB in 8 s before). Over any of them an upload is refused, naming what is
+# used and what is allowed.
+EVIDENCE_QUOTA_AGENCY_YEAR_BYTES = env.int(
+    "EVIDENCE_QUOTA_AGENCY_YEAR_BYTES", default=500 * 1024 * 1024
+)
+EVIDENCE_QUOTA_PROVINCE_BYTES = env.int(
+    "EVIDENCE_QUOTA_PROVINCE_BYTES", default=50 * 1024 * 1024 * 1024
+)
+EVIDENCE_QUOTA_ACCOUNT_HOUR_BYTES = env.int(
+    "EVIDENCE_QUOTA_ACCOUNT_HOUR_BYTES", default=200 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts ~9,000 fields
 # An uploaded file stops being stored once it passes UPLOAD_MAX_BYTES, or its view's own limit
@@ -197,7 +213,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a 150-commune x 14-indicator grid posts
 FILE_UPLOAD_HANDLERS = [
     "plans.files.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    # Django's, removing its temporary file when writing it fails (a full /tmp).
+    "plans.files.uploads.RemovingTemporaryFileUploadHandler",
 ]
 # The work reading one table may cost (plans/services/tables/budget.py), counted while reading: a
 # file over any limit is refused with a message naming it, and nothing is written. "web" is an
@@ -234,6 +251,15 @@ READ_BUDGETS = {
         # Uncompressed over compressed size of a part of 1 MB or more; the XML of real
         # tables shrinks 5 to 30 times.
         max_compression_ratio=100,
+        # XML read from outside (a workbook's parts, the parts of an evidence file): nesting
+        # depth (Excel's sheets nest under 10 deep), attributes of one element (a cell has a
+        # few), elements of a whole file (a cell and its value are 2: 700,000 cells with values,
+        # far past any province's file; refused in about a second), and bytes of one tag,
+        # attributes and all.
+        max_xml_depth=100,
+        max_xml_attributes=256,
+        max_xml_elements=1_500_000,
+        max_xml_tag_bytes=256 * 1024,
     ),
     # The same limits for the import commands; 32,767 characters is Excel's own cell limit.
     "command": _read_budget(
@@ -247,6 +273,10 @@ READ_BUDGETS = {
         max_shared_chars=200_000_000,
         max_part_bytes=2 * 1024 * 1024 * 1024,
         max_compression_ratio=200,
+        max_xml_depth=100,
+        max_xml_attributes=1_000,
+        max_xml_elements=200_000_000,
+        max_xml_tag_bytes=1024 * 1024,
     ),
 }
 
@@ -305,6 +335,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    # The language switch's cookie, like the others: HTTPS only, not sent by other sites' posts.
+    LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The header only allows preloading; submitting the domain to browsers' lists stays a
@@ -314,7 +347,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is written as one line, without a traceback (egov_targets/log_filters.py).
+    "filters": {"one_line_forbidden": {"()": "egov_targets.log_filters.OneLineForbidden"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_forbidden"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 

@@ -1,5 +1,6 @@
 """Site-wide views: health check and error pages."""
 
+import errno
 import sys
 
 from django.db import DatabaseError, connection
@@ -35,14 +36,21 @@ def favicon(request):
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """Render the 500 page, or the 503 page when the database is the cause.
+    """Render the 500 page, the 503 page when the database is the cause, or the storage's page
+    when a write to disk failed (507 for want of space, 503 for want of permission) — an upload
+    kept in a temporary file, for one. Django has logged the error with its cause.
 
-    Both templates are self-contained: they touch neither the database nor the session, so they
+    The templates are self-contained: they touch neither the database nor the session, so they
     render even when those are down.
     """
     exc = sys.exc_info()[1]
     if isinstance(exc, DatabaseError):
         body = loader.get_template("503.html").render()
+        return HttpResponse(body, status=503, headers={"Retry-After": "60"})
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HttpResponse(loader.get_template("507.html").render(), status=507)
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        body = loader.get_template("503_storage.html").render()
         return HttpResponse(body, status=503, headers={"Retry-After": "60"})
     return HttpResponse(loader.get_template(template_name).render(), status=500)
 

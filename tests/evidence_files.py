@@ -2,10 +2,29 @@
 
 import io
 import zipfile
+import zlib
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+# Start of image, a JFIF header, a scan (its header, entropy-coded data with a stuffed 0xFF00
+# and a restart marker), end of image.
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\xff\x00\x34\xff\xd0\x56\xff\xd9"
+)
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (len(data).to_bytes(4, "big") + kind + data
+            + zlib.crc32(kind + data).to_bytes(4, "big"))
+
+
+# A whole 1 × 1 picture: signature, header, data, end.
+PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + png_chunk(b"IHDR", b"\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+    + png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    + png_chunk(b"IEND", b"")
+)
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -56,3 +75,21 @@ HTML_BOM = b"\xef\xbb\xbf  \n<HTML><body>hi</body></HTML>"
 SCRIPT_TAG = b"<script>alert(1)</script>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
 TEXT = "Báo cáo năm 2017".encode()
+
+# What can run inside or behind a file of an allowed kind.
+PDF_JAVASCRIPT = PDF + b"2 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n"
+PDF_HEX_JAVASCRIPT = PDF + b"2 0 obj << /S /J#61vaScript /J#53 (x) >> endobj\n"
+PDF_LAUNCH = PDF + b"2 0 obj << /S /Launch /F (calc.exe) >> endobj\n"
+PDF_EMBEDDED_FILE = PDF + b"2 0 obj << /Type /EmbeddedFile /Length 2 >>stream\nMZ\nendstream\n"
+PDF_LAUNCH_IN_OBJECT_STREAM = PDF + (
+    b"3 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>stream\n"
+    + zlib.compress(b"2 0 << /S /Launch /F (cmd.exe) >>") + b"\nendstream\nendobj\n"
+)
+# "/JS" by chance inside a stream's binary data is not a name.
+PDF_JS_LETTERS_IN_STREAM = PDF + b"4 0 obj << /Length 8 >>stream\n\x01/JS \x02\x03\nendstream\n"
+# "chay.bat": a PDF header, then a batch file that runs calc.
+PDF_THEN_BATCH = b"%PDF-1.4\r\n@echo off\r\nstart calc.exe\r\n"
+PNG_THEN_ZIP = PNG + b"PK\x03\x04" + b"\x00" * 26
+JPEG_THEN_PROGRAM = JPEG + b"MZ\x90\x00" + b"\x00" * 60
+CUT_PNG = PNG[:30]
+SVG_AFTER_COMMENT = b'<!-- logo --><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'

@@ -48,6 +48,9 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
+    "LANGUAGE_COOKIE_SECURE": settings.LANGUAGE_COOKIE_SECURE,
+    "LANGUAGE_COOKIE_SAMESITE": settings.LANGUAGE_COOKIE_SAMESITE,
+    "CONN_HEALTH_CHECKS": db.get("CONN_HEALTH_CHECKS"),
     "STATICFILES": settings.STORAGES["staticfiles"]["BACKEND"],
     "SECURE_REDIRECT_EXEMPT": getattr(settings, "SECURE_REDIRECT_EXEMPT", []),
     "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
@@ -205,6 +208,14 @@ def test_it_trusts_the_proxy_for_https_and_secures_cookies_in_production():
     assert dumped["CSRF_COOKIE_SECURE"] is True
     assert dumped["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert dumped["SECURE_REDIRECT_EXEMPT"] == [r"^healthz/?$"]
+
+
+def test_it_secures_the_language_cookie_in_production_and_checks_reused_connections():
+    dumped = dump_settings(**PRODUCTION_ENV)
+
+    assert dumped["LANGUAGE_COOKIE_SECURE"] is True
+    assert dumped["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
+    assert dumped["CONN_HEALTH_CHECKS"] is True
 
 
 def test_it_lets_only_healthz_through_over_plain_http_in_production(tmp_path):

@@ -33,8 +33,10 @@ class CsvWriter:
             self.writerow(row)
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): the ASCII
+# signs, their full-width forms (＝＋－＠, which spreadsheets with East Asian input read as the
+# same signs), and a tab or carriage return before one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def csv_safe(text: str) -> str:

@@ -15,6 +15,7 @@ from egov_targets.vocabulary import (
 )
 from indicators.models import Indicator
 from plans.files.filetypes import ALLOWED as ALLOWED_TYPES
+from plans.files.filetypes import BY_CONTENT_TYPE
 from plans.models.places import MAX_YEAR, MIN_YEAR, Agency, year_validators
 from plans.models.planning import Plan
 
@@ -121,7 +122,7 @@ def evidence_file_name(evidence: "Evidence", filename: str) -> str:
     person's file name is kept as ``original_name`` only. ``content_type`` and ``agency`` are
     set before the file is saved (plans.services.evidence).
     """
-    extension = {t.content_type: t.extension for t in ALLOWED_TYPES}[evidence.content_type]
+    extension = BY_CONTENT_TYPE[evidence.content_type].extension
     return (
         f"evidence/{evidence.agency.province.code}/{evidence.year}/{uuid.uuid4().hex}{extension}"
     )
@@ -185,3 +186,10 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """Return the name the file downloads under: the person's, with the extension of the
+        type its contents were found to be (``chay.bat`` found to be a PDF is ``chay.pdf``), so
+        that opening it opens what it is, never a program."""
+        return BY_CONTENT_TYPE[self.content_type].file_name(self.original_name)

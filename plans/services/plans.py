@@ -116,7 +116,11 @@ def plans_copy_to_next_year(
 
 def _lock(plan: Plan) -> Plan:
     """Return ``plan`` re-read and locked for the rest of the transaction."""
-    return Plan.objects.select_for_update(of=("self",)).select_related("closed_by").get(pk=plan.pk)
+    return (
+        Plan.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("closed_by")
+        .get(pk=plan.pk)
+    )
 
 
 def _copy_status(source: Plan, plan: Plan) -> None:

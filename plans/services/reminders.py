@@ -11,6 +11,7 @@ Read helpers only: nothing here writes to the database or sends anything.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,16 @@ def reminders_collect(
     return sorted(reminders.values(), key=lambda r: r.user.get_username())
 
 
+def one_line(text: str) -> str:
+    """Return ``text`` as one line of a message: every control character (CR, LF, tab, ...) and
+    line or paragraph separator becomes a space, so that a name cannot break the message's
+    lines or add lines of its own."""
+    return "".join(
+        " " if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") else character
+        for character in text
+    ).strip()
+
+
 def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) -> EmailMessage:
     """Return the e-mail of ``reminder``, in Vietnamese whatever language is active.
 
@@ -103,13 +114,13 @@ def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) 
             plan = owed.plan
             assert plan.report_deadline is not None
             plans.append({
-                "plan": plan,
+                "plan": one_line(str(plan)),
                 "deadline": deadline_text(plan.report_deadline, today),
                 "agencies": [
                     {
-                        "name": status.agency.display_name,
+                        "name": one_line(status.agency.display_name),
                         "state": status.state_label.lower(),
-                        "reason": status.submission.return_reason
+                        "reason": one_line(status.submission.return_reason)
                         if status.state == State.RETURNED and status.submission else "",
                         "url": site_url(reverse(
                             "plans:entry_agency",
@@ -120,7 +131,7 @@ def reminder_message(reminder: Reminder, *, today: datetime.date | None = None) 
                 ],
             })
         body = render_to_string("plans/email/reminder.txt", {
-            "name": user.get_full_name() or user.get_username(),
+            "name": one_line(user.get_full_name() or user.get_username()),
             "as_officer": reminder.as_officer,
             "plans": plans,
         })

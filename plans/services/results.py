@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator
 from plans.models import Agency, Change, Plan, Result, result_errors
 from plans.rules.limits import NOTE_MAX_LENGTH
+from plans.services.conflicts import retry_on_conflict
 from plans.services.history import ChangeEntry, changes_record, result_snapshot
 from plans.services.plans import results_delete
 from plans.services.submissions import frozen_agencies_locked, frozen_message
@@ -153,6 +154,7 @@ def results_check(*, plan: Plan, entries: list[ResultEntry]) -> dict[tuple[int, 
     return problems
 
 
+@retry_on_conflict
 def results_record_grid(
     *, plan: Plan, entries: list[ResultEntry], user: User | None, channel: str
 ) -> list[Result]:
@@ -170,9 +172,10 @@ def results_record_grid(
         raise ValueError("the same result twice in one save")
 
     with transaction.atomic():
-        # Read the status again, locked, so that closing the plan and saving cannot interleave.
+        # Read the status again, locked, so that closing the plan and saving cannot interleave;
+        # its key not blocked (plans.services.conflicts says why).
         locked = (
-            Plan.objects.select_for_update(of=("self",))
+            Plan.objects.select_for_update(of=("self",), no_key=True)
             .select_related("province", "closed_by")
             .get(pk=plan.pk)
         )
@@ -337,6 +340,7 @@ def result_record(
     return written[0] if written else None
 
 
+@retry_on_conflict
 def result_clear(*, result: Result, user: User | None, expected_version: int, channel: str) -> None:
     """Delete ``result`` (a wrong figure), keeping its history, as the officer who saw it.
 
@@ -350,7 +354,7 @@ def result_clear(*, result: Result, user: User | None, expected_version: int, ch
     with transaction.atomic():
         # Locked, so that closing the plan and clearing cannot interleave.
         plan = (
-            Plan.objects.select_for_update(of=("self",))
+            Plan.objects.select_for_update(of=("self",), no_key=True)
             .select_related("province", "closed_by")
             .filter(province_id=result.agency.province_id, year=result.year)
             .first()

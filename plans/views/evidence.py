@@ -26,8 +26,10 @@ from plans.selectors.agencies import catalogue, indicator_by_code
 from plans.services.evidence import (
     DESCRIPTION_MAX_LENGTH,
     EvidenceRefused,
+    EvidenceStorageFailed,
     evidence_add,
     evidence_delete,
+    evidence_usage,
 )
 from plans.views.decorators import entry_view
 
@@ -44,6 +46,7 @@ def evidence_form_context(plan, agency, indicators) -> dict:
         "evidence_accept": filetypes.ACCEPT,
         "evidence_kinds": filetypes.allowed_kinds_text(),
         "evidence_description_max": DESCRIPTION_MAX_LENGTH,
+        "evidence_usage": evidence_usage(agency=agency, year=plan.year),
         "evidence_add_url": reverse(
             "plans:entry_evidence_add", args=[plan.province.code, plan.year, agency.code]
         ),
@@ -104,6 +107,10 @@ def entry_evidence_add(request, entry):
             )
         except EvidenceRefused as refused:
             refusal = refused.message
+        except EvidenceStorageFailed as failed:
+            # Not the person's fault: the storage's status (507 full, 503 not writable).
+            context["refusal"] = failed.message
+            return render(request, "plans/evidence_add.html", context, status=failed.status)
         else:
             messages.success(
                 request,
@@ -117,7 +124,8 @@ def entry_evidence_add(request, entry):
 
 @login_required
 def entry_evidence(request, province_code, year, agency_code, evidence_id):
-    """Send an evidence file as a download, with the type detected when it was attached."""
+    """Send an evidence file as a download, with the type detected when it was attached and a
+    name ending in that type's extension."""
     evidence = get_evidence_for_user(request.user, province_code, year, agency_code, evidence_id)
     # After the access check, as on the entry pages: a stranger learns nothing from the method.
     if request.method not in ("GET", "HEAD"):
@@ -130,7 +138,7 @@ def entry_evidence(request, province_code, year, agency_code, evidence_id):
     response = FileResponse(
         file,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -28,6 +28,7 @@ from plans.selectors.status import (
     status_csv_rows,
     tier_counts,
 )
+from plans.services.conflicts import retry_on_conflict
 from plans.services.submissions import (
     SubmissionRefused,
     submission_approve,
@@ -44,7 +45,7 @@ def _report_move(request, entry, service, *, done: str, reason: bool = False):
     plan, agency = entry.plan, entry.agency
     kwargs = {"reason": request.POST.get("reason", "")} if reason else {}
     try:
-        service(
+        retry_on_conflict(service)(
             plan=plan,
             agency=agency,
             user=request.user,

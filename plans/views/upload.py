@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plans.files.uploads import oversized_upload
+from plans.files.uploads import oversized_upload, upload_limit
 from plans.models import Change
 from plans.outputs import results_template
 from plans.policy.access import is_reporter, reporter_agency_ids
@@ -55,6 +55,7 @@ def entry_template(request, entry, file_format):
     return response
 
 
+@upload_limit("UPLOAD_MAX_BYTES")
 @entry_view("GET", "POST", reporters=True)
 def entry_upload(request, entry):
     """Upload results (CSV or XLSX): preview every bad row, then confirm to write all or none.

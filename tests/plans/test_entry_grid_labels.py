@@ -164,7 +164,8 @@ def test_the_agency_page_says_what_to_count_in_the_same_queries(
     # indicators (with their labels: nothing more to read for the rows), its results; the
     # report's panel: the submission (whether it is approved disables the inputs), the figures
     # it compares with its approval and submission (whether the reader may act on it is the role
-    # the page already read); the evidence files
-    with django_assert_num_queries(14):
+    # the page already read); the evidence files listed; their storage used against the quotas
+    # (one aggregate)
+    with django_assert_num_queries(15):
         response = officer_client.get(agency_url())
     assert "tử số: số dịch vụ công mức độ 4" in response.content.decode()

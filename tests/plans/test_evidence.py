@@ -4,6 +4,7 @@ and the history of both."""
 import hashlib
 import io
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -125,6 +126,17 @@ REFUSED = [
     (files.PDF[:0], "trống.pdf", "trống"),
     (files.TEXT, "ghi chú.pdf", "không thuộc loại được nhận"),
     (b"PK\x03\x04" + b"\x00" * 40, "hỏng.docx", "là tệp nén nhưng không phải"),
+    (files.SVG, "logo.svg", "là một trang web"),
+    (files.SVG_AFTER_COMMENT, "logo.svg", "không thuộc loại được nhận"),
+    (files.PDF_JAVASCRIPT, "báo cáo.pdf", "tệp đính kèm bên trong (/JavaScript)"),
+    (files.PDF_HEX_JAVASCRIPT, "báo cáo.pdf", "tệp đính kèm bên trong (/JavaScript)"),
+    (files.PDF_LAUNCH, "báo cáo.pdf", "tệp đính kèm bên trong (/Launch)"),
+    (files.PDF_EMBEDDED_FILE, "báo cáo.pdf", "tệp đính kèm bên trong (/EmbeddedFile)"),
+    (files.PDF_LAUNCH_IN_OBJECT_STREAM, "báo cáo.pdf", "tệp đính kèm bên trong (/Launch)"),
+    (files.PNG_THEN_ZIP, "ảnh.png", "có dữ liệu khác nối sau phần cuối của ảnh"),
+    (files.JPEG_THEN_PROGRAM, "ảnh.jpg", "có dữ liệu khác nối sau phần cuối của ảnh"),
+    (files.CUT_PNG, "ảnh.png", "là ảnh hỏng hoặc bị cắt cụt"),
+    (files.JPEG[:-2], "ảnh.jpg", "là ảnh hỏng hoặc bị cắt cụt"),
 ]
 
 
@@ -142,6 +154,28 @@ def test_it_refuses_a_file_of_another_kind_whatever_its_name(
     assert not Evidence.objects.exists()
     assert Change.objects.count() == changes
     assert not stored_files(media)
+
+
+def test_a_pdf_whose_stream_data_holds_the_letters_of_a_name_is_attached(
+    officer_client, plan_a, agencies_a
+):
+    assert post_file(officer_client, files.PDF_JS_LETTERS_IN_STREAM, "a.pdf").status_code == 302
+
+
+def test_a_jpeg_padded_with_zero_bytes_is_attached(officer_client, plan_a, agencies_a):
+    assert post_file(officer_client, files.JPEG + b"\x00" * 100, "a.jpg").status_code == 302
+
+
+def test_a_pdf_check_reads_the_whole_file_within_a_few_reads(officer_client, plan_a,
+                                                             agencies_a):
+    """An action far past the first read, and one cut across two reads, are both found."""
+    padding = b"% " + b"x" * (1024 * 1024 - 5) + b"\n"
+    for data in (files.PDF + padding * 3 + b"<< /S /Launch >>",
+                 files.PDF + b"%" + b"x" * (1024 * 1024 - len(files.PDF) - 6) + b"\n /JavaScript"):
+        response = post_file(officer_client, data, "dài.pdf")
+        assert response.status_code == 400
+        assert "là PDF có chứa mã chạy được" in response.content.decode()
+    assert not Evidence.objects.exists()
 
 
 def test_it_reads_a_zip_within_its_budget():
@@ -412,6 +446,44 @@ def test_the_download_sends_the_exact_bytes_as_an_attachment(officer_client, pla
         "attachment; filename*=utf-8''B%C3%A1o%20c%C3%A1o%20s%E1%BB%91%201.pdf"
     )
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("name,data,downloaded,content_type", [
+    ("chay.bat", files.PDF_THEN_BATCH, "chay.pdf", "application/pdf"),
+    ("trang.html", files.PDF, "trang.pdf", "application/pdf"),
+    ("ung-dung.hta", files.PNG, "ung-dung.png", "image/png"),
+    ("logo.svg", files.PNG, "logo.png", "image/png"),
+    ("cai-dat.exe", files.JPEG, "cai-dat.jpg", "image/jpeg"),
+    ("ma.js", files.DOCX, "ma.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("không đuôi", files.ODS, "không đuôi.ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("ảnh.JPEG", files.JPEG, "ảnh.JPEG", "image/jpeg"),
+    ("Báo cáo.PDF", files.PDF, "Báo cáo.PDF", "application/pdf"),
+], ids=["bat", "html", "hta", "svg", "exe", "js", "no-extension", "jpeg-alias", "upper-case"])
+def test_the_download_takes_the_extension_and_type_of_the_contents(
+    officer_client, plan_a, agencies_a, media, name, data, downloaded, content_type
+):
+    post_file(officer_client, data, name)
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == name
+    assert evidence.file.name.endswith(downloaded.rpartition(".")[2].lower().replace("jpeg",
+                                                                                      "jpg"))
+    url = reverse("plans:entry_evidence", args=["91", 2017, "91-SNV", evidence.pk])
+
+    response = officer_client.get(url)
+
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].endswith(
+        "filename*=utf-8''" + quote(downloaded)
+    ) or response["Content-Disposition"] == f'attachment; filename="{downloaded}"'
+    assert b"".join(response.streaming_content) == data
+    # The agency page links the safe name and shows the person's as data.
+    page = officer_client.get(agency_url()).content.decode()
+    assert f'download="{downloaded}">{downloaded}</a>' in page
+    if downloaded != name:
+        assert f"Tên tệp khi tải lên: {name}" in page
+    else:
+        assert "Tên tệp khi tải lên" not in page
 
 
 def test_the_download_answers_404_when_the_file_is_gone_from_storage(

@@ -304,3 +304,24 @@ def test_a_dry_run_sends_nothing_through_smtp(smtp_server, due_plan, reporter_a)
     run("--dry-run")
 
     assert smtp_server.envelopes == []
+
+
+def test_names_with_line_breaks_do_not_break_the_message_lines(
+    due_plan, agencies_a, reporter_a
+):
+    """A CR or LF in a person's or an agency's name, or in a return reason, cannot add lines."""
+    reporter_a.first_name, reporter_a.last_name = "Lan\r\nBcc: x@evil.example", "Nguyễn\tThị"
+    reporter_a.save()
+    agency = agencies_a["91-SNV"]
+    agency.name = "Sở Nội vụ\n  - Sở giả: đã duyệt"
+    agency.save()
+    submit(due_plan, agency, Submission.State.RETURNED, "Thiếu\u2028số\rcán bộ.")
+
+    run()
+
+    body = by_recipient()["snv@kiengiang.gov.vn",].body
+    lines = body.splitlines()
+    assert lines[0] == "Kính gửi Lan  Bcc: x@evil.example Nguyễn Thị,"
+    assert "  - Sở Nội vụ   - Sở giả: đã duyệt: bị trả lại – lý do: Thiếu số cán bộ." in lines
+    assert not any(line.startswith("Bcc") or line.startswith("  - Sở giả") for line in lines)
+    assert "\r" not in body and "\t" not in body and "\u2028" not in body

@@ -10,6 +10,7 @@ here under the web profile's values, so that each file is over both.
 
 import io
 import random
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -134,6 +135,60 @@ def cut(data: bytes) -> bytes:
     return data[: len(data) * 2 // 3]
 
 
+def random_tags(count: int, seed: int, tag: bytes) -> list[bytes]:
+    """Return ``count`` tags ``tag % letter``, the letter a or b at random, in pieces of 100,000:
+    XML that compresses about 20 times, under the ratio that refuses a part by itself."""
+    pieces, tags = [], (tag % b"a", tag % b"b")
+    for start in range(0, count, 100_000):
+        bits = random.Random(seed + start).getrandbits(min(100_000, count - start))
+        pieces.append(b"".join(tags[(bits >> n) & 1] for n in range(min(100_000, count - start))))
+    return pieces
+
+
+def deep(levels: int) -> bytes:
+    """Return a workbook whose third row nests ``levels`` elements in its first cell."""
+    return workbook(GOOD_ROWS, b'<row r="3"><c r="G3" t="inlineStr"><is>',
+                    *random_tags(levels, 3, b"<%s>"), ending=b"")
+
+
+def wide(attributes: int) -> bytes:
+    """Return a workbook whose third row has ``attributes`` attributes."""
+    return workbook(GOOD_ROWS, b'<row r="3" ',
+                    *[b"".join(b'a%d="" ' % n for n in range(start, min(start + 100_000,
+                                                                          attributes)))
+                      for start in range(0, attributes, 100_000)],
+                    b'><c r="G3"><v>1</v></c></row>')
+
+
+def parts_of(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(name, archive.read(name)) for name in archive.namelist()]
+
+
+def zip_of_entries(count: int, *, first: list[tuple[str, bytes]]) -> bytes:
+    """Return a zip whose directory lists ``first`` and then ``count`` empty entries, its
+    End Of Central Directory record stating the count as a ZIP file of that many can (the
+    count wraps past 65,535, as the attack's did); built by hand, as zipfile takes minutes."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in first:
+            archive.writestr(name, data)
+    data = output.getvalue()
+    end = data.rfind(b"PK\x05\x06")
+    entries, directory_size, directory_offset = struct.unpack("<HII", data[end + 10:end + 20])
+    directory = data[directory_offset:end]
+    # An empty stored entry named by its number, its local header at offset 0 (never read).
+    extra = b"".join(
+        struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, 0, 0, 0,
+                    len(name), 0, 0, 0, 0, 0, 0) + name
+        for name in (b"%x" % n for n in range(count))
+    )
+    total = len(first) + count
+    record = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, total & 0xFFFF, total & 0xFFFF,
+                         len(directory) + len(extra), directory_offset, 0)
+    return data[:directory_offset] + directory + extra + record
+
+
 # Each case: (id, how to build the file, what the refusal says).
 OVER_BUDGET = [
     ("csv-header-of-60000-columns",
@@ -177,6 +232,23 @@ OVER_BUDGET = [
     ("workbook-part-compressed-500-times",
      lambda: workbook(GOOD_ROWS, b"<row/>" * 400_000),
      "Phần xl/worksheets/sheet1.xml của tệp Excel nén nhỏ đi hơn 100 lần"),
+    # The attack's: 4.3 million nested elements in 1.9 MB took 625–643 MB before refusal.
+    ("workbook-nested-4300000-deep",
+     lambda: deep(4_300_000),
+     "Phần xl/worksheets/sheet1.xml của tệp Excel lồng các phần tử XML sâu hơn 100 cấp"),
+    ("workbook-row-of-300-attributes",
+     lambda: wide(300),
+     "Phần xl/worksheets/sheet1.xml của tệp Excel có một phần tử XML với hơn 256 thuộc tính"),
+    # The attack's 900,000 attributes on one row reached 315 MB.
+    ("workbook-row-of-900000-attributes",
+     lambda: wide(900_000),
+     "Phần xl/worksheets/sheet1.xml của tệp Excel có một thẻ XML dài hơn 262.144 byte"),
+    ("workbook-of-1600000-elements",
+     lambda: workbook(GOOD_ROWS, *random_tags(1_600_000, 5, b"<%s/>")),
+     "Tệp Excel có hơn 1.500.000 phần tử XML"),
+    ("workbook-of-30000-entries",
+     lambda: zip_of_entries(30_000, first=parts_of(workbook(GOOD_ROWS))),
+     "tệp nén có quá nhiều phần"),
 ]
 
 MALFORMED = [
@@ -360,7 +432,9 @@ def test_it_reads_shared_strings_rich_text_and_skips_phonetic_guides(db):
 @pytest.mark.parametrize("build", [
     pytest.param(build, id=name) for name, build, _message in OVER_BUDGET
     if name in ("csv-header-of-60000-columns", "workbook-of-230000-shared-strings",
-                "workbook-shared-strings-of-10500000-characters", "workbook-cell-of-80-mb")
+                "workbook-shared-strings-of-10500000-characters", "workbook-cell-of-80-mb",
+                "workbook-nested-4300000-deep", "workbook-row-of-900000-attributes",
+                "workbook-of-1600000-elements", "workbook-of-30000-entries")
 ])
 def test_the_worst_files_are_refused_in_little_memory(build):
     data = build()
@@ -371,7 +445,8 @@ def test_the_worst_files_are_refused_in_little_memory(build):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    # Before the budget, the 80 MB cell alone took over 160 MB (the text, then its copy).
+    # Before the budget, the 80 MB cell alone took over 160 MB (the text, then its copy); the
+    # 4.3 million nested elements 1,150 MB, the 900,000 attributes 315 MB.
     assert peak < 64 * 1024 * 1024
 
 

@@ -44,6 +44,12 @@ class ReadBudget:
     # Uncompressed size of each part of a workbook, and its size over its compressed size.
     max_part_bytes: int
     max_compression_ratio: int
+    # XML of a workbook: nesting depth, attributes of one element, elements of all its parts
+    # together, bytes of one tag (expat holds a tag whole, attributes and all, until its end).
+    max_xml_depth: int
+    max_xml_attributes: int
+    max_xml_elements: int
+    max_xml_tag_bytes: int
 
     @classmethod
     def web(cls) -> "ReadBudget":

@@ -5,16 +5,17 @@ without diacritics: "Kết quả", "ket qua"), else the first worksheet.
 
 Why not openpyxl, which the project uses to write: the budget. Everything read from outside is
 counted and refused while it is read, before it is believed (sizes, rows, columns, characters,
-parts). openpyxl's reader offers no place to do that: it loads the shared strings and the
-styles whole before the first row and sets no limit on what a part expands to, so a small
-file that expands to gigabytes is in memory before anything can refuse it. (Its other known fault,
-padding every row to the width a sheet declares, would be fixed by ``reset_dimensions()`` on a
-read-only sheet; that alone would not justify this module.) Here the zip directory is checked
-first (sizes, compression ratio, method), each part is decompressed a block at a time into an
-expat parser whose handlers count rows, cells and characters (:mod:`plans.services.tables.sheet`
-for the sheet itself), and a sheet's declared dimension is ignored. Anything malformed, from a
-corrupt compressed stream to a cell address like ``QQQQQQ77777777``, raises
-:class:`FileError` with a message naming the part or the cell.
+parts, XML nesting). openpyxl's reader offers no place to do that: it loads the shared strings
+and the styles whole before the first row and sets no limit on what a part expands to, so a
+small file that expands to gigabytes is in memory before anything can refuse it. (Its other
+known fault, padding every row to the width a sheet declares, would be fixed by
+``reset_dimensions()`` on a read-only sheet; that alone would not justify this module.) Here
+the zip directory is checked first (sizes, compression ratio, method), each part is
+decompressed a block at a time into an expat parser whose handlers count rows, cells and
+characters (:mod:`plans.services.tables.sheet` for the sheet itself), and the XML's nesting,
+attributes, elements and unfinished tags (:mod:`plans.files.xml_budget`); a sheet's declared
+dimension is ignored. Anything malformed, from a corrupt compressed stream to a cell address
+like ``QQQQQQ77777777``, raises :class:`FileError` with a message naming the part or the cell.
 """
 
 
@@ -33,6 +34,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
+from plans.files.xml_budget import XmlCounter, XmlLimits, XmlOverBudget
+from plans.files.zip_directory import NoZipDirectory, zip_directory
 from plans.services.tables.budget import FileError, ReadBudget, amount, megabytes
 from plans.services.tables.sheet import (
     DATE,
@@ -125,21 +128,14 @@ def _open_archive(stream: IO[bytes], start: bytes, budget: ReadBudget) -> zipfil
         stream.seek(stream.tell() - len(start))
     else:
         stream = _copied(stream, start, budget)
-    origin = stream.tell()
-    stream.seek(0, 2)
-    size = stream.tell() - origin
-    tail_size = min(size, 22 + 0xFFFF)
-    stream.seek(origin + size - tail_size)
-    tail = stream.read(tail_size)
-    end = tail.rfind(b"PK\x05\x06")
-    if end < 0 or end + 22 > len(tail):
-        raise FileError(_not_a_workbook())
+    try:
+        entries, directory_size = zip_directory(stream)
+    except NoZipDirectory:
+        raise FileError(_not_a_workbook()) from None
     # zipfile reads the whole directory and makes an object per entry: bound it first. A
-    # ZIP64 directory, which no workbook needs, has its size at 0xFFFFFFFF here.
-    (directory_size,) = struct.unpack("<I", tail[end + 12:end + 16])
-    if directory_size > MAX_DIRECTORY_BYTES:
+    # ZIP64 directory, which no workbook needs, has its markers here, over both.
+    if directory_size > MAX_DIRECTORY_BYTES or entries > MAX_PARTS:
         raise malformed_workbook(_("tệp nén có quá nhiều phần."))
-    stream.seek(origin)
     archive = zipfile.ZipFile(stream)
     if len(archive.infolist()) > MAX_PARTS:
         archive.close()
@@ -188,6 +184,8 @@ class _Workbook:
     def __init__(self, archive: zipfile.ZipFile, budget: ReadBudget):
         self.archive = archive
         self.budget = budget
+        # The elements of all the parts read are counted together.
+        self.xml = XmlCounter(XmlLimits.of(budget))
 
     def feed(self, name: str, parser: XMLParserType) -> Iterator[None]:
         """Feed part ``name`` to ``parser`` a block at a time, yielding after each block.
@@ -213,6 +211,7 @@ class _Workbook:
                   "bảng số liệu") % {"part": name, "max": amount(budget.max_compression_ratio)},
             )
         read = 0
+        self.xml.watch(parser)
         try:
             with self.archive.open(info) as part:
                 while chunk := part.read(READ_SIZE):
@@ -220,8 +219,11 @@ class _Workbook:
                     if read > budget.max_part_bytes:
                         raise self._too_large(name)
                     parser.Parse(chunk, False)
+                    self.xml.fed(parser, read)
                     yield
             parser.Parse(b"", True)
+        except XmlOverBudget as over:
+            raise self._xml_refusal(name, over) from None
         except expat.ExpatError as exc:
             raise malformed_workbook(
                 _("phần %(part)s không phải XML hợp lệ (dòng %(line)s, cột %(column)s của phần "
@@ -251,6 +253,19 @@ class _Workbook:
             _("Phần %(part)s của tệp Excel giải nén ra hơn %(max)s MB")
             % {"part": name, "max": megabytes(self.budget.max_part_bytes)},
         )
+
+    def _xml_refusal(self, name: str, over: XmlOverBudget) -> FileError:
+        maximum = amount(over.maximum)
+        problem = {
+            "max_xml_depth": _("Phần %(part)s của tệp Excel lồng các phần tử XML sâu hơn "
+                               "%(max)s cấp"),
+            "max_xml_attributes": _("Phần %(part)s của tệp Excel có một phần tử XML với hơn "
+                                    "%(max)s thuộc tính"),
+            "max_xml_elements": _("Tệp Excel có hơn %(max)s phần tử XML"),
+            "max_xml_tag_bytes": _("Phần %(part)s của tệp Excel có một thẻ XML dài hơn "
+                                   "%(max)s byte"),
+        }[over.limit]
+        return self.budget.refusal(over.limit, problem % {"part": name, "max": maximum})
 
     def relationships(self, source: str) -> dict[str, tuple[str, str]]:
         """Return the relationships of part ``source``: id → (type, part name)."""
