@@ -5,11 +5,13 @@
 - programmes: Programme, ProgrammeTarget (multi-year programmes)
 - results: Result (and the rule its figures keep)
 - reporting: Submission, Evidence
+- checklists: TargetItem (the items of a checklist target)
 - history: Change
 - api: ApiToken
 """
 
 from plans.models.api import ApiToken
+from plans.models.checklists import TargetItem
 from plans.models.history import Change
 from plans.models.places import (
     MAX_YEAR,
@@ -28,5 +30,6 @@ from plans.models.results import Result, result_errors
 __all__ = [
     "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "Plan", "Profile",
     "Programme", "ProgrammeTarget", "Province", "Result", "Submission", "Target",
+    "TargetItem",
     "active_in_year", "evidence_file_name", "result_errors", "year_validators",
 ]

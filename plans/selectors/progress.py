@@ -15,6 +15,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -35,6 +36,7 @@ from plans.models import (
 )
 from plans.rules import progress
 from plans.rules.tiers import TIER_ORDER, tiers_in_words
+from plans.selectors.checklists import item_counts, with_item_counts
 from plans.selectors.naming import name_agencies
 from plans.words.collation import vietnamese_key
 
@@ -133,10 +135,15 @@ def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProg
 
     Two queries whatever the number of targets, plans, provinces or agencies: agency counts by
     province, tier and active years, and result sums by province, year, indicator and tier.
+    A checklist target's progress is its items done (plans.rules.progress.checklist), counted
+    with the targets when they come as a queryset, else in one more query.
     """
+    if isinstance(targets, QuerySet):
+        targets = with_item_counts(targets)
     targets = list(targets)
     if not targets:
         return []
+    checklists = item_counts(targets)
     province_ids = {t.plan.province_id for t in targets}
     years = {t.plan.year for t in targets}
     indicator_ids = {t.indicator_id for t in targets}
@@ -169,6 +176,18 @@ def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProg
                 value_sum += reported.value_sum
                 numerator_sum += reported.numerator_sum
                 denominator_sum += reported.denominator_sum
+        done, total = checklists.get(target.pk, (0, 0))
+        if total:
+            answers.append(
+                TargetProgress(
+                    target=target,
+                    progress=progress.checklist(
+                        comparator=target.comparator, target=target.value, done=done,
+                        total=total,
+                    ),
+                )
+            )
+            continue
         answers.append(
             TargetProgress(
                 target=target,
