@@ -60,6 +60,9 @@ class Progress:
     agencies_reporting: int
     agencies_in_scope: int
     status: str
+    # A checklist target's progress (:func:`checklist`): the numerator counts items done, and
+    # the "agencies" counts are its items, all of them reported.
+    checklist: bool = False
 
     @property
     def achieved(self) -> Fraction | None:
@@ -208,6 +211,7 @@ def checklist(*, comparator: str, target: Decimal | int, done: int, total: int) 
         return Progress(
             unit=Unit.COUNT, comparator=comparator, target=Decimal(target), numerator=None,
             denominator=None, agencies_reporting=0, agencies_in_scope=0, status=Status.NO_DATA,
+            checklist=True,
         )
     met = meets(comparator, Fraction(done), Decimal(target))
     return Progress(
@@ -220,4 +224,5 @@ def checklist(*, comparator: str, target: Decimal | int, done: int, total: int) 
         agencies_reporting=total,
         agencies_in_scope=total,
         status=Status.MET if met else Status.NOT_MET,
+        checklist=True,
     )

@@ -38,7 +38,8 @@ def item_counts(targets: list[Target]) -> dict[int, tuple[int, int]]:
         if target.pk is None:
             continue
         if hasattr(target, "items_total"):
-            counts[target.pk] = (target.items_done, target.items_total)
+            # Annotations of with_item_counts, which the model's type does not know.
+            counts[target.pk] = (target.items_done, target.items_total)  # type: ignore[attr-defined]
         else:
             missing.append(target.pk)
     if missing:
@@ -74,3 +75,12 @@ def plan_checklists(plan: Plan) -> list[Target]:
     for target in targets:
         target.listed_items = by_target[target.pk]  # type: ignore[attr-defined]
     return targets
+
+
+def checklist_targets(plan: Plan) -> QuerySet:
+    """Return the checklist targets of ``plan`` (targets with items), to look one up in."""
+    return (
+        plan.targets.filter(items__isnull=False)
+        .distinct()
+        .select_related("indicator", "plan__province")
+    )

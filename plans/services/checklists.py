@@ -7,6 +7,8 @@ or the entry page's form (:func:`target_items_update`).
 """
 
 import datetime
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Target, TargetItem
+from plans.models import Change, Target, TargetItem
 from plans.models.checklists import ITEM_NAME_MAX_LENGTH
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, item_snapshot
@@ -109,9 +111,17 @@ class ItemTick:
     done: bool
     done_on: datetime.date | None
     note: str
-    # The item's snapshot when the form was shown: a different stored one means someone else
-    # changed it meanwhile, and the form is refused rather than writing over that change.
-    seen: dict | None = None
+    # The item's version (:func:`item_version`) when the form was shown: a different stored one
+    # means someone else changed it meanwhile, and the form is refused rather than writing
+    # over that change.
+    seen: str | None = None
+
+
+def item_version(item: TargetItem) -> str:
+    """Return a short fingerprint of ``item``'s state (``agency`` loaded), for a form to send
+    back: it changes whenever the item's recorded state does."""
+    text = json.dumps(item_snapshot(item), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def item_tick_problems(*, done: bool, done_on: datetime.date | None, note: str) -> list[str]:
@@ -152,7 +162,7 @@ def target_items_update(
                 problems.append(_("Hạng mục không thuộc chỉ tiêu này."))
                 continue
             old = item_snapshot(item)
-            if tick.seen is not None and tick.seen != old:
+            if tick.seen is not None and tick.seen != item_version(item):
                 problems.append(
                     _("Hạng mục “%(name)s” vừa được người khác sửa: tải lại trang để xem rồi "
                       "ghi lại.") % {"name": item.name}
@@ -183,3 +193,37 @@ def target_items_update(
         )
     return [item for item, _old in changed]
 
+
+
+def target_items_save(
+    *, target: Target, saved: Iterable[TargetItem], deleted: Iterable[TargetItem],
+    user: User | None, channel: str = Change.Channel.ADMIN,
+) -> None:
+    """Save ``target``'s items in ``saved`` (new or edited, validated by their form) and delete
+    those in ``deleted``, all or nothing, each change in the target's history.
+
+    Refused with :class:`ItemsRefused` when the target's plan is closed.
+    """
+    saved, deleted = list(saved), list(deleted)
+    with transaction.atomic():
+        if target.plan.is_closed:
+            raise ItemsRefused([plan_closed_message(target.plan, reader=user)])
+        before = {
+            item.pk: item_snapshot(item)
+            for item in target.items.filter(
+                pk__in=[item.pk for item in [*saved, *deleted] if item.pk]
+            ).select_related("agency")
+        }
+        changes: list[ChangeEntry] = []
+        gone = [item for item in deleted if item.pk in before]
+        changes += [(item, before[item.pk], None) for item in gone]
+        TargetItem.objects.filter(pk__in=[item.pk for item in gone]).delete()
+        for item in saved:
+            item.target = target
+            item.full_clean()
+            old = before.get(item.pk) if item.pk else None
+            item.save()
+            new = item_snapshot(item)
+            if new != old:
+                changes.append((item, old, new))
+        changes_record(changes=changes, user=user, channel=channel)

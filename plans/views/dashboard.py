@@ -27,6 +27,7 @@ from plans.rules.parsing import parse_ascii_int
 from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors import progress as selectors
+from plans.selectors.checklists import target_items
 from plans.selectors.comparable import comparable_series
 from plans.selectors.territory import territory_trends
 from plans.views.decorators import dashboard_view
@@ -207,7 +208,8 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
 
     Queries: profile, province, plan, target, the same target in every plan of the province,
     agency counts and result sums for those, agencies in scope, their results, when the
-    figures last changed.
+    figures last changed. A checklist target lists its items (one query) instead of the
+    agencies in scope and their results.
     """
     _check_year(year)
     plan = get_plan_for_user(request.user, province_code, year)
@@ -222,7 +224,15 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
         .order_by("-plan__year")
     )
     current = next(item for item in history if item.target.pk == target.pk)
-    reported, not_reported = selectors.scope_figures(plan, [target])[target.pk]
+    if current.progress.checklist:
+        # A checklist target is met by its items, not by the agencies' results: its items
+        # instead of the agencies' figures.
+        items = target_items(target)
+        reported: list = []
+        not_reported: list = []
+    else:
+        items = []
+        reported, not_reported = selectors.scope_figures(plan, [target])[target.pk]
     return render(
         request,
         "plans/dashboard_target.html",
@@ -232,6 +242,7 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "year": year,
             "row": current,
             "target": target,
+            "items": items,
             "reported": reported,
             "lagging": sum(1 for figure in reported if figure.lagging),
             "not_reported": not_reported,

@@ -148,8 +148,8 @@ def items_import(
             p.code: p
             for p in Province.objects.filter(code__in={row.province_code for row in parsed})
         }
-        stored = {}
-        for item in (
+        stored: dict[tuple, TargetItem] = {}
+        for stored_item in (
             TargetItem.objects.filter(
                 target__plan__province__code__in=provinces_by_code,
                 target__plan__year__in={row.year for row in parsed},
@@ -157,10 +157,10 @@ def items_import(
             )
             .select_related("target__plan__province", "target__indicator", "agency")
         ):
-            target = item.target
+            target = stored_item.target
             key = (target.plan.province.code, target.plan.year, target.indicator.code,
-                   format_tiers(parse_tiers(target.tiers)), item.name)
-            stored[key] = item
+                   format_tiers(parse_tiers(target.tiers)), stored_item.name)
+            stored[key] = stored_item
         changed: list[tuple[TargetItem, dict]] = []
         for row in parsed:
             province = provinces_by_code.get(row.province_code)
