@@ -45,8 +45,9 @@ def item_counts(targets: list[Target]) -> dict[int, tuple[int, int]]:
     if missing:
         rows = (
             TargetItem.objects.filter(target_id__in=missing)
-            .values_list("target_id")
-            .annotate(Count("pk", filter=Q(done=True)), Count("pk"))
+            .values("target_id")
+            .annotate(done=Count("pk", filter=Q(done=True)), total=Count("pk"))
+            .values_list("target_id", "done", "total")
             .order_by()
         )
         counts.update({target_id: (done, total) for target_id, done, total in rows})

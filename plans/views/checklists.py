@@ -60,8 +60,8 @@ def _read_ticks(post, items) -> tuple[list[ItemTick], list[str]]:
 def entry_checklist(request, entry, target_id: int):
     """Show a checklist target's items (GET); set which are done, when, and a note (POST).
 
-    Queries: the plan (entry_view), the target, its items; a POST adds the locked items and
-    the writes.
+    Queries: the province and plan (entry_view), the target, its items; a POST adds the
+    locked items and the writes.
     """
     plan = entry.plan
     target = get_object_or_404(checklist_targets(plan), pk=target_id)
