@@ -1,7 +1,8 @@
 """A province's data written back in the import formats of docs/FORMATS.md (the CSV round trip).
 
-``indicators.csv``, ``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data``
-writes them are read back by ``import_indicators``, ``import_agencies``, ``import_targets`` and
+``indicators.csv``, ``agencies.csv``, ``targets.csv`` (with its ``items`` column),
+``items.csv`` and ``results.csv`` as ``export_data`` writes them are read back by
+``import_indicators``, ``import_agencies``, ``import_targets``, ``import_items`` and
 ``import_results``, in that order, into an empty database or over the same data (the imports
 are idempotent). They carry what the formats carry: not the plans' titles, document numbers and
 statuses, the targets' order, the accounts, the change history or the sample marks — a
@@ -25,14 +26,17 @@ from django.db.models import QuerySet
 
 from indicators.models import Indicator
 from plans.files.csv_writing import CsvWriter
-from plans.models import Agency, Result, Target
+from plans.models import Agency, Result, Target, TargetItem
 from plans.rules.limits import plain_decimal
 from plans.rules.tiers import TIER_ORDER, format_tiers, parse_tiers
+from plans.services.checklists import ITEMS_SEPARATOR
 from plans.services.tables.columns import (
     AGENCY_COLUMNS,
     INDICATOR_COLUMNS,
+    ITEM_COLUMNS,
     RESULT_COLUMNS,
     TARGET_COLUMNS,
+    TARGET_ITEMS_COLUMN,
 )
 
 CHUNK = 5000
@@ -91,17 +95,47 @@ def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> i
 
 
 def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
-    """Write ``targets.csv`` of ``provinces`` (codes; all when None); return the row count."""
-    writer = _writer(file, TARGET_COLUMNS)
-    rows = _in_provinces(Target.objects.all(), "plan__province__code", provinces).values_list(
-        "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
+    """Write ``targets.csv`` of ``provinces`` (codes; all when None), a checklist target's
+    items in its ``items`` column; return the row count."""
+    writer = _writer(file, (*TARGET_COLUMNS, TARGET_ITEMS_COLUMN))
+    targets = _in_provinces(Target.objects.all(), "plan__province__code", provinces)
+    names: dict[int, list[str]] = {}
+    for target_id, name in TargetItem.objects.filter(target__in=targets).order_by(
+        "target_id", "position", "pk"
+    ).values_list("target_id", "name"):
+        names.setdefault(target_id, []).append(name)
+    rows = targets.values_list(
+        "pk", "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
         "value", "unit", "note",
     ).order_by("plan__province__code", "plan__year", "indicator__code", "tiers")
     count = 0
-    for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
+    for pk, province_code, year, indicator, tiers, comparator, value, unit, note in rows:
         writer.writerow((
             province_code, year, indicator, format_tiers(parse_tiers(tiers)), comparator,
-            plain_decimal(value), unit, note,
+            plain_decimal(value), unit, note, ITEMS_SEPARATOR.join(names.get(pk, ())),
+        ))
+        count += 1
+    return count
+
+
+def write_items(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``items.csv`` of ``provinces`` (codes; all when None): every checklist item,
+    done or not; return the row count."""
+    writer = _writer(file, ITEM_COLUMNS)
+    rows = _in_provinces(
+        TargetItem.objects.all(), "target__plan__province__code", provinces
+    ).values_list(
+        "target__plan__province__code", "target__plan__year", "target__indicator__code",
+        "target__tiers", "name", "done", "done_on", "note",
+    ).order_by(
+        "target__plan__province__code", "target__plan__year", "target__indicator__code",
+        "target__tiers", "position", "pk",
+    )
+    count = 0
+    for province_code, year, indicator, tiers, name, done, done_on, note in rows:
+        writer.writerow((
+            province_code, year, indicator, format_tiers(parse_tiers(tiers)), name,
+            "yes" if done else "no", done_on.isoformat() if done_on else "", note,
         ))
         count += 1
     return count

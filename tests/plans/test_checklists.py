@@ -1,6 +1,7 @@
 """Checklist targets: the model, the progress rule, the imports, the service and the pages."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -503,3 +504,24 @@ def test_the_admin_keeps_a_targets_items(client, admin_user, checklist):
     assert "Đăng ký kinh doanh" in response.content.decode()
     plan_page = client.get(reverse("admin:plans_plan_change", args=[checklist.plan_id]))
     assert url in plan_page.content.decode()
+
+
+# The backup round trip --------------------------------------------------------------------------
+
+
+def test_the_backup_brings_the_checklists_back(checklist, tmp_path):
+    TargetItem.objects.filter(name="Đăng ký kinh doanh").update(
+        done=True, done_on=datetime.date(2017, 6, 30), note="Liên thông, quốc gia"
+    )
+    before = items_state()
+    call_command("export_data", str(tmp_path), "--province", "91", stdout=io.StringIO())
+    targets = (tmp_path / "targets.csv").read_text(encoding="utf-8").splitlines()
+    assert targets[1].endswith(f",{SERVICES}")
+    assert (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()[2] == (
+        "91,2017,PUBLIC_SERVICES_L4,province,Đăng ký kinh doanh,yes,2017-06-30,"
+        '"Liên thông, quốc gia"'
+    )
+    Target.objects.all().delete()
+    call_command("import_targets", str(tmp_path / "targets.csv"), stdout=io.StringIO())
+    call_command("import_items", str(tmp_path / "items.csv"), stdout=io.StringIO())
+    assert items_state() == before

@@ -38,10 +38,8 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget, TableSource
+from plans.services.tables.columns import ITEM_COLUMNS
 
-ITEM_COLUMNS = (
-    "province_code", "year", "indicator_code", "tiers", "item", "done", "done_on", "note",
-)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

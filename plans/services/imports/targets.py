@@ -46,7 +46,7 @@ from plans.services.imports.rows import (
     _year,
 )
 from plans.services.tables import ReadBudget, TableSource
-from plans.services.tables.columns import TARGET_COLUMNS
+from plans.services.tables.columns import TARGET_COLUMNS, TARGET_ITEMS_COLUMN
 
 # Target.value is DecimalField(max_digits=14, decimal_places=1): 13 digits before the point.
 TARGET_MAX_WHOLE_DIGITS = 13
@@ -54,8 +54,6 @@ COMPARATORS = tuple(Target.Comparator.values)
 UNITS = tuple(Target.Unit.values)
 # The fields a file sets on a target (besides its key), compared to tell a changed target.
 FIELDS = ("tiers", "comparator", "value", "unit", "note")
-# The optional last column of targets.csv: a checklist target's items.
-ITEMS_COLUMN = "items"
 PERCENT_VALUE = re.compile(r"[0-9]+(\.[0-9])?")
 DECIMAL_VALUE = re.compile(r"[0-9]+(\.[0-9]+)?")
 
@@ -180,8 +178,8 @@ def targets_import(
     allowed = _allowed(provinces)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     with transaction.atomic():
-        rows = _Rows(report, source, (*TARGET_COLUMNS, ITEMS_COLUMN), budget,
-                     optional=(ITEMS_COLUMN,))
+        rows = _Rows(report, source, (*TARGET_COLUMNS, TARGET_ITEMS_COLUMN), budget,
+                     optional=(TARGET_ITEMS_COLUMN,))
         parsed: list[_TargetRow] = []
         first_line: dict[tuple, int] = {}
         for line, fields in rows:
