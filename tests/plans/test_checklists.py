@@ -525,3 +525,19 @@ def test_the_backup_brings_the_checklists_back(checklist, tmp_path):
     call_command("import_targets", str(tmp_path / "targets.csv"), stdout=io.StringIO())
     call_command("import_items", str(tmp_path / "items.csv"), stdout=io.StringIO())
     assert items_state() == before
+
+
+# The plan's dashboard, its printed report and progress.csv ---------------------------------------
+
+
+def test_the_plan_pages_and_export_give_the_items_done(client, leader_a, checklist, capsys):
+    TargetItem.objects.filter(name__in=SERVICES.split("|")[:2]).update(done=True)
+    login(client, leader_a)
+    for name in ("plans:dashboard_plan", "plans:dashboard_report"):
+        html = client.get(reverse(name, args=["91", 2017])).content.decode()
+        assert "2/3 hạng mục đã hoàn thành" in html, name
+        assert "3/3" not in html, name
+    call_command("export_progress", "--province", "91", "--year", "2017")
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "91,2017,PUBLIC_SERVICES_L4,province,>=,2,count,2,2,,3,3,met"
+    )
