@@ -3,7 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from plans.models import Plan, Target, TargetItem
+from plans.models import Evidence, Plan, Target, TargetItem
 
 
 def _count_of(items: QuerySet) -> Coalesce:
@@ -55,8 +55,21 @@ def item_counts(targets: list[Target]) -> dict[int, tuple[int, int]]:
 
 
 def target_items(target: Target) -> list[TargetItem]:
-    """Return the items of ``target`` in order, with their agency and evidence: one query."""
-    return list(target.items.select_related("agency", "evidence").order_by("position", "pk"))
+    """Return the items of ``target`` in order, with their agency and evidence (and its
+    agency, for its address): one query."""
+    return list(
+        target.items.select_related("agency", "evidence__agency").order_by("position", "pk")
+    )
+
+
+def checklist_evidence(plan: Plan) -> list[Evidence]:
+    """Return the evidence files of ``plan``'s province and year, that an item may point to,
+    by agency then name, with their agency: one query."""
+    return list(
+        Evidence.objects.filter(agency__province_id=plan.province_id, year=plan.year)
+        .select_related("agency")
+        .order_by("agency__name", "original_name", "pk")
+    )
 
 
 def plan_checklists(plan: Plan) -> list[Target]:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Change, Target, TargetItem
+from plans.models import Change, Evidence, Target, TargetItem
 from plans.models.checklists import ITEM_NAME_MAX_LENGTH
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, item_snapshot
@@ -115,6 +115,8 @@ class ItemTick:
     # means someone else changed it meanwhile, and the form is refused rather than writing
     # over that change.
     seen: str | None = None
+    # The evidence file the item points to (None: none), one of its plan's province and year.
+    evidence_id: int | None = None
 
 
 def item_version(item: TargetItem) -> str:
@@ -154,6 +156,14 @@ def target_items_update(
         }
         if target.plan.is_closed:
             raise ItemsRefused([plan_closed_message(target.plan, reader=user)])
+        # The evidence files the ticks name, among those of the plan's province and year.
+        evidence = {
+            file.pk: file
+            for file in Evidence.objects.filter(
+                pk__in={tick.evidence_id for tick in ticks if tick.evidence_id is not None},
+                agency__province_id=target.plan.province_id, year=target.plan.year,
+            )
+        }
         problems: list[str] = []
         changed: list[tuple[TargetItem, dict]] = []
         for tick in ticks:
@@ -174,7 +184,17 @@ def target_items_update(
                     done=tick.done, done_on=tick.done_on, note=tick.note
                 )
             ]
+            if tick.evidence_id is not None and (
+                tick.evidence_id not in evidence
+                or (item.agency_id and evidence[tick.evidence_id].agency_id != item.agency_id)
+            ):
+                problems.append(
+                    _("Hạng mục “%(name)s”: tài liệu minh chứng phải là tệp năm %(year)s của "
+                      "đơn vị thực hiện hạng mục.") % {"name": item.name, "year": target.plan.year}
+                )
+                continue
             item.done, item.done_on, item.note = tick.done, tick.done_on, tick.note
+            item.evidence_id = tick.evidence_id
             if item_snapshot(item) != old:
                 changed.append((item, old))
         if problems:
@@ -185,7 +205,7 @@ def target_items_update(
             except ValidationError as exc:
                 raise ItemsRefused(exc.messages) from None
         TargetItem.objects.bulk_update(
-            [item for item, _old in changed], ["done", "done_on", "note"]
+            [item for item, _old in changed], ["done", "done_on", "note", "evidence"]
         )
         changes_record(
             changes=[(item, old, item_snapshot(item)) for item, old in changed],

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Change
-from plans.selectors.checklists import checklist_targets, target_items
+from plans.rules.parsing import parse_ascii_int
+from plans.selectors.checklists import checklist_evidence, checklist_targets, target_items
 from plans.services.checklists import (
     ItemsRefused,
     ItemTick,
@@ -46,11 +47,17 @@ def _read_ticks(post, items) -> tuple[list[ItemTick], list[str]]:
                     _("Hạng mục “%(name)s”: ngày hoàn thành “%(value)s” không đọc được; chọn "
                       "ngày trong ô ngày.") % {"name": item.name, "value": date_text[:20]}
                 )
+        # The select's values are ids; anything else names no file (and is refused as such).
+        evidence_text = post.get(f"evidence-{item.pk}", "")
+        evidence_id = parse_ascii_int(evidence_text) if evidence_text else None
+        if evidence_text and evidence_id is None:
+            evidence_id = 0
         ticks.append(
             ItemTick(
                 item_id=item.pk, done=done, done_on=done_on,
                 note=post.get(f"note-{item.pk}", "").strip(),
                 seen=post.get(f"seen-{item.pk}", "")[:VERSION_LENGTH] or None,
+                evidence_id=evidence_id,
             )
         )
     return ticks, problems
@@ -60,8 +67,8 @@ def _read_ticks(post, items) -> tuple[list[ItemTick], list[str]]:
 def entry_checklist(request, entry, target_id: int):
     """Show a checklist target's items (GET); set which are done, when, and a note (POST).
 
-    Queries: the province and plan (entry_view), the target, its items; a POST adds the
-    locked items and the writes.
+    Queries: the province and plan (entry_view), the target, its items, the evidence files of
+    the province's year; a POST adds the locked items, the files it names and the writes.
     """
     plan = entry.plan
     target = get_object_or_404(checklist_targets(plan), pk=target_id)
@@ -101,6 +108,7 @@ def entry_checklist(request, entry, target_id: int):
             "target": target,
             "rows": [(item, item_version(item)) for item in items],
             "done_count": sum(1 for item in items if item.done),
+            "evidence": checklist_evidence(plan),
             "problems": problems,
             "closed_message": entry.read_only,
         },

@@ -440,13 +440,13 @@ def test_the_year_page_links_each_checklist(client, officer_a, checklist):
 def test_an_officer_ticks_items_on_the_checklist_page(client, officer_a, checklist,
                                                      django_assert_num_queries):
     login(client, officer_a)
-    # session, user, profile, province, plan, target, items
-    with django_assert_num_queries(7):
+    # session, user, profile, province, plan, target, items, the year's evidence files
+    with django_assert_num_queries(8):
         response = client.get(checklist_url(checklist))
     assert response.status_code == 200
     for position in range(4, 30):
         TargetItem.objects.create(target=checklist, name=f"Dịch vụ {position}", position=position)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(checklist_url(checklist))
     rows = response.context["rows"]
     item = next(item for item, _version in rows if item.name == "Đăng ký kinh doanh")
@@ -541,3 +541,67 @@ def test_the_plan_pages_and_export_give_the_items_done(client, leader_a, checkli
     assert capsys.readouterr().out.splitlines()[1] == (
         "91,2017,PUBLIC_SERVICES_L4,province,>=,2,count,2,2,,3,3,met"
     )
+
+
+# Evidence ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def files(settings, tmp_path, agencies_a, agencies_b, plan_b, officer_a):
+    """Evidence files of 2017: two agencies of province A, one of province B."""
+    from plans.services.evidence import evidence_add
+    from tests import evidence_files
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def add(agency, name):
+        return evidence_add(agency=agency, year=2017, indicator=None,
+                            file=io.BytesIO(evidence_files.PDF), original_name=name,
+                            description="", user=officer_a)
+
+    return {
+        "snv": add(agencies_a["91-SNV"], "snv.pdf"),
+        "stttt": add(agencies_a["91-STTTT"], "stttt.pdf"),
+        "other": add(agencies_b["33-SNV"], "hung-yen.pdf"),
+    }
+
+
+def test_an_item_points_to_an_evidence_file_of_its_agency(client, officer_a, leader_a, checklist,
+                                                          agencies_a, files):
+    item = checklist.items.get(name="Đăng ký kinh doanh")
+    item.agency = agencies_a["91-SNV"]
+    item.save()
+
+    def tick(evidence):
+        item.refresh_from_db()
+        return [ItemTick(item_id=item.pk, done=True, done_on=None, note="",
+                         seen=item_version(item), evidence_id=evidence.pk)]
+
+    for stranger in (files["stttt"], files["other"]):
+        with pytest.raises(ItemsRefused, match="tài liệu minh chứng phải là tệp năm 2017"):
+            target_items_update(target=checklist, ticks=tick(stranger), user=officer_a,
+                                channel="grid")
+    target_items_update(target=checklist, ticks=tick(files["snv"]), user=officer_a,
+                        channel="grid")
+    item.refresh_from_db()
+    assert item.evidence == files["snv"]
+    assert Change.objects.get(target=checklist).new["evidence"] == files["snv"].pk
+
+    login(client, officer_a)
+    html = client.get(checklist_url(checklist)).content.decode()
+    # The item of an agency offers that agency's files only.
+    assert "snv.pdf" in html and "stttt.pdf" in html and "hung-yen.pdf" not in html
+    login(client, leader_a)
+    html = client.get(reverse("plans:dashboard_target", args=["91", 2017, checklist.pk])
+                      ).content.decode()
+    link = reverse("plans:entry_evidence", args=["91", 2017, "91-SNV", files["snv"].pk])
+    assert link in html
+    assert client.get(link).status_code == 200
+
+
+def test_the_checklist_form_refuses_an_unreadable_evidence_choice(client, officer_a, checklist):
+    login(client, officer_a)
+    item = checklist.items.first()
+    response = client.post(checklist_url(checklist), {f"evidence-{item.pk}": "x"})
+    assert response.status_code == 400
+    assert "tài liệu minh chứng phải là tệp" in response.content.decode()
