@@ -1,5 +1,6 @@
 """The named items of a checklist target: each done or not, with a date and evidence."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +76,22 @@ class TargetItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if not self.target_id:
+            return
+        plan = self.target.plan
+        errors = {}
+        if self.agency_id and self.agency.province_id != plan.province_id:
+            errors["agency"] = _("Đơn vị thực hiện phải thuộc tỉnh của kế hoạch.")
+        if self.evidence_id and (
+            self.evidence.agency.province_id != plan.province_id
+            or self.evidence.year != plan.year
+            or (self.agency_id and self.evidence.agency_id != self.agency_id)
+        ):
+            errors["evidence"] = _(
+                "Tài liệu minh chứng phải là tệp năm %(year)s của đơn vị thực hiện hạng mục "
+                "(hoặc của tỉnh, khi hạng mục do tỉnh báo cáo)."
+            ) % {"year": plan.year}
+        if errors:
+            raise ValidationError(errors)

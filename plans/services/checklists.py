@@ -200,6 +200,8 @@ def target_items_update(
         if problems:
             raise ItemsRefused(problems)
         for item, _old in changed:
+            # The target as given, with its plan loaded, for the item's checks.
+            item.target = target
             try:
                 item.full_clean(exclude=["target", "agency", "evidence"])
             except ValidationError as exc:

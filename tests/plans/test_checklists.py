@@ -605,3 +605,19 @@ def test_the_checklist_form_refuses_an_unreadable_evidence_choice(client, office
     response = client.post(checklist_url(checklist), {f"evidence-{item.pk}": "x"})
     assert response.status_code == 400
     assert "tài liệu minh chứng phải là tệp" in response.content.decode()
+
+
+def test_the_model_refuses_an_agency_or_evidence_of_another_province(checklist, agencies_b,
+                                                                     files):
+    item = checklist.items.first()
+    item.agency = agencies_b["33-SNV"]
+    with pytest.raises(ValidationError) as excinfo:
+        item.full_clean()
+    assert set(excinfo.value.message_dict) == {"agency"}
+    item.agency = None
+    item.evidence = files["other"]
+    with pytest.raises(ValidationError) as excinfo:
+        item.full_clean()
+    assert set(excinfo.value.message_dict) == {"evidence"}
+    item.evidence = files["snv"]
+    item.full_clean()
