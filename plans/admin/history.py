@@ -36,6 +36,10 @@ CHANGE_FIELD_LABELS = {
     "size": _("dung lượng (byte)"),
     "sha256": _("mã băm SHA-256"),
     "description": _("mô tả"),
+    # A checklist item's, recorded on its target (plans.services.history.item_snapshot).
+    "item": _("hạng mục"),
+    "done": _("đã hoàn thành"),
+    "done_on": _("ngày hoàn thành"),
 }
 
 
@@ -199,10 +203,19 @@ class ChangeAdmin(admin.ModelAdmin):
         """Return what changed, one "field: old → new" per line; creation lists the values."""
         old, new = change.old or {}, change.new or {}
         lines = []
+        if "item" in old and old.get("item") == new.get("item"):
+            # A checklist item's change keeps its name: say which item changed.
+            lines.append(format_html("{}: {}", CHANGE_FIELD_LABELS["item"], old["item"]))
         for key in list(dict.fromkeys([*old, *new])):
             before, after = old.get(key), new.get(key)
             if before == after:
                 continue
+            # Yes/no fields (an item done, a report late) in words, not Python's True/False.
+            before, after = (
+                (gettext("có") if value else gettext("không")) if isinstance(value, bool)
+                else value
+                for value in (before, after)
+            )
             label = CHANGE_FIELD_LABELS.get(key, key)
             if change.old is None:
                 lines.append(format_html("{}: {}", label, after))

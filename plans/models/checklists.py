@@ -81,13 +81,14 @@ class TargetItem(models.Model):
         if not self.target_id:
             return
         plan = self.target.plan
-        errors = {}
-        if self.agency_id and self.agency.province_id != plan.province_id:
-            errors["agency"] = _("Đơn vị thực hiện phải thuộc tỉnh của kế hoạch.")
-        if self.evidence_id and (
-            self.evidence.agency.province_id != plan.province_id
-            or self.evidence.year != plan.year
-            or (self.agency_id and self.evidence.agency_id != self.agency_id)
+        errors: dict[str, str] = {}
+        agency, evidence = self.agency, self.evidence
+        if agency is not None and agency.province_id != plan.province_id:
+            errors["agency"] = str(_("Đơn vị thực hiện phải thuộc tỉnh của kế hoạch."))
+        if evidence is not None and (
+            evidence.agency.province_id != plan.province_id
+            or evidence.year != plan.year
+            or (agency is not None and evidence.agency_id != agency.pk)
         ):
             errors["evidence"] = _(
                 "Tài liệu minh chứng phải là tệp năm %(year)s của đơn vị thực hiện hạng mục "

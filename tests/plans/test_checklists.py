@@ -621,3 +621,22 @@ def test_the_model_refuses_an_agency_or_evidence_of_another_province(checklist, 
     assert set(excinfo.value.message_dict) == {"evidence"}
     item.evidence = files["snv"]
     item.full_clean()
+
+
+def test_the_admin_history_names_the_item_that_changed(checklist, officer_a):
+    from django.contrib import admin as django_admin
+
+    from plans.admin import ChangeAdmin
+
+    item = checklist.items.get(name="Đăng ký kinh doanh")
+    target_items_update(
+        target=checklist,
+        ticks=[ItemTick(item_id=item.pk, done=True, done_on=datetime.date(2017, 6, 30),
+                        note="", seen=item_version(item))],
+        user=officer_a, channel="grid",
+    )
+    change = Change.objects.get(target=checklist)
+    text = str(ChangeAdmin(Change, django_admin.site).difference(change))
+    assert text.startswith("hạng mục: Đăng ký kinh doanh<br>")
+    assert "đã hoàn thành: không → có" in text
+    assert "ngày hoàn thành: (trống) → 2017-06-30" in text
