@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Change, Evidence, Target, TargetItem
+from plans.models import Change, Evidence, Plan, Target, TargetItem
 from plans.models.checklists import ITEM_NAME_MAX_LENGTH
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.services.history import ChangeEntry, changes_record, item_snapshot
@@ -139,10 +139,26 @@ def item_tick_problems(*, done: bool, done_on: datetime.date | None, note: str) 
     return problems
 
 
+def _plan_open(target: Target, user: User | None) -> None:
+    """Lock ``target``'s plan until the transaction ends, and refuse if it is closed.
+
+    Read again under the lock, not taken from the page's request: a plan closed meanwhile
+    refuses the write, and closing waits for it.
+    """
+    plan = (
+        Plan.objects.select_related("province", "closed_by")
+        .select_for_update(of=("self",))
+        .get(pk=target.plan_id)
+    )
+    if plan.is_closed:
+        raise ItemsRefused([plan_closed_message(plan, reader=user)])
+
+
 def target_items_update(
     *, target: Target, ticks: Sequence[ItemTick], user: User | None, channel: str,
 ) -> list[TargetItem]:
-    """Set done, date and note of ``target``'s items as ``ticks`` say; return those changed.
+    """Set done, date, note and evidence of ``target``'s items as ``ticks`` say; return those
+    changed.
 
     Refused with :class:`ItemsRefused`, nothing written, when the plan is closed, an item is
     not the target's, a tick is wrong, or an item changed since the person saw it.
@@ -154,8 +170,7 @@ def target_items_update(
                 of=("self",)
             )
         }
-        if target.plan.is_closed:
-            raise ItemsRefused([plan_closed_message(target.plan, reader=user)])
+        _plan_open(target, user)
         # The evidence files the ticks name, among those of the plan's province and year.
         evidence = {
             file.pk: file
@@ -228,8 +243,7 @@ def target_items_save(
     """
     saved, deleted = list(saved), list(deleted)
     with transaction.atomic():
-        if target.plan.is_closed:
-            raise ItemsRefused([plan_closed_message(target.plan, reader=user)])
+        _plan_open(target, user)
         before = {
             item.pk: item_snapshot(item)
             for item in target.items.filter(

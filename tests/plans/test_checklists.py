@@ -379,8 +379,9 @@ def test_it_refuses_ticks_of_a_closed_plan_and_of_other_targets(checklist, offic
                                               note="")],
             user=officer_a, channel="grid",
         )
+    # Closed after the page read its plan: the service reads the plan again, under a lock.
     Plan.objects.filter(pk=checklist.plan_id).update(status=Plan.Status.CLOSED)
-    checklist.plan.refresh_from_db()
+    assert not checklist.plan.is_closed
     with pytest.raises(ItemsRefused, match="tổng kết"):
         target_items_update(target=checklist, ticks=ticks_for(checklist), user=officer_a,
                             channel="grid")
