@@ -641,3 +641,35 @@ def test_the_admin_history_names_the_item_that_changed(checklist, officer_a):
     assert text.startswith("hạng mục: Đăng ký kinh doanh<br>")
     assert "đã hoàn thành: không → có" in text
     assert "ngày hoàn thành: (trống) → 2017-06-30" in text
+
+
+def test_the_admin_shows_a_closed_plans_items_read_only(client, admin_user, checklist):
+    login(client, admin_user)
+    url = reverse("admin:plans_target_change", args=[checklist.pk])
+    assert 'name="items-0-name"' in client.get(url).content.decode()
+    Plan.objects.filter(pk=checklist.plan_id).update(status=Plan.Status.CLOSED)
+    html = client.get(url).content.decode()
+    assert 'name="items-0-name"' not in html
+    assert "Đăng ký kinh doanh" in html
+
+
+def test_the_admin_saves_items_through_the_service(client, admin_user, checklist):
+    login(client, admin_user)
+    url = reverse("admin:plans_target_change", args=[checklist.pk])
+    items = list(checklist.items.order_by("position"))
+    data = {"items-TOTAL_FORMS": "4", "items-INITIAL_FORMS": "3", "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000", "_save": "1"}
+    for index, item in enumerate(items):
+        data |= {f"items-{index}-id": str(item.pk), f"items-{index}-target": str(checklist.pk),
+                 f"items-{index}-name": item.name, f"items-{index}-position": str(item.position),
+                 f"items-{index}-note": ""}
+    data |= {"items-1-done": "on", "items-1-done_on": "30/06/2017",
+             "items-3-target": str(checklist.pk), "items-3-name": "Cấp mã số thuế",
+             "items-3-position": "4", "items-3-note": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert items_state()[1] == ("Đăng ký kinh doanh", 2, True, datetime.date(2017, 6, 30), "")
+    assert items_state()[3][0] == "Cấp mã số thuế"
+    assert {(c.channel, (c.new or {}).get("item")) for c in Change.objects.all()} == {
+        ("admin", "Đăng ký kinh doanh"), ("admin", "Cấp mã số thuế"),
+    }
