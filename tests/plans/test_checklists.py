@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plans.models import Change, Plan, Target, TargetItem
 from plans.rules import progress
@@ -673,3 +675,18 @@ def test_the_admin_saves_items_through_the_service(client, admin_user, checklist
     assert {(c.channel, (c.new or {}).get("item")) for c in Change.objects.all()} == {
         ("admin", "Đăng ký kinh doanh"), ("admin", "Cấp mã số thuế"),
     }
+
+
+@given(
+    comparator=st.sampled_from([">=", ">", "<=", "<"]),
+    total=st.integers(min_value=1, max_value=50),
+    data=st.data(),
+)
+def test_a_checklist_is_met_exactly_when_its_count_of_items_done_is(comparator, total, data):
+    done = data.draw(st.integers(min_value=0, max_value=total))
+    value = data.draw(st.integers(min_value=0, max_value=total))
+    result = progress.checklist(comparator=comparator, target=Decimal(value), done=done,
+                                total=total)
+    holds = {">=": done >= value, ">": done > value, "<=": done <= value, "<": done < value}
+    assert result.is_met == holds[comparator]
+    assert result.achieved_rounded == done
