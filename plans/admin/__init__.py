@@ -11,6 +11,7 @@ indicators.models.
 
 from plans.admin.accounts import AccountAdmin, ProfileInline
 from plans.admin.api import ApiTokenAdmin
+from plans.admin.checklists import TargetAdmin, TargetItemInline
 from plans.admin.history import ChangeAdmin, HistoryPaginator, HistoryQuerySet
 from plans.admin.places import ActiveInYearFilter, AgencyAdmin, ProvinceAdmin
 from plans.admin.planning import PlanAdmin, TargetInline
@@ -20,5 +21,5 @@ from plans.admin.results import ResultAdmin
 __all__ = [
     "AccountAdmin", "ActiveInYearFilter", "AgencyAdmin", "ApiTokenAdmin", "ChangeAdmin",
     "HistoryPaginator", "HistoryQuerySet", "PlanAdmin", "ProfileInline", "ProgrammeAdmin",
-    "ProvinceAdmin", "ResultAdmin", "TargetInline",
+    "ProvinceAdmin", "ResultAdmin", "TargetAdmin", "TargetInline", "TargetItemInline",
 ]

@@ -196,6 +196,9 @@ class ChangeAdmin(admin.ModelAdmin):
                 lines.append(format_html("{}: {}", label, after))
             elif after is None:
                 lines.append(format_html("{}: {} → {}", label, before, gettext("(đã xoá)")))
+            elif before == after:
+                # What the entry is about (a checklist item's name), unchanged.
+                lines.append(format_html("{}: {}", label, after))
             else:
                 lines.append(format_html("{}: {} → {}", label, before, after))
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))

@@ -43,6 +43,10 @@ CHANGE_FIELD_LABELS = {
     "size": _("dung lượng (byte)"),
     "sha256": _("mã băm SHA-256"),
     "description": _("mô tả"),
+    # A checklist item's, recorded on its target (plans.services.history.item_snapshot).
+    "item": _("hạng mục"),
+    "done": _("đã hoàn thành"),
+    "done_on": _("ngày hoàn thành"),
     # An agency's report (plans.services.history.submission_snapshot).
     "state": _("trạng thái báo cáo"),
     "late": _("gửi muộn"),
@@ -141,6 +145,9 @@ def difference_lines(change: Change) -> list[tuple[str, str, str | None]]:
     old, new = change.old or {}, change.new or {}
     report = is_report_entry(change)
     lines: list[tuple[str, str, str | None]] = []
+    if "item" in old and old.get("item") == new.get("item"):
+        # A checklist item's change keeps its name: say which item changed.
+        lines.append((field_label("item"), str(old["item"]), str(old["item"])))
     for key in dict.fromkeys([*old, *new]):
         before, after = old.get(key), new.get(key)
         if before == after or (report and key == "agency"):

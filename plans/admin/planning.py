@@ -35,6 +35,8 @@ class TargetInline(admin.TabularInline):
     fields = ["indicator", "tiers", "comparator", "value", "unit", "note", "position"]
     extra = 1
     ordering = ["position", "indicator__code", "tiers"]
+    # A checklist target's items are kept on the target's own page (plans.admin.checklists).
+    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")

@@ -23,6 +23,13 @@ PROGRAMME_COLUMNS = (
 TARGET_COLUMNS = (
     "province_code", "year", "indicator_code", "tiers", "comparator", "value", "unit", "note",
 )
+# targets.csv's optional last column: a checklist target's items, separated by "|".
+TARGET_ITEMS_COLUMN = "items"
+# targets.csv's ``items`` column: the items' names separated by this.
+ITEMS_SEPARATOR = "|"
+ITEM_COLUMNS = (
+    "province_code", "year", "indicator_code", "tiers", "item", "done", "done_on", "note",
+)
 RESULT_COLUMNS = (
     "year", "agency_code", "indicator_code", "value", "numerator", "denominator", "note",
 )

@@ -5,6 +5,7 @@
 - programmes: Programme, ProgrammeTarget (multi-year programmes)
 - results: Result (and the rule its figures keep)
 - reporting: Submission, Evidence
+- checklists: TargetItem (the items of a checklist target)
 - history: Change
 - api: ApiToken
 - figures: FiguresVersion (what the pages of a province's year were computed from)
@@ -13,6 +14,7 @@ May import: models, rules, files, indicators.models.
 """
 
 from plans.models.api import ApiToken
+from plans.models.checklists import TargetItem
 from plans.models.figures import FiguresVersion
 from plans.models.history import Change
 from plans.models.places import (
@@ -32,5 +34,6 @@ from plans.models.results import Result, result_errors
 __all__ = [
     "MAX_YEAR", "MIN_YEAR", "Agency", "ApiToken", "Change", "Evidence", "FiguresVersion",
     "Plan", "Profile", "Programme", "ProgrammeTarget", "Province", "Result", "Submission",
-    "Target", "active_in_year", "evidence_file_name", "result_errors", "year_validators",
+    "Target", "TargetItem", "active_in_year", "evidence_file_name", "result_errors",
+    "year_validators",
 ]

@@ -1,7 +1,8 @@
 """A province's data written back in the import formats of docs/FORMATS.md (the CSV round trip).
 
-``indicators.csv``, ``agencies.csv``, ``targets.csv`` and ``results.csv`` as ``export_data``
-writes them are read back by ``import_indicators``, ``import_agencies``, ``import_targets`` and
+``indicators.csv``, ``agencies.csv``, ``targets.csv`` (with its ``items`` column),
+``items.csv`` and ``results.csv`` as ``export_data`` writes them are read back by
+``import_indicators``, ``import_agencies``, ``import_targets``, ``import_items`` and
 ``import_results``, in that order, into an empty database or over the same data (the imports
 are idempotent). They carry what the formats carry: not the plans' titles, document numbers and
 statuses, the targets' order, the accounts, the change history or the sample marks — a
@@ -25,10 +26,13 @@ from typing import TextIO
 from plans.files.columns import (
     AGENCY_COLUMNS,
     INDICATOR_COLUMNS,
+    ITEM_COLUMNS,
+    ITEMS_SEPARATOR,
     PROGRAMME_COLUMNS,
     PROVINCE_COLUMNS,
     RESULT_COLUMNS,
     TARGET_COLUMNS,
+    TARGET_ITEMS_COLUMN,
 )
 from plans.files.csv_writing import CsvWriter
 from plans.rules.limits import plain_decimal
@@ -81,14 +85,31 @@ def write_agencies(file: TextIO, *, provinces: Iterable[str] | None = None) -> i
 
 
 def write_targets(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
-    """Write ``targets.csv`` of ``provinces`` (codes; all when None); return the row count."""
-    writer = _writer(file, TARGET_COLUMNS)
+    """Write ``targets.csv`` of ``provinces`` (codes; all when None), a checklist target's
+    items in its ``items`` column; return the row count."""
+    writer = _writer(file, (*TARGET_COLUMNS, TARGET_ITEMS_COLUMN))
+    names = backup.target_item_names(provinces)
     rows = backup.target_rows(provinces)
     count = 0
-    for province_code, year, indicator, tiers, comparator, value, unit, note in rows:
+    for pk, province_code, year, indicator, tiers, comparator, value, unit, note in rows:
         writer.writerow((
             province_code, year, indicator, format_tiers(parse_tiers(tiers)), comparator,
-            plain_decimal(value), unit, note,
+            plain_decimal(value), unit, note, ITEMS_SEPARATOR.join(names.get(pk, ())),
+        ))
+        count += 1
+    return count
+
+
+def write_items(file: TextIO, *, provinces: Iterable[str] | None = None) -> int:
+    """Write ``items.csv`` of ``provinces`` (codes; all when None): every checklist item,
+    done or not; return the row count."""
+    writer = _writer(file, ITEM_COLUMNS)
+    rows = backup.item_rows(provinces)
+    count = 0
+    for province_code, year, indicator, tiers, name, done, done_on, note in rows:
+        writer.writerow((
+            province_code, year, indicator, format_tiers(parse_tiers(tiers)), name,
+            "yes" if done else "no", done_on.isoformat() if done_on else "", note,
         ))
         count += 1
     return count

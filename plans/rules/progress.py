@@ -60,6 +60,9 @@ class Progress:
     agencies_reporting: int
     agencies_in_scope: int
     status: str
+    # A checklist target's progress (:func:`checklist`): the numerator counts items done, and
+    # the "agencies" counts are its items, all of them reported.
+    checklist: bool = False
 
     @property
     def achieved(self) -> Fraction | None:
@@ -191,3 +194,35 @@ def agency_achieved(
     if kind == Kind.YES_NO and unit == Unit.PERCENT:
         return Fraction(100 * value)
     return Fraction(value)
+
+
+def checklist(*, comparator: str, target: Decimal | int, done: int, total: int) -> Progress:
+    """Return the progress of a checklist target: ``done`` of its ``total`` named items.
+
+    The target's value is the number of items that must be done, compared with the number
+    done by the target's comparator; the figure is a count. Every item is in the list whether
+    done or not, so the figures are complete; a target without items has no data.
+    """
+    if comparator not in Comparator.values:
+        raise ValueError(f"unknown comparator {comparator!r}")
+    if not 0 <= done <= total:
+        raise ValueError(f"{done} items done of {total}")
+    if total == 0:
+        return Progress(
+            unit=Unit.COUNT, comparator=comparator, target=Decimal(target), numerator=None,
+            denominator=None, agencies_reporting=0, agencies_in_scope=0, status=Status.NO_DATA,
+            checklist=True,
+        )
+    met = meets(comparator, Fraction(done), Decimal(target))
+    return Progress(
+        unit=Unit.COUNT,
+        comparator=comparator,
+        target=Decimal(target),
+        numerator=done,
+        denominator=None,
+        # The items stand where agencies stand for other targets: all of them are reported.
+        agencies_reporting=total,
+        agencies_in_scope=total,
+        status=Status.MET if met else Status.NOT_MET,
+        checklist=True,
+    )

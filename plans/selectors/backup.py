@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from indicators.models import Indicator
 from plans.files.columns import INDICATOR_COLUMNS
-from plans.models import Agency, ProgrammeTarget, Province, Result, Target
+from plans.models import Agency, ProgrammeTarget, Province, Result, Target, TargetItem
 
 
 def _in_provinces(queryset, field: str, provinces: Iterable[str] | None):
@@ -35,9 +35,34 @@ def target_rows(provinces: Iterable[str] | None):
     """Return the targets of ``provinces`` (codes; all when None) in the order of
     ``targets.csv``."""
     return _in_provinces(Target.objects.all(), "plan__province__code", provinces).values_list(
-        "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
+        "pk", "plan__province__code", "plan__year", "indicator__code", "tiers", "comparator",
         "value", "unit", "note",
     ).order_by("plan__province__code", "plan__year", "indicator__code", "tiers")
+
+
+def target_item_names(provinces: Iterable[str] | None) -> dict[int, list[str]]:
+    """Return {target id: its checklist items' names in order} for the targets of
+    ``provinces`` (codes; all when None): one query."""
+    names: dict[int, list[str]] = {}
+    for target_id, name in TargetItem.objects.filter(
+        target__in=_in_provinces(Target.objects.all(), "plan__province__code", provinces)
+    ).order_by("target_id", "position", "pk").values_list("target_id", "name"):
+        names.setdefault(target_id, []).append(name)
+    return names
+
+
+def item_rows(provinces: Iterable[str] | None):
+    """Return the checklist items of ``provinces`` (codes; all when None) in the columns and
+    order of ``items.csv`` (``done`` a bool, ``done_on`` a date or None)."""
+    return _in_provinces(
+        TargetItem.objects.all(), "target__plan__province__code", provinces
+    ).values_list(
+        "target__plan__province__code", "target__plan__year", "target__indicator__code",
+        "target__tiers", "name", "done", "done_on", "note",
+    ).order_by(
+        "target__plan__province__code", "target__plan__year", "target__indicator__code",
+        "target__tiers", "position", "pk",
+    )
 
 
 def result_rows(provinces: Iterable[str] | None):

@@ -17,6 +17,7 @@ from plans.models import Plan, Target
 from plans.rules import progress
 from plans.selectors import caching
 from plans.selectors import progress as selectors
+from plans.selectors.checklists import with_item_counts
 from plans.words.wording import achieved_text, status_class, status_label, target_text
 
 
@@ -127,9 +128,11 @@ def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
     sums.
     """
     targets = list(
-        Target.objects.filter(
-            plan__in=plans, plan__year=year, plan__province__in=provinces
-        ).select_related("plan", "indicator")
+        with_item_counts(
+            Target.objects.filter(
+                plan__in=plans, plan__year=year, plan__province__in=provinces
+            ).select_related("plan", "indicator")
+        )
     )
     # The provinces are loaded already: one object each, not one per target.
     by_pk = {province.pk: province for province in provinces}

@@ -7,11 +7,19 @@ counts, a year's dashboard bundle) are in :mod:`plans.selectors.figures`.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
 
 from indicators.models import Indicator
 from plans.models import Agency, Plan, Result, Submission, Target, active_in_year
 from plans.rules import progress
+from plans.selectors.checklists import item_counts, with_item_counts
 
 
 @dataclass(frozen=True)
@@ -108,10 +116,15 @@ def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProg
 
     Two queries whatever the number of targets, plans, provinces or agencies: agency counts by
     province, tier and active years, and result sums by province, year, indicator and tier.
+    A checklist target's progress is its items done (plans.rules.progress.checklist), counted
+    with the targets when they come as a queryset, else in one more query.
     """
+    if isinstance(targets, QuerySet):
+        targets = with_item_counts(targets)
     targets = list(targets)
     if not targets:
         return []
+    checklists = item_counts(targets)
     province_ids = {t.plan.province_id for t in targets}
     years = {t.plan.year for t in targets}
     indicator_ids = {t.indicator_id for t in targets}
@@ -144,6 +157,18 @@ def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProg
                 value_sum += reported.value_sum
                 numerator_sum += reported.numerator_sum
                 denominator_sum += reported.denominator_sum
+        done, total = checklists.get(target.pk, (0, 0))
+        if total:
+            answers.append(
+                TargetProgress(
+                    target=target,
+                    progress=progress.checklist(
+                        comparator=target.comparator, target=target.value, done=done,
+                        total=total,
+                    ),
+                )
+            )
+            continue
         answers.append(
             TargetProgress(
                 target=target,

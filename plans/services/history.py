@@ -6,7 +6,10 @@ plan (its agency's province and year), or the plan itself. The admin's history f
 the plan's province and year, so an entry without its plan would be missed there. What is kept
 of a subject, before and after, is its snapshot: :func:`result_snapshot`,
 :func:`target_snapshot`, :func:`plan_snapshot`, :func:`submission_snapshot`,
-:func:`evidence_snapshot`.
+:func:`evidence_snapshot`, :func:`item_snapshot`.
+
+A checklist target's item is recorded on its target (the Change has no field of its own for
+items): the snapshot names the item, so the target's history tells its items' changes apart.
 
 An evidence file is recorded on its plan (the plan of its agency's province and year): its
 row goes when the file is deleted and a foreign key could not outlive it, so the entry keeps
@@ -23,14 +26,14 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 
-from plans.models import Change, Evidence, Plan, Result, Submission, Target
+from plans.models import Change, Evidence, Plan, Result, Submission, Target, TargetItem
 from plans.rules.limits import plain_decimal
 from plans.services import bulk
 from plans.services.figures import figures_changed
 
 # (subject, old snapshot, new snapshot) as changes_record takes it; see there.
 # What a history entry is about.
-ChangeSubject = Result | Target | Plan | Submission | Evidence
+ChangeSubject = Result | Target | Plan | Submission | Evidence | TargetItem
 ChangeEntry = tuple[ChangeSubject, dict | None, dict | None]
 
 
@@ -116,12 +119,25 @@ def evidence_snapshot(evidence: Evidence) -> dict:
     }
 
 
+def item_snapshot(item: TargetItem) -> dict:
+    """Return a checklist item as kept in its target's history (``agency`` loaded)."""
+    return {
+        "item": item.name,
+        "position": item.position,
+        "done": item.done,
+        "done_on": item.done_on.isoformat() if item.done_on else None,
+        "note": item.note,
+        "agency": item.agency.code if item.agency is not None else None,
+        "evidence": item.evidence_id,
+    }
+
+
 def _change(
     subject: ChangeSubject, *, plan: Plan | None, user: User | None, channel: str, old: dict | None,
     new: dict | None,
 ) -> Change:
-    """Return the unsaved Change of ``subject`` (a Result, Target, Plan, Submission or
-    Evidence)."""
+    """Return the unsaved Change of ``subject`` (a Result, Target, Plan, Submission, Evidence
+    or a target's item, recorded on its target)."""
     if channel not in Change.Channel.values:
         raise ValueError(f"unknown change channel {channel!r}")
     if isinstance(subject, Evidence):
@@ -130,6 +146,9 @@ def _change(
         return Change(plan=plan, changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Plan):
         return Change(plan=subject, changed_by=user, channel=channel, old=old, new=new)
+    if isinstance(subject, TargetItem):
+        return Change(target_id=subject.target_id, plan_id=subject.target.plan_id,
+                      changed_by=user, channel=channel, old=old, new=new)
     if isinstance(subject, Target):
         return Change(target=subject, plan_id=subject.plan_id, changed_by=user, channel=channel,
                       old=old, new=new)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import entry, evidence, submissions, upload
+from plans.views import checklists, entry, evidence, submissions, upload
 
 # Included under the ``plans`` namespace at entry/. Fixed words come before <str:tier> so
 # that "upload" or "agency" is never read as a tier.
@@ -9,6 +9,11 @@ urlpatterns = [
     path("<str:province_code>/<int:year>/close/", entry.entry_close, name="entry_close"),
     path("<str:province_code>/<int:year>/reopen/", entry.entry_reopen, name="entry_reopen"),
     path("<str:province_code>/<int:year>/upload/", upload.entry_upload, name="entry_upload"),
+    path(
+        "<str:province_code>/<int:year>/checklist/<int:target_id>/",
+        checklists.entry_checklist,
+        name="entry_checklist",
+    ),
     path("<str:province_code>/<int:year>/status/", submissions.status_board, name="status_board"),
     path("<str:province_code>/<int:year>/status.csv", submissions.status_csv, name="status_csv"),
     path(

@@ -26,6 +26,7 @@ from plans.selectors import comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors.agencies import indicator_by_code
 from plans.selectors.agency_reading import evidence_counts
+from plans.selectors.checklists import target_items
 from plans.selectors.comparable import comparable_series
 from plans.selectors.figures import kept_scope_figures, year_figures
 from plans.selectors.plans import (
@@ -180,7 +181,8 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
 
     Queries: profile, province, plan, target, the same target in every plan of the province,
     agency counts and result sums for those, agencies in scope, their results, when the
-    figures last changed.
+    figures last changed. A checklist target lists its items (one query) instead of the
+    agencies in scope and their results.
     """
     _check_year(year)
     plan = get_plan_for_user(request.user, province_code, year)
@@ -188,14 +190,20 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     if target is None:
         raise Http404
     figures = target_page_figures(request.user, plan, target)
+    # A checklist target is met by its items, not by the agencies' results: its items (one
+    # query) instead of the agencies' figures.
+    checklist = figures["row"].progress.checklist
+    items = target_items(target) if checklist else []
+    reported = [] if checklist else figures["reported"]
+    not_reported = [] if checklist else figures["not_reported"]
     agency_links = reads_agency_pages(request.user)
     if agency_links:
         # The files behind each agency's figure, for those who may open them: one query.
         counts = evidence_counts(
-            plan, [figure.agency.pk for figure in figures["reported"]],
+            plan, [figure.agency.pk for figure in reported],
             indicator_id=target.indicator_id,
         )
-        for figure in figures["reported"]:
+        for figure in reported:
             figure.agency.evidence_count = counts.get(figure.agency.pk, 0)
     return render(
         request,
@@ -206,9 +214,10 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "year": year,
             "row": figures["row"],
             "target": target,
-            "reported": figures["reported"],
-            "lagging": sum(1 for figure in figures["reported"] if figure.lagging),
-            "not_reported": figures["not_reported"],
+            "items": items,
+            "reported": reported,
+            "lagging": sum(1 for figure in reported if figure.lagging),
+            "not_reported": not_reported,
             "agency_links": agency_links,
             "history": figures["history"],
             "as_of": figures["as_of"],

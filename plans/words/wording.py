@@ -123,7 +123,13 @@ def status_class(status) -> str:
 
 
 def completeness_text(prog: progress.Progress) -> str:
-    """Return how many agencies in scope reported: "18/20 đơn vị đã báo cáo"."""
+    """Return how many agencies in scope reported: "18/20 đơn vị đã báo cáo"; of a checklist
+    target, how many of its items are done: "2/3 hạng mục đã hoàn thành"."""
+    if prog.checklist:
+        return _("%(done)s/%(items)s hạng mục đã hoàn thành") % {
+            "done": number_text(prog.numerator or 0, 0),
+            "items": number_text(prog.agencies_in_scope, 0),
+        }
     return _("%(reporting)s/%(in_scope)s đơn vị đã báo cáo") % {
         "reporting": number_text(prog.agencies_reporting, 0),
         "in_scope": number_text(prog.agencies_in_scope, 0),
@@ -195,6 +201,20 @@ def progress_bar_label(prog: progress.Progress, target) -> str:
     }
 
 
+def _checklist_verdict_text(prog: progress.Progress, target) -> str:
+    """Return a checklist target's verdict: "2 trên 3 hạng mục đã hoàn thành; chỉ tiêu là từ 2
+    dịch vụ trở lên: đạt."."""
+    if prog.status == progress.Status.NO_DATA:
+        return _("Chỉ tiêu chưa có hạng mục nào: chưa đánh giá được.")
+    return _("%(done)s trên %(items)s hạng mục đã hoàn thành; chỉ tiêu là %(target)s: "
+             "%(verdict)s.") % {
+        "done": number_text(prog.numerator or 0, 0),
+        "items": number_text(prog.agencies_in_scope, 0),
+        "target": target_text(target),
+        "verdict": status_label(prog.status).lower(),
+    }
+
+
 def verdict_text(prog: progress.Progress, target) -> str:
     """Return how a target's verdict comes from its figures, in words, e.g. "28 trên 35 đơn vị
     trong phạm vi trả lời có: 28/35 = 80,0 %; chỉ tiêu là trên 80 %: chưa đạt."
@@ -205,6 +225,8 @@ def verdict_text(prog: progress.Progress, target) -> str:
     """
     kind = target.indicator.kind
     missing = prog.agencies_in_scope - prog.agencies_reporting
+    if prog.checklist:
+        return _checklist_verdict_text(prog, target)
     if prog.status == progress.Status.NO_DATA:
         if prog.agencies_reporting == 0:
             return _(

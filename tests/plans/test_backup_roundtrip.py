@@ -24,14 +24,15 @@ from plans.services.imports.indicators import FIELDS as INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
 
-FILES = ("indicators.csv", "agencies.csv", "provinces.csv", "targets.csv", "results.csv",
-         "programmes.csv")
+FILES = ("indicators.csv", "agencies.csv", "provinces.csv", "targets.csv", "items.csv",
+         "results.csv", "programmes.csv")
 # In the order of a restore: each file names what the ones before it created.
 RESTORE = (
     ("import_indicators", "indicators.csv"),
     ("import_agencies", "agencies.csv"),
     ("import_provinces", "provinces.csv"),
     ("import_targets", "targets.csv"),
+    ("import_items", "items.csv"),
     ("import_results", "results.csv"),
     ("import_programmes", "programmes.csv"),
 )

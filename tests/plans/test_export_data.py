@@ -82,7 +82,7 @@ def test_files_are_utf8_with_the_import_headers_and_vietnamese_intact(tmp_path):
         "active_to"
     )
     assert files["targets.csv"].splitlines()[0] == (
-        "province_code,year,indicator_code,tiers,comparator,value,unit,note"
+        "province_code,year,indicator_code,tiers,comparator,value,unit,note,items"
     )
     assert files["results.csv"].splitlines()[0] == (
         "year,agency_code,indicator_code,value,numerator,denominator,note"

@@ -10,7 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from plans.models import Change, Evidence, Plan, Programme, Result, Submission, Target
+from plans.models import (
+    Change,
+    Evidence,
+    Plan,
+    Programme,
+    Result,
+    Submission,
+    Target,
+    TargetItem,
+)
 from plans.services.evidence import evidence_add
 from tests.evidence_files import PDF
 
@@ -49,7 +58,14 @@ def world(plan_a, plan_b, agencies_a, agencies_b, indicator, officer_a, settings
     # A programme, for its page (plans:dashboard_programme).
     Programme.objects.create(province=plan_a.province, code="KH-2021-2025",
                              name="Chuyển đổi số 2021–2025", first_year=2021, last_year=2025)
+    # A checklist target with one item not done, for its entry page (plans:entry_checklist).
+    checklist = Target.objects.create(
+        plan=plan_a, indicator=indicator("PUBLIC_SERVICES_L4"), tiers="province",
+        comparator=">=", value=Decimal("1"), unit="count",
+    )
+    TargetItem.objects.create(target=checklist, name="Cấp giấy phép xây dựng", position=1)
     plan_a.target = target
+    plan_a.checklist = checklist
     plan_a.result = result
     plan_a.evidence = evidence
     return plan_a
@@ -59,5 +75,5 @@ def row_counts() -> dict[str, int]:
     """Return how many rows each written table holds: what a refused request must not change."""
     return {
         model.__name__: model.objects.count()
-        for model in (Plan, Target, Result, Change, Submission, Evidence)
+        for model in (Plan, Target, TargetItem, Result, Change, Submission, Evidence)
     }

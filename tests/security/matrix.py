@@ -37,6 +37,7 @@ METHODS = ("get", "post-empty", "post-junk")
 # Placeholders resolved against the ``world`` fixture when the URL is built.
 TARGET_ID = object()
 EVIDENCE_ID = object()
+CHECKLIST_ID = object()
 
 # URL name -> the keyword arguments of a page of province A (91 Kiên Giang), year 2017.
 URL_KWARGS = {
@@ -80,6 +81,7 @@ URL_KWARGS = {
     "plans:dashboard_plan": {"province_code": "91", "year": 2017},
     "plans:dashboard_programme": {"province_code": "91", "programme_code": "KH-2021-2025"},
     "plans:dashboard_target": {"province_code": "91", "year": 2017, "target_id": TARGET_ID},
+    "plans:entry_checklist": {"province_code": "91", "year": 2017, "target_id": CHECKLIST_ID},
     "plans:dashboard_report": {"province_code": "91", "year": 2017},
     "plans:dashboard_agency": {"province_code": "91", "year": 2017, "agency_code": "91-SNV"},
     "plans:dashboard_csv": {"province_code": "91", "year": 2017},
@@ -197,6 +199,9 @@ OUTCOMES = {
         officer_a=(200, 409, 409), reporter_a=(200, 409, 409)
     ),
     "plans:entry_grid": entry(officer_a=(200, REDIRECT, 400)),
+    # A checklist's items: an empty or junk save ticks nothing (every item stays not done, as
+    # it was), so nothing changes and the page comes back.
+    "plans:entry_checklist": entry(officer_a=(200, REDIRECT, REDIRECT)),
     # The status board and its CSV are the officers' (issue 14): a reporter gets 403.
     "plans:status_board": entry(officer_a=(200, 405, 405)),
     "plans:status_csv": entry(officer_a=(200, 405, 405)),

@@ -18,6 +18,7 @@ from tests.security.conftest import row_counts
 from tests.security.matrix import (
     ADMIN_LOGIN,
     API_NAMES,
+    CHECKLIST_ID,
     EVIDENCE_ID,
     LOGIN,
     METHODS,
@@ -33,7 +34,8 @@ from tests.security.matrix import (
 
 
 def url_of(name: str, world) -> str:
-    placeholders = {TARGET_ID: world.target.pk, EVIDENCE_ID: world.evidence.pk}
+    placeholders = {TARGET_ID: world.target.pk, EVIDENCE_ID: world.evidence.pk,
+                    CHECKLIST_ID: world.checklist.pk}
     kwargs = {
         key: placeholders.get(value, value)
         for key, value in URL_KWARGS[name].items()

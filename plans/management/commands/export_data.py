@@ -9,6 +9,7 @@ from plans.models import Province
 from plans.outputs.backup import (
     write_agencies,
     write_indicators,
+    write_items,
     write_programmes,
     write_provinces,
     write_results,
@@ -21,6 +22,7 @@ FILES = (
     ("agencies.csv", write_agencies),
     ("provinces.csv", write_provinces),
     ("targets.csv", write_targets),
+    ("items.csv", write_items),
     ("results.csv", write_results),
     ("programmes.csv", write_programmes),
 )
@@ -29,11 +31,12 @@ FILES = (
 class Command(BaseCommand):
     # Lazy, so that --help speaks the active language: Django takes it, the stubs want str.
     help = gettext_lazy(  # type: ignore[assignment]
-        "Ghi danh mục chỉ tiêu, đơn vị, tỉnh, chỉ tiêu kế hoạch, kết quả và chương trình ra "
-        "indicators.csv, agencies.csv, provinces.csv, targets.csv, results.csv, "
-        "programmes.csv trong thư mục DIR, đúng định dạng nhập (docs/FORMATS.md), để sao lưu "
-        "hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, import_agencies, "
-        "import_provinces, import_targets, import_results rồi import_programmes."
+        "Ghi danh mục chỉ tiêu, đơn vị, tỉnh, chỉ tiêu kế hoạch, hạng mục, kết quả và chương "
+        "trình ra indicators.csv, agencies.csv, provinces.csv, targets.csv, items.csv, "
+        "results.csv, programmes.csv trong thư mục DIR, đúng định dạng nhập (docs/FORMATS.md), "
+        "để sao lưu hoặc chuyển sang máy khác. Khôi phục bằng import_indicators, "
+        "import_agencies, import_provinces, import_targets, import_items, import_results rồi "
+        "import_programmes."
     )
 
     def add_arguments(self, parser):

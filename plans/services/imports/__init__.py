@@ -13,6 +13,7 @@ share: the rows of a file, the report, the errors and the parsers of values.
 
 from plans.services.imports.agencies import agencies_import
 from plans.services.imports.indicators import indicators_import
+from plans.services.imports.items import items_import
 from plans.services.imports.results import (
     NEWER_KEEP,
     NEWER_OVERWRITE,
@@ -40,6 +41,7 @@ __all__ = [
     "RowError",
     "agencies_import",
     "indicators_import",
+    "items_import",
     "results_import",
     "targets_import",
 ]

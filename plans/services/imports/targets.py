@@ -3,6 +3,11 @@
 All-or-nothing and idempotent, like every import (see :mod:`plans.services.imports`). Targets
 are matched on (province, year, indicator, set of tiers); a created or changed target, and a
 plan created for one, get a Change entry.
+
+The optional last column ``items`` makes a checklist target: the names of its items separated
+by ``|``, the target's value being how many must be done. A row that names items sets the
+target's items to exactly those, in that order (an item no longer named is removed, and its
+removal recorded); a blank ``items`` leaves a target's items as they are.
 """
 
 
@@ -17,11 +22,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from plans.files.columns import TARGET_COLUMNS
-from plans.models import Change, Plan, Province, Target
+from plans.files.columns import TARGET_COLUMNS, TARGET_ITEMS_COLUMN
+from plans.models import Change, Plan, Province, Target, TargetItem
 from plans.rules.limits import NOTE_MAX_LENGTH
 from plans.rules.parsing import ASCII_DIGITS
 from plans.rules.tiers import TiersError, format_tiers, parse_tiers
+from plans.services.checklists import checklist_items_set, parse_item_names
 from plans.services.history import ChangeEntry, changes_record, target_snapshot
 from plans.services.imports.rows import (
     _BAD,
@@ -63,6 +69,8 @@ class _TargetRow:
     value: Decimal
     unit: str
     note: str
+    # The names of a checklist target's items, in order; empty: leave its items as they are.
+    items: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple:
@@ -102,8 +110,15 @@ def _target_value(text: str, unit: str) -> Decimal:
     return Decimal(text)
 
 
+def _item_names(text: str) -> tuple[str, ...]:
+    try:
+        return parse_item_names(text)
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+
+
 def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _TargetRow | None:
-    province_code, year, indicator_code, tiers, comparator, value, unit, note = fields
+    province_code, year, indicator_code, tiers, comparator, value, unit, note, items = fields
     check(_required, province_code, "province_code")
     check(_province_code, province_code)
     year = check(_year, year)
@@ -123,6 +138,16 @@ def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _Ta
     if unit is not _BAD:
         value = check(_target_value, value, unit)
     check(_limited, note, "note", max_length=NOTE_MAX_LENGTH)
+    items = check(_item_names, items)
+    if items is not _BAD and items and unit is not _BAD and value is not _BAD:
+        if unit != Target.Unit.COUNT:
+            check.add(_("Chỉ tiêu có hạng mục (cột items) phải có đơn vị count: value là số "
+                        "hạng mục phải hoàn thành."))
+        elif value > len(items):
+            check.add(
+                _("Cột value: cần %(value)s hạng mục hoàn thành nhưng cột items chỉ có "
+                  "%(count)s.") % {"value": value, "count": len(items)}
+            )
     if check.problems:
         return None
     assert indicator is not None  # without problems the code was given and found
@@ -134,7 +159,9 @@ def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _Ta
         for message in _messages(exc):
             check.add(message)
         return None
-    return _TargetRow(line, province_code, year, indicator, tiers, comparator, value, unit, note)
+    return _TargetRow(
+        line, province_code, year, indicator, tiers, comparator, value, unit, note, items
+    )
 
 
 def targets_import(
@@ -151,7 +178,8 @@ def targets_import(
     allowed = _allowed(provinces)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     with transaction.atomic():
-        rows = _Rows(report, source, TARGET_COLUMNS, budget)
+        rows = _Rows(report, source, (*TARGET_COLUMNS, TARGET_ITEMS_COLUMN), budget,
+                     optional=(TARGET_ITEMS_COLUMN,))
         parsed: list[_TargetRow] = []
         first_line: dict[tuple, int] = {}
         for line, fields in rows:
@@ -187,6 +215,13 @@ def targets_import(
                 "plan__province", "indicator"
             )
         }
+        stored_items: dict[int, list[TargetItem]] = {}
+        for item in (
+            TargetItem.objects.filter(target__in=list(existing.values()))
+            .select_related("target", "agency")
+            .order_by("position", "pk")
+        ):
+            stored_items.setdefault(item.target_id, []).append(item)
         new_plans: dict[tuple, Plan] = {}
         created, updated = [], []
         for row in parsed:
@@ -201,7 +236,22 @@ def targets_import(
                            % {"code": row.province_code})
                 continue
             target = existing.get(row.key)
-            if target is not None and _stored_values(target) == row.values():
+            kept = stored_items.get(target.pk, ()) if target is not None else ()
+            if kept and not row.items and (
+                row.unit != Target.Unit.COUNT or row.value > len(kept)
+            ):
+                # The target keeps its items: its value still counts them.
+                rows.error(
+                    row.line,
+                    _("Chỉ tiêu này có %(count)s hạng mục: đơn vị phải là count và value không "
+                      "quá %(count)s (hoặc ghi lại các hạng mục ở cột items).")
+                    % {"count": len(kept)},
+                )
+                continue
+            if target is not None and _stored_values(target) == row.values() and (
+                not row.items
+                or row.items == tuple(item.name for item in stored_items.get(target.pk, ()))
+            ):
                 report.unchanged += 1
                 continue
             plan = plans.get((row.province_code, row.year))
@@ -223,12 +273,14 @@ def targets_import(
                 updated.append((target, row))
         report.created, report.updated = len(created), len(updated)
         if not rows.failed and not dry_run:
-            _targets_write(new_plans.values(), created, updated, user=user, channel=channel)
+            _targets_write(new_plans.values(), created, updated, stored_items, user=user,
+                           channel=channel)
         return rows.finish()
 
 
 def _targets_write(
-    new_plans: Iterable[Plan], created: Iterable, updated: list, *, user: User | None, channel: str,
+    new_plans: Iterable[Plan], created: list, updated: list,
+    stored_items: dict[int, list[TargetItem]], *, user: User | None, channel: str,
 ) -> None:
     plans = Plan.objects.bulk_create(list(new_plans))
     changes: list[ChangeEntry] = [
@@ -247,6 +299,15 @@ def _targets_write(
         old = target_snapshot(target)
         for name in FIELDS:
             setattr(target, name, getattr(row, name))
-        changes.append((target, old, target_snapshot(target)))
+        new = target_snapshot(target)
+        if new != old:
+            # A row that changes only the target's items records the items' changes alone.
+            changes.append((target, old, new))
     Target.objects.bulk_update([target for target, _row in updated], FIELDS, batch_size=500)
+    checklists = [
+        (target, row.items)
+        for target, (_plan, row) in zip(targets, created, strict=True)
+        if row.items
+    ] + [(target, row.items) for target, row in updated if row.items]
+    changes += checklist_items_set(checklists=checklists, stored=stored_items)
     changes_record(changes=changes, user=user, channel=channel)
