@@ -54,7 +54,7 @@ def _standard_catalogue(request):
     migration.install(django_apps, None)
     definitions = importlib.import_module("indicators.migrations.0004_standard_definitions")
     definitions.fill(django_apps, None)
-    successions = importlib.import_module("indicators.migrations.0005_i22_indicator_predecessor")
+    successions = importlib.import_module("indicators.migrations.0005_indicator_predecessor")
     successions.link(django_apps, None)
 
 

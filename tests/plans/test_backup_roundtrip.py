@@ -104,7 +104,7 @@ def empty_database():
     importlib.import_module("indicators.migrations.0002_standard_catalogue").install(
         django_apps, None
     )
-    importlib.import_module("indicators.migrations.0005_i22_indicator_predecessor").link(
+    importlib.import_module("indicators.migrations.0005_indicator_predecessor").link(
         django_apps, None
     )
 

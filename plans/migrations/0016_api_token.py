@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_vietnamese_collation'),
+        ('plans', '0015_programmes_and_province_merger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

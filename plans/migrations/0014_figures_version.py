@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_vietnamese_collation'),
+        ('plans', '0013_plan_pending_at_close'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0013_merge_20261207_0402'),
+        ('plans', '0016_api_token'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_vietnamese_collation'),
+        ('plans', '0012_submission_withdraw_and_digest'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('indicators', '0004_standard_definitions'),
-        ('plans', '0011_vietnamese_collation'),
+        ('plans', '0014_figures_version'),
     ]
 
     operations = [
