@@ -5,8 +5,14 @@ at
 once); the words come from :mod:`plans.words.wording`, so that a cell says what the province's
 dashboard says. The national page has about a thousand cells: each is prepared once
 here, with the words that repeat memoised, and the template only prints it.
+
+A province that covers more land now than in the year (the 2025 merger: a predecessor still
+active then) shows under its own figure the figure of the territory it covers now, from
+:mod:`plans.selectors.territory`: its agencies and its predecessors' summed, never percentages
+averaged, marked as including the predecessors' figures.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from plans.models import Plan, Target
 from plans.rules import progress
-from plans.selectors import caching
+from plans.selectors import caching, territory
 from plans.selectors import progress as selectors
 from plans.selectors.checklists import with_item_counts
+from plans.words.collation import vietnamese_key
 from plans.words.wording import achieved_text, status_class, status_label, target_text
 
 
@@ -41,7 +48,9 @@ class CompareCell:
 
     A province that sets no target for the row's indicator and scope gets a cell too when its
     agencies in that scope reported: the achieved value, uncoloured, without status or link
-    (``status`` and ``url`` empty).
+    (``status`` and ``url`` empty). ``territory`` is, for a province that now covers its
+    predecessors' land too, the achieved value over that whole territory in the year; "" for
+    the others.
     """
 
     status: str
@@ -51,6 +60,7 @@ class CompareCell:
     status_class: str
     status_label: str
     provisional: bool
+    territory: str = ""
 
 
 def _compare_cells(items, year: int, stand_ins: set) -> list:
@@ -117,15 +127,62 @@ def _stand_in(row_target: Target, province, year: int) -> Target:
     )
 
 
-def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
-    """Return the page's ``headers``, ``table`` and the ``sort`` applied ("" for none).
+def _with_territory(cells, columns, year: int, territories) -> list[dict]:
+    """Give the cells of each province of ``columns`` that has predecessors active in
+    ``year`` the figure of its territory; return the legend: a {"province", "predecessors"}
+    per province whose cells got one.
+
+    Two queries (agency counts, result sums) when some province has such predecessors, none
+    otherwise.
+    """
+    merged = [territories[p.pk] for p in columns if len(territories[p.pk].members(year)) > 1]
+    if not merged:
+        return []
+    indicator_ids = {item.target.indicator_id for row in cells.values()
+                     for item, _cell in row.values()}
+    figures = territory.TerritoryFigures(merged[0], more=merged[1:], years=[year],
+                                         indicator_ids=indicator_ids)
+    marked = set()
+    for row in cells.values():
+        for land in merged:
+            if land.province_id not in row:
+                continue
+            item, cell = row[land.province_id]
+            target = item.target
+            point = figures.year(year=year, kind=target.indicator.kind, unit=target.unit,
+                                 indicator_id=target.indicator_id, tiers=target.tier_list,
+                                 territory=land)
+            if point.includes_predecessors and point.progress.agencies_reporting:
+                row[land.province_id] = (item, dataclasses.replace(
+                    cell, territory=achieved_text(point.progress, target.indicator)
+                ))
+                marked.add(land.province_id)
+    return [
+        {
+            "province": province,
+            "predecessors": sorted(
+                (territories[province.pk].names[pk]
+                 for pk in territories[province.pk].members(year)[1:]),
+                key=vietnamese_key,
+            ),
+        }
+        for province in columns if province.pk in marked
+    ]
+
+
+def build(provinces, year: int, *, plans, sort: str, direction: str,
+          territories: dict[int, territory.Territory] | None = None) -> dict:
+    """Return the page's ``headers``, ``table``, the ``sort`` applied ("" for none) and the
+    ``territory_notes`` (the legend of the cells with a territory figure).
 
     A row is an indicator and scope that at least one province targets; a province without
     that target shows what it achieved there, uncoloured. Provinces with neither a target nor
     a result in the table are left out. ``sort`` is a province code (others are ignored),
     ``direction`` "asc" or "desc". Only the targets of ``plans`` (a queryset: the plans the
     reader may see, drafts left out) make rows. Queries: the targets, agency counts and result
-    sums.
+    sums, the provinces' territories (unless ``territories`` has them, from
+    :func:`plans.selectors.territory.territories_of`), and the territories' agency counts and
+    result sums when a province shown has predecessors active in ``year``.
     """
     targets = list(
         with_item_counts(
@@ -168,6 +225,9 @@ def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
             order = selectors.display_order(item)
             line_by_key.setdefault(key, {"key": key, "target": target, "order": order})
     columns = [p for p in provinces if p.pk in shown]
+    if territories is None:
+        territories = territory.territories_of(columns)
+    territory_notes = _with_territory(cells, columns, year, territories)
     lines = sorted(line_by_key.values(), key=lambda line: line["order"][:1] + line["order"][2:])
 
     by_code = {province.code: province for province in columns}
@@ -195,21 +255,32 @@ def build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
                 else None,
             }
         )
-    return {"headers": headers, "table": table, "sort": sort}
+    return {"headers": headers, "table": table, "sort": sort,
+            "territory_notes": territory_notes}
 
 
 def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
     """Return :func:`build`, from the cache when none of the provinces' year changed since:
-    one query on a hit (the versions of the provinces' year)."""
+    two queries on a hit (the provinces' territories, the versions of the year of the
+    provinces and of their predecessors, whose figures a merged province shows)."""
     if not caching.enabled():
         return build(provinces, year, plans=plans, sort=sort, direction=direction)
+    territories = territory.territories_of(provinces)
     province_ids = [province.pk for province in provinces]
+    lands = tuple(sorted((pk, tuple(sorted(land.provinces.items())))
+                         for pk, land in territories.items()))
     parts = (
-        caching.figures_versions(province_ids, [year]), tuple(province_ids), year,
+        caching.figures_versions(
+            {pk for land in territories.values() for pk in land.provinces}, [year]
+        ),
+        tuple(province_ids), year,
+        # Who succeeded whom, and when: a merger recorded later changes the cells.
+        lands,
         # The plans the reader may see (drafts or not), as SQL.
         str(plans.query), sort, direction,
     )
     return caching.kept(
         "comparison", parts,
-        lambda: build(provinces, year, plans=plans, sort=sort, direction=direction),
+        lambda: build(provinces, year, plans=plans, sort=sort, direction=direction,
+                      territories=territories),
     )

@@ -11,6 +11,7 @@ Every read here takes a constant number of queries: the provinces (one), the yea
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -56,6 +57,12 @@ class Territory:
 
 def territory_of(province: Province) -> Territory:
     """Return ``province`` with its predecessors, recursively: one query."""
+    return territories_of([province])[province.pk]
+
+
+def territories_of(provinces) -> dict[int, Territory]:
+    """Return {province id: its territory} for each of ``provinces``: one query, however many
+    (the comparison page reads every column's territory at once)."""
     rows, names = {}, {}
     for pk, name, active_from, active_to, successor_id in Province.objects.values_list(
         "pk", "name", "active_from", "active_to", "successor_id"
@@ -66,18 +73,21 @@ def territory_of(province: Province) -> Territory:
             successor_id,
         )
         names[pk] = name
-    members, frontier = {province.pk}, [province.pk]
-    while frontier:
-        current = frontier.pop()
-        for pk, (_from, _to, successor_id) in rows.items():
-            if successor_id == current and pk not in members:
-                members.add(pk)
-                frontier.append(pk)
-    return Territory(
-        province_id=province.pk,
-        provinces={pk: rows[pk] for pk in members},
-        names={pk: names[pk] for pk in members},
-    )
+    territories = {}
+    for province in provinces:
+        members, frontier = {province.pk}, [province.pk]
+        while frontier:
+            current = frontier.pop()
+            for pk, (_from, _to, successor_id) in rows.items():
+                if successor_id == current and pk not in members:
+                    members.add(pk)
+                    frontier.append(pk)
+        territories[province.pk] = Territory(
+            province_id=province.pk,
+            provinces={pk: rows[pk] for pk in members},
+            names={pk: names[pk] for pk in members},
+        )
+    return territories
 
 
 @dataclass(frozen=True)
@@ -94,11 +104,16 @@ class TerritoryYear:
 
 
 class TerritoryFigures:
-    """The counts and sums behind a territory's figures, read once for many series."""
+    """The counts and sums behind a territory's figures, read once for many series.
 
-    def __init__(self, territory: Territory, *, years, indicator_ids):
+    ``more`` are further territories read in the same two queries (the comparison page's
+    merged provinces); :meth:`year` answers for any of them with ``territory``.
+    """
+
+    def __init__(self, territory: Territory, *, years, indicator_ids,
+                 more: Iterable[Territory] = ()):
         self.territory = territory
-        ids = set(territory.provinces)
+        ids = set(territory.provinces).union(*(other.provinces for other in more))
         self.scope: defaultdict[tuple, list] = defaultdict(list)
         for province_id, tier, active_from, active_to, n in (
             Agency.objects.filter(province_id__in=ids)
@@ -115,15 +130,17 @@ class TerritoryFigures:
                    if active_in_year(a_from, a_to, year))
 
     def year(self, *, year: int, kind: str, unit: str, indicator_id: int,
-             tiers) -> TerritoryYear:
-        """Return the territory figure of one indicator and scope in ``year``."""
+             tiers, territory: Territory | None = None) -> TerritoryYear:
+        """Return the territory figure of one indicator and scope in ``year`` (of
+        ``territory``, one of those read; the first one by default)."""
+        territory = territory or self.territory
         total, source = progress.Tally(), OWN
-        for province_id in self.territory.members(year):
+        for province_id in territory.members(year):
             for tier in tiers:
                 agencies = self.in_scope(province_id, tier, year)
                 reported = self.tallies.get((province_id, year, indicator_id, tier),
                                             progress.Tally())
-                if province_id != self.territory.province_id and (
+                if province_id != territory.province_id and (
                     agencies or reported.agencies_reporting
                 ):
                     source = PREDECESSORS

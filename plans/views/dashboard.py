@@ -339,8 +339,10 @@ def dashboard_compare(request, year: int):
     )
     return render(
         request, "plans/dashboard_compare.html",
-        # The word of a provisional cell, translated once for the page's hundreds of cells.
-        {"year": year, "provisional_word": _("tạm tính"), **context},
+        # The words of a cell, translated once for the page's hundreds of cells.
+        {"year": year, "provisional_word": _("tạm tính"),
+         "territory_label": _("địa bàn hiện nay"),
+         "territory_word": _("gồm số liệu của tỉnh trước sáp nhập"), **context},
     )
 
 

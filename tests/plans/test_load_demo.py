@@ -10,12 +10,15 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Sum
+from django.urls import reverse
 
 from indicators.models import Indicator
 from plans.demo import builder
 from plans.models import Agency, Change, Plan, Profile, Province, Result, Target
 from plans.rules.progress import Status
 from plans.selectors.progress import plan_progress, targets_progress
+from tests.factories import login
 
 
 def load_demo(*args) -> str:
@@ -457,3 +460,26 @@ def test_the_builder_writes_the_formats_columns():
 def test_the_builder_is_deterministic():
     assert builder.demo_results() == builder.demo_results()
     assert builder.targets_csv() == builder.targets_csv()
+
+
+def test_the_2017_comparison_shows_the_merged_an_giang_over_its_territory(demo, client,
+                                                                          admin_user):
+    # An Giang (89) took over Kiên Giang (91) in 2025 (plans.demo.merger): in 2017 its column
+    # shows, under what its own former communes achieved, the official e-mail over both
+    # provinces' agencies in the row's scope, summed.
+    login(client, admin_user)
+    response = client.get(reverse("plans:dashboard_compare", args=[2017]))
+
+    codes = [header["province"].code for header in response.context["headers"]]
+    (line,) = [line for line in response.context["table"]
+               if (line["target"].indicator.code, line["target"].tiers) == ("OFFICIAL_EMAIL", ALL)]
+    cells = dict(zip(codes, line["cells"], strict=True))
+    own = Result.objects.filter(agency__province__code="89", year=2017,
+                                indicator__code="OFFICIAL_EMAIL").aggregate(
+        n=Sum("numerator"), d=Sum("denominator"))
+    assert (own["n"], own["d"]) == (87, 123)
+    assert (cells["89"].achieved, cells["91"].achieved) == ("70,7 %", "99,2 %")
+    # (6104 + 87) / (6152 + 123): 98.7 %, not the average of 99.2 % and 70.7 %.
+    assert cells["89"].territory == "98,7 %"
+    assert cells["91"].territory == ""
+    assert "gồm số liệu của tỉnh trước sáp nhập (Kiên Giang)" in response.content.decode()
