@@ -98,3 +98,8 @@ def checklist_targets(plan: Plan) -> QuerySet:
         .distinct()
         .select_related("indicator", "plan__province")
     )
+
+
+def checklist_target(plan: Plan, target_id: int) -> Target | None:
+    """Return ``plan``'s checklist target ``target_id``, or None: one query."""
+    return checklist_targets(plan).filter(pk=target_id).first()

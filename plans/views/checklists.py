@@ -9,13 +9,14 @@ over (plans.services.checklists).
 import datetime
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans.models import Change
 from plans.rules.parsing import parse_ascii_int
-from plans.selectors.checklists import checklist_evidence, checklist_targets, target_items
+from plans.selectors.checklists import checklist_evidence, checklist_target, target_items
 from plans.services.checklists import (
     ItemsRefused,
     ItemTick,
@@ -71,7 +72,9 @@ def entry_checklist(request, entry, target_id: int):
     the province's year; a POST adds the locked items, the files it names and the writes.
     """
     plan = entry.plan
-    target = get_object_or_404(checklist_targets(plan), pk=target_id)
+    target = checklist_target(plan, target_id)
+    if target is None:
+        raise Http404
     items = target_items(target)
     problems: list[str] = []
     status = 200

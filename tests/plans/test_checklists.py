@@ -419,8 +419,10 @@ def test_the_target_page_lists_the_items(client, leader_a, checklist, django_ass
     login(client, leader_a)
     url = reverse("plans:dashboard_target", args=["91", 2017, checklist.pk])
     # session, user, profile, province, plan, target, the same target over the years (items
-    # counted with it), agency counts, result sums, the items, when the figures last changed
-    with django_assert_num_queries(11):
+    # counted with it), agency counts, result sums, the agencies in scope and their results (the
+    # target page reads them for every target, then shows a checklist's items instead), the
+    # items, when the figures last changed
+    with django_assert_num_queries(13):
         response = client.get(url)
     html = response.content.decode()
     assert "Đăng ký kinh doanh" in html and "30/06/2017" in html
@@ -429,7 +431,7 @@ def test_the_target_page_lists_the_items(client, leader_a, checklist, django_ass
     assert "1 trên 3 hạng mục đã hoàn thành" in html
     for position in range(4, 30):
         TargetItem.objects.create(target=checklist, name=f"Dịch vụ {position}", position=position)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert "Dịch vụ 29" in response.content.decode()
 

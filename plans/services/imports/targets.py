@@ -119,6 +119,8 @@ def _item_names(text: str) -> tuple[str, ...]:
 
 def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _TargetRow | None:
     province_code, year, indicator_code, tiers, comparator, value, unit, note, items = fields
+    # A file without the items column (None) leaves a target's items as a blank cell does.
+    items = items or ""
     check(_required, province_code, "province_code")
     check(_province_code, province_code)
     year = check(_year, year)
@@ -178,8 +180,7 @@ def targets_import(
     allowed = _allowed(provinces)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     with transaction.atomic():
-        rows = _Rows(report, source, (*TARGET_COLUMNS, TARGET_ITEMS_COLUMN), budget,
-                     optional=(TARGET_ITEMS_COLUMN,))
+        rows = _Rows(report, source, TARGET_COLUMNS, budget, optional=(TARGET_ITEMS_COLUMN,))
         parsed: list[_TargetRow] = []
         first_line: dict[tuple, int] = {}
         for line, fields in rows:
