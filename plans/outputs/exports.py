@@ -15,7 +15,7 @@ from plans.rules.limits import plain_decimal
 from plans.rules.progress import PERCENT, Status
 from plans.rules.tiers import format_tiers, parse_tiers
 from plans.selectors.plans import province_plan
-from plans.selectors.progress import plan_progress
+from plans.selectors.progress import TargetProgress, plan_progress
 
 PROGRESS_COLUMNS = (
     "province_code", "year", "indicator_code", "tiers", "comparator", "target", "unit",
@@ -34,16 +34,17 @@ def plain_number(value: Decimal) -> Decimal:
     return Decimal(plain_decimal(value))
 
 
-def progress_rows(plan: Plan) -> list[dict]:
+def progress_rows(plan: Plan, items: list[TargetProgress] | None = None) -> list[dict]:
     """Return one dict per target of ``plan``, keyed by the columns of ``progress.csv``.
 
     Values keep their types for spreadsheets: ``target`` and ``achieved`` are Decimals
     (``achieved`` with one decimal place for a percent, whole for a count), the counts are
     ints, and a figure that does not apply is None. Rows are ordered by indicator code, then
-    by the tiers text. Three queries (see ``plan_progress``).
+    by the tiers text. Three queries (see ``plan_progress``), none when ``items`` (the plan's
+    progress already read, e.g. the rows of the year's figures bundle) are given.
     """
     rows = []
-    for item in plan_progress(plan):
+    for item in plan_progress(plan) if items is None else items:
         target, progress = item.target, item.progress
         no_data = progress.status == Status.NO_DATA
         rows.append(
