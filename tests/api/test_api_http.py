@@ -134,7 +134,7 @@ def test_an_unknown_address_and_method_answer_json(officer):
 
 
 def test_a_fault_of_the_server_is_json_not_an_html_page(officer, monkeypatch):
-    def broken(plan):
+    def broken(plan, items=None):
         raise RuntimeError("forced")
 
     monkeypatch.setattr(plan_endpoints, "progress_rows", broken)
