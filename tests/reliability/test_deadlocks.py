@@ -8,7 +8,8 @@ for update and waited for the report: PostgreSQL broke the cycle by failing one 
 deadlock or serialization failure left anyway is retried a few times before any refusal.
 
 Each round submits the report, then starts together, each in its own thread and connection:
-the officer's approval through its page, the reporter's upload through its page, and a save of
+the officer's approval through its page, an upload through the evidence page (a second
+officer session: a submitted report is frozen for its reporter), and a save of
 a figure through the results service. Each ends as a success or a clear refusal (the report is
 approved), never a server error. SQLite serialises writers, so there is nothing to race there.
 """
@@ -52,11 +53,14 @@ def test_approvals_racing_saves_and_uploads_never_answer_503(
     agency = world.result.agency
     approve_url = reverse("plans:submission_approve", args=["91", 2017, agency.code])
     upload_url = reverse("plans:entry_evidence_add", args=["91", 2017, agency.code])
-    officer, reporter = Client(raise_request_exception=False), Client(
+    officer, uploader = Client(raise_request_exception=False), Client(
         raise_request_exception=False
     )
     officer.force_login(officer_a)
-    reporter.force_login(reporter_a)
+    # The file comes from a second session of an officer: a submitted report is frozen for its
+    # reporter (refused before any lock is taken), not for the province's officers, whose
+    # upload takes the plan's and the report's locks as the approval does.
+    uploader.force_login(officer_a)
     for number in range(ROUNDS):
         current = Submission.objects.filter(plan=world, agency=agency).first()
         submitted = submission_submit(plan=world, agency=agency, user=reporter_a,
@@ -67,7 +71,7 @@ def test_approvals_racing_saves_and_uploads_never_answer_503(
             return officer.post(approve_url, {"version": version}).status_code
 
         def upload(number=number):
-            return reporter.post(upload_url, {
+            return uploader.post(upload_url, {
                 "file": SimpleUploadedFile(f"biên bản {number}.pdf", files.PDF),
                 "indicator": "", "description": "",
             }).status_code
