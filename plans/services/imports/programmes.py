@@ -18,13 +18,10 @@ from plans.files.columns import PROGRAMME_COLUMNS
 from plans.models import Programme, ProgrammeTarget, Province
 from plans.models.programmes import PROGRAMME_CODE_RULE
 from plans.rules.parsing import is_agency_code
-from plans.rules.tiers import TiersError, format_tiers, parse_tiers
 from plans.services.imports.rows import (
-    _BAD,
     ImportReport,
     _allowed,
     _Check,
-    _choice,
     _Invalid,
     _is_allowed,
     _messages,
@@ -34,7 +31,7 @@ from plans.services.imports.rows import (
     _unknown_province_message,
     _year,
 )
-from plans.services.imports.targets import COMPARATORS, UNITS, _target_value
+from plans.services.imports.targets import target_terms
 from plans.services.tables import ReadBudget
 
 # Programme.code and Programme.name (CharField max_length).
@@ -98,21 +95,10 @@ def _programme_row(
             _("Năm bắt đầu %(first)s sau năm kết thúc %(last)s.")
             % {"first": first_year, "last": last_year}
         )
-    indicator = indicators.get(indicator_code)
-    if indicator_code and indicator is None:
-        check.add(
-            _("Không có chỉ tiêu mã “%(code)s” trong danh mục.") % {"code": indicator_code}
-        )
-    check(_required, indicator_code, "indicator_code")
-    try:
-        tiers = format_tiers(parse_tiers(tiers))
-    except TiersError as exc:
-        check.add(exc)
-        tiers = _BAD
-    comparator = check(_choice, comparator, "comparator", COMPARATORS)
-    unit = check(_choice, unit.lower(), "unit", UNITS)
-    if unit is not _BAD:
-        value = check(_target_value, value, unit)
+    indicator, tiers, comparator, value, unit = target_terms(
+        check, indicators, indicator_code=indicator_code, tiers=tiers, comparator=comparator,
+        value=value, unit=unit,
+    )
     if check.problems:
         return None
     assert indicator is not None  # without problems the code was given and found

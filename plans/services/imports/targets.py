@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -117,13 +118,14 @@ def _item_names(text: str) -> tuple[str, ...]:
         raise _Invalid(str(exc)) from None
 
 
-def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _TargetRow | None:
-    province_code, year, indicator_code, tiers, comparator, value, unit, note, items = fields
-    # A file without the items column (None) leaves a target's items as a blank cell does.
-    items = items or ""
-    check(_required, province_code, "province_code")
-    check(_province_code, province_code)
-    year = check(_year, year)
+
+def target_terms(
+    check: _Check, indicators: dict, *, indicator_code: str, tiers: str, comparator: str,
+    value: str, unit: str,
+) -> tuple[Any, Any, Any, Any, Any]:
+    """Return a target's (indicator, tiers, comparator, value, unit) checked as targets.csv
+    and programmes.csv write them; a wrong one is ``_BAD`` (the indicator None), its problem
+    added to ``check``."""
     indicator = indicators.get(indicator_code)
     if indicator_code and indicator is None:
         check.add(
@@ -131,14 +133,28 @@ def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _Ta
         )
     check(_required, indicator_code, "indicator_code")
     try:
-        tiers = format_tiers(parse_tiers(tiers))
+        checked_tiers: Any = format_tiers(parse_tiers(tiers))
     except TiersError as exc:
         check.add(exc)
-        tiers = _BAD
-    comparator = check(_choice, comparator, "comparator", COMPARATORS)
-    unit = check(_choice, unit.lower(), "unit", UNITS)
-    if unit is not _BAD:
-        value = check(_target_value, value, unit)
+        checked_tiers = _BAD
+    checked_comparator = check(_choice, comparator, "comparator", COMPARATORS)
+    checked_unit = check(_choice, unit.lower(), "unit", UNITS)
+    checked_value: Any = value
+    if checked_unit is not _BAD:
+        checked_value = check(_target_value, value, checked_unit)
+    return indicator, checked_tiers, checked_comparator, checked_value, checked_unit
+
+def _target_row(line: int, fields: list, check: _Check, indicators: dict) -> _TargetRow | None:
+    province_code, year, indicator_code, tiers, comparator, value, unit, note, items = fields
+    # A file without the items column (None) leaves a target's items as a blank cell does.
+    items = items or ""
+    check(_required, province_code, "province_code")
+    check(_province_code, province_code)
+    year = check(_year, year)
+    indicator, tiers, comparator, value, unit = target_terms(
+        check, indicators, indicator_code=indicator_code, tiers=tiers, comparator=comparator,
+        value=value, unit=unit,
+    )
     check(_limited, note, "note", max_length=NOTE_MAX_LENGTH)
     items = check(_item_names, items)
     if items is not _BAD and items and unit is not _BAD and value is not _BAD:
