@@ -1,9 +1,10 @@
 """Write a national dataset at the pre-2025 scale as the CSV files of docs/FORMATS.md.
 
 63 provinces with their official statistics-office codes and names, about 205 agencies each
-(the provincial committee, ~20 departments, ~11 districts, ~170 communes: 12,930 in all), a plan
+(the provincial committee, ~20 departments, ~11 districts, ~170 communes), Hà Nội about 900
+(30 districts, 850 communes): some 13,600 agencies in all, a plan
 of 10 targets per province and year, and the results of 2016–2025 for the 14 standard indicators:
-1,763,012 rows, that is 14 indicators x 10 years x 12,930 agencies less the years an agency did
+1,860,016 rows, that is 14 indicators x 10 years x 13,648 agencies less the years an agency did
 not exist (communes merged away after 2019 or created in 2020) and 0.5 % of cells left
 unreported.
 
@@ -123,8 +124,16 @@ RESULT_COLUMNS = ["year", "agency_code", "indicator_code", "value", "numerator",
                   "note"]
 
 
+# Hà Nội, the first province, is drawn at the size of the largest real ones (about 30 districts
+# and 850 communes, some 900 agencies), so that the benchmark's largest province is the size the
+# budgets are set for; the others draw 8-14 districts and 120-220 communes.
+LARGEST = {"01": ((30, 30), (850, 850))}
+SIZES = ((8, 14), (120, 220))
+
+
 def province_agencies(rng: random.Random, code: str, name: str) -> list[dict]:
     """Return the agencies of one province, its committee first."""
+    district_range, commune_range = LARGEST.get(code, SIZES)
     committee = f"{code}-UBND"
     agencies = [dict(code=committee, name=f"UBND tỉnh {name}", tier="province", parent="",
                      active_from="", active_to="")]
@@ -132,13 +141,13 @@ def province_agencies(rng: random.Random, code: str, name: str) -> list[dict]:
         agencies.append(dict(code=f"{code}-S{number:02d}", name=department, tier="department",
                              parent=committee, active_from="", active_to=""))
     districts = []
-    for number in range(1, rng.randint(8, 14) + 1):
+    for number in range(1, rng.randint(*district_range) + 1):
         kind = rng.choice(DISTRICT_KINDS)
         district = f"{code}-H{number:03d}"
         districts.append(district)
         agencies.append(dict(code=district, name=f"UBND {kind} {rng.choice(PLACE_NAMES)} {number}",
                              tier="district", parent=committee, active_from="", active_to=""))
-    for number in range(1, rng.randint(120, 220) + 1):
+    for number in range(1, rng.randint(*commune_range) + 1):
         kind = rng.choice(COMMUNE_KINDS)
         draw = rng.random()
         active_from, active_to = "", ""

@@ -11,7 +11,7 @@ class PlansConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from indicators.models import Indicator
-        from plans.models import Agency, Plan, Province, Target
+        from plans.models import Agency, Plan, Programme, ProgrammeTarget, Province, Target
         from plans.services import figures
         from plans.words.collation import register_sqlite_collation
 
@@ -24,6 +24,8 @@ class PlansConfig(AppConfig):
             receivers = [
                 (Province, figures.on_place_saved), (Agency, figures.on_place_saved),
                 (Plan, figures.on_plan_saved), (Target, figures.on_plan_saved),
+                (Programme, figures.on_programme_saved),
+                (ProgrammeTarget, figures.on_programme_saved),
             ]
             for model, receiver in receivers:
                 signal.connect(receiver, sender=model,

@@ -239,7 +239,7 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
     else:
         plan_line = str(plan)
     total = sum(group["total"] for group in groups)
-    lines = [plan_line, _as_of_line(as_of), _("Xuất lúc: %(time)s.") % {
+    lines = [plan_line, _as_of_line(as_of), _("Lập lúc: %(time)s.") % {
         "time": time_text(exported_at)
     }]
     if approved_only:

@@ -40,12 +40,13 @@ def key_of(name: str, parts: tuple) -> str:
     return f"figures:{name}:{hashlib.sha256(text).hexdigest()}"
 
 
-def kept(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+def kept(name: str, parts: tuple | Callable[[], tuple], compute: Callable[[], T]) -> T:
     """Return what ``compute`` returns for ``parts`` (versions and options), from the cache when
-    it is there, in the active language."""
+    it is there, in the active language. ``parts`` may be a function giving them, called only
+    when the cache is on (so that no version is read for nothing)."""
     if not enabled():
         return compute()
-    key = key_of(name, parts)
+    key = key_of(name, parts() if callable(parts) else parts)
     cache = caches[settings.FIGURES_CACHE]
     answer = cache.get(key)
     if answer is None:

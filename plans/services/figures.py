@@ -86,6 +86,14 @@ def on_plan_saved(sender: type, instance: Any, **kwargs: object) -> None:
         figures_changed(plan_ids=[instance.plan_id])
 
 
+def on_programme_saved(sender: type, instance: Any, **kwargs: object) -> None:
+    """Signal receiver: a programme or one of its end-year targets was saved or deleted (the
+    admin, ``import_programmes``). Its forecasts stand on the dashboard and in the workbook of
+    every year it spans: every year of its province moves on."""
+    programme = getattr(instance, "programme", instance)
+    figures_changed_in_provinces([programme.province_id])
+
+
 def on_catalogue_saved(sender: type, instance: object, **kwargs: object) -> None:
     """Signal receiver: an indicator was saved or deleted one by one (the admin)."""
     figures_changed_everywhere()

@@ -309,3 +309,31 @@ def test_the_status_boards_rows_follow_a_report_and_its_filter(
     submission_submit(plan=kept_plan, agency=agencies_a["91-SNV"], user=officer_a,
                       expected_version=0)
     assert 'id="agency-91-SNV"' in client.get(url + "?state=submitted").content.decode()
+
+
+def test_the_workbook_is_kept_whole_and_made_again_after_a_write(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a, leader_a,
+    django_assert_num_queries,
+):
+    login(client, leader_a)
+    url = reverse("plans:dashboard_xlsx", args=["91", 2017])
+    first = client.get(url).content
+    # session, user, profile, province, plan, the province's figures versions: the bytes of
+    # the workbook come from the cache, openpyxl is not run.
+    with django_assert_num_queries(6):
+        again = client.get(url).content
+    assert again == first
+
+    def lan_reporting(content):
+        sheet = load_workbook(io.BytesIO(content))["Tổng hợp"]
+        (row,) = [r for r in sheet.iter_rows(values_only=True)
+                  if r[1] == indicator("LAN").name_vi]
+        return row[8]
+
+    assert lan_reporting(first) == 0
+    # Approved figures only is another workbook, kept apart: its summary says so.
+    approved = load_workbook(io.BytesIO(client.get(url + "?figures=approved").content))
+    assert any("đã được duyệt" in str(cell) for row in approved["Tổng hợp"].iter_rows(values_only=True)
+               for cell in row if cell)
+    save(kept_plan, agencies_a["91-SNV"], indicator("LAN"), officer_a, value=1)
+    assert lan_reporting(client.get(url).content) == 1

@@ -236,6 +236,28 @@ def test_it_writes_the_programmes_sheet_into_the_workbook(client, leader_a, prog
     assert (row[9], row[10], row[11]) == (54, 6.5, "Chậm")
 
 
+def test_a_programme_target_changed_moves_the_kept_workbook_on(client, leader_a, programme_a,
+                                                               figures_cache):
+    """The forecasts are kept with the workbook: a programme's end-year target changed (in the
+    admin, by import_programmes) moves its province's figures versions on, so the next download
+    is made again with the new target."""
+    login(client, leader_a)
+
+    def programme_row():
+        book = load_workbook(io.BytesIO(client.get(year_url("dashboard_xlsx")).content))
+        rows = [row for row in book["Chương trình"].iter_rows(values_only=True) if any(row)]
+        return rows[-1]
+
+    assert programme_row()[4] == pytest.approx(0.6)
+    email = programme_a["email"]
+    email.value = Decimal("80")
+    email.save()
+    assert programme_row()[4] == pytest.approx(0.8)
+    programme_a["programme"].name = "Chương trình đổi tên"
+    programme_a["programme"].save()
+    assert programme_row()[2] == "Chương trình đổi tên"
+
+
 # The export ------------------------------------------------------------------------------------
 
 EXPORT_HEADER = (

@@ -163,7 +163,7 @@ def test_it_titles_the_summary_with_province_plan_year_and_times(workbook_plan):
     assert summary["A3"].value == (
         "Số liệu đến: 09:00 15/01/2018. Số liệu tạm thời: còn 6 đơn vị chưa báo cáo."
     )
-    assert summary["A4"].value == "Xuất lúc: 10:15 20/01/2018."
+    assert summary["A4"].value == "Lập lúc: 10:15 20/01/2018."
     assert summary["A5"].value == "Đến thời điểm báo cáo, 1/3 chỉ tiêu đã đạt."
     assert values(summary, 7) == [
         "STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu kế hoạch", "Mức kế hoạch", "Đạt được",
