@@ -2,6 +2,7 @@
 
 
 from django.db.models import Count
+from django.utils.functional import SimpleLazyObject
 
 from plans.models import Agency, Plan, Province, Target
 from plans.policy.access import (
@@ -12,6 +13,7 @@ from plans.policy.access import (
     without_hidden_drafts,
 )
 from plans.selectors import caching
+from plans.selectors.agency_reading import evidence_counts
 from plans.selectors.figures import figures_as_of, result_years, scope_figures
 from plans.selectors.progress import target_over_years
 from plans.words.collation import sorted_vietnamese
@@ -105,34 +107,63 @@ def add_reporter_agencies(user, by_province: dict[int, list[Plan]]) -> set[int]:
     return agency_ids
 
 
-def target_page_figures(user, plan: Plan, target: Target) -> dict:
+def target_page_figures(user, plan: Plan, target: Target, *, evidence: bool = False) -> dict:
     """Return what a target's page shows: ``row`` (its progress), ``history`` (the same target
     in the other plans ``user`` may read, latest first), ``reported`` and ``not_reported`` (the
-    agencies in scope), ``as_of``.
+    agencies in scope; with ``evidence``, each reported agency's ``evidence_count`` of files
+    behind the figure), ``lagging`` (how many of them lag), ``as_of``.
 
     From the cache when no year of the province changed since: one query on a hit (the
-    province's figures versions). Otherwise: the targets over the years, agency counts, result
-    sums, the agencies in scope, their display names, their results, when the figures last
-    changed.
+    province's figures versions). The agencies in scope, hundreds of rows, are kept apart and
+    read only when the page renders its tables afresh (``reported`` and ``not_reported`` are
+    lazy): the page keeps its rendering of them under ``fragment_key``, so a warm page never
+    unpickles them. Otherwise: the targets over the years, agency counts, result sums, the
+    agencies in scope, their display names, their results, when the figures last changed (and
+    with ``evidence``, the files).
     """
 
-    def compute() -> dict:
+    def agencies() -> tuple[list, list]:
+        return scope_figures(plan, [target])[target.pk]
+
+    def summary(found: tuple[list, list]) -> dict:
         history = target_over_years(target, plans=visible_plans(user))
-        reported, not_reported = scope_figures(plan, [target])[target.pk]
         return {
             "row": next(item for item in history if item.target.pk == target.pk),
             "history": [item for item in history if item.target.pk != target.pk],
-            "reported": reported,
-            "not_reported": not_reported,
+            "lagging": sum(1 for figure in found[0] if figure.lagging),
             "as_of": figures_as_of(
                 province_id=plan.province_id, year=plan.year, plan=plan, targets=[target],
                 stored=True,
             ),
         }
 
+    def with_evidence(found: tuple[list, list]) -> tuple[list, list]:
+        if evidence:
+            counts = evidence_counts(
+                plan, [figure.agency.pk for figure in found[0]], indicator_id=target.indicator_id
+            )
+            for figure in found[0]:
+                figure.agency.evidence_count = counts.get(figure.agency.pk, 0)
+        return found
+
     if not caching.enabled():
-        return {**compute(), "fragment_key": ""}
+        found = with_evidence(agencies())
+        return {**summary(found), "reported": found[0], "not_reported": found[1],
+                "fragment_key": ""}
     parts = (caching.figures_versions([plan.province_id]), plan.pk, target.pk, sees_drafts(user))
-    # ``fragment_key``: the page keeps its rendering of these figures under the same key.
-    return {**caching.kept("target", parts, compute),
-            "fragment_key": caching.key_of("target", parts)}
+    read: dict[str, tuple[list, list]] = {}
+
+    def kept_agencies() -> tuple[list, list]:
+        if "found" not in read:
+            read["found"] = caching.kept("target-agencies", parts, agencies)
+        return read["found"]
+
+    page = caching.kept("target", parts, lambda: summary(kept_agencies()))
+    lazy = SimpleLazyObject(lambda: with_evidence(kept_agencies()))
+    return {
+        **page,
+        "reported": SimpleLazyObject(lambda: lazy[0]),
+        "not_reported": SimpleLazyObject(lambda: lazy[1]),
+        # The page keeps its rendering of these figures under the same key.
+        "fragment_key": caching.key_of("target", parts),
+    }

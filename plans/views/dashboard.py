@@ -26,7 +26,6 @@ from plans.rules.parsing import parse_ascii_int
 from plans.selectors import caching, comparison
 from plans.selectors import programmes as programme_selectors
 from plans.selectors.agencies import indicator_by_code
-from plans.selectors.agency_reading import evidence_counts
 from plans.selectors.checklists import target_items
 from plans.selectors.comparable import comparable_series
 from plans.selectors.figures import kept_scope_figures, year_figures
@@ -190,22 +189,16 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
     target = plan_target(plan, target_id)
     if target is None:
         raise Http404
-    figures = target_page_figures(request.user, plan, target)
+    agency_links = reads_agency_pages(request.user)
+    # With links to the agencies' pages, the files behind each figure (one query, when the
+    # agencies' tables are rendered afresh).
+    figures = target_page_figures(request.user, plan, target, evidence=agency_links)
     # A checklist target is met by its items, not by the agencies' results: its items (one
     # query) instead of the agencies' figures.
     checklist = figures["row"].progress.checklist
     items = target_items(target) if checklist else []
     reported = [] if checklist else figures["reported"]
     not_reported = [] if checklist else figures["not_reported"]
-    agency_links = reads_agency_pages(request.user)
-    if agency_links:
-        # The files behind each agency's figure, for those who may open them: one query.
-        counts = evidence_counts(
-            plan, [figure.agency.pk for figure in reported],
-            indicator_id=target.indicator_id,
-        )
-        for figure in reported:
-            figure.agency.evidence_count = counts.get(figure.agency.pk, 0)
     return render(
         request,
         "plans/dashboard_target.html",
@@ -217,7 +210,7 @@ def dashboard_target(request, province_code: str, year: int, target_id: int):
             "target": target,
             "items": items,
             "reported": reported,
-            "lagging": sum(1 for figure in reported if figure.lagging),
+            "lagging": figures["lagging"],
             "not_reported": not_reported,
             "agency_links": agency_links,
             "history": figures["history"],

@@ -337,3 +337,28 @@ def test_the_workbook_is_kept_whole_and_made_again_after_a_write(
     assert any("đã được duyệt" in str(cell) for row in summary for cell in row if cell)
     save(kept_plan, agencies_a["91-SNV"], indicator("LAN"), officer_a, value=1)
     assert lan_reporting(client.get(url).content) == 1
+
+
+def test_a_warm_target_page_reads_no_agency_of_its_scope(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a, leader_a,
+    django_assert_num_queries,
+):
+    """The agencies in scope (hundreds in a large province) are kept apart from the page's
+    summary and read only when the page renders their tables afresh."""
+    from django.utils.functional import empty
+
+    save(kept_plan, agencies_a["91-SNV"], indicator("LAN"), officer_a, value=1)
+    target = kept_plan.targets.get(indicator=indicator("LAN"))
+    login(client, leader_a)
+    url = reverse("plans:dashboard_target", args=["91", 2017, target.pk])
+    first = client.get(url)
+    assert first.context["reported"]._wrapped is not empty  # rendered afresh
+    # session, user, profile, province, plan, target, the province's figures versions.
+    with django_assert_num_queries(7):
+        again = client.get(url)
+    assert again.context["reported"]._wrapped is empty
+    # The tables, from the kept fragment (a page differs only by its nonce and token).
+    assert "91-SNV" in again.content.decode()
+    assert "1 đơn vị đã báo cáo" in again.content.decode()
+    # Read when asked: the same agencies.
+    assert [figure.agency.code for figure in again.context["reported"]] == ["91-SNV"]
