@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import Count, Q
+from django.utils.functional import SimpleLazyObject
 
 from plans.models import Plan, Programme, ProgrammeTarget, Province, Target
+from plans.policy.access import sees_drafts
 from plans.rules import forecast as forecasting
 from plans.rules import progress
-from plans.selectors import territory
+from plans.selectors import caching, territory
 
 
 @dataclass(frozen=True)
@@ -176,3 +178,29 @@ def plan_forecasts(plan: Plan, targets, *, plans) -> dict[int, list[TargetForeca
             == (target.indicator_id, target.tiers)
         ]
     return answers
+
+
+def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[dict, str]:
+    """Return (:func:`plan_forecasts` of ``targets`` over the plans ``user`` may read, its key).
+
+    A forecast reads every year of the province's programme, so it is kept under every year's
+    figures version of the province (a programme's edit moves them all on): one query, the
+    versions. The forecasts themselves are read from the cache only when used (a page whose
+    tables are kept whole under the key does not use them). Without a plan or a target:
+    ({}, "").
+    """
+    from plans.selectors.plans import visible_plans
+
+    targets = list(targets)
+    if plan is None or not targets:
+        return {}, ""
+
+    def compute() -> dict[int, list[TargetForecast]]:
+        return plan_forecasts(plan, targets, plans=visible_plans(user))
+
+    if not caching.enabled():
+        return compute(), ""
+    parts = (caching.figures_versions([plan.province_id]), plan.pk,
+             tuple(target.pk for target in targets), sees_drafts(user))
+    kept: dict = SimpleLazyObject(lambda: caching.kept("forecasts", parts, compute))
+    return kept, caching.key_of("forecasts", parts)

@@ -65,6 +65,9 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     )
     if plan is None and not bundle.untargeted:
         raise Http404
+    forecasts, forecasts_key = programme_selectors.kept_plan_forecasts(
+        request.user, plan, [row.target for row in bundle.rows]
+    )
     return {
         "province": province,
         "year": year,
@@ -79,11 +82,11 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         "approved_only": bundle.approved_only,
         "reports": report_counts_text(bundle.reports) if bundle.reports is not None else None,
         # The programme targets each plan target is a milestone of, with their forecasts.
-        "programme_forecasts": programme_selectors.plan_forecasts(
-            plan, [row.target for row in bundle.rows], plans=visible_plans(request.user),
-        ) if plan and bundle.rows else {},
-        # The tables of targets, rendered once per figures version (the template's cache tag).
+        "programme_forecasts": forecasts,
+        # The tables of targets, rendered once per figures version (the template's cache tag):
+        # the year's figures, and the forecasts, which read the other years too.
         "figures_key": bundle.fragment_key,
+        "forecasts_key": forecasts_key,
         "figures_seconds": settings.FIGURES_CACHE_SECONDS,
         "figures_cache": settings.FIGURES_CACHE,
     }

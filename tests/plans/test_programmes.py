@@ -195,6 +195,38 @@ def test_it_shows_the_forecast_beside_a_target_with_a_programme_target(client, l
     assert "Chương trình nhiều năm của tỉnh" in html
 
 
+def test_the_kept_dashboard_and_report_follow_a_programmes_edit(client, leader_a, programme_a,
+                                                               figures_cache):
+    """The dashboard's and the report's tables are kept whole under the figures versions; their
+    forecasts read the programme and the other years, so those move the kept tables on too."""
+    login(client, leader_a)
+    for name in ("dashboard_plan", "dashboard_report"):
+        assert "cần tăng thêm 6,5 điểm % mỗi năm" in client.get(year_url(name)).content.decode()
+    email = programme_a["email"]
+    email.value = Decimal("70")  # 23 points to go from 47 % in 2023, over two years
+    email.save()
+    for name in ("dashboard_plan", "dashboard_report"):
+        html = client.get(year_url(name)).content.decode()
+        assert "cần tăng thêm 11,5 điểm % mỗi năm" in html
+        assert "6,5 điểm" not in html
+
+
+def test_the_kept_dashboard_follows_a_write_to_another_year(client, leader_a, programme_a,
+                                                           figures_cache, tmp_path):
+    """A figure of 2021 (a year without a plan) moves only 2021's version on; the 2023
+    dashboard's forecast reads 2021, so its kept tables follow."""
+    login(client, leader_a)
+    assert "forecast-on_track" not in client.get(year_url()).content.decode()
+    # 2021: 10/50 + 10/50 = 20 %; rising 13.5 points a year to 47 % in 2023, on track for 60 %.
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "year,agency_code,indicator_code,value,numerator,denominator,note\n"
+        "2021,91-SNV,OFFICIAL_EMAIL,,10,50,\n", encoding="utf-8",
+    )
+    call_command("import_results", str(path), "--overwrite-newer", stdout=io.StringIO())
+    assert "forecast-on_track" in client.get(year_url()).content.decode()
+
+
 def test_it_shows_no_forecast_for_a_plan_outside_the_programme(client, leader_a, programme_a,
                                                               plan_a, indicator):
     Target.objects.create(plan=plan_a, indicator=indicator("OFFICIAL_EMAIL"), tiers="department",
