@@ -6,8 +6,10 @@ baseline (the year before its first) to its last year, computed by the rules of 
 (plans.rules.progress) in a constant number of queries. The forecast is plans.rules.forecast's.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from django.db.models import Count, Q
 from django.utils.functional import SimpleLazyObject
@@ -180,7 +182,7 @@ def plan_forecasts(plan: Plan, targets, *, plans) -> dict[int, list[TargetForeca
     return answers
 
 
-def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[dict, str]:
+def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[Mapping, str]:
     """Return (:func:`plan_forecasts` of ``targets`` over the plans ``user`` may read, its key).
 
     A forecast reads every year of the province's programme, so it is kept under every year's
@@ -202,5 +204,5 @@ def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[dict, str]:
         return compute(), ""
     parts = (caching.figures_versions([plan.province_id]), plan.pk,
              tuple(target.pk for target in targets), sees_drafts(user))
-    kept: dict = SimpleLazyObject(lambda: caching.kept("forecasts", parts, compute))
+    kept = cast(Mapping, SimpleLazyObject(lambda: caching.kept("forecasts", parts, compute)))
     return kept, caching.key_of("forecasts", parts)
