@@ -158,12 +158,12 @@ def target_page_figures(user, plan: Plan, target: Target, *, evidence: bool = Fa
             read["found"] = caching.kept("target-agencies", parts, agencies)
         return read["found"]
 
-    page = caching.kept("target", parts, lambda: summary(kept_agencies()))
+    page = caching.kept("target-summary", parts, lambda: summary(kept_agencies()))
     lazy = SimpleLazyObject(lambda: with_evidence(kept_agencies()))
     return {
         **page,
         "reported": SimpleLazyObject(lambda: lazy[0]),
         "not_reported": SimpleLazyObject(lambda: lazy[1]),
         # The page keeps its rendering of these figures under the same key.
-        "fragment_key": caching.key_of("target", parts),
+        "fragment_key": caching.key_of("target-summary", parts),
     }

@@ -7,10 +7,13 @@ reported, and the digest compared with the one kept at its last approval).
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from indicators.models import Indicator
 from plans.files.csv_writing import csv_safe
@@ -125,18 +128,35 @@ def plan_agency_statuses(plan: Plan) -> list[AgencyStatus]:
     ]
 
 
-def kept_agency_statuses(plan: Plan) -> tuple[list[AgencyStatus], str]:
-    """Return :func:`plan_agency_statuses`, from the cache when the plan's year has not changed
-    since on the same day (lateness counts days): one query on a hit; and the key the board
-    keeps its rendering of them under ("" when nothing is kept)."""
+def kept_agency_statuses(plan: Plan) -> tuple[dict, Sequence[AgencyStatus], str]:
+    """Return (``total`` and tier ``counts`` of :func:`plan_agency_statuses`, the statuses, the
+    key the board keeps its rendering of the rows under: "" when nothing is kept).
+
+    From the cache when the plan's year has not changed since on the same day (lateness counts
+    days): one query on a hit. The statuses, one per agency in scope, are kept apart from the
+    counts and read only when used (a lazy list): a board whose rows are kept rendered never
+    unpickles them.
+    """
     if not caching.enabled():
-        return plan_agency_statuses(plan), ""
+        found = plan_agency_statuses(plan)
+        return {"total": len(found), "counts": tier_counts(found)}, found, ""
     parts = (
         caching.figures_versions([plan.province_id], [plan.year]), plan.pk,
         timezone.localdate(),
     )
-    return (caching.kept("status", parts, lambda: plan_agency_statuses(plan)),
-            caching.key_of("status", parts))
+    read: dict[str, list[AgencyStatus]] = {}
+
+    def statuses() -> list[AgencyStatus]:
+        if "rows" not in read:
+            read["rows"] = caching.kept("status-rows", parts, lambda: plan_agency_statuses(plan))
+        return read["rows"]
+
+    summary = caching.kept(
+        "status-summary", parts,
+        lambda: {"total": len(statuses()), "counts": tier_counts(statuses())},
+    )
+    return (summary, cast(Sequence[AgencyStatus], SimpleLazyObject(statuses)),
+            caching.key_of("status-summary", parts))
 
 
 def agency_status(plan: Plan, agency: Agency) -> AgencyStatus:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,6 @@ from plans.selectors.status import (
     kept_agency_statuses,
     plan_agency_statuses,
     status_csv_rows,
-    tier_counts,
 )
 from plans.services.conflicts import retry_on_conflict
 from plans.services.submissions import (
@@ -123,13 +123,14 @@ def _filtered(statuses, query):
 def status_board(request, entry):
     """List every agency in the plan's scope with where its report stands; filter by GET."""
     plan = entry.plan
-    statuses, figures_key = kept_agency_statuses(plan)
+    summary, statuses, figures_key = kept_agency_statuses(plan)
     chosen = {
         "state": request.GET.get("state", ""),
         "tier": request.GET.get("tier", ""),
         "late": request.GET.get("late", ""),
     }
-    shown = _filtered(statuses, request.GET)
+    # Filtered when the rows are rendered afresh (not when they are kept rendered).
+    shown = SimpleLazyObject(lambda: _filtered(statuses, request.GET))
     return render(
         request,
         "plans/status_board.html",
@@ -137,8 +138,8 @@ def status_board(request, entry):
             "plan": plan,
             "province": plan.province,
             "statuses": shown,
-            "total": len(statuses),
-            "counts": tier_counts(statuses),
+            "total": summary["total"],
+            "counts": summary["counts"],
             "states": Submission.State.choices,
             "tiers": Agency.Tier.choices,
             "chosen": chosen,
