@@ -362,3 +362,22 @@ def test_a_warm_target_page_reads_no_agency_of_its_scope(
     assert "1 đơn vị đã báo cáo" in again.content.decode()
     # Read when asked: the same agencies.
     assert [figure.agency.code for figure in again.context["reported"]] == ["91-SNV"]
+
+
+def test_a_warm_status_board_reads_no_status_row(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a
+):
+    from django.utils.functional import empty
+
+    save(kept_plan, agencies_a["91-SNV"], indicator("LAN"), officer_a, value=1)
+    login(client, officer_a)
+    url = reverse("plans:status_board", args=["91", 2017])
+    first = client.get(url)
+    assert first.context["statuses"]._wrapped is not empty
+    again = client.get(url)
+    assert again.context["statuses"]._wrapped is empty
+    assert again.context["total"] == first.context["total"] == 5
+    assert again.context["counts"] == first.context["counts"]
+    # Another filter is another rendering: its rows are read and filtered.
+    departments = client.get(url + "?tier=department")
+    assert {status.agency.tier for status in departments.context["statuses"]} == {"department"}
