@@ -114,10 +114,9 @@ def target_page_figures(user, plan: Plan, target: Target, *, evidence: bool = Fa
     behind the figure), ``lagging`` (how many of them lag), ``as_of``.
 
     From the cache when no year of the province changed since: one query on a hit (the
-    province's figures versions). The agencies in scope, hundreds of rows, are kept apart and
-    read only when the page renders its tables afresh (``reported`` and ``not_reported`` are
-    lazy): the page keeps its rendering of them under ``fragment_key``, so a warm page never
-    unpickles them. Otherwise: the targets over the years, agency counts, result sums, the
+    province's figures versions). The agencies in scope, hundreds of rows, are read only when
+    the page renders its tables afresh (``reported`` and ``not_reported`` are lazy): the page
+    keeps its rendering of them under ``fragment_key``, so a warm page reads none of them. Otherwise: the targets over the years, agency counts, result sums, the
     agencies in scope, their display names, their results, when the figures last changed (and
     with ``evidence``, the files).
     """
@@ -154,8 +153,10 @@ def target_page_figures(user, plan: Plan, target: Target, *, evidence: bool = Fa
     read: dict[str, tuple[list, list]] = {}
 
     def kept_agencies() -> tuple[list, list]:
+        # Not kept themselves: pickling hundreds of figures would cost a cold page more than
+        # reading them again costs the rare page whose tables are not kept rendered.
         if "found" not in read:
-            read["found"] = caching.kept("target-agencies", parts, agencies)
+            read["found"] = agencies()
         return read["found"]
 
     page = caching.kept("target-summary", parts, lambda: summary(kept_agencies()))

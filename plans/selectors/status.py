@@ -133,9 +133,8 @@ def kept_agency_statuses(plan: Plan) -> tuple[dict, Sequence[AgencyStatus], str]
     key the board keeps its rendering of the rows under: "" when nothing is kept).
 
     From the cache when the plan's year has not changed since on the same day (lateness counts
-    days): one query on a hit. The statuses, one per agency in scope, are kept apart from the
-    counts and read only when used (a lazy list): a board whose rows are kept rendered never
-    unpickles them.
+    days): one query on a hit. The statuses, one per agency in scope, are read only when used
+    (a lazy list): a board whose rows are kept rendered reads none of them.
     """
     if not caching.enabled():
         found = plan_agency_statuses(plan)
@@ -147,8 +146,10 @@ def kept_agency_statuses(plan: Plan) -> tuple[dict, Sequence[AgencyStatus], str]
     read: dict[str, list[AgencyStatus]] = {}
 
     def statuses() -> list[AgencyStatus]:
+        # Not kept themselves (pickling a status per agency costs a cold board more than the
+        # rare board whose rows are not kept rendered pays to read them again).
         if "rows" not in read:
-            read["rows"] = caching.kept("status-rows", parts, lambda: plan_agency_statuses(plan))
+            read["rows"] = plan_agency_statuses(plan)
         return read["rows"]
 
     summary = caching.kept(
