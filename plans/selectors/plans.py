@@ -116,7 +116,8 @@ def target_page_figures(user, plan: Plan, target: Target, *, evidence: bool = Fa
     From the cache when no year of the province changed since: one query on a hit (the
     province's figures versions). The agencies in scope, hundreds of rows, are read only when
     the page renders its tables afresh (``reported`` and ``not_reported`` are lazy): the page
-    keeps its rendering of them under ``fragment_key``, so a warm page reads none of them. Otherwise: the targets over the years, agency counts, result sums, the
+    keeps its rendering of them under ``fragment_key``, so a warm page reads none of them.
+    Otherwise: the targets over the years, agency counts, result sums, the
     agencies in scope, their display names, their results, when the figures last changed (and
     with ``evidence``, the files).
     """
