@@ -275,11 +275,11 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
                                                      indicator, django_assert_num_queries):
     login(client, leader_a)
     # session, user, profile, province, plan, targets, agency counts, result sums,
-    # untargeted indicators, sample results, when the figures last changed (with the agencies
-    # yet to report), reports submitted and approved, agencies in scope, programme targets the
-    # plan's targets are milestones of (none here), provinces of the user (compare link), the
-    # province's programmes
-    with django_assert_num_queries(16):
+    # untargeted sums and the indicators' catalogue, sample results, when the figures last
+    # changed (with the agencies yet to report), reports submitted and approved, agencies in
+    # scope, programme targets the plan's targets are milestones of (none here), provinces of
+    # the user (compare link), the province's programmes
+    with django_assert_num_queries(17):
         client.get(plan_url())
     add_agencies(province_a, 30)
     Target.objects.create(
@@ -287,13 +287,13 @@ def test_it_answers_the_dashboard_in_constant_queries(client, leader_a, targets_
         value=Decimal("100"),
     )
     add_agencies(province_a, 30, tier="commune")
-    # More agencies, tiers and indicators without a target: still one query for all of them.
+    # More agencies, tiers and indicators without a target: still two queries for all of them.
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("LAN"), value=1)
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("DIGITAL_SIGNATURE"), value=0)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(plan_url())
     assert response.context["total"] == 6
     assert [(item.indicator.code, [line.tier for line in item.lines])
@@ -319,15 +319,16 @@ def test_it_answers_the_report_in_constant_queries(client, leader_a, targets_a, 
     login(client, leader_a)
     url = reverse("plans:dashboard_report", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums,
-    # untargeted indicators, sample results, when the figures last changed, reports submitted
-    # and approved, agencies in scope, programme targets the plan's targets are milestones of
-    with django_assert_num_queries(14):
+    # untargeted sums and the indicators' catalogue, sample results, when the figures last
+    # changed, reports submitted and approved, agencies in scope, programme targets the plan's
+    # targets are milestones of
+    with django_assert_num_queries(15):
         client.get(url)
     add_agencies(province_a, 20, tier="commune")
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("E_DOCUMENTS"), numerator=1, denominator=2)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["untargeted"]) == 3
 
@@ -640,10 +641,10 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     login(client, leader_a)
     url = reverse("plans:dashboard_xlsx", args=["91", 2017])
     # session, user, profile, province, plan, targets, agency counts, result sums, agencies,
-    # their display names (plans.selectors.naming), results, untargeted indicators, when the figures
-    # last changed (the summary no longer reads the export rows: its three queries are gone),
-    # programme targets the plan's targets are milestones of
-    with django_assert_num_queries(14):
+    # their display names (plans.selectors.naming), results, untargeted sums and the indicators'
+    # catalogue, when the figures last changed (the summary no longer reads the export rows:
+    # its three queries are gone), programme targets the plan's targets are milestones of
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -655,7 +656,7 @@ def test_it_downloads_the_workbook(client, leader_a, targets_a, province_a, indi
     for agency in Agency.objects.filter(code__contains="EXTRA"):
         make_result(agency, indicator("FIBRE"), value=1)
         make_result(agency, indicator("OFFICIAL_EMAIL"), numerator=3, denominator=4)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(url)
     sheet = load_workbook(io.BytesIO(response.content))["Ngoài kế hoạch"]
     assert [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)] == [
