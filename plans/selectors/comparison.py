@@ -13,10 +13,12 @@ averaged, marked as including the predecessors' figures.
 """
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from plans.models import Plan, Target
@@ -259,12 +261,19 @@ def build(provinces, year: int, *, plans, sort: str, direction: str,
             "territory_notes": territory_notes}
 
 
-def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> dict:
-    """Return :func:`build`, from the cache when none of the provinces' year changed since:
-    two queries on a hit (the provinces' territories, the versions of the year of the
-    provinces and of their predecessors, whose figures a merged province shows)."""
+COMPARISON_PARTS = ("headers", "table", "sort", "territory_notes")
+
+
+def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> tuple[dict, str]:
+    """Return (:func:`build`'s parts, each read only when used; the key the page keeps its
+    rendering of them under, "" when nothing is kept).
+
+    From the cache when none of the provinces' year changed since: two queries on a hit (the
+    provinces' territories, the versions of the year of the provinces and of their
+    predecessors, whose figures a merged province shows). A page whose table is kept rendered
+    reads none of the parts (hundreds of cells at 63 provinces)."""
     if not caching.enabled():
-        return build(provinces, year, plans=plans, sort=sort, direction=direction)
+        return build(provinces, year, plans=plans, sort=sort, direction=direction), ""
     territories = territory.territories_of(provinces)
     province_ids = [province.pk for province in provinces]
     lands = tuple(sorted((pk, tuple(sorted(land.provinces.items())))
@@ -279,8 +288,16 @@ def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> dic
         # The plans the reader may see (drafts or not), as SQL.
         str(plans.query), sort, direction,
     )
-    return caching.kept(
-        "comparison", parts,
-        lambda: build(provinces, year, plans=plans, sort=sort, direction=direction,
-                      territories=territories),
-    )
+    read: dict = {}
+
+    def part(name: str):
+        if not read:
+            read.update(caching.kept(
+                "comparison", parts,
+                lambda: build(provinces, year, plans=plans, sort=sort, direction=direction,
+                              territories=territories),
+            ))
+        return read[name]
+
+    lazy = {name: SimpleLazyObject(functools.partial(part, name)) for name in COMPARISON_PARTS}
+    return lazy, caching.key_of("comparison", parts)

@@ -328,7 +328,7 @@ def dashboard_compare(request, year: int):
     provinces = readable_provinces(request.user)
     if not provinces:
         raise Http404
-    context = comparison.kept_build(
+    context, figures_key = comparison.kept_build(
         provinces, year,
         plans=visible_plans(request.user, year=year),
         sort=request.GET.get("sort", ""),
@@ -339,7 +339,11 @@ def dashboard_compare(request, year: int):
         # The words of a cell, translated once for the page's hundreds of cells.
         {"year": year, "provisional_word": _("tạm tính"),
          "territory_label": _("địa bàn hiện nay"),
-         "territory_word": _("gồm số liệu của tỉnh trước sáp nhập"), **context},
+         "territory_word": _("gồm số liệu của tỉnh trước sáp nhập"),
+         # The table, rendered once per figures version, reader and order (the cache tag).
+         "figures_key": figures_key,
+         "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+         "figures_cache": settings.FIGURES_CACHE, **context},
     )
 
 

@@ -381,3 +381,26 @@ def test_a_warm_status_board_reads_no_status_row(
     # Another filter is another rendering: its rows are read and filtered.
     departments = client.get(url + "?tier=department")
     assert {status.agency.tier for status in departments.context["statuses"]} == {"department"}
+
+
+def test_a_warm_comparison_reads_none_of_its_cells_and_follows_a_write(
+    client, figures_cache, kept_plan, agencies_a, indicator, officer_a, leader_a
+):
+    from django.utils.functional import empty
+
+    login(client, leader_a)
+    url = reverse("plans:dashboard_compare", args=[2017])
+
+    def table(response) -> str:
+        html = response.content.decode()
+        return html[html.index('<table class="compare">'):html.index("</table>")]
+
+    first = client.get(url)
+    assert first.context["table"]._wrapped is not empty
+    again = client.get(url)
+    assert again.context["table"]._wrapped is empty  # the kept rendering, no cell read
+    assert table(again) == table(first)
+    save(kept_plan, agencies_a["91-SNV"], indicator("LAN"), officer_a, value=1)
+    after = client.get(url)
+    assert after.context["table"]._wrapped is not empty  # rendered afresh
+    assert table(after) != table(first)
