@@ -130,6 +130,9 @@ def status_board(request, entry):
         "late": request.GET.get("late", ""),
     }
     shown = _filtered(statuses, request.GET)
+    # Each row's tier and state in words, translated once per page rather than once per row.
+    tier_labels = {tier: str(label) for tier, label in Agency.Tier.choices}
+    state_labels = {state: str(label) for state, label in Submission.State.choices}
     return render(
         request,
         "plans/status_board.html",
@@ -137,6 +140,10 @@ def status_board(request, entry):
             "plan": plan,
             "province": plan.province,
             "statuses": shown,
+            "rows": [
+                (status, tier_labels[status.agency.tier], state_labels[status.state])
+                for status in shown
+            ],
             "total": len(statuses),
             "counts": tier_counts(statuses),
             "states": Submission.State.choices,
