@@ -6,13 +6,22 @@ figures it was shown with. That lets a save tell the cells the user changed from
 left alone, and tell the service which version each change started from.
 
 Which agencies and indicators the grid lists is read by :mod:`plans.selectors.agencies`.
+
+The HTML of the cells is built here, not by a template: a province's communes make a grid of
+over 10,000 cells. What a column's cells share (names, classes, translated and escaped words)
+is made once per page (``_Column``); a cell shown without a post is then a few string joins
+of its stored figures, which are whole numbers and need no escaping, and of its agency's name,
+escaped once per row. Escaping is the standard library's ``html.escape``, which Django's
+``escape`` calls, without its wrapper's cost per call.
 """
 
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from html import escape as _escape
+from urllib.parse import quote
 
-from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,30 +30,34 @@ from indicators.models import Indicator
 from plans.models import Agency, Result
 from plans.rules.limits import NOTE_MAX_LENGTH, WHOLE_MAX_DIGITS
 from plans.rules.parsing import parse_ascii_int, parse_whole_number, whole_number_problem
+from plans.selectors.agencies import ShownResult
 from plans.services.results import ResultEntry, ResultsRefused
 from plans.words.wording import what_to_count_text
 
+# What reverse() leaves unquoted in an address (django.urls.resolvers).
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
 
 def _note_hash(note: str) -> str:
+    if not note:
+        return _EMPTY_NOTE_HASH
     return hashlib.sha256(note.encode()).hexdigest()[:12]
+
+
+_EMPTY_NOTE_HASH = hashlib.sha256(b"").hexdigest()[:12]
 
 
 def _text(number) -> str:
     return "" if number is None else str(number)
 
 
-def make_token(result: Result | None) -> str:
+def make_token(result: Result | ShownResult | None) -> str:
     """Return the hidden ``-o`` value of a cell showing ``result`` (None: an empty cell)."""
     if result is None:
-        return "0||||" + _note_hash("")
-    return "|".join(
-        [
-            str(result.version),
-            _text(result.value),
-            _text(result.numerator),
-            _text(result.denominator),
-            _note_hash(result.note),
-        ]
+        return "0||||" + _EMPTY_NOTE_HASH
+    return (
+        f"{result.version}|{_text(result.value)}|{_text(result.numerator)}|"
+        f"{_text(result.denominator)}|{_note_hash(result.note)}"
     )
 
 
@@ -72,7 +85,7 @@ class Cell:
 
     agency: Agency
     indicator: Indicator
-    result: Result | None
+    result: Result | ShownResult | None
     targeted: bool = False
     value: str = ""
     numerator: str = ""
@@ -180,7 +193,123 @@ def _cell_words(language: str | None) -> dict[str, str]:
         "note_label": _("%(label)s: ghi chú"),
         "note": _("ghi chú"),
         "has_note": _("có ghi chú"),
+        "approved_title": _("Báo cáo đã được duyệt: số liệu chỉ xem, cần mở lại trước khi sửa."),
+        "approved": _("đã duyệt"),
     }
+
+
+_RATIO, _YES_NO = Indicator.Kind.RATIO.value, Indicator.Kind.YES_NO.value
+
+# Stands for a cell's label in a translated phrase while the phrase is escaped once per column;
+# escaping leaves it as it is, and no label or translation holds it.
+_LABEL = "\x00"
+
+
+def _around_label(phrase: str) -> list[str]:
+    """Return ``phrase`` (holding ``%(label)s``) escaped, cut where the label goes."""
+    return _escape(phrase % {"label": _LABEL}).split(_LABEL)
+
+
+class _Column:
+    """What every cell of one indicator's column shares, made once per page: the end of its
+    inputs' names, its classes, its escaped words. ``html`` then joins the cell's own figures
+    into it (a 900-agency grid has 12,600 cells: each must cost a few string joins)."""
+
+    def __init__(self, indicator: Indicator, *, targeted: bool, with_notes: bool, words):
+        self.indicator_id = indicator.pk
+        self.kind = indicator.kind
+        self.name_end = f"-{indicator.pk}"
+        self.classes = f"kind-{indicator.kind}" + (" targeted" if targeted else "")
+        self.invalid_classes = f"kind-{indicator.kind} invalid" + (
+            " targeted" if targeted else ""
+        )
+        # The cell's label, "agency – indicator", is the escaped agency name and this.
+        self.label_end = f" – {_escape(indicator.name)}"
+        self.with_notes = with_notes
+        self.words = words
+        self.numerator_label = _around_label(words["numerator"])
+        self.denominator_label = _around_label(words["denominator"])
+        self.note_label = _around_label(words["note_label"])
+        self.note_attributes = (
+            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{_escape(words["note"])}" '
+        )
+        self.has_note = _escape(words["has_note"])
+        self.options = [("", "–"), ("1", words["yes"]), ("0", words["no"])]
+        # A yes/no cell's options with each usual answer selected.
+        self.selects = {
+            chosen: self._options(chosen, self.options) for chosen, _text in self.options
+        }
+
+    @staticmethod
+    def _options(chosen: str, options) -> str:
+        return "".join(
+            f'<option value="{_escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{_escape(text)}</option>"
+            for value, text in options
+        )
+
+    def html(self, agency_id: str, agency_label: str, token: str, value: str, numerator: str,
+             denominator: str, note: str, disabled: str, locked: bool,
+             errors: list[str] | None = None, td: bool = True) -> str:
+        """Return the cell of the agency ``agency_id`` (its escaped name ``agency_label``):
+        a table cell holding its inputs, or the inputs alone (``td`` False).
+
+        Every text given is escaped already. ``disabled``: " disabled" when the inputs take
+        nothing (a closed plan, a locked row), else "". ``locked``: the agency's report is
+        approved, so the inputs are disabled and the cell posts nothing, not even its version
+        (a save then leaves it alone, see :meth:`Cell.read`).
+        """
+        prefix = f"r{agency_id}{self.name_end}"
+        label = agency_label + self.label_end
+        extra = disabled
+        if errors:
+            extra += f' aria-invalid="true" aria-describedby="{prefix}-err"'
+        kind = self.kind
+        if kind == _RATIO:
+            numerator_label, denominator_label = self.numerator_label, self.denominator_label
+            inputs = (
+                f'<span class="ratio"><input class="num" name="{prefix}-n" value="{numerator}" '
+                f'inputmode="numeric" autocomplete="off" aria-label="'
+                f'{label.join(numerator_label)}"{extra}><span aria-hidden="true">/</span>'
+                f'<input class="num" name="{prefix}-d" value="{denominator}" inputmode="numeric"'
+                f' autocomplete="off" aria-label="{label.join(denominator_label)}"{extra}></span>'
+            )
+        elif kind == _YES_NO:
+            options = self.selects.get(value)
+            if options is None:
+                # A figure a yes/no does not take (an old import): shown as it is, to correct.
+                options = self._options(value, [*self.options, (value, value)])
+            inputs = f'<select name="{prefix}-v" aria-label="{label}"{extra}>{options}</select>'
+        else:
+            inputs = (
+                f'<input class="num" name="{prefix}-v" value="{value}" '
+                f'inputmode="numeric" autocomplete="off" aria-label="{label}"{extra}>'
+            )
+        if self.with_notes:
+            inputs += (
+                f'<input class="note" name="{prefix}-note" value="{note}" {self.note_attributes}'
+                f'aria-label="{label.join(self.note_label)}"{disabled}>'
+            )
+        elif note:
+            inputs += f'<span class="has-note" title="{note}">{self.has_note}</span>'
+        if errors:
+            items = "".join(f"<li>{_escape(error)}</li>" for error in errors)
+            inputs += f'<ul class="cell-errors" id="{prefix}-err">{items}</ul>'
+        if not locked:
+            inputs = f'<input type="hidden" name="{prefix}-o" value="{token}">{inputs}'
+        if not td:
+            return inputs
+        classes = self.invalid_classes if errors else self.classes
+        return f'<td id="{prefix}-cell" class="{classes}">{inputs}</td>'
+
+    def cell_html(self, cell: Cell, agency_label: str, *, closed: bool, locked: bool,
+                  td: bool = True) -> str:
+        """Return the HTML of ``cell`` as read from a post (its texts are what was typed)."""
+        return self.html(
+            str(cell.agency.pk), agency_label, _escape(cell.token), _escape(cell.value),
+            _escape(cell.numerator), _escape(cell.denominator), _escape(cell.note),
+            " disabled" if closed or locked else "", locked, cell.errors, td,
+        )
 
 
 def cell_inputs_html(
@@ -194,82 +323,110 @@ def cell_inputs_html(
     Built here rather than with a template include: a 150-agency grid has 2,100 cells, and
     an include per cell costs seconds.
     """
-    prefix = cell.prefix
-    label = escape(cell.label)
-    closed = closed or locked
-    extra = ' disabled' if closed else ''
-    if cell.errors:
-        extra += f' aria-invalid="true" aria-describedby="{prefix}-err"'
-    parts = [] if locked else [
-        f'<input type="hidden" name="{prefix}-o" value="{escape(cell.token)}">'
-    ]
-    words = _cell_words(get_language())
-    if cell.kind == Indicator.Kind.YES_NO:
-        options = [("", "–"), ("1", words["yes"]), ("0", words["no"])]
-        if cell.value not in ("", "0", "1"):
-            options.append((cell.value, cell.value))
-        parts.append(f'<select name="{prefix}-v" aria-label="{label}"{extra}>')
-        for value, text in options:
-            selected = " selected" if value == cell.value else ""
-            parts.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
-        parts.append("</select>")
-    elif cell.kind == Indicator.Kind.RATIO:
-        numerator_label = escape(words["numerator"] % {"label": cell.label})
-        denominator_label = escape(words["denominator"] % {"label": cell.label})
-        parts.append(
-            f'<span class="ratio"><input class="num" name="{prefix}-n" '
-            f'value="{escape(cell.numerator)}" inputmode="numeric" autocomplete="off" '
-            f'aria-label="{numerator_label}"{extra}><span aria-hidden="true">/</span>'
-            f'<input class="num" name="{prefix}-d" value="{escape(cell.denominator)}" '
-            f'inputmode="numeric" autocomplete="off" aria-label="{denominator_label}"{extra}>'
-            "</span>"
-        )
-    else:
-        parts.append(
-            f'<input class="num" name="{prefix}-v" value="{escape(cell.value)}" '
-            f'inputmode="numeric" autocomplete="off" aria-label="{label}"{extra}>'
-        )
-    if with_notes:
-        note_label = escape(words["note_label"] % {"label": cell.label})
-        parts.append(
-            f'<input class="note" name="{prefix}-note" value="{escape(cell.note)}" '
-            f'maxlength="{NOTE_MAX_LENGTH}" placeholder="{escape(words["note"])}" '
-            f'aria-label="{note_label}"{" disabled" if closed else ""}>'
-        )
-    elif cell.note:
-        parts.append(f'<span class="has-note" title="{escape(cell.note)}">'
-                     f'{escape(words["has_note"])}</span>')
-    if cell.errors:
-        items = "".join(f"<li>{escape(error)}</li>" for error in cell.errors)
-        parts.append(f'<ul class="cell-errors" id="{prefix}-err">{items}</ul>')
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    column = _Column(cell.indicator, targeted=cell.targeted, with_notes=with_notes,
+                     words=_cell_words(get_language()))
+    html = column.cell_html(cell, _escape(cell.agency.display_name), closed=closed,
+                            locked=locked, td=False)
+    return mark_safe(html)  # noqa: S308 - every value in it is escaped
 
 
-@dataclass
 class Row:
-    agency: Agency
-    cells: list[Cell]
-    # The agency's report is approved: its figures are shown read-only until reopened.
-    approved: bool = False
+    """One agency's row: its cells, made from its shown results when first asked for (a grid
+    shown without a post renders straight from the results, see :meth:`ResultGrid.rows_html`).
+    """
+
+    def __init__(self, grid: "ResultGrid", agency: Agency, shown: dict, *,
+                 approved: bool = False):
+        self.grid = grid
+        self.agency = agency
+        # indicator id -> the result the cell shows (a grid_results row or a Result).
+        self.shown = shown
+        # The agency's report is approved: its figures are shown read-only until reopened.
+        self.approved = approved
+
+    @functools.cached_property
+    def cells(self) -> list[Cell]:
+        agency, shown, targeted_ids = self.agency, self.shown, self.grid.targeted_ids
+        return [
+            Cell(
+                agency=agency,
+                indicator=indicator,
+                result=shown.get(indicator.pk),
+                targeted=indicator.pk in targeted_ids,
+            )
+            for indicator in self.grid.indicators
+        ]
 
     @property
     def has_errors(self) -> bool:
-        return any(cell.errors for cell in self.cells)
+        # Cells not made yet have not been read: none has an error.
+        return "cells" in self.__dict__ and any(cell.errors for cell in self.cells)
 
-    def cells_html(self, *, closed: bool, with_notes: bool) -> SafeString:
-        """Return the row's cells as table cells."""
-        parts = []
-        for cell in self.cells:
-            classes = f"kind-{cell.kind}"
-            if cell.errors:
-                classes += " invalid"
-            if cell.targeted:
-                classes += " targeted"
-            inputs = cell_inputs_html(
-                cell, closed=closed, with_notes=with_notes, locked=self.approved
+
+_EMPTY_TOKEN = make_token(None)
+
+
+class _GridHtml:
+    """The HTML of a grid's rows in the active language, its columns made once."""
+
+    def __init__(self, grid: "ResultGrid", *, closed: bool, agency_url_prefix: str = ""):
+        self.words = words = _cell_words(get_language())
+        self.columns = [
+            _Column(indicator, targeted=indicator.pk in grid.targeted_ids,
+                    with_notes=grid.with_notes, words=words)
+            for indicator in grid.indicators
+        ]
+        self.closed = closed
+        self.agency_url_prefix = agency_url_prefix
+        self.approved_mark = (
+            f' <span class="approved-mark" title="{_escape(words["approved_title"])}">'
+            f'{_escape(words["approved"])}</span>'
+        )
+
+    def cells(self, row: Row) -> str:
+        """Return the table cells of ``row``."""
+        agency_label = _escape(row.agency.display_name)
+        locked = row.approved
+        disabled = " disabled" if self.closed or locked else ""
+        if "cells" in row.__dict__:
+            # Read from a post: what was typed, and the errors.
+            return "".join(
+                column.cell_html(cell, agency_label, closed=self.closed, locked=locked)
+                for column, cell in zip(self.columns, row.cells, strict=True)
             )
-            parts.append(f'<td id="{cell.prefix}-cell" class="{classes}">{inputs}</td>')
-        return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
+        agency_id = str(row.agency.pk)
+        shown = row.shown
+        parts = []
+        for column in self.columns:
+            result = shown.get(column.indicator_id)
+            if result is None:
+                parts.append(column.html(agency_id, agency_label, _EMPTY_TOKEN, "", "", "", "",
+                                         disabled, locked))
+                continue
+            # Stored figures are whole numbers and a token digits, "|" and hex: nothing to
+            # escape. The token as make_token writes it, spelt out for speed.
+            value, numerator, denominator = result.value, result.numerator, result.denominator
+            value = "" if value is None else str(value)
+            numerator = "" if numerator is None else str(numerator)
+            denominator = "" if denominator is None else str(denominator)
+            note = result.note
+            token = f"{result.version}|{value}|{numerator}|{denominator}|{_note_hash(note)}"
+            parts.append(column.html(agency_id, agency_label, token, value, numerator,
+                                     denominator, _escape(note) if note else "", disabled,
+                                     locked))
+        return "".join(parts)
+
+    def row(self, row: Row) -> str:
+        """Return the whole table row of ``row``: its agency's header and its cells."""
+        agency = row.agency
+        url = _escape(self.agency_url_prefix + quote(agency.code, safe=_URL_SAFE) + "/")
+        errors = ' class="has-errors"' if row.has_errors else ""
+        return (
+            f"<tr{errors}>\n"
+            f'          <th scope="row" class="agency-col"><a href="{url}" tabindex="-1">'
+            f'{_escape(agency.display_name)}</a>{self.approved_mark if row.approved else ""}'
+            f"</th>\n          {self.cells(row)}\n        </tr>"
+        )
 
 
 class ResultGrid:
@@ -287,22 +444,12 @@ class ResultGrid:
         self.columns = [(indicator, what_to_count_text(indicator)) for indicator in self.indicators]
         self.with_notes = with_notes
         self.targeted_ids = set(targeted_ids)
-        by_key = {(r.agency_id, r.indicator_id): r for r in results}
+        by_agency: dict[int, dict] = {}
+        for result in results:
+            by_agency.setdefault(result.agency_id, {})[result.indicator_id] = result
         approved_ids = set(approved_ids)
         self.rows = [
-            Row(
-                agency=agency,
-                approved=agency.pk in approved_ids,
-                cells=[
-                    Cell(
-                        agency=agency,
-                        indicator=indicator,
-                        result=by_key.get((agency.pk, indicator.pk)),
-                        targeted=indicator.pk in self.targeted_ids,
-                    )
-                    for indicator in self.indicators
-                ],
-            )
+            Row(self, agency, by_agency.get(agency.pk, {}), approved=agency.pk in approved_ids)
             for agency in agencies
         ]
         self.entries: list[ResultEntry] = []
@@ -312,10 +459,16 @@ class ResultGrid:
         for row in self.rows:
             yield from row.cells
 
-    def rendered_rows(self, *, closed: bool):
-        """Return (row, its cells' HTML) pairs for the grid template."""
+    def rendered_rows(self, *, closed: bool, agency_url_prefix: str):
+        """Return (row, its table row's HTML) pairs for the grid template.
+
+        ``agency_url_prefix``: the address of an agency's page without its code, which the row's
+        header links (made once, not once per row).
+        """
+        html = _GridHtml(self, closed=closed, agency_url_prefix=agency_url_prefix)
         return [
-            (row, row.cells_html(closed=closed, with_notes=self.with_notes)) for row in self.rows
+            (row, mark_safe(html.row(row)))  # noqa: S308 - built from escaped parts
+            for row in self.rows
         ]
 
     def read(self, data) -> bool:

@@ -131,7 +131,7 @@ def entry_grid(request, entry, tier):
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
     agencies = tier_agencies(plan, tier)
-    results = grid_results(plan, agencies, indicators)
+    results = grid_results(plan, tier, indicators)
     grid = ResultGrid(
         agencies=agencies,
         indicators=indicators,
@@ -154,7 +154,13 @@ def entry_grid(request, entry, tier):
             "tier": tier,
             "tier_label": Tier(tier).label,
             "grid": grid,
-            "rows": grid.rendered_rows(closed=bool(entry.read_only)),
+            # The rows' HTML, built by the grid: a row per agency, each linking its page.
+            "rows": grid.rendered_rows(
+                closed=bool(entry.read_only),
+                agency_url_prefix=reverse(
+                    "plans:entry_agency", args=[plan.province.code, plan.year, "-"]
+                )[:-2],
+            ),
             "with_notes": with_notes,
             "closed_message": entry.read_only,
         },
