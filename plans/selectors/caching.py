@@ -9,7 +9,7 @@ the keeping off.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from plans.models import FiguresVersion
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def figures_versions(province_ids: Iterable[int], years: Iterable[int] | None = None) -> tuple:
@@ -53,3 +54,17 @@ def kept(name: str, parts: tuple | Callable[[], tuple], compute: Callable[[], T]
         answer = compute()
         cache.set(key, answer, settings.FIGURES_CACHE_SECONDS)
     return answer
+
+
+def kept_many(keys: Mapping[K, str], compute: Callable[[set[K]], dict[str, T]]) -> dict[str, T]:
+    """Return {cache key: value} for every key of ``keys`` (an item: its key), those not in
+    the cache computed at once by ``compute(items missing)`` (which answers by key) and kept.
+    One round trip to the cache for the hits, one for what was computed."""
+    cache = caches[settings.FIGURES_CACHE]
+    found = cache.get_many(list(keys.values()))
+    missing = {item for item, key in keys.items() if key not in found}
+    if missing:
+        fresh = compute(missing)
+        cache.set_many(fresh, settings.FIGURES_CACHE_SECONDS)
+        found.update(fresh)
+    return found

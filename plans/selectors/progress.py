@@ -19,6 +19,7 @@ from django.db.models import (
 from indicators.models import Indicator
 from plans.models import Agency, Plan, Result, Submission, Target, active_in_year
 from plans.rules import progress
+from plans.selectors import caching
 from plans.selectors.checklists import item_counts, with_item_counts
 
 
@@ -111,11 +112,61 @@ def result_tallies(*, province_ids, years, indicator_ids, approved_only: bool = 
     return tallies
 
 
+def province_figures(*, province_ids, years, indicator_ids,
+                     approved_only: bool = False) -> tuple[dict, dict]:
+    """Return (:func:`_active_agency_counts`, :func:`result_tallies`) of ``province_ids``.
+
+    With the figures cache on, each province's part is kept under the versions of its
+    ``years``: after a write in one province only that province's agencies and sums are read
+    again, not the whole country's (the comparison of 63 provinces, the trend over ten
+    years). One query more (the versions), and the two reads for the provinces missing only.
+    """
+    province_ids, years = set(province_ids), set(years)
+    indicator_ids = set(indicator_ids)
+    if not caching.enabled():
+        return _active_agency_counts(province_ids), result_tallies(
+            province_ids=province_ids, years=years, indicator_ids=indicator_ids,
+            approved_only=approved_only,
+        )
+    versions: defaultdict[int, list] = defaultdict(list)
+    for province_id, year, version in caching.figures_versions(province_ids, years):
+        versions[province_id].append((year, version))
+    asked = (tuple(sorted(years)), tuple(sorted(indicator_ids)), approved_only)
+    keys = {
+        province_id: caching.key_of(
+            "province-figures", (province_id, tuple(versions[province_id]), *asked)
+        )
+        for province_id in province_ids
+    }
+
+    def compute(missing: set[int]) -> dict:
+        counts = _active_agency_counts(missing)
+        tallies = result_tallies(province_ids=missing, years=years,
+                                 indicator_ids=indicator_ids, approved_only=approved_only)
+        return {
+            keys[province_id]: (
+                {key: value for key, value in counts.items() if key[0] == province_id},
+                {key: value for key, value in tallies.items() if key[0] == province_id},
+            )
+            for province_id in missing
+        }
+
+    found = caching.kept_many(keys, compute)
+    counts: defaultdict = defaultdict(list)
+    tallies: dict = {}
+    for province_counts, province_tallies in found.values():
+        counts.update(province_counts)
+        tallies.update(province_tallies)
+    return counts, tallies
+
+
 def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProgress]:
     """Return the progress of ``targets`` (with ``plan`` and ``indicator`` loaded).
 
     Two queries whatever the number of targets, plans, provinces or agencies: agency counts by
-    province, tier and active years, and result sums by province, year, indicator and tier.
+    province, tier and active years, and result sums by province, year, indicator and tier
+    (with the figures cache on, one more, and those two for the provinces whose figures changed
+    only: :func:`province_figures`).
     A checklist target's progress is its items done (plans.rules.progress.checklist), counted
     with the targets when they come as a queryset, else in one more query.
     """
@@ -128,8 +179,7 @@ def targets_progress(targets, *, approved_only: bool = False) -> list[TargetProg
     province_ids = {t.plan.province_id for t in targets}
     years = {t.plan.year for t in targets}
     indicator_ids = {t.indicator_id for t in targets}
-    agency_counts = _active_agency_counts(province_ids)
-    tallies = result_tallies(
+    agency_counts, tallies = province_figures(
         province_ids=province_ids, years=years, indicator_ids=indicator_ids,
         approved_only=approved_only,
     )

@@ -393,10 +393,10 @@ def test_the_year_dashboard_reads_its_forecasts_in_constant_queries(
     client, leader_a, programme_a, indicator, django_assert_num_queries
 ):
     login(client, leader_a)
-    # The dashboard's 16 (see test_dashboard_pages), of which the programme targets' lookup;
+    # The dashboard's 17 (see test_dashboard_pages), of which the programme targets' lookup;
     # with programme targets found: provinces (for predecessors), agency counts, result sums,
     # milestones
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get(year_url())
     plan = programme_a["plan"]
     for code in ("LAN", "FIBRE", "WEB_PORTAL"):
@@ -405,7 +405,7 @@ def test_the_year_dashboard_reads_its_forecasts_in_constant_queries(
         ProgrammeTarget.objects.create(programme=programme_a["programme"],
                                        indicator=indicator(code), tiers="department",
                                        value=Decimal("100"))
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = client.get(year_url())
     assert sum(len(found) for found in response.context["programme_forecasts"].values()) == 4
 
