@@ -26,7 +26,7 @@ from plans.services.submissions import (
     submission_submit,
 )
 from tests.conftest import make_user
-from tests.factories import csv_file, login, make_target
+from tests.factories import csv_file, login, make_result, make_target
 
 RESULTS_HEADER = "year,agency_code,indicator_code,value,numerator,denominator,note"
 AGENCIES_HEADER = (
@@ -404,3 +404,34 @@ def test_a_warm_comparison_reads_none_of_its_cells_and_follows_a_write(
     after = client.get(url)
     assert after.context["table"]._wrapped is not empty  # rendered afresh
     assert table(after) != table(first)
+
+
+def test_after_a_write_only_that_provinces_figures_are_read_again(
+    figures_cache, kept_plan, agencies_a, agencies_b, indicator, officer_a,
+    django_assert_num_queries,
+):
+    """The comparison and the trend read many provinces' sums: each province's are kept
+    under its own versions, so a write in one province costs reading that one again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.selectors.progress import province_figures, result_tallies
+
+    lan = indicator("LAN")
+    make_result(agencies_b["33-SNV"], lan, 2017, value=1)
+    provinces = [agencies_a["91-SNV"].province_id, agencies_b["33-SNV"].province_id]
+    asked = {"province_ids": provinces, "years": [2017], "indicator_ids": [lan.pk]}
+    first = province_figures(**asked)
+    with django_assert_num_queries(1):  # the versions: every province's part is kept
+        assert province_figures(**asked) == first
+    save(kept_plan, agencies_a["91-SNV"], lan, officer_a, value=1)
+    with CaptureQueriesContext(connection) as queries:
+        counts, tallies = province_figures(**asked)
+    # The versions, then province A's agencies and sums only.
+    assert len(queries) == 3
+    assert all(f'"province_id" IN ({provinces[0]})' in query["sql"]
+               for query in queries.captured_queries[1:])
+    assert tallies == result_tallies(province_ids=provinces, years=[2017],
+                                     indicator_ids=[lan.pk])
+    assert tallies[provinces[0], 2017, lan.pk, "department"].agencies_reporting == 1
+    assert tallies[provinces[1], 2017, lan.pk, "department"].agencies_reporting == 1
