@@ -68,6 +68,13 @@ class Result(models.Model):
                 ],
                 name="result_year_agency_cover",
             ),
+            # Sample results (the demo's, marked on every page): a page asks whether its
+            # province-year has any, and the answer is almost always no. Only sample rows are
+            # in this index, so "none" is one empty lookup instead of a walk over the year's
+            # results of the province.
+            models.Index(
+                fields=["year", "agency"], condition=Q(is_sample=True), name="result_sample",
+            ),
         ]
         constraints = [
             # results.csv is keyed on (year, agency, indicator); the unique index also serves
