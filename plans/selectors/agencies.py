@@ -2,9 +2,11 @@
 entry pages list and in which order, and the reads of the agency page.
 """
 
+import functools
 from typing import NamedTuple
 
 from django.db.models import Count, Q
+from django.utils.functional import SimpleLazyObject
 
 from indicators.models import Indicator
 from plans.models import Agency, Evidence, Plan, Result, Submission
@@ -250,10 +252,24 @@ def yes_no_indicator_codes() -> set[str]:
     )
 
 
-def kept_year_overview(plan: Plan) -> dict:
-    """Return :func:`year_overview`, from the cache when the plan's year has not changed since:
-    one query on a hit (the year's figures version)."""
+OVERVIEW_PARTS = ("tiers", "rows", "has_targets", "not_reported", "agency_count")
+
+
+def kept_year_overview(plan: Plan) -> tuple[dict, str]:
+    """Return (:func:`year_overview`'s parts, each read only when used; the key the year page
+    keeps its rendering of them under, "" when nothing is kept).
+
+    From the cache when the plan's year has not changed since: one query on a hit (the year's
+    figures version); a page whose tables are kept rendered reads none of the parts."""
     if not caching.enabled():
-        return year_overview(plan)
+        return year_overview(plan), ""
     parts = (caching.figures_versions([plan.province_id], [plan.year]), plan.pk)
-    return caching.kept("overview", parts, lambda: year_overview(plan))
+    read: dict = {}
+
+    def part(name: str):
+        if not read:
+            read.update(caching.kept("overview", parts, lambda: year_overview(plan)))
+        return read[name]
+
+    lazy = {name: SimpleLazyObject(functools.partial(part, name)) for name in OVERVIEW_PARTS}
+    return lazy, caching.key_of("overview", parts)

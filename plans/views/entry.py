@@ -9,11 +9,13 @@ the template download are in :mod:`plans.views.upload`.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -104,14 +106,22 @@ def _save_grid(request, *, plan: Plan, grid: ResultGrid, channel: str) -> bool:
 def entry_year(request, entry):
     """Show the year at a glance: who reported what, the plan's status and progress."""
     plan = entry.plan
+    overview, figures_key = kept_year_overview(plan)
     return render(
         request,
         "plans/entry_year.html",
         {
             "plan": plan,
             "province": plan.province,
-            **kept_year_overview(plan),
-            "progress": year_figures(province=plan.province, year=plan.year, plan=plan).rows,
+            **overview,
+            # Read when the tables are rendered afresh (not when they are kept rendered).
+            "progress": SimpleLazyObject(
+                lambda: year_figures(province=plan.province, year=plan.year, plan=plan).rows
+            ),
+            # The tables, rendered once per figures version (the cache tag).
+            "figures_key": figures_key,
+            "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+            "figures_cache": settings.FIGURES_CACHE,
             "closed_message": entry.read_only,
             "draft_message": (
                 plan_draft_message(plan) if plan.status == Plan.Status.DRAFT else ""
