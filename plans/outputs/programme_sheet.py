@@ -7,14 +7,8 @@ title, print set-up and cells (numbers a spreadsheet computes with, text never a
 
 from django.utils.translation import gettext as _
 
-from plans.outputs.workbook import (
-    Number,
-    _sheet_title,
-    _start,
-    achieved_number,
-    row_cells,
-    target_number,
-)
+from plans.files.xlsx_writing import Number, WorkbookWriter
+from plans.outputs.workbook import _sheet_title, _start, achieved_number, target_number
 from plans.rules import progress
 from plans.words.forecast import forecast_in_words, forecast_label
 
@@ -35,10 +29,13 @@ def _point(value, unit: str) -> Number | None:
     return achieved_number(progress.round_half_away(value, places), unit)
 
 
-def forecasts_sheet(sheet, *, forecasts, province, year: int, as_of_line: str) -> None:
-    """Write one row per programme target of ``forecasts`` (TargetForecast items)."""
-    _start(
-        sheet,
+def forecasts_sheet(book: WorkbookWriter, name: str, *, forecasts, province, year: int,
+                    as_of_line: str) -> None:
+    """Write the sheet ``name``: one row per programme target of ``forecasts``
+    (TargetForecast items)."""
+    sheet = _start(
+        book,
+        name,
         title=_sheet_title(_("Tiến độ các chương trình nhiều năm"), province=province, year=year),
         lines=[
             _("Dự báo theo đường thẳng qua năm đầu tiên và năm gần nhất có số liệu, kéo dài "
@@ -56,7 +53,7 @@ def forecasts_sheet(sheet, *, forecasts, province, year: int, as_of_line: str) -
     )
     for item in forecasts:
         target, result, programme = item.target, item.forecast, item.target.programme
-        sheet.append(row_cells(sheet, [
+        sheet.append([
             target.indicator.name,
             target.scope_in_words(),
             programme.name,
@@ -71,4 +68,4 @@ def forecasts_sheet(sheet, *, forecasts, province, year: int, as_of_line: str) -
             forecast_label(result.status),
             forecast_in_words(result, unit=target.unit, last_year=programme.last_year,
                               indicator=target.indicator),
-        ]))
+        ])

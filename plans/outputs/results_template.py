@@ -33,7 +33,7 @@ from plans.files.columns import (
 )
 from plans.files.csv_writing import csv_safe
 from plans.models import Plan
-from plans.outputs.workbook import write_text
+from plans.outputs.openpyxl_cells import write_text
 from plans.selectors.agencies import template_contents, yes_no_indicator_codes
 
 # The template is a results.csv to fill: the import's columns, the ones it ignores, and last

@@ -9,32 +9,40 @@ scopes and verdicts are in words; figures are numbers a spreadsheet can compute 
 percentage stored as a fraction (0.8) and shown as one ("80.0%", in the reader's own Excel
 language).
 
-The workbook is written in openpyxl's write-only mode: each row goes to a temporary file as it
-is appended, so memory stays flat however many agencies a province has. Rows are therefore
-written in order, and column widths, frozen panes and print set-up are set before the first
-row.
+The workbook is streamed by :mod:`plans.files.xlsx_writing`: each row goes to the compressed
+sheet as it is appended, so memory stays flat however many agencies a province has, and a row
+costs a few string joins rather than openpyxl's tree of cells (a 900-agency province's workbook
+took over a second). Rows are therefore written in order, a sheet's column widths, frozen rows
+and print set-up given when it is opened. The words of a sheet's rows (tiers, verdicts, the
+agencies' figures) are translated once per sheet, not once per row.
 
 No text is ever written as a formula: agency names and notes come from uploaded files, and a
-name such as ``=HYPERLINK(...)`` must stay a name. Every text cell goes through
-:func:`write_text`.
+name such as ``=HYPERLINK(...)`` must stay a name. The writer stores every text as a string
+cell, and one that starts like a formula with the quote prefix. :func:`write_text` and
+:func:`row_cells` do the same for sheets written with openpyxl (the results template).
 """
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
+from itertools import chain
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
+from plans.files.xlsx_writing import (
+    PLAIN,
+    SHEET_NAME_MAX,
+    Number,
+    PageSetup,
+    Sheet,
+    Style,
+    WorkbookWriter,
+)
+from plans.outputs.openpyxl_cells import row_cells as row_cells
+from plans.outputs.openpyxl_cells import write_text as write_text
 from plans.rules import progress
 from plans.rules.tiers import Tier
 from plans.words.wording import (
-    agency_figure_text,
+    agency_figure_words,
     as_of_text,
     provisional_text,
     status_label,
@@ -43,75 +51,20 @@ from plans.words.wording import (
     untargeted_text,
 )
 
-# Characters that make a spreadsheet read a cell as a formula (or a DDE command).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel forbids these in sheet names, and limits a name to 31 characters.
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" if c in "/\\" else " " for c in "[]:*?/\\"})
-SHEET_NAME_MAX = 31
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Style(bold=True)
+TITLE = Style(bold=True, size=14)
+WRAP = Style(wrap=True)
+HEADER = Style(bold=True, wrap=True)
 # Number formats: Excel shows them in the reader's own language ("80,0%" in Vietnamese).
 PERCENT_FORMAT = "0.0%"
 WHOLE_PERCENT_FORMAT = "0%"
 COUNT_FORMAT = "#,##0"
-# Print set-up of every sheet: A4 (paper size 9) landscape, margins in inches.
-A4 = "9"
-MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3}
-
-
-@dataclass(frozen=True)
-class Number:
-    """A number to write with its Excel number format (a percentage as a fraction: 0.8)."""
-
-    value: int | Decimal
-    number_format: str
-
-
-def write_text(cell, text) -> None:
-    """Set ``cell`` to ``text`` as a string, never a formula, whatever it starts with.
-
-    openpyxl stores a string starting with "=" as a formula; forcing the string type writes it
-    as text, and the quote prefix keeps it text when someone edits the cell in Excel.
-    """
-    text = "" if text is None else str(text)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
-
-
-def row_cells(sheet, values, *, font=None, alignment=None) -> list:
-    """Return ``values`` as cells to append to the write-only ``sheet``.
-
-    A :class:`Number` keeps its format; other numbers stay numbers (a Decimal with decimals
-    shows one: "0.0"); everything else is guarded text, blanks stay empty; ``font`` and
-    ``alignment`` style every non-empty cell.
-    """
-    cells: list[object] = []  # openpyxl's write-only cells, None for a blank
-    for value in values:
-        if value is None or value == "":
-            cells.append(None)
-            continue
-        cell = WriteOnlyCell(sheet)
-        if isinstance(value, Number):
-            cell.value = value.value
-            cell.number_format = value.number_format
-        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            cell.value = value
-            if isinstance(value, Decimal):
-                exponent = value.as_tuple().exponent
-                assert isinstance(exponent, int)  # a stored figure is finite, never NaN
-                if exponent < 0:
-                    cell.number_format = "0.0"
-        else:
-            write_text(cell, value)
-        if font is not None:
-            cell.font = font
-        if alignment is not None:
-            cell.alignment = alignment
-        cells.append(cell)
-    return cells
+# Print set-up of every sheet: A4 landscape, fit to the page's width, margins in inches.
+PRINTED = PageSetup(landscape=True, paper_size=9, fit_to_width=True, margins={
+    "left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3,
+})
 
 
 def sheet_name(position: int, title: str, taken: set) -> str:
@@ -140,29 +93,18 @@ def sheet_name(position: int, title: str, taken: set) -> str:
     return name
 
 
-def _set_up(sheet, *, widths, header_row: int) -> None:
-    """Size the columns, freeze the rows down to the header, and set the sheet up to print."""
-    for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_margins = PageMargins(**MARGINS)
-
-
-def _start(sheet, *, title: str, lines, widths, headers) -> None:
-    """Write the title, the lines under it, a blank row and the bold header row."""
+def _start(book: WorkbookWriter, name: str, *, title: str, lines, widths, headers) -> Sheet:
+    """Open the sheet ``name``: the title, the lines under it, a blank row and the bold header
+    row, kept in view and repeated on every printed page."""
     header_row = len(lines) + 3
-    _set_up(sheet, widths=widths, header_row=header_row)
-    sheet.append(row_cells(sheet, [title], font=TITLE))
+    sheet = book.add_sheet(name, widths=widths, frozen_rows=header_row,
+                           print_title_row=header_row, page=PRINTED)
+    sheet.append([title], TITLE)
     for line in lines:
-        sheet.append(row_cells(sheet, [line]))
+        sheet.append([line])
     sheet.append([])
-    sheet.append(row_cells(sheet, headers, font=BOLD, alignment=WRAP))
+    sheet.append(headers, HEADER)
+    return sheet
 
 
 def _sheet_title(what: str, *, province, year: int) -> str:
@@ -224,8 +166,8 @@ def _verdict(figure, labels) -> str:
     return labels["summed"]
 
 
-def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
-                   exported_at) -> list:
+def _summary_sheet(book: WorkbookWriter, *, province, year, plan, groups, as_of,
+                   approved_only, exported_at) -> list:
     """Write the summary, a row per target under its group's heading; return the targets
     in the order numbered (STT), which the target sheets follow."""
     if plan is None:
@@ -248,8 +190,9 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
         lines.append(_("Đến thời điểm báo cáo, %(met)s/%(total)s chỉ tiêu đã đạt.") % {
             "met": sum(group["met"] for group in groups), "total": total,
         })
-    _start(
-        sheet,
+    sheet = _start(
+        book,
+        _("Tổng hợp")[:SHEET_NAME_MAX],
         title=_("Kết quả thực hiện Kế hoạch ứng dụng CNTT năm %(year)s – tỉnh %(province)s")
         % {"year": year, "province": province.name},
         lines=lines,
@@ -261,18 +204,19 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
         ],
     )
     numbered = []
+    provisional = _("tạm tính")
     for group in groups:
-        sheet.append(row_cells(sheet, [
+        sheet.append([
             None,
             _("%(group)s: %(met)s/%(total)s chỉ tiêu đạt.") % {
                 "group": group["label"], "met": group["met"], "total": group["total"],
             },
-        ], font=BOLD))
+        ], BOLD)
         for item in group["rows"]:
             numbered.append(item)
             target, prog = item.target, item.progress
             no_data = prog.status == progress.Status.NO_DATA
-            sheet.append(row_cells(sheet, [
+            sheet.append([
                 len(numbered),
                 target.indicator.name,
                 target.scope_in_words(),
@@ -284,16 +228,17 @@ def _summary_sheet(sheet, *, province, year, plan, groups, as_of, approved_only,
                 prog.agencies_reporting,
                 prog.agencies_in_scope,
                 status_label(prog.status),
-                _("tạm tính") if prog.is_provisional else "",
-            ], alignment=WRAP))
+                provisional if prog.is_provisional else "",
+            ], WRAP)
     return numbered
 
 
-def _target_sheet(sheet, *, item, reported, not_reported, labels, province, year,
-                  as_of_line) -> None:
+def _target_sheet(book: WorkbookWriter, name: str, *, item, reported, not_reported, labels,
+                  province, year, as_of_line) -> None:
     target, prog = item.target, item.progress
-    _start(
-        sheet,
+    sheet = _start(
+        book,
+        name,
         title=_sheet_title(target.indicator.name, province=province, year=year),
         lines=[
             _("Phạm vi: %(scope)s. Chỉ tiêu: %(target)s. Trạng thái: %(status)s.") % {
@@ -309,35 +254,48 @@ def _target_sheet(sheet, *, item, reported, not_reported, labels, province, year
             _("Mẫu số"), _("Đạt được"), _("Đánh giá"), _("Ghi chú"), _("Mã đơn vị"),
         ],
     )
-    places = 1 if target.unit == progress.PERCENT else 0
-    for figure in reported + not_reported:
-        result = figure.result
-        achieved = (
-            progress.round_half_away(figure.achieved, places)
-            if figure.achieved is not None
-            else None
-        )
-        sheet.append(row_cells(sheet, [
-            figure.agency.display_name,
-            labels[figure.agency.tier],
-            agency_figure_text(figure, target) if result else "",
-            result.value if result else None,
-            result.numerator if result else None,
-            result.denominator if result else None,
-            achieved_number(achieved, target.unit),
+    percent = target.unit == progress.PERCENT
+    places = 1 if percent else 0
+    figure_words = agency_figure_words(target)
+    # Many agencies share a figure (100 %, 0 %): each is rounded and turned into a cell once.
+    achieved_cells: dict = {None: (None, None)}
+    silent = labels["silent"]
+    for figure in chain(reported, not_reported):
+        agency, result = figure.agency, figure.result
+        if result is None:
+            sheet.append([agency.display_name, labels[agency.tier], None, None, None, None,
+                          None, silent, None, agency.code])
+            continue
+        found = achieved_cells.get(figure.achieved)
+        if found is None:
+            rounded = progress.round_half_away(figure.achieved, places)
+            found = achieved_cells[figure.achieved] = (
+                rounded, achieved_number(rounded, target.unit)
+            )
+        rounded, achieved_cell = found
+        sheet.append([
+            agency.display_name,
+            labels[agency.tier],
+            figure_words(figure, rounded if percent else None),
+            result.value,
+            result.numerator,
+            result.denominator,
+            achieved_cell,
             _verdict(figure, labels),
-            result.note if result else "",
-            figure.agency.code,
-        ]))
+            result.note,
+            agency.code,
+        ])
 
 
-def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) -> None:
+def _untargeted_sheet(book: WorkbookWriter, name: str, *, untargeted, labels, province, year,
+                      as_of_line) -> None:
     """Write the indicators reported without a target: one row per tier, then any total.
 
     Shares and counts are in columns of their own, so that each column sums or averages.
     """
-    _start(
-        sheet,
+    sheet = _start(
+        book,
+        name,
         title=_sheet_title(
             _("Chỉ tiêu có số liệu nhưng không có trong kế hoạch"), province=province, year=year
         ),
@@ -353,13 +311,13 @@ def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) 
     )
     for item in untargeted:
         indicator = item.indicator
-        lines = [(labels[line.tier], line.progress, None) for line in item.lines]
+        lines = [(labels[line.tier], line.progress, PLAIN) for line in item.lines]
         if item.total is not None:
             lines.append((labels["all_tiers"], item.total, BOLD))
-        for scope, prog, font in lines:
+        for scope, prog, style in lines:
             percent = prog.unit == progress.PERCENT
             achieved = achieved_number(prog.achieved_rounded, prog.unit)
-            sheet.append(row_cells(sheet, [
+            sheet.append([
                 indicator.name,
                 scope,
                 prog.agencies_reporting,
@@ -368,7 +326,7 @@ def _untargeted_sheet(sheet, *, untargeted, labels, province, year, as_of_line) 
                 achieved if percent else None,
                 None if percent else achieved,
                 untargeted_text(prog, indicator),
-            ], font=font))
+            ], style)
 
 
 def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), as_of,
@@ -381,37 +339,32 @@ def progress_xlsx(*, province, year: int, plan, groups, figures, untargeted=(), 
     :func:`plans.selectors.figures.scope_figures` gives; ``untargeted`` are
     :func:`plans.selectors.figures.untargeted_figures`, written on a last sheet when there are any;
     ``as_of`` is :func:`plans.selectors.figures.figures_as_of`; ``exported_at`` the time of the
-    export; with ``approved_only`` the summary says that only approved reports' figures count
-    (as :func:`plans.selectors.figures.year_figures` computed them); ``forecasts`` the programme
-    targets the plan's targets are milestones of
+    export, also the workbook's creation time; with ``approved_only`` the summary says that only
+    approved reports' figures count (as :func:`plans.selectors.figures.year_figures` computed
+    them); ``forecasts`` the programme targets the plan's targets are milestones of
     (:func:`plans.selectors.programmes.plan_forecasts`), on a sheet of their own when any.
     """
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(_("Tổng hợp")[:SHEET_NAME_MAX])
-    numbered = _summary_sheet(summary, province=province, year=year, plan=plan, groups=groups,
-                              as_of=as_of, approved_only=approved_only,
-                              exported_at=exported_at)
+    with WorkbookWriter(created=exported_at) as book:
+        summary_name = _("Tổng hợp")[:SHEET_NAME_MAX]
+        numbered = _summary_sheet(book, province=province, year=year, plan=plan, groups=groups,
+                                  as_of=as_of, approved_only=approved_only,
+                                  exported_at=exported_at)
 
-    taken, labels, as_of_line = {summary.title.lower()}, _row_labels(), _as_of_line(as_of)
-    untargeted_name = _("Ngoài kế hoạch")[:SHEET_NAME_MAX]
-    taken.add(untargeted_name.lower())
-    for position, item in enumerate(numbered, 1):
-        sheet = book.create_sheet(sheet_name(position, item.target.indicator.name, taken))
-        reported, not_reported = figures.get(item.target.pk, ([], []))
-        _target_sheet(sheet, item=item, reported=reported, not_reported=not_reported,
-                      labels=labels, province=province, year=year, as_of_line=as_of_line)
-    if untargeted:
-        sheet = book.create_sheet(untargeted_name)
-        _untargeted_sheet(sheet, untargeted=untargeted, labels=labels, province=province,
-                          year=year, as_of_line=as_of_line)
-    if forecasts:
-        # Imported here: the programmes sheet builds on this module's cells and set-up.
-        from plans.outputs.programme_sheet import forecasts_sheet
+        taken, labels, as_of_line = {summary_name.lower()}, _row_labels(), _as_of_line(as_of)
+        untargeted_name = _("Ngoài kế hoạch")[:SHEET_NAME_MAX]
+        taken.add(untargeted_name.lower())
+        for position, item in enumerate(numbered, 1):
+            reported, not_reported = figures.get(item.target.pk, ([], []))
+            _target_sheet(book, sheet_name(position, item.target.indicator.name, taken), item=item,
+                          reported=reported, not_reported=not_reported, labels=labels,
+                          province=province, year=year, as_of_line=as_of_line)
+        if untargeted:
+            _untargeted_sheet(book, untargeted_name, untargeted=untargeted, labels=labels,
+                              province=province, year=year, as_of_line=as_of_line)
+        if forecasts:
+            # Imported here: the programmes sheet builds on this module's cells and set-up.
+            from plans.outputs.programme_sheet import forecasts_sheet
 
-        sheet = book.create_sheet(_("Chương trình")[:SHEET_NAME_MAX])
-        forecasts_sheet(sheet, forecasts=forecasts, province=province, year=year,
-                        as_of_line=as_of_line)
-
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+            forecasts_sheet(book, _("Chương trình")[:SHEET_NAME_MAX], forecasts=forecasts,
+                            province=province, year=year, as_of_line=as_of_line)
+        return book.close()

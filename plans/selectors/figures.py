@@ -41,7 +41,6 @@ from plans.rules.tiers import TIER_ORDER, tiers_in_words
 from plans.selectors import caching
 from plans.selectors.naming import name_agencies
 from plans.selectors.progress import TargetProgress, display_order, plan_progress
-from plans.words.collation import vietnamese_key
 
 
 @dataclass(frozen=True)
@@ -71,15 +70,26 @@ def _agency_lagging(target: Target, result: Result | None, achieved) -> bool | N
     return None
 
 
-def _lagging_order(figure: AgencyFigure, comparator: str):
-    """Sort key: lagging agencies first, then the weakest figure first, then by name."""
-    rank = {True: 0, None: 1, False: 2}[figure.lagging]
-    achieved = figure.achieved if figure.achieved is not None else 0
+# Lagging agencies first, then those the comparison means nothing for, then the others.
+LAGGING_RANK = {True: 0, None: 1, False: 2}
+
+
+def _sort_lagging_first(reported: list, comparator: str) -> None:
+    """Sort ``reported`` lagging agencies first, then the weakest figure first, then by name.
+
+    ``reported`` comes in the agencies' order (Vietnamese name, then code), which the stable
+    sort keeps among equal figures. Each distinct figure is ranked once, so that the sort
+    compares whole numbers rather than fractions.
+    """
     # With "at most" targets the weakest figure is the highest one.
-    weakness = (
-        -achieved if comparator in (Target.Comparator.LTE, Target.Comparator.LT) else achieved
-    )
-    return (rank, weakness, vietnamese_key(figure.agency.display_name), figure.agency.code)
+    at_most = comparator in (Target.Comparator.LTE, Target.Comparator.LT)
+    figures = sorted({0 if figure.achieved is None else figure.achieved for figure in reported},
+                     reverse=at_most)
+    weakness = {figure: place for place, figure in enumerate(figures)}
+    reported.sort(key=lambda figure: (
+        LAGGING_RANK[figure.lagging],
+        weakness[0 if figure.achieved is None else figure.achieved],
+    ))
 
 
 def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
@@ -129,7 +139,7 @@ def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
             reported.append(
                 AgencyFigure(agency, result, achieved, _agency_lagging(target, result, achieved))
             )
-        reported.sort(key=lambda figure: _lagging_order(figure, target.comparator))
+        _sort_lagging_first(reported, target.comparator)
         answers[target.pk] = (reported, not_reported)
     return answers
 

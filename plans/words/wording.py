@@ -8,17 +8,19 @@ or its rounded value) or from a stored result; nothing is recomputed here. Numbe
 active language (``85,0`` in Vietnamese, ``85.0`` in English).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils import formats, numberformat
 from django.utils.translation import (
+    get_language,
     gettext_lazy,
     gettext_noop,
     ngettext,
     pgettext_lazy,
 )
+from django.utils.translation import gettext as _
 
 from plans.rules import progress
 
@@ -62,6 +64,24 @@ def number_text(value, places=None) -> str:
     """Return ``value`` in the active language's format (``1.234,5`` in Vietnamese)."""
     # Grouped whatever settings.USE_THOUSAND_SEPARATOR says: "23.171" reads, "23171" does not.
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def number_formatter() -> Callable[..., str]:
+    """Return :func:`number_text` bound to the active language's separators, looked up once:
+    the same text, for a loop over thousands of numbers (a workbook's rows)."""
+    language = get_language()
+    decimal_separator = formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+    grouping = formats.get_format("NUMBER_GROUPING", language, use_l10n=True)
+    thousand_separator = formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def text(value, places=None) -> str:
+        if type(value) is int and not places and grouping == 3:
+            # What numberformat.format makes of a whole number grouped by thousands.
+            return f"{value:,}".replace(",", thousand_separator)
+        return numberformat.format(value, decimal_separator, places, grouping,
+                                   thousand_separator, force_grouping=True, use_l10n=True)
+
+    return text
 
 
 def percent_text(value: Decimal) -> str:
@@ -147,19 +167,59 @@ def ratio_text(prog: progress.Progress) -> str:
 
 def agency_figure_text(figure, target) -> str:
     """Return what one agency reported, as it reads: "Có", "412/430 (95,8 %)", "3 dịch vụ"."""
-    result = figure.result
-    if result is None:
-        return DASH
+    return agency_figure_words(target)(figure)
+
+
+def agency_figure_words(target) -> Callable[..., str]:
+    """Return a function of an agency's figure for ``target`` giving
+    :func:`agency_figure_text`, with the words translated and the number format looked up
+    once, for a sheet listing every agency in scope.
+
+    The function takes the figure and, optionally, its share already rounded to one decimal
+    (a ratio target in percent), which it would otherwise round itself.
+    """
     kind = target.indicator.kind
     if kind == progress.YES_NO:
-        return _("Có") if result.value else _("Không")
+        yes, no = _("Có"), _("Không")
+
+        def yes_no(figure, rounded=None) -> str:
+            result = figure.result
+            if result is None:
+                return DASH
+            return yes if result.value else no
+
+        return yes_no
+    number = number_formatter()
     if kind == progress.RATIO:
-        ratio = f"{number_text(result.numerator, 0)}/{number_text(result.denominator, 0)}"
-        if target.unit == progress.PERCENT and figure.achieved is not None:
-            share = percent_text(progress.round_half_away(figure.achieved, 1))
-            return _("%(ratio)s (%(share)s)") % {"ratio": ratio, "share": share}
+        in_percent = target.unit == progress.PERCENT
+        ratio_share, percent = _("%(ratio)s (%(share)s)"), _("%(number)s %%")
+        shares: dict = {}  # many agencies share a rounded share (100,0 %)
+
+        def ratio(figure, rounded=None) -> str:
+            result = figure.result
+            if result is None:
+                return DASH
+            text = f"{number(result.numerator, 0)}/{number(result.denominator, 0)}"
+            if in_percent and figure.achieved is not None:
+                if rounded is None:
+                    rounded = progress.round_half_away(figure.achieved, 1)
+                share = shares.get(rounded)
+                if share is None:
+                    share = shares[rounded] = percent % {"number": number(rounded, 1)}
+                return ratio_share % {"ratio": text, "share": share}
+            return text
+
         return ratio
-    return count_text(result.value, target.indicator)
+    noun, counted = count_noun(target.indicator), _("%(number)s %(noun)s")
+
+    def count(figure, rounded=None) -> str:
+        result = figure.result
+        if result is None:
+            return DASH
+        text = number(result.value, 0)
+        return counted % {"number": text, "noun": noun} if noun else text
+
+    return count
 
 
 def untargeted_text(prog: progress.Progress, indicator) -> str:

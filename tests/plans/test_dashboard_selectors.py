@@ -31,6 +31,27 @@ def test_it_puts_the_highest_first_for_an_at_most_target(plan_a, agencies_a, ind
     assert all(f.lagging for f in reported)
 
 
+def test_it_lists_agencies_with_equal_figures_by_vietnamese_name_then_code(
+    plan_a, agencies_a, indicator
+):
+    target = make_target(plan_a, indicator("OFFICIAL_EMAIL"), "department", "80")
+    parent = agencies_a["91-UBND"]
+    # "Đ" sorts after "D" in Vietnamese (and after "Z" by code point); equal figures, equal
+    # lagging, so only the names and codes order them.
+    for code, name in (("91-S3", "Sở Đ"), ("91-S2", "Sở D"), ("91-S1", "Sở E"),
+                       ("91-S0", "Sở Đ")):
+        agency = Agency.objects.create(province=plan_a.province, code=code, name=name,
+                                       tier="department", parent=parent)
+        make_result(agency, indicator("OFFICIAL_EMAIL"), numerator=1, denominator=2)
+    make_result(agencies_a["91-SNV"], indicator("OFFICIAL_EMAIL"), numerator=2, denominator=2)
+    make_result(agencies_a["91-STTTT"], indicator("OFFICIAL_EMAIL"), numerator=0,
+                denominator=2)
+    reported, _silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
+    assert [f.agency.code for f in reported] == [
+        "91-STTTT", "91-S2", "91-S0", "91-S3", "91-S1", "91-SNV",
+    ]
+
+
 def test_it_judges_no_agency_alone_on_a_summed_count(plan_a, agencies_a, indicator):
     services = make_target(plan_a, indicator("PUBLIC_SERVICES_L4"), "all", "3", unit="count")
     signatures = make_target(plan_a, indicator("DIGITAL_SIGNATURE"), "department", "2",

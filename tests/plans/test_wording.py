@@ -134,3 +134,62 @@ def test_it_names_a_person_by_full_name_then_username():
     bare = SimpleNamespace(pk=2, get_full_name=lambda: "", get_username=lambda: "binh")
     assert wording.person_text(named, reader=bare) == "Lê Văn An"
     assert wording.person_text(bare) == "binh"
+
+
+NUMBERS = [0, 7, -7, 999, 1000, 23171, -1234567, 10**15, Decimal("0"), Decimal("95.8"),
+           Decimal("95.85"), Decimal("-0.04"), Decimal("1234.5"), Decimal("1E+3"),
+           Decimal("12.50"), 2.5, -1234.25]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("places", [None, 0, 1, 2])
+def test_the_bound_number_formatter_writes_what_number_text_writes(language, places):
+    with translation.override(language):
+        text = wording.number_formatter()
+        for value in NUMBERS:
+            assert text(value, places) == wording.number_text(value, places), value
+    with translation.override("vi"):
+        assert wording.number_formatter()(1234567) == "1.234.567"
+
+
+def agency_figure(kind, unit, value=None, numerator=None, denominator=None, achieved=None,
+                  code="OFFICIAL_EMAIL"):
+    from fractions import Fraction
+
+    indicator = SimpleNamespace(code=code, kind=kind)
+    target = SimpleNamespace(indicator=indicator, unit=unit)
+    reported = value is not None or numerator is not None
+    result = SimpleNamespace(value=value, numerator=numerator, denominator=denominator)
+    figure = SimpleNamespace(result=result if reported else None,
+                             achieved=None if achieved is None else Fraction(achieved))
+    return figure, target
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "figures", "vietnamese", "english"),
+    [
+        ("yes_no", "percent", {"value": 1}, "Có", "Yes"),
+        ("yes_no", "count", {"value": 0}, "Không", "No"),
+        ("yes_no", "percent", {}, "—", "—"),
+        ("ratio", "percent", {"numerator": 4121, "denominator": 4300,
+                              "achieved": "412100/4300"}, "4.121/4.300 (95,8 %)",
+         "4,121/4,300 (95.8 %)"),
+        ("ratio", "percent", {"numerator": 1, "denominator": 16, "achieved": "100/16"},
+         "1/16 (6,3 %)", "1/16 (6.3 %)"),
+        ("ratio", "count", {"numerator": 412, "denominator": 430}, "412/430", "412/430"),
+        ("ratio", "percent", {}, "—", "—"),
+        ("count", "count", {"value": 12345}, "12.345 cán bộ", "12,345 officials"),
+        ("count", "count", {"value": 3, "code": "UNKNOWN_COUNT"}, "3", "3"),
+    ],
+)
+def test_the_words_of_a_targets_agency_figures(kind, unit, figures, vietnamese, english):
+    figure, target = agency_figure(kind, unit, **figures)
+    for language, expected in (("vi", vietnamese), ("en", english)):
+        with translation.override(language):
+            words = wording.agency_figure_words(target)
+            assert words(figure) == expected
+            assert wording.agency_figure_text(figure, target) == expected
+            if figure.achieved is not None:
+                rounded = progress.round_half_away(figure.achieved, 1)
+                assert words(figure, rounded) == expected
+                assert words(figure, rounded) == expected  # the second time from its memory
