@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
@@ -43,6 +43,16 @@ from plans.selectors.naming import name_agencies
 from plans.selectors.progress import TargetProgress, display_order, plan_progress
 
 
+class ReportedFigure(NamedTuple):
+    """What one agency reported for one indicator and year, as the scope's tables show it:
+    read as plain rows, thousands at a time, rather than as results with every field."""
+
+    value: int | None
+    numerator: int | None
+    denominator: int | None
+    note: str
+
+
 @dataclass(frozen=True)
 class AgencyFigure:
     """One agency in a target's scope and what it reported (``result`` is None if nothing).
@@ -53,12 +63,12 @@ class AgencyFigure:
     """
 
     agency: Agency
-    result: Result | None
+    result: ReportedFigure | None
     achieved: Fraction | None
     lagging: bool | None
 
 
-def _agency_lagging(target: Target, result: Result | None, achieved) -> bool | None:
+def _agency_lagging(target: Target, result: ReportedFigure | None, achieved) -> bool | None:
     if result is None or achieved is None:
         return None
     if target.unit == Target.Unit.PERCENT:
@@ -110,13 +120,15 @@ def scope_figures(plan: Plan, targets) -> dict[int, tuple[list, list]]:
         province_id=plan.province_id,
     )
     results = {
-        (result.agency_id, result.indicator_id): result
-        for result in Result.objects.filter(
+        (agency_id, indicator_id): ReportedFigure(value, numerator, denominator, note)
+        for agency_id, indicator_id, value, numerator, denominator, note in Result.objects.filter(
             year=plan.year,
             agency__province_id=plan.province_id,
             agency__tier__in=tiers,
             indicator_id__in={target.indicator_id for target in targets},
-        ).order_by()
+        ).order_by().values_list(
+            "agency_id", "indicator_id", "value", "numerator", "denominator", "note"
+        )
     }
     answers = {}
     for target in targets:

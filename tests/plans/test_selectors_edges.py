@@ -267,16 +267,25 @@ def test_it_loads_only_the_agencies_and_results_the_drill_down_shows(
 
     spy(Agency)
     spy(Result)
+    # The results are read as plain rows: each row read becomes one ReportedFigure.
+    rows_read = []
+    real = figure_reads.ReportedFigure
+
+    def reported_figure(*fields):
+        rows_read.append(fields)
+        return real(*fields)
+
+    monkeypatch.setattr(figure_reads, "ReportedFigure", reported_figure)
 
     reported, silent = figure_reads.scope_figures(plan_a, [target])[target.pk]
 
     # A national database holds thousands of agencies and results a year: the drill-down of one
     # target reads its own province, year, tiers and indicators, nothing else.
-    assert [f.result for f in reported] == [shown]
+    assert [f.result for f in reported] == [(shown.value, None, None, shown.note)]
+    assert rows_read == [(1, None, None, "")]
     assert [f.agency.code for f in silent] == ["91-STTTT"]
     assert sorted(str(row.pk) + type(row).__name__ for row in loaded) == sorted(
-        [str(shown.pk) + "Result", str(agencies_a["91-SNV"].pk) + "Agency",
-         str(agencies_a["91-STTTT"].pk) + "Agency"]
+        [str(agencies_a["91-SNV"].pk) + "Agency", str(agencies_a["91-STTTT"].pk) + "Agency"]
     )
 
 
