@@ -330,6 +330,25 @@ def cell_inputs_html(
     return mark_safe(html)  # noqa: S308 - every value in it is escaped
 
 
+def posted_agency_ids(data) -> set[int]:
+    """Return the ids of the agencies whose cells ``data`` (a grid's POST) holds, as named by
+    the cells' hidden ``-o`` inputs (``r<agency>-<indicator>-o``); names not of that form are
+    left out.
+
+    A page of a tier's grid saves the rows it was shown with even when the tier's pages have
+    moved since (an agency added or renamed before them), so that nothing typed is dropped.
+    """
+    ids = set()
+    for name in data:
+        if name.startswith("r") and name.endswith("-o"):
+            parts = name[1:-2].split("-")
+            if len(parts) == 2:
+                agency_id = parse_ascii_int(parts[0])
+                if agency_id is not None and parse_ascii_int(parts[1]) is not None:
+                    ids.add(agency_id)
+    return ids
+
+
 class Row:
     """One agency's row: its cells, made from its shown results when first asked for (a grid
     shown without a post renders straight from the results, see :meth:`ResultGrid.rows_html`).

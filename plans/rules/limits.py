@@ -14,6 +14,10 @@ NOTE_MAX_LENGTH = 500
 # is stored and compared exactly on SQLite and PostgreSQL alike.
 WHOLE_MAX_DIGITS = 18
 
+# Agencies on one page of a tier's grid (a province's communes are several pages): a page of
+# 14 indicators is then at most 1,400 cells, light enough to load, save and use on a phone.
+GRID_PAGE_SIZE = 100
+
 
 def plain_decimal(value: Decimal) -> str:
     """Return ``value`` as plain text: ``80``, ``12.5``; never ``80.0`` nor ``8E+1``."""

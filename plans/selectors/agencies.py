@@ -3,6 +3,7 @@ entry pages list and in which order, and the reads of the agency page.
 """
 
 import functools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Count, Q
@@ -164,14 +165,21 @@ class ShownResult(NamedTuple):
     version: int
 
 
-def grid_results(plan: Plan, tier: str, indicators) -> list[ShownResult]:
+def grid_results(
+    plan: Plan, tier: str, indicators, agencies: Iterable[Agency] | None = None
+) -> list[ShownResult]:
     """Return the results of ``tier``'s agencies active in ``plan``'s year for ``indicators``,
-    with only what a grid cell shows, in no order: one query."""
+    with only what a grid cell shows, in no order: one query.
+
+    ``agencies``: only theirs (a page of the grid, some of the tier's agencies), so that a
+    page reads its own rows' results and no more, however large the tier.
+    """
+    if agencies is None:
+        shown = Result.objects.filter(agency__in=plan_agencies(plan).filter(tier=tier))
+    else:
+        shown = Result.objects.filter(agency_id__in=[agency.pk for agency in agencies])
     rows = (
-        Result.objects.filter(
-            year=plan.year, agency__in=plan_agencies(plan).filter(tier=tier),
-            indicator__in=indicators,
-        )
+        shown.filter(year=plan.year, indicator__in=indicators)
         .order_by()
         .values_list(*ShownResult._fields)
     )

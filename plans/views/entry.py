@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plans.forms.grid import ResultGrid, cell_inputs_html
+from plans.forms.grid import ResultGrid, cell_inputs_html, posted_agency_ids
 from plans.models import Change, Plan, Profile, Submission
 from plans.policy.access import can_write, role_of
 from plans.rules import cycle
+from plans.rules.limits import GRID_PAGE_SIZE
 from plans.rules.parsing import parse_ascii_int
 from plans.rules.tiers import TIER_ORDER, Tier
 from plans.selectors.agencies import (
@@ -131,19 +133,81 @@ def entry_year(request, entry):
     )
 
 
+def _grid_query(page: int, *, with_notes: bool) -> str:
+    """Return the query string of the grid's page ``page``: "?" for the first without notes,
+    as the grid's links were before it had pages."""
+    parts = [f"page={page}"] if page > 1 else []
+    if with_notes:
+        parts.append("notes=1")
+    return "?" + "&".join(parts)
+
+
+def _grid_paging(paginator: Paginator, page, *, with_notes: bool) -> dict | None:
+    """Return what the grid's page navigation shows, or None when the tier fits on one page.
+
+    Each page's link names its agencies by number (101–200) and by the first and last name.
+    """
+    if paginator.num_pages == 1:
+        return None
+    agencies, size = paginator.object_list, paginator.per_page
+    links = []
+    for number in paginator.page_range:
+        first = (number - 1) * size
+        last = min(first + size, paginator.count)
+        links.append({
+            "number": number,
+            "query": _grid_query(number, with_notes=with_notes),
+            "first": first + 1,
+            "last": last,
+            "first_name": agencies[first].display_name,
+            "last_name": agencies[last - 1].display_name,
+            "current": number == page.number,
+        })
+    return {
+        "number": page.number,
+        "pages": paginator.num_pages,
+        "first": page.start_index(),
+        "last": page.end_index(),
+        "total": paginator.count,
+        "links": links,
+        "previous": (
+            _grid_query(page.number - 1, with_notes=with_notes) if page.has_previous() else ""
+        ),
+        "next": _grid_query(page.number + 1, with_notes=with_notes) if page.has_next() else "",
+    }
+
+
 @entry_view("GET", "POST")
 def entry_grid(request, entry, tier):
-    """Show, and save, the results of one tier's agencies for the year: a row per agency."""
+    """Show, and save, the results of one tier's agencies for the year: a row per agency,
+    GRID_PAGE_SIZE agencies a page (``?page=N``).
+
+    A page number that is not plain digits shows the first page; one past the last, a 404.
+    Only the page's agencies have their results read; a save reads the cells posted.
+    """
     plan = entry.plan
     if tier not in TIER_ORDER:
         raise Http404
     with_notes = request.GET.get("notes") == "1"
+    agencies = tier_agencies(plan, tier)
+    paginator = Paginator(agencies, GRID_PAGE_SIZE)
+    number = parse_ascii_int(request.GET.get("page"))
+    try:
+        page = paginator.page(1 if number is None else number)
+    except EmptyPage as exc:
+        raise Http404 from exc
+    shown = list(page.object_list)
+    if request.method == "POST":
+        # The rows posted, should the tier's pages have moved since the page was shown.
+        posted = posted_agency_ids(request.POST)
+        on_page = {agency.pk for agency in shown}
+        if not posted <= on_page:
+            shown = [agency for agency in agencies if agency.pk in on_page or agency.pk in posted]
     targeted_ids = targeted_indicator_ids(plan, tier)
     indicators = ordered_indicators(targeted_ids)
-    agencies = tier_agencies(plan, tier)
-    results = grid_results(plan, tier, indicators)
+    results = grid_results(plan, tier, indicators, agencies=shown)
     grid = ResultGrid(
-        agencies=agencies,
+        agencies=shown,
         indicators=indicators,
         results=results,
         targeted_ids=targeted_ids,
@@ -172,6 +236,9 @@ def entry_grid(request, entry, tier):
                 )[:-2],
             ),
             "with_notes": with_notes,
+            "paging": _grid_paging(paginator, page, with_notes=with_notes),
+            "notes_shown_query": _grid_query(page.number, with_notes=True),
+            "notes_hidden_query": _grid_query(page.number, with_notes=False),
             "closed_message": entry.read_only,
         },
         status=status,

@@ -170,7 +170,8 @@ def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, pl
     response = page.goto(live_server.url + grid_path("commune"))
     loaded = time.perf_counter() - started
     assert response.status == 200
-    assert page.locator("tbody tr").count() == 150
+    # In pages of 100 agencies: the first holds 100 rows, the second the other 50.
+    assert page.locator("tbody tr").count() == 100
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "entry-grid-150.png"))
 
@@ -201,6 +202,8 @@ def test_a_150_commune_grid_stays_usable(page, live_server, login, officer_a, pl
     assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
     saved = time.perf_counter() - started
     print(f"\n150-commune grid: load {loaded:.2f} s, save and reload {saved:.2f} s")
+    page.goto(live_server.url + grid_path("commune") + "?page=2")
+    assert page.locator("tbody tr").count() == 50
 
 
 @pytest.fixture
@@ -342,3 +345,54 @@ def test_keys_keep_the_focused_cell_clear_of_the_sticky_header_and_column(
     assert agency_column <= cell["left"] + 1
     assert cell["bottom"] <= box["y"] + box["height"] + 1
     assert cell["right"] <= box["x"] + box["width"] + 1
+
+
+def test_a_250_commune_grid_comes_in_pages_usable_on_a_phone(
+    page, live_server, login, officer_a, plan_a, province_a, indicator
+):
+    Agency.objects.bulk_create(
+        Agency(province=province_a, code=f"91-X{i:05d}", name=f"UBND xã Thử Nghiệm {i:03d}",
+               tier="commune")
+        for i in range(250)
+    )
+    lan = indicator("LAN")
+    login(page, live_server, officer_a)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # On a wide screen each page's link names its first and last agency.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.goto(live_server.url + grid_path("commune") + "?page=2").status == 200
+    assert page.locator("tbody tr").count() == 100
+    top = page.get_by_role("navigation", name="Các trang của bảng", exact=True)
+    assert top.locator(".grid-pages-names").nth(1).is_visible()
+    top.screenshot(path=str(ARTIFACTS / "entry-grid-pages-desktop.png"))
+
+    # On a phone: nothing past the right edge, every link a finger's size, the names hidden.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + grid_path("commune") + "?page=2&notes=1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    top = page.get_by_role("navigation", name="Các trang của bảng", exact=True)
+    assert "Trang 2/3" in top.inner_text()
+    assert not top.locator(".grid-pages-names").first.is_visible()
+    for link in top.get_by_role("link").all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box["height"] >= 44 and box["width"] >= 44
+    assert top.get_by_role("link", name="101–200").get_attribute("aria-current") == "page"
+    page.screenshot(path=str(ARTIFACTS / "entry-grid-pages-390.png"))
+    top.screenshot(path=str(ARTIFACTS / "entry-grid-pages-390-nav.png"))
+    bottom = page.get_by_role("navigation", name="Các trang của bảng, dưới bảng")
+    bottom.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "entry-grid-pages-390-bottom.png"))
+
+    # The next page keeps the notes shown; a save there comes back to it.
+    top.get_by_role("link", name="Trang sau ›").click()
+    page.wait_for_url("**?page=3&notes=1")
+    assert page.locator("tbody tr").count() == 50
+    last = Agency.objects.get(code="91-X00249")
+    page.select_option(field(last, lan, "v"), "1")
+    page.get_by_role("button", name="Lưu các ô đã sửa").click()
+    page.wait_for_url("**?page=3&notes=1")
+    assert "Đã lưu 1 kết quả." in page.locator(".messages").inner_text()
+    assert page.locator(field(last, lan, "v")).input_value() == "1"
+    assert Result.objects.get().agency == last
