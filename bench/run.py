@@ -7,9 +7,10 @@ For each database, in this order, on a fresh database:
 
 1. setup: migrate, then load ``agencies.csv`` and ``targets.csv`` through the project's import
    services (``agencies_import``, ``targets_import``).
-2. floor: the same rows as ``results.csv`` written straight into the results table, by a bare
+2. floor: the same rows as ``results.csv`` written straight into the results table, and a
+   history entry for each into the history table, as the import writes them, by a bare
    ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in one transaction, ids resolved beforehand.
-   This is what the database itself costs; the table is then emptied again.
+   This is what the database itself costs; the tables are then emptied again.
 3. import of ``results_half.csv``, then (table emptied) of ``results.csv``, through
    ``results_import`` as ``manage.py import_results`` calls it. Each import runs in its own
    process, started by a small launcher process whose only child it is; the launcher reads the
@@ -703,39 +704,57 @@ def result_columns():
     """Return the results table and its columns in the order the floor writes them."""
     from plans.models import Result
 
-    fields = [f for f in Result._meta.concrete_fields if not f.primary_key]
-    return Result._meta.db_table, [f.column for f in fields]
+    return Result._meta.db_table, [f.column for f in Result._meta.concrete_fields]
 
 
-def floor_rows(path: Path):
-    """Return the rows of ``path`` as tuples for the results table (codes resolved to ids)."""
+def change_columns():
+    """Return the history table and its columns in the order the floor writes them."""
+    from plans.models import Change
+
+    fields = [f for f in Change._meta.concrete_fields if not f.primary_key]
+    return Change._meta.db_table, [f.column for f in fields]
+
+
+def floor_rows(path: Path, first_id: int) -> tuple[list, list]:
+    """Return the rows of ``path`` as tuples for the results table (codes resolved to ids,
+    result ids from ``first_id`` on) and their history entries, as the import writes them."""
     from django.utils import timezone
 
     from indicators.models import Indicator
-    from plans.models import Agency
+    from plans.models import Agency, Change, Plan
+    from plans.services.history import result_snapshot_json
 
-    agencies = dict(Agency.objects.values_list("code", "id"))
+    agencies = {code: (pk, province_id)
+                for code, pk, province_id in Agency.objects.values_list("code", "id", "province")}
+    plans = {(province_id, year): pk
+             for province_id, year, pk in Plan.objects.values_list("province", "year", "id")}
     indicators = dict(Indicator.objects.values_list("code", "id"))
     kinds = dict(Indicator.objects.values_list("code", "kind"))
     yes = {"1", "yes", "có", "true"}
     now = timezone.now()
     _table, columns = result_columns()
-    rows = []
+    _table, history_columns = change_columns()
+    rows, history = [], []
     with open(path, encoding="utf-8-sig", newline="") as file:
-        for record in csv.DictReader(file):
+        for pk, record in enumerate(csv.DictReader(file), start=first_id):
             code = record["indicator_code"]
             value = record["value"]
             if kinds[code] == "yes_no":
                 value = 1 if value.lower() in yes else 0
             else:
                 value = int(value) if value else None
+            agency_id, province_id = agencies[record["agency_code"]]
+            year = int(record["year"])
+            numerator = int(record["numerator"]) if record["numerator"] else None
+            denominator = int(record["denominator"]) if record["denominator"] else None
             values = {
-                "year": int(record["year"]),
-                "agency_id": agencies[record["agency_code"]],
+                "id": pk,
+                "year": year,
+                "agency_id": agency_id,
                 "indicator_id": indicators[code],
                 "value": value,
-                "numerator": int(record["numerator"]) if record["numerator"] else None,
-                "denominator": int(record["denominator"]) if record["denominator"] else None,
+                "numerator": numerator,
+                "denominator": denominator,
                 "note": record["note"],
                 "is_sample": False,
                 "version": 1,
@@ -743,7 +762,20 @@ def floor_rows(path: Path):
                 "updated_at": now,
             }
             rows.append(tuple(values[column] for column in columns))
-    return rows
+            entry = {
+                "result_id": pk,
+                "target_id": None,
+                "plan_id": plans.get((province_id, year)),
+                "submission_id": None,
+                "changed_by_id": None,
+                "changed_at": now,
+                "api_token_id": None,
+                "channel": Change.Channel.COMMAND.value,
+                "old": None,
+                "new": result_snapshot_json((value, numerator, denominator, record["note"])),
+            }
+            history.append(tuple(entry[column] for column in history_columns))
+    return rows, history
 
 
 def copy_text(value) -> str:
@@ -756,45 +788,64 @@ def copy_text(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def copy_buffer(rows: list) -> io.StringIO:
+    """Return ``rows`` as the text a COPY ... FROM STDIN reads."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(copy_text(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    return buffer
+
+
 def phase_floor(options) -> dict:
-    """Write the rows of the file straight into the results table; time only the write.
+    """Write the rows of the file straight into the results table, and their history entries
+    into the history table; time only the write.
 
     One transaction, as the import's; the time until the commit returns is split in two
     because Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, checked at the commit.
+    Result ids are chosen beforehand (after the largest stored one), so that each entry names
+    its result without reading anything back.
     """
     from django.db import connection, transaction
 
     table, columns = result_columns()
-    rows = floor_rows(Path(options.file))
-    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    history_table, history_columns = change_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        first_id = cursor.fetchone()[0] + 1
+    rows, history = floor_rows(Path(options.file), first_id)
+    writes = [(table, columns, rows), (history_table, history_columns, history)]
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(copy_text(value) for value in row))
-            buffer.write("\n")
-        buffer.seek(0)
+        buffers = [copy_buffer(written) for _table, _columns, written in writes]
     started = time.perf_counter()
     with transaction.atomic():
         # The driver's own cursor: no Django wrapper between the rows and the database.
         cursor = connection.connection.cursor()
-        if connection.vendor == "sqlite":
-            cursor.executemany(insert, rows)
-        else:
-            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-        written = time.perf_counter()
+        for index, (name, names, written) in enumerate(writes):
+            if connection.vendor == "sqlite":
+                marks = ", ".join("?" * len(names))
+                cursor.executemany(
+                    f"INSERT INTO {name} ({', '.join(names)}) VALUES ({marks})", written
+                )
+            else:
+                cursor.copy_expert(f"COPY {name} ({', '.join(names)}) FROM STDIN", buffers[index])
+        written_at = time.perf_counter()
     seconds = time.perf_counter() - started
     with connection.cursor() as check:
         check.execute(f"SELECT COUNT(*) FROM {table}")
         count = check.fetchone()[0]
-    if count != len(rows):
-        raise SystemExit(f"floor wrote {count} rows, expected {len(rows)}")
+        check.execute(f"SELECT COUNT(*) FROM {history_table} WHERE result_id IS NOT NULL")
+        entries = check.fetchone()[0]
+    if count != len(rows) or entries != len(history):
+        raise SystemExit(f"floor wrote {count} rows and {entries} entries, expected {len(rows)}")
     return {
         "method": "executemany" if connection.vendor == "sqlite" else "COPY",
         "rows": len(rows),
         "seconds": seconds,
         "rows_per_s": len(rows) / seconds,
-        "write_seconds": written - started,
-        "commit_seconds": seconds - (written - started),
+        "write_seconds": written_at - started,
+        "commit_seconds": seconds - (written_at - started),
     }
 
 

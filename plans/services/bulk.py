@@ -44,15 +44,15 @@ def insert_rows(
         _prepared(_concrete_field(model, name), value, connection, copy=copy)
         for name, value in constants.items()
     )
-    if fixed:
-        rows = [(*row, *fixed) for row in rows]
-    if not copy and connection.vendor != "sqlite":
-        rows = _with_json_adapted(rows, model_fields[:len(fields)], connection)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(model_field.column) for model_field in model_fields]
     if copy:
-        return _copy_rows(connection, model, model_fields, table, columns, rows, return_ids)
+        return _copy_rows(connection, model, model_fields, table, columns, rows, fixed, return_ids)
+    if fixed:
+        rows = [(*row, *fixed) for row in rows]
+    if connection.vendor != "sqlite":
+        rows = _with_json_adapted(rows, model_fields[:len(fields)], connection)
 
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     tail = f" RETURNING {quote(model._meta.pk.column)}" if return_ids else ""
@@ -179,10 +179,11 @@ def _with_json_adapted(rows: list, model_fields: list, connection: BaseDatabaseW
 
 def _copy_rows(
     connection: BaseDatabaseWrapper, model: type[models.Model], model_fields: list,
-    table: str, columns: list[str], rows: list[tuple], return_ids: bool,
+    table: str, columns: list[str], rows: list[tuple], fixed: tuple, return_ids: bool,
 ) -> list:
-    """Write ``rows`` with PostgreSQL's COPY; ids, if wanted, are drawn from the sequence first."""
-    ids = []
+    """Write ``rows`` (each followed by ``fixed``) with PostgreSQL's COPY; ids, if wanted, are
+    drawn from the sequence first."""
+    ids: list = []
     if return_ids:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -190,17 +191,48 @@ def _copy_rows(
                 [model._meta.db_table, model._meta.pk.column, len(rows)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
-        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
         columns = [connection.ops.quote_name(model._meta.pk.column), *columns]
         model_fields = [model._meta.pk, *model_fields]
-    # CSV written by the csv module (in C): numbers bare, everything else quoted, None as "".
-    # FORCE_NULL reads "" as NULL in the nullable columns; the others (text) keep "".
-    text = io.StringIO()
-    csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
-    text.seek(0)
     nullable = [column for column, field in zip(columns, model_fields, strict=True) if field.null]
     options = "FORMAT csv" + (f", FORCE_NULL ({', '.join(nullable)})" if nullable else "")
     with connection.connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({options})",
-                           text)
+                           _CopyText(rows, fixed, ids))
     return ids
+
+
+class _CopyText:
+    """The rows of a COPY as CSV text, made a batch at a time as the driver reads it.
+
+    psycopg2 sends each ``read()`` as it gets it, so the database parses and writes one batch
+    while the next is made here, instead of waiting for the text of every row. The csv module
+    (in C) writes numbers bare and everything else quoted, None as ""; the COPY's FORCE_NULL
+    reads "" as NULL in the nullable columns, and the others (text) keep "".
+    """
+
+    BATCH = 1000
+
+    def __init__(self, rows: list[tuple], fixed: tuple, ids: list) -> None:
+        self.rows, self.fixed, self.ids = rows, fixed, ids
+        self.start = 0
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+
+    def read(self, size: int = -1) -> str:
+        start, end = self.start, self.start + self.BATCH
+        if start >= len(self.rows):
+            return ""
+        self.start = end
+        part, fixed = self.rows[start:end], self.fixed
+        if self.ids:
+            self.writer.writerows(
+                (pk, *row, *fixed) for pk, row in zip(self.ids[start:end], part, strict=True)
+            )
+        elif fixed:
+            self.writer.writerows((*row, *fixed) for row in part)
+        else:
+            self.writer.writerows(part)
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text

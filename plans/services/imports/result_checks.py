@@ -53,6 +53,9 @@ class ResultRow:
     version: int | None = None
     # Set by ResultChecks._check_agency; only rows that pass it are read further.
     agency: Agency = field(init=False)
+    # Set by ResultChecks._check_plan: the plan of the agency's province and year (None: the
+    # province has no plan that year).
+    plan_id: int | None = field(init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,11 @@ class ResultChecks:
         self.indicators = {indicator.code: indicator for indicator in indicators}
         self.indicator_bit = {indicator.pk: 1 << i for i, indicator in enumerate(indicators)}
         self.agencies: dict[str, Agency | None] = {}
+        # Agency id -> its province id, for the agencies met (read once: a foreign key's id
+        # on a model instance is a descriptor call, and the checks ask for it on every row).
+        self.province_of: dict[int, int] = {}
+        # (agency id, year) -> whether the agency is active that year.
+        self.active: dict[tuple[int, int], bool] = {}
         # Province id -> {agency id: the name shown to people}, read when first needed.
         self.display_names: dict[int, dict[int, str]] = {}
         # Year texts already found valid ("2017" -> 2017).
@@ -102,7 +110,7 @@ class ResultChecks:
             parsed = [row for row in parsed if self._check_year(row)]
         self._load_agencies({row.agency_code for row in parsed})
         valid = [row for row in parsed if self._check_agency(row)]
-        self._load_plans({(row.agency.province_id, row.year) for row in valid})
+        self._load_plans({(self.province_of[row.agency.id], row.year) for row in valid})
         return [row for row in valid if self._check_plan(row) and self._check_unique(row)]
 
     def _parse(self, line: int, fields: list) -> ResultRow | None:
@@ -125,7 +133,7 @@ class ResultChecks:
         indicator = self.indicators.get(indicator_code)
         if year and agency_code and indicator and len(note) <= NOTE_MAX_LENGTH:
             figures = _plain_figures(indicator.kind, value, numerator, denominator)
-            known = _version(version)
+            known = _version(version) if version else None
             if figures is not None and known is not _BAD_VERSION:
                 return ResultRow(line, year, agency_code, indicator, (*figures, note), known)
         row = self._parse_thoroughly(line, fields)
@@ -218,11 +226,19 @@ class ResultChecks:
         )
         for agency in found:
             self.agencies[agency.code] = agency
+            self.province_of[agency.id] = agency.province_id
         for code in missing - self.agencies.keys():
             self.agencies[code] = None
 
     def _check_agency(self, row: ResultRow) -> bool:
         agency = self.agencies.get(row.agency_code)
+        if (
+            agency is not None and self.allowed is None and self.allowed_agencies is None
+            and self.active.get((agency.id, row.year))
+        ):
+            # The common case: a known agency, no limits, active in a year already met.
+            row.agency = agency
+            return True
         if agency is None and not is_agency_code(row.agency_code):
             # Every stored code keeps to the alphabet: saying so tells nothing about others.
             self.rows.error(row.line, _agency_code_problem(row.agency_code, "agency_code"))
@@ -243,7 +259,10 @@ class ResultChecks:
                 _("Không có đơn vị mã %(code)s trong hệ thống.") % {"code": row.agency_code},
             )
             return False
-        if not agency.is_active_in(row.year):
+        active = self.active.get((agency.id, row.year))
+        if active is None:
+            active = self.active[agency.id, row.year] = agency.is_active_in(row.year)
+        if not active:
             self.rows.error(
                 row.line,
                 _("Đơn vị %(code)s (%(name)s) không hoạt động trong năm %(year)s (hoạt động "
@@ -279,14 +298,13 @@ class ResultChecks:
             if (province_id, year) in missing:
                 self.plans[province_id, year] = (pk, status == Plan.Status.CLOSED)
 
-    def plan_id(self, row: ResultRow) -> int | None:
-        """Return the id of the plan of ``row``'s province and year (None: it has none)."""
-        plan = self.plans[row.agency.province_id, row.year]
-        return None if plan is None else plan[0]
-
     def _check_plan(self, row: ResultRow) -> bool:
-        plan = self.plans[row.agency.province_id, row.year]
-        if plan is not None and plan[1]:
+        plan = self.plans[self.province_of[row.agency.id], row.year]
+        if plan is None:
+            row.plan_id = None
+            return True
+        row.plan_id = plan[0]
+        if plan[1]:
             self.rows.error(
                 row.line,
                 _("Kế hoạch năm %(year)s của tỉnh %(province)s đã tổng kết, không thể sửa kết "
@@ -340,7 +358,7 @@ class ResultChecks:
         """Return {(plan id, agency id): state} for the agencies of ``rows`` whose figures
         ``user`` may not change now (plans.rules.cycle.figures_frozen: approved, or submitted
         and ``user`` their reporter), locked unless a dry run."""
-        pairs = {(self.plan_id(row), row.agency.id) for row in rows}
+        pairs = {(row.plan_id, row.agency.id) for row in rows}
         plan_ids = {plan_id for plan_id, _agency_id in pairs if plan_id is not None}
         agency_ids = {agency_id for plan_id, agency_id in pairs if plan_id is not None}
         if not plan_ids:
@@ -371,6 +389,9 @@ def _version(text: str | None) -> int | None:
 
 def _digits(text: str) -> int | None:
     """Return the whole number written in ``text`` if it is digits that fit, else None."""
+    if len(text) <= WHOLE_MAX_DIGITS and text.isascii() and text.isdigit():
+        # Plain ASCII digits, the common case, read without the general parser's checks.
+        return int(text)
     return parse_whole_number(text, max_digits=WHOLE_MAX_DIGITS)
 
 

@@ -195,15 +195,18 @@ class _ResultsWriter:
 
         created, updated, conflicts = [], [], []
         for row in valid:
-            stored = existing.get((row.agency.id, row.year, row.indicator.id))
+            # No stored results at all (a first import): no lookup per row.
+            stored = (
+                existing.get((row.agency.id, row.year, row.indicator.id)) if existing else None
+            )
             if stored is not None and stored.figures == row.figures:
                 # Equal figures and note leave the result as it is, sample data or not: an
                 # untouched template uploaded again writes nothing.
                 self.report.unchanged += 1
                 continue
-            plan_id = checks.plan_id(row)
+            plan_id = row.plan_id
             # No plan, no submission: only a planned year's report can be approved or submitted.
-            state = frozen.get((plan_id, row.agency.id)) if plan_id is not None else None
+            state = frozen.get((plan_id, row.agency.id)) if frozen and plan_id is not None else None
             if state is not None:
                 self.rows.error(
                     row.line, frozen_message(state, agency_name=row.agency.name, year=row.year)
@@ -293,7 +296,7 @@ class _ResultsWriter:
             return_ids=True,
         )
         changes = [
-            (pk, self.checks.plan_id(row), None, row.figures)
+            (pk, row.plan_id, None, row.figures)
             for pk, row in zip(ids, created, strict=True)
         ]
         bulk.update_rows(
@@ -303,7 +306,7 @@ class _ResultsWriter:
             constants={"is_sample": self.is_sample, "updated_by": user_id, "updated_at": now},
         )
         changes += [
-            (stored.pk, self.checks.plan_id(row), stored.figures, row.figures)
+            (stored.pk, row.plan_id, stored.figures, row.figures)
             for stored, row in updated
         ]
         result_changes_insert(changes, user_id=user_id, channel=self.channel, at=now)

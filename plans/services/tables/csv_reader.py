@@ -62,11 +62,12 @@ def csv_rows(
                 )
             if fields and max(map(len, fields)) > max_chars:
                 raise _long_cell(budget, line)
-            # trimmed_nfc() inlined: this runs for every field of millions of rows.
-            yield line, [
-                text if text.isascii() else unicodedata.normalize("NFC", text)
-                for text in map(str.strip, fields)
-            ]
+            # trimmed_nfc() inlined: this runs for every field of millions of rows. A row of
+            # ASCII text alone (most rows) is told at once; NFC leaves ASCII text as it is.
+            fields = list(map(str.strip, fields))
+            if not "".join(fields).isascii():
+                fields = [unicodedata.normalize("NFC", text) for text in fields]
+            yield line, fields
             line = reader.line_num + 1
     except csv.Error as exc:
         # csv's own bound on a field (131,072 characters) is above any budget's.
