@@ -116,10 +116,10 @@ def province_figures(*, province_ids, years, indicator_ids,
                      approved_only: bool = False) -> tuple[dict, dict]:
     """Return (:func:`_active_agency_counts`, :func:`result_tallies`) of ``province_ids``.
 
-    With the figures cache on, each province's part is kept under the versions of its
-    ``years``: after a write in one province only that province's agencies and sums are read
-    again, not the whole country's (the comparison of 63 provinces, the trend over ten
-    years). One query more (the versions), and the two reads for the provinces missing only.
+    With the figures cache on, each province's year is kept under its own version: after a
+    write in one province's year only that year of that province is read again, not the whole
+    country's (the comparison of 63 provinces) nor the other nine years (a target's history,
+    the trend). One query more (the versions), and the two reads for what is missing only.
     """
     province_ids, years = set(province_ids), set(years)
     indicator_ids = set(indicator_ids)
@@ -128,27 +128,31 @@ def province_figures(*, province_ids, years, indicator_ids,
             province_ids=province_ids, years=years, indicator_ids=indicator_ids,
             approved_only=approved_only,
         )
-    versions: defaultdict[int, list] = defaultdict(list)
-    for province_id, year, version in caching.figures_versions(province_ids, years):
-        versions[province_id].append((year, version))
-    asked = (tuple(sorted(years)), tuple(sorted(indicator_ids)), approved_only)
+    versions = {(province_id, year): version for province_id, year, version
+                in caching.figures_versions(province_ids, years)}
+    asked = (tuple(sorted(indicator_ids)), approved_only)
     keys = {
-        province_id: caching.key_of(
-            "province-figures", (province_id, tuple(versions[province_id]), *asked)
+        (province_id, year): caching.key_of(
+            "province-figures", (province_id, year, versions.get((province_id, year), 0), *asked)
         )
         for province_id in province_ids
+        for year in years
     }
 
-    def compute(missing: set[int]) -> dict:
-        counts = _active_agency_counts(missing)
-        tallies = result_tallies(province_ids=missing, years=years,
-                                 indicator_ids=indicator_ids, approved_only=approved_only)
+    def compute(missing: set[tuple[int, int]]) -> dict:
+        provinces_missing = {province_id for province_id, _year in missing}
+        counts = _active_agency_counts(provinces_missing)
+        tallies = result_tallies(
+            province_ids=provinces_missing, years={year for _province_id, year in missing},
+            indicator_ids=indicator_ids, approved_only=approved_only,
+        )
         return {
-            keys[province_id]: (
+            keys[province_id, year]: (
                 {key: value for key, value in counts.items() if key[0] == province_id},
-                {key: value for key, value in tallies.items() if key[0] == province_id},
+                {key: value for key, value in tallies.items()
+                 if key[0] == province_id and key[1] == year},
             )
-            for province_id in missing
+            for province_id, year in missing
         }
 
     found = caching.kept_many(keys, compute)
