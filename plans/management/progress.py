@@ -25,7 +25,7 @@ def data_rows_in(source: IO[bytes]) -> int | None:
     """Return how many data rows a CSV ``source`` has, by its line breaks; None for a workbook.
 
     The count reads the bytes once without decoding or parsing them (a few hundredths of a
-    second for a country's results, against the half minute of the import) and puts the file
+    second for a country's results, against a minute or two of import) and puts the file
     back where it was. A note of several lines, or a blank line, counts a row too many: an
     estimate for the time left, never shown as a fact. A workbook's rows cannot be counted
     without reading its sheet through, the whole cost of an import: None.
