@@ -1,4 +1,4 @@
-"""What the import commands share: reading FILE, --dry-run, and telling the outcome."""
+"""What the import commands share: reading FILE, --dry-run, progress, and telling the outcome."""
 
 from collections.abc import Callable
 from typing import ClassVar
@@ -6,6 +6,7 @@ from typing import ClassVar
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from plans.management.progress import ProgressLine, data_rows_in
 from plans.services.imports import ImportRefused, ImportReport
 
 
@@ -14,6 +15,8 @@ class ImportCommand(BaseCommand):
 
     # The import service, keyword arguments only; each command sets it.
     service: ClassVar[Callable[..., ImportReport]]
+    # Whether the service takes ``progress``: the command then shows it on a terminal.
+    shows_progress: ClassVar[bool] = False
     requires_migrations_checks = True
 
     def add_arguments(self, parser):
@@ -23,6 +26,20 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help=_("Chỉ kiểm tra và báo số dòng sẽ tạo, sửa; không ghi gì."),
         )
+        if self.shows_progress:
+            parser.add_argument(
+                "--progress",
+                action="store_true",
+                default=None,
+                help=_("Hiện tiến độ (số dòng, tốc độ, thời gian còn lại) trên stderr, kể cả "
+                       "khi stderr không phải màn hình; mặc định chỉ hiện trên màn hình."),
+            )
+            parser.add_argument(
+                "--no-progress",
+                action="store_false",
+                dest="progress",
+                help=_("Không hiện tiến độ, kể cả trên màn hình."),
+            )
 
     def service_options(self, options) -> dict:
         return {}
@@ -37,9 +54,15 @@ class ImportCommand(BaseCommand):
             ) from exc
         try:
             with source:
-                report = type(self).service(
-                    source=source, dry_run=dry_run, **self.service_options(options)
-                )
+                progress = self._progress_line(source, dry_run, options.get("progress"))
+                extra = {} if progress is None else {"progress": progress}
+                try:
+                    report = type(self).service(
+                        source=source, dry_run=dry_run, **self.service_options(options), **extra
+                    )
+                finally:
+                    if progress is not None:
+                        progress.finish()
         except ImportRefused as refused:
             if refused.report.sheet:
                 self.stderr.write(self._sheet_read(refused.report.sheet))
@@ -71,6 +94,26 @@ class ImportCommand(BaseCommand):
         if report.sheet:
             summary += " " + self._sheet_read(report.sheet)
         self.stdout.write(summary)
+
+    def _progress_line(self, source, dry_run: bool, wanted: bool | None) -> ProgressLine | None:
+        """Return the progress line to give the service, or None: none on a pipe unless asked.
+
+        The total is counted from the CSV's line breaks before the import: a read of the
+        bytes, cheap against the import's parsing (README.md, "Progress").
+        """
+        if not self.shows_progress:
+            return None
+        if wanted is None:
+            wanted = self.stderr.isatty()
+        if not wanted:
+            return None
+
+        def write(text: str) -> None:
+            # Plain, not in stderr's error colour; flushed, or a terminal shows nothing.
+            self.stderr.write(text, style_func=str, ending="")
+            self.stderr.flush()
+
+        return ProgressLine(write, total=data_rows_in(source), dry_run=dry_run)
 
     @staticmethod
     def _sheet_read(sheet: str) -> str:

@@ -10,3 +10,4 @@ class Command(ImportCommand):
         "Nhập danh sách đơn vị (agencies.csv) theo docs/FORMATS.md."
     )
     service = staticmethod(agencies_import)
+    shows_progress = True

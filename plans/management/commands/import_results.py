@@ -11,6 +11,7 @@ class Command(ImportCommand):
         "Nhập kết quả thực hiện (results.csv) theo docs/FORMATS.md."
     )
     service = staticmethod(results_import)
+    shows_progress = True
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

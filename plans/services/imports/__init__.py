@@ -23,7 +23,7 @@ from plans.services.imports.results import (
     ResultConflict,
     results_import,
 )
-from plans.services.imports.rows import ImportRefused, ImportReport, RowError
+from plans.services.imports.rows import ImportRefused, ImportReport, Progress, RowError
 from plans.services.imports.targets import targets_import
 from plans.services.tables import FileError, ReadBudget
 
@@ -35,6 +35,7 @@ __all__ = [
     "FileError",
     "ImportRefused",
     "ImportReport",
+    "Progress",
     "ReadBudget",
     "ResultChange",
     "ResultConflict",

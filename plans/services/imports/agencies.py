@@ -21,6 +21,7 @@ from plans.services.figures import figures_changed_in_provinces
 from plans.services.imports.rows import (
     _BAD,
     ImportReport,
+    Progress,
     _agency_code,
     _allowed,
     _channel,
@@ -82,18 +83,21 @@ def _agency_row(line: int, fields: list[str], check: _Check) -> _AgencyRow:
 def agencies_import(
     *, source: TableSource, user: User | None = None, channel: str = Change.Channel.COMMAND,
     dry_run: bool = False, provinces: Iterable[int] | None = None, budget: ReadBudget | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update the agencies (and their provinces) listed in an ``agencies.csv``.
 
     A province unknown to the system is created with its name, unless ``provinces`` restricts
     the caller to some provinces. Agencies are matched on ``agency_code``; no Change rows are
-    kept for agencies.
+    kept for agencies. ``progress``, when given, is told the rows read so far as the file is
+    read (see :data:`plans.services.imports.rows.Progress`); the checks against the database
+    and the writes follow the reading.
     """
     _channel(channel)
     report = ImportReport(kind="agencies", dry_run=dry_run)
     allowed = _allowed(provinces)
     with transaction.atomic():
-        rows = _Rows(report, source, AGENCY_COLUMNS, budget)
+        rows = _Rows(report, source, AGENCY_COLUMNS, budget, progress=progress)
         parsed: list[_AgencyRow] = []
         bad_lines: set[int] = set()
         for line, fields in rows:

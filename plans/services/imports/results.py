@@ -32,7 +32,7 @@ from plans.models import Change, Result
 from plans.services import bulk
 from plans.services.history import result_changes_insert
 from plans.services.imports.result_checks import ResultChecks, ResultRow, Stored
-from plans.services.imports.rows import ImportReport, _allowed, _channel, _Rows
+from plans.services.imports.rows import ImportReport, Progress, _allowed, _channel, _Rows
 from plans.services.submissions import frozen_message
 from plans.services.tables import ReadBudget
 from plans.words.messages import change_figures_text, person_text, time_text
@@ -61,6 +61,7 @@ def results_import(
     provinces=None, years=None, is_sample: bool = False, budget: ReadBudget | None = None,
     describe: bool = False, expected_digest: str | None = None, agencies=None,
     newer: str = NEWER_REFUSE, overwrite_lines: Collection[int] = (),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update the results of a ``results.csv``, chunk by chunk.
 
@@ -94,6 +95,7 @@ def results_import(
         rows = _Rows(
             report, source, RESULT_COLUMNS, budget, sheet_names=RESULT_SHEET_NAMES,
             ignored=RESULT_IGNORED_COLUMNS, optional=RESULT_OPTIONAL_COLUMNS,
+            progress=progress,
         )
         checks = ResultChecks(
             rows, dry_run=dry_run, allowed=_allowed(provinces),

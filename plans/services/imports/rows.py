@@ -27,6 +27,12 @@ from plans.services.tables import FileError, ReadBudget, TableSource, read_table
 
 # A report is read by a person; past this many errors the rest are only counted.
 MAX_ERRORS = 1000
+# A caller following an import's progress is told the rows read every this many rows.
+PROGRESS_EVERY = 1000
+
+# Told the number of data rows read so far, every PROGRESS_EVERY rows and once at the end: how a
+# command shows a long import's progress. It must not raise; an import never prints.
+Progress = Callable[[int], None]
 
 
 
@@ -90,14 +96,15 @@ class _Rows:
 
     Iterating yields ``(line, fields)`` for the rows that could be read; the others, and a
     file that cannot be read or is over ``budget`` (the import commands' when None), are
-    recorded as errors.
+    recorded as errors. ``progress``, when given, is told the rows read so far every
+    PROGRESS_EVERY rows and when the file has been read to its end.
     """
 
     def __init__(
         self, report: ImportReport, source: TableSource, columns: Sequence[str],
         budget: ReadBudget | None = None,
         *, sheet_names: Sequence[str] = (), ignored: Sequence[str] = (),
-        optional: Sequence[str] = (),
+        optional: Sequence[str] = (), progress: Progress | None = None,
     ) -> None:
         self.report = report
         self.columns = columns
@@ -106,22 +113,28 @@ class _Rows:
         self.source = source
         self.budget = budget
         self.sheet_names = sheet_names
+        self.progress = progress
         self.unlisted = 0
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        report, progress = self.report, self.progress
         try:
             for line, fields, problem in read_table(
                 self.source, columns=self.columns, budget=self.budget,
                 sheet_names=self.sheet_names, on_sheet=self._read_sheet, ignored=self.ignored,
                 optional=self.optional,
             ):
-                self.report.rows += 1
+                report.rows += 1
+                if progress is not None and not report.rows % PROGRESS_EVERY:
+                    progress(report.rows)
                 if problem:
                     self.error(line, problem)
                     continue
                 yield line, fields
         except FileError as exc:
             self.error(exc.line, exc.message)
+        if progress is not None:
+            progress(report.rows)
 
     def _read_sheet(self, name: str) -> None:
         self.report.sheet = name
