@@ -473,12 +473,14 @@ class YearFigures:
 
 
 def year_figures(
-    *, province: Province, year: int, plan: Plan | None, approved_only: bool = False
+    *, province: Province, year: int, plan: Plan | None, approved_only: bool = False,
+    versions: tuple | None = None,
 ) -> YearFigures:
     """Return the figures of ``province``'s ``year`` (``plan`` is its plan, or None), as
     :class:`YearFigures`.
 
-    Kept in the cache (plans.selectors.caching): a hit is one query, the year's figures version;
+    Kept in the cache (plans.selectors.caching): a hit is one query, the year's figures version
+    (none when ``versions``, every year's of the province, are given);
     a miss reads every part at once. Without the cache: three queries at once
     (plan_progress), the others when read.
     """
@@ -491,7 +493,12 @@ def year_figures(
         bundle.read_all()
         return bundle
 
-    versions = caching.figures_versions([province.pk], [year])
+    # ``versions``: the province's every year, when the page read them already (one query
+    # saved); the key takes this year's.
+    if versions is None:
+        versions = caching.figures_versions([province.pk], [year])
+    else:
+        versions = tuple(row for row in versions if row[1] == year)
     parts = (versions, province.pk, year, plan.pk if plan else None, approved_only)
     bundle = caching.kept("year", parts, compute)
     # The pages keep what they render of the bundle under the same key.

@@ -129,6 +129,13 @@ def province_programmes(province: Province) -> list[Programme]:
     )
 
 
+def kept_province_programmes(province: Province, versions: tuple) -> list[Programme]:
+    """Return :func:`province_programmes`, kept under ``versions`` (every year's of the
+    province: a programme's edit moves them all on): no query on a hit."""
+    return caching.kept("programmes", (versions, province.pk),
+                        lambda: province_programmes(province))
+
+
 def programmes_by_province(province_ids) -> dict[int, list[Programme]]:
     """Return {province id: its programmes, the latest ending first}: one query."""
     found: dict[int, list[Programme]] = {}
@@ -182,12 +189,14 @@ def plan_forecasts(plan: Plan, targets, *, plans) -> dict[int, list[TargetForeca
     return answers
 
 
-def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[Mapping, str]:
+def kept_plan_forecasts(user, plan: Plan | None, targets,
+                        versions: tuple | None = None) -> tuple[Mapping, str]:
     """Return (:func:`plan_forecasts` of ``targets`` over the plans ``user`` may read, its key).
 
     A forecast reads every year of the province's programme, so it is kept under every year's
     figures version of the province (a programme's edit moves them all on): one query, the
-    versions. The forecasts themselves are read from the cache only when used (a page whose
+    versions (none when ``versions``, every year's of the province, are given). The forecasts
+    themselves are read from the cache only when used (a page whose
     tables are kept whole under the key does not use them). Without a plan or a target:
     ({}, "").
     """
@@ -202,7 +211,8 @@ def kept_plan_forecasts(user, plan: Plan | None, targets) -> tuple[Mapping, str]
 
     if not caching.enabled():
         return compute(), ""
-    parts = (caching.figures_versions([plan.province_id]), plan.pk,
-             tuple(target.pk for target in targets), sees_drafts(user))
+    if versions is None:
+        versions = caching.figures_versions([plan.province_id])
+    parts = (versions, plan.pk, tuple(target.pk for target in targets), sees_drafts(user))
     kept = cast(Mapping, SimpleLazyObject(lambda: caching.kept("forecasts", parts, compute)))
     return kept, caching.key_of("forecasts", parts)

@@ -58,15 +58,18 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
     province = get_province_for_user(request.user, province_code)
     plan = province_plan(province, year)
     check_plan_visible(request.user, plan)
+    # Every year's figures versions of the province, read once for the keys of the year's
+    # figures, the forecasts and the programmes (None with the cache off).
+    versions = caching.figures_versions([province.pk]) if caching.enabled() else None
     # "approved figures only" or "all figures" (the default: provisional ones marked).
     bundle = year_figures(
         province=province, year=year, plan=plan,
-        approved_only=request.GET.get("figures") == "approved",
+        approved_only=request.GET.get("figures") == "approved", versions=versions,
     )
     if plan is None and not bundle.untargeted:
         raise Http404
     forecasts, forecasts_key = programme_selectors.kept_plan_forecasts(
-        request.user, plan, [row.target for row in bundle.rows]
+        request.user, plan, [row.target for row in bundle.rows], versions=versions,
     )
     return {
         "province": province,
@@ -87,6 +90,7 @@ def _province_year_context(request, province_code: str, year: int) -> dict:
         # the year's figures, and the forecasts, which read the other years too.
         "figures_key": bundle.fragment_key,
         "forecasts_key": forecasts_key,
+        "versions": versions,
         "figures_seconds": settings.FIGURES_CACHE_SECONDS,
         "figures_cache": settings.FIGURES_CACHE,
     }
@@ -142,7 +146,11 @@ def dashboard_plan(request, province_code: str, year: int):
     """Show a province's targets of a year: headline, one row per target, untargeted figures."""
     context = _province_year_context(request, province_code, year)
     context["sees_several"] = sees_several_provinces(request.user)
-    context["programmes"] = programme_selectors.province_programmes(context["province"])
+    versions = context.pop("versions")
+    context["programmes"] = (
+        programme_selectors.kept_province_programmes(context["province"], versions)
+        if versions is not None else programme_selectors.province_programmes(context["province"])
+    )
     return render(request, "plans/dashboard_plan.html", context)
 
 
@@ -150,6 +158,7 @@ def dashboard_plan(request, province_code: str, year: int):
 def dashboard_report(request, province_code: str, year: int):
     """Show the province-year dashboard as an A4 report in administrative style."""
     context = _province_year_context(request, province_code, year)
+    context.pop("versions")
     today = timezone.localdate()
     context["place_date"] = _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
         "place": context["province"].name,

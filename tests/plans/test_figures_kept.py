@@ -91,11 +91,11 @@ def test_a_hit_costs_one_query_and_a_write_is_seen_at_once(
     login(client, leader_a)
     url = reverse("plans:dashboard_plan", args=["91", 2017])
     client.get(url)
-    # session, user, profile, province, plan, the user's provinces (sees several?), the year's
-    # figures version: the figures themselves come from the cache. Then the programmes (not
-    # figures of the year, so not kept with them): the programme targets the plan's targets are
-    # milestones of, and the province's programmes.
-    with django_assert_num_queries(9):
+    # session, user, profile, province, plan, the province's figures versions (every year's:
+    # the year's figures, the programmes' forecasts and the province's programmes are kept
+    # under them), the user's provinces (sees several?): nothing else, the figures, forecasts
+    # and programmes come from the cache.
+    with django_assert_num_queries(7):
         first = client.get(url).context
 
     def lan_reporting(context):

@@ -209,6 +209,11 @@ def test_the_kept_dashboard_and_report_follow_a_programmes_edit(client, leader_a
         html = client.get(year_url(name)).content.decode()
         assert "cần tăng thêm 11,5 điểm % mỗi năm" in html
         assert "6,5 điểm" not in html
+    # The province's list of programmes, kept under the same versions, follows a rename.
+    programme = programme_a["programme"]
+    programme.name = "Chương trình chuyển đổi số (đổi tên)"
+    programme.save()
+    assert "Chương trình chuyển đổi số (đổi tên)" in client.get(year_url()).content.decode()
 
 
 def test_the_kept_dashboard_follows_a_write_to_another_year(client, leader_a, programme_a,
