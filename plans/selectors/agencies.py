@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
 from indicators.models import Indicator
@@ -96,7 +96,10 @@ def year_overview(plan: Plan) -> dict:
     """
     agencies = name_agencies(
         plan_agencies(plan)
-        .annotate(reported=Count("results", filter=Q(results__year=plan.year)))
+        # Whether it reported anything that year: one index seek per agency. A count over a
+        # join with the year in the aggregate's filter made PostgreSQL read every result of
+        # every year of the country (189 ms of a cold year page at national scale).
+        .annotate(reported=Exists(Result.objects.filter(agency=OuterRef("pk"), year=plan.year)))
         .order_by(),
         province_id=plan.province_id,
     )
