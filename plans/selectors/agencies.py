@@ -2,12 +2,10 @@
 entry pages list and in which order, and the reads of the agency page.
 """
 
-import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef
-from django.utils.functional import SimpleLazyObject
 
 from indicators.models import Indicator
 from plans.models import Agency, Evidence, Plan, Result, Submission
@@ -275,12 +273,4 @@ def kept_year_overview(plan: Plan) -> tuple[dict, str]:
     if not caching.enabled():
         return year_overview(plan), ""
     parts = (caching.figures_versions([plan.province_id], [plan.year]), plan.pk)
-    read: dict = {}
-
-    def part(name: str):
-        if not read:
-            read.update(caching.kept("overview", parts, lambda: year_overview(plan)))
-        return read[name]
-
-    lazy = {name: SimpleLazyObject(functools.partial(part, name)) for name in OVERVIEW_PARTS}
-    return lazy, caching.key_of("overview", parts)
+    return caching.kept_lazily("overview", parts, lambda: year_overview(plan), OVERVIEW_PARTS)

@@ -8,12 +8,14 @@ each process by default, a shared one with ``CACHE_URL``); ``FIGURES_CACHE_SECON
 the keeping off.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from plans.models import FiguresVersion
@@ -68,3 +70,22 @@ def kept_many(keys: Mapping[K, str], compute: Callable[[set[K]], dict[str, T]]) 
         cache.set_many(fresh, settings.FIGURES_CACHE_SECONDS)
         found.update(fresh)
     return found
+
+
+def kept_lazily(name: str, parts: tuple, compute: Callable[[], dict],
+                names: Iterable[str]) -> tuple[dict, str]:
+    """Return ({each of ``names``: its value in :func:`kept`'s dict, read only when used},
+    the key a page keeps its rendering of them under).
+
+    Nothing is read from the cache (nor computed) until a part is used: a page whose tables
+    are kept rendered under the key reads none of them. The first part used reads them all.
+    """
+    read: dict = {}
+
+    def part(wanted: str):
+        if not read:
+            read.update(kept(name, parts, compute))
+        return read[wanted]
+
+    lazy = {wanted: SimpleLazyObject(functools.partial(part, wanted)) for wanted in names}
+    return lazy, key_of(name, parts)

@@ -13,12 +13,10 @@ averaged, marked as including the predecessors' figures.
 """
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from plans.models import Plan, Target
@@ -288,16 +286,9 @@ def kept_build(provinces, year: int, *, plans, sort: str, direction: str) -> tup
         # The plans the reader may see (drafts or not), as SQL.
         str(plans.query), sort, direction,
     )
-    read: dict = {}
-
-    def part(name: str):
-        if not read:
-            read.update(caching.kept(
-                "comparison", parts,
-                lambda: build(provinces, year, plans=plans, sort=sort, direction=direction,
-                              territories=territories),
-            ))
-        return read[name]
-
-    lazy = {name: SimpleLazyObject(functools.partial(part, name)) for name in COMPARISON_PARTS}
-    return lazy, caching.key_of("comparison", parts)
+    return caching.kept_lazily(
+        "comparison", parts,
+        lambda: build(provinces, year, plans=plans, sort=sort, direction=direction,
+                      territories=territories),
+        COMPARISON_PARTS,
+    )
